@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Install the Debian packages the project needs beyond Python:
+#   TeX (the PDF), poppler-utils (PDF checks), Chromium (browser tests), R with metafor and lme4
+#   (reference checks). Installs only what is missing; where apt is unavailable it prints what is needed.
+set -euo pipefail
+
+PACKAGES=(
+  # PDF through pdflatex (jupyter-book --builder pdflatex with use_jupyterbook_latex: false)
+  texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended texlive-xetex latexmk tex-gyre
+  # pdftotext / pdfinfo for the PDF checks
+  poppler-utils
+  # headless browser tests of the built site
+  chromium
+  # reference implementations: R metafor (meta-analysis) and lme4 (GLMM)
+  r-base-core r-cran-metafor r-cran-lme4
+)
+
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$pkg")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "system dependencies: all ${#PACKAGES[@]} Debian packages present"
+  exit 0
+fi
+
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "system dependencies: apt-get is not available on this machine." >&2
+  echo "Install these packages (Debian/Ubuntu names) with your package manager, then rerun:" >&2
+  printf '  %s\n' "${missing[@]}" >&2
+  exit 1
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
+    echo "system dependencies: need root (or sudo) to install: ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+
+echo "system dependencies: installing ${#missing[@]} missing Debian packages: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+echo "system dependencies: done"

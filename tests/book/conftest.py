@@ -1,0 +1,102 @@
+"""Fixtures that copy the project and build the book from the copy.
+
+The book is built once per test session into a temporary folder, from a copy of the
+project without any build output or execution cache, so that what is tested is a cold
+build exactly as a fresh clone would make it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import yaml
+
+from living_review.paths import project_root
+
+COPY_IGNORE = shutil.ignore_patterns(
+    ".git", ".venv", "_build", "runs", "releases", "generated", "__pycache__", ".pytest_cache",
+    ".hypothesis", "*.egg-info", ".ipynb_checkpoints", "test-artifacts", ".lock-venv",
+)
+JB_FLAGS = ["-W", "-n", "--keep-going"]
+
+
+@dataclass(frozen=True)
+class BookBuild:
+    root: Path
+    html_log: str
+    pdf_log: str
+    html_returncode: int
+    pdf_returncode: int
+
+    @property
+    def html_dir(self) -> Path:
+        return self.root / "_build" / "html"
+
+    @property
+    def pdf(self) -> Path:
+        return self.root / "_build" / "latex" / "living-review.pdf"
+
+
+def jupyter_book() -> str:
+    return str(Path(sys.executable).with_name("jupyter-book"))
+
+
+def copy_project(target: Path) -> Path:
+    shutil.copytree(project_root(), target, ignore=COPY_IGNORE)
+    return target
+
+
+def build(root: Path, builder: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "LIVING_REVIEW_ROOT": str(root)}
+    return subprocess.run(
+        [jupyter_book(), "build", str(root), "--builder", builder, "--path-output", str(root), *JB_FLAGS],
+        cwd=root, env=env, capture_output=True, text=True, timeout=1800,
+    )
+
+
+def toc_files(root: Path) -> list[str]:
+    """Every page named in ``_toc.yml``, root first, in reading order."""
+    toc = yaml.safe_load((root / "_toc.yml").read_text())
+    files = [toc["root"]]
+
+    def walk(entries):
+        for entry in entries or []:
+            if "file" in entry:
+                files.append(entry["file"])
+            walk(entry.get("sections"))
+            walk(entry.get("chapters"))
+
+    walk(toc.get("parts"))
+    walk(toc.get("chapters"))
+    return files
+
+
+@pytest.fixture(scope="session")
+def book_build(tmp_path_factory) -> BookBuild:
+    root = copy_project(tmp_path_factory.mktemp("book") / "project")
+    env = {**os.environ, "LIVING_REVIEW_ROOT": str(root)}
+    subprocess.run([sys.executable, "-m", "living_review.chapters"], cwd=root, env=env, check=True)
+    html = build(root, "html")
+    pdf = build(root, "pdflatex")
+    return BookBuild(root, html.stdout + html.stderr, pdf.stdout + pdf.stderr, html.returncode, pdf.returncode)
+
+
+@pytest.fixture(scope="session")
+def toc() -> list[str]:
+    return toc_files(project_root())
+
+
+@pytest.fixture
+def project_copy(tmp_path) -> Path:
+    return copy_project(tmp_path / "project")
+
+
+@pytest.fixture
+def run_build():
+    return build

@@ -1,0 +1,51 @@
+"""review.yml: read once, closed option sets, clear errors."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from living_review.settings import SettingsError, load_settings
+
+VALID = """
+review: {title: T, short_title: S}
+meta_analysis: {transform: PFT, tau2_method: REML, model: inverse, hakn: false, level: 0.95}
+survival: {level: 0.95, landmarks_months: [3, 6]}
+drug_chapters: {histology: ATC, outcomes: [ORR, DCR], drugs: [lenvatinib]}
+"""
+
+
+def _load(tmp_path, text):
+    path = tmp_path / "review.yml"
+    path.write_text(text)
+    return load_settings(path)
+
+
+def test_the_project_configuration_loads():
+    settings = load_settings()
+    assert settings.meta_analysis.transform in {"PFT", "PLOGIT", "PAS", "PRAW"}
+    assert settings.drug_chapters.drugs
+
+
+def test_valid_file(tmp_path):
+    s = _load(tmp_path, VALID)
+    assert s.meta_analysis.tau2_method == "REML"
+    assert s.survival.landmarks_months == (3.0, 6.0)
+    assert "PFT" in s.summary()
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("tau2_method: REML", "tau2_method: REM", "choose one of DL, REML, ML, PM, SJ, HE, EB"),
+        ("transform: PFT", "transform: logit", "choose one of PFT, PLOGIT, PAS, PRAW"),
+        ("hakn: false", "hakn: maybe", "expected true or false"),
+        ("level: 0.95}", "level: 95}", "strictly between 0 and 1"),
+        ("outcomes: [ORR, DCR]", "outcomes: [ORR, PFS]", "drug_chapters.outcomes[1]"),
+        ("model: inverse", "model: inverse, method: x", "unknown key(s) method"),
+    ],
+)
+def test_bad_values_name_the_key_and_what_is_allowed(tmp_path, old, new, message):
+    with pytest.raises(SettingsError, match=re.escape(message)):
+        _load(tmp_path, VALID.replace(old, new, 1))
