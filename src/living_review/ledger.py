@@ -1,0 +1,230 @@
+"""The ledger of published estimates: every pooled estimate a chapter prints, on record.
+
+Each chapter that publishes a pooled estimate also records it here, under a stable key,
+with the inputs it was computed from and the parameters of the analysis. A release
+collects the ledger into ``releases/<version>/summary.json``, and the changelog compares
+two releases' ledgers, so an estimate that is not recorded is invisible to both.
+
+One estimate is one JSON file, ``<project root>/_build/ledger/<key>.json``. The file holds
+no time stamp and no path of the machine, its keys are sorted and floats are written by
+``repr`` (the shortest text that reads back to the same float), so the same estimate from
+the same inputs always gives the same bytes.
+
+Example
+-------
+>>> path = record(
+...     "orr.lenvatinib.atc", outcome="ORR", estimate=0.24, ci_low=0.12, ci_high=0.38,
+...     k=3, n=61, params={"transform": "PFT"},
+...     inputs=[{"study_id": "tahara2017", "events": 6, "n": 17}],
+... )  # doctest: +SKIP
+>>> collect()["orr.lenvatinib.atc"]["estimate"]  # doctest: +SKIP
+0.24
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from pathlib import Path
+from typing import Any
+
+from living_review.paths import project_root
+
+KEY_PATTERN = re.compile(r"^[a-z0-9_.-]+$")
+LEDGER_DIR = Path("_build") / "ledger"
+
+
+def ledger_dir(root: Path | None = None) -> Path:
+    """The ledger folder, ``<root>/_build/ledger``."""
+    return Path(root or project_root()) / LEDGER_DIR
+
+
+def _check_key(key: str) -> str:
+    if not isinstance(key, str) or not KEY_PATTERN.match(key):
+        raise ValueError(
+            f"ledger key {key!r} is not allowed: use only lower-case letters, digits, '_', '.' and '-' "
+            "(for example 'orr.lenvatinib.atc'); the key names a file and a row of the changelog"
+        )
+    return key
+
+
+def _number(value: Any, field: str, key: str) -> float:
+    if isinstance(value, bool):
+        raise ValueError(f"ledger {key!r}: {field} must be a number, got {value!r}")
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"ledger {key!r}: {field} must be a number, got {value!r}") from None
+    if math.isnan(number) or math.isinf(number):
+        # JSON has no NaN; an estimate that is not a number is not published.
+        raise ValueError(f"ledger {key!r}: {field} is {number!r}; only finite numbers can be published")
+    return number
+
+
+def _count(value: Any, field: str, key: str) -> int:
+    try:
+        whole = not isinstance(value, bool) and int(value) == value and value >= 0
+    except (TypeError, ValueError):
+        whole = False
+    if not whole:
+        raise ValueError(f"ledger {key!r}: {field} must be a non-negative whole number, got {value!r}")
+    return int(value)
+
+
+def _plain(value: Any, where: str) -> Any:
+    """JSON-ready copy of ``value`` with numpy scalars and tuples turned into plain types."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v, f"{where}.{k}") for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v, f"{where}[{i}]") for i, v in enumerate(value)]
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if hasattr(value, "item") and callable(value.item):  # numpy scalar
+        return _plain(value.item(), where)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        if math.isnan(value) or math.isinf(value):
+            return None
+        return value
+    if isinstance(value, Path):
+        return value.as_posix()
+    raise ValueError(f"{where}: {type(value).__name__} {value!r} cannot be recorded; use numbers, text, lists or dicts")
+
+
+def dumps(payload: Any) -> str:
+    """Deterministic JSON text: sorted keys, two-space indent, floats by ``repr``, final newline."""
+    return json.dumps(payload, sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def record(
+    key: str,
+    *,
+    outcome: str,
+    estimate: float,
+    ci_low: float,
+    ci_high: float,
+    k: int,
+    n: int,
+    params: dict,
+    inputs: list[dict],
+    extra: dict | None = None,
+    chapter: str | None = None,
+    root: Path | None = None,
+) -> Path:
+    """Record one published pooled estimate and return the file written.
+
+    Parameters
+    ----------
+    key : stable name of the estimate, ``^[a-z0-9_.-]+$`` (e.g. ``"orr.lenvatinib.atc"``);
+        the changelog matches estimates across versions by this key, so never reuse one
+        for a different quantity.
+    outcome : what is estimated (e.g. ``"ORR"``).
+    estimate, ci_low, ci_high : the pooled estimate and its confidence interval, on the
+        scale the chapter prints (proportions as fractions 0-1, hazards as ratios).
+    k : number of studies pooled.
+    n : number of patients pooled.
+    params : the analysis parameters (transform, tau2 method, level, ...).
+    inputs : one dict per study that entered the estimate (study id and its counts).
+    extra : further values to keep (tau2, I2, prediction interval, ...).
+    chapter : the chapter that publishes the estimate.
+    root : project root (default: :func:`living_review.paths.project_root`).
+
+    Returns
+    -------
+    Path of ``<root>/_build/ledger/<key>.json``.
+
+    Raises
+    ------
+    ValueError if the key is malformed, a number is not finite, or the CI does not hold
+    the estimate.
+    """
+    _check_key(key)
+    est = _number(estimate, "estimate", key)
+    low = _number(ci_low, "ci_low", key)
+    high = _number(ci_high, "ci_high", key)
+    if not low <= est <= high:
+        raise ValueError(f"ledger {key!r}: the CI [{low!r}, {high!r}] does not hold the estimate {est!r}")
+    if not isinstance(inputs, (list, tuple)) or not all(isinstance(i, dict) for i in inputs):
+        raise ValueError(f"ledger {key!r}: inputs must be a list of dicts, one per study")
+    payload = {
+        "key": key,
+        "outcome": str(outcome),
+        "estimate": est,
+        "ci_low": low,
+        "ci_high": high,
+        "k": _count(k, "k", key),
+        "n": _count(n, "n", key),
+        "params": _plain(dict(params), f"ledger {key!r}: params"),
+        "inputs": _plain(list(inputs), f"ledger {key!r}: inputs"),
+        "extra": _plain(dict(extra or {}), f"ledger {key!r}: extra"),
+        "chapter": chapter,
+    }
+    folder = ledger_dir(root)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{key}.json"
+    text = dumps(payload)
+    # Leave an unchanged file untouched, so a rebuild does not change its modification time.
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def record_result(
+    key: str,
+    result: Any,
+    *,
+    outcome: str,
+    inputs: list[dict],
+    params: dict,
+    chapter: str | None = None,
+    root: Path | None = None,
+) -> Path:
+    """Record a meta-analysis result object (duck-typed) with :func:`record`.
+
+    The result must have the attributes ``estimate``, ``ci_low`` and ``ci_high``. The
+    number of studies is taken from ``k`` and the number of patients from ``n_total``
+    when the result has them; otherwise from ``inputs`` (its length, and the sum of the
+    inputs' ``n``). Other numeric attributes among ``tau2, i2, q, pval_q, pi_low, pi_high``
+    are kept in ``extra``.
+
+    Example
+    -------
+    >>> record_result("orr.all", res, outcome="ORR", inputs=rows, params={})  # doctest: +SKIP
+    """
+    missing = [a for a in ("estimate", "ci_low", "ci_high") if not hasattr(result, a)]
+    if missing:
+        raise ValueError(
+            f"ledger {key!r}: the result ({type(result).__name__}) has no {', '.join(missing)}; "
+            "pass an object with estimate, ci_low and ci_high, or call record() with the numbers"
+        )
+    k = getattr(result, "k", None)
+    if k is None:
+        k = len(inputs)
+    n = getattr(result, "n_total", None)
+    if n is None:
+        n = sum(int(row.get("n", 0)) for row in inputs)
+    extra = {}
+    for name in ("tau2", "i2", "q", "pval_q", "pi_low", "pi_high"):
+        value = getattr(result, name, None)
+        if isinstance(value, (int, float)) or (hasattr(value, "item") and callable(value.item)):
+            extra[name] = value
+    return record(
+        key, outcome=outcome, estimate=result.estimate, ci_low=result.ci_low, ci_high=result.ci_high,
+        k=k, n=n, params=params, inputs=inputs, extra=extra, chapter=chapter, root=root,
+    )
+
+
+def collect(root: Path | None = None) -> dict[str, dict]:
+    """Every recorded estimate, ``{key: record}``, in sorted key order (empty if none)."""
+    folder = ledger_dir(root)
+    if not folder.is_dir():
+        return {}
+    found = {}
+    for path in sorted(folder.glob("*.json")):
+        try:
+            found[path.stem] = json.loads(path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as error:
+            raise ValueError(f"ledger file {path.name} is not valid JSON ({error}); rebuild the book to rewrite it") from None
+    return found

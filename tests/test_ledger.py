@@ -1,0 +1,103 @@
+"""The ledger: one deterministic JSON file per published estimate, collected in key order."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import numpy as np
+import pytest
+
+from living_review.ledger import collect, record, record_result
+
+INPUTS = [{"study_id": "b_study", "events": 3, "n": 10}, {"study_id": "a_study", "events": 5, "n": 20}]
+
+
+def _record(tmp_path, key="orr.lenvatinib", **overrides):
+    fields = dict(
+        outcome="ORR", estimate=0.25, ci_low=0.1, ci_high=0.45, k=2, n=30,
+        params={"transform": "PFT", "level": 0.95}, inputs=INPUTS, root=tmp_path,
+    )
+    fields.update(overrides)
+    return record(key, **fields)
+
+
+def test_writes_sorted_json_under_build_ledger(tmp_path):
+    path = _record(tmp_path, chapter="notebooks/generated/drug_lenvatinib")
+    assert path == tmp_path / "_build" / "ledger" / "orr.lenvatinib.json"
+    text = path.read_text()
+    data = json.loads(text)
+    assert data["estimate"] == 0.25 and data["k"] == 2 and data["n"] == 30
+    assert data["inputs"] == INPUTS  # order of studies kept as given
+    assert text == json.dumps(data, sort_keys=True, indent=2) + "\n"
+    assert str(tmp_path) not in text
+
+
+def test_identical_inputs_give_identical_bytes(tmp_path):
+    first = _record(tmp_path).read_bytes()
+    second = _record(tmp_path, params={"level": 0.95, "transform": "PFT"}).read_bytes()
+    assert first == second
+
+
+def test_floats_round_trip_exactly(tmp_path):
+    value = 1 / 3
+    path = _record(tmp_path, estimate=value, ci_low=value / 2, ci_high=np.float64(0.5))
+    data = json.loads(path.read_text())
+    assert data["estimate"] == value and data["ci_high"] == 0.5
+
+
+@pytest.mark.parametrize("key", ["ORR.lenvatinib", "orr lenvatinib", "orr/x", "", "orr:x"])
+def test_malformed_key_is_a_value_error(tmp_path, key):
+    with pytest.raises(ValueError, match="lower-case letters"):
+        _record(tmp_path, key=key)
+
+
+def test_non_finite_or_inconsistent_numbers_are_refused(tmp_path):
+    with pytest.raises(ValueError, match="finite"):
+        _record(tmp_path, estimate=float("nan"))
+    with pytest.raises(ValueError, match="does not hold"):
+        _record(tmp_path, estimate=0.5, ci_high=0.45)
+    with pytest.raises(ValueError, match="whole number"):
+        _record(tmp_path, k=2.5)
+
+
+def test_collect_reads_all_in_sorted_order(tmp_path):
+    assert collect(tmp_path) == {}
+    _record(tmp_path, key="z.last")
+    _record(tmp_path, key="a.first", estimate=0.2)
+    found = collect(tmp_path)
+    assert list(found) == ["a.first", "z.last"]
+    assert found["a.first"]["estimate"] == 0.2
+
+
+@dataclass(frozen=True)
+class _Result:
+    estimate: float
+    ci_low: float
+    ci_high: float
+    k: int
+    n_total: int
+    tau2: float
+
+
+def test_record_result_reads_the_result_fields(tmp_path):
+    res = _Result(estimate=0.3, ci_low=0.2, ci_high=0.4, k=2, n_total=30, tau2=np.float64(0.01))
+    data = json.loads(record_result("dcr.all", res, outcome="DCR", inputs=INPUTS, params={}, root=tmp_path).read_text())
+    assert (data["estimate"], data["ci_low"], data["ci_high"], data["k"], data["n"]) == (0.3, 0.2, 0.4, 2, 30)
+    assert data["extra"] == {"tau2": 0.01}
+
+
+def test_record_result_falls_back_to_inputs_for_counts(tmp_path):
+    @dataclass
+    class Bare:
+        estimate: float = 0.3
+        ci_low: float = 0.2
+        ci_high: float = 0.4
+
+    data = json.loads(record_result("dcr.bare", Bare(), outcome="DCR", inputs=INPUTS, params={}, root=tmp_path).read_text())
+    assert data["k"] == 2 and data["n"] == 30  # 10 + 20 from INPUTS
+
+
+def test_record_result_without_estimate_names_what_is_missing(tmp_path):
+    with pytest.raises(ValueError, match="ci_low, ci_high"):
+        record_result("x", type("R", (), {"estimate": 0.1})(), outcome="ORR", inputs=[], params={}, root=tmp_path)
