@@ -1,0 +1,123 @@
+"""Citation metadata: one source (CITATION.cff), valid, in sync with the version and .zenodo.json."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pybtex.database
+import pytest
+import rispy
+import yaml
+
+import living_review
+from living_review.citation import bibtex, load_citation, ris, write_zenodo_json, zenodo_json
+from living_review.paths import project_root
+
+ROOT = project_root()
+
+
+def _cffconvert() -> Path | None:
+    venv = os.environ.get("CFF_VENV")
+    candidates = [Path(venv) / "bin" / "cffconvert"] if venv else []
+    candidates.append(ROOT / ".venv-cff" / "bin" / "cffconvert")
+    return next((c for c in candidates if c.is_file()), None)
+
+
+CFFCONVERT = _cffconvert()
+needs_cffconvert = pytest.mark.skipif(
+    CFFCONVERT is None,
+    reason="cffconvert not found: set CFF_VENV to a venv made from requirements-cff.txt, or create .venv-cff",
+)
+
+
+def _cff_copy(tmp_path, **changes) -> Path:
+    raw = yaml.safe_load((ROOT / "CITATION.cff").read_text())
+    raw.update(changes)
+    (tmp_path / "CITATION.cff").write_text(yaml.safe_dump(raw, sort_keys=False, allow_unicode=True))
+    return tmp_path
+
+
+def test_cff_version_is_the_package_version():
+    assert str(yaml.safe_load((ROOT / "CITATION.cff").read_text())["version"]) == living_review.__version__
+
+
+def test_committed_zenodo_json_is_what_the_generator_produces():
+    assert (ROOT / ".zenodo.json").read_text(encoding="utf-8") == zenodo_json(ROOT), (
+        "regenerate it: python -m living_review.citation"
+    )
+
+
+def test_zenodo_carries_the_cff_metadata():
+    raw = yaml.safe_load((ROOT / "CITATION.cff").read_text())
+    meta = json.loads(zenodo_json(ROOT))
+    assert meta["title"] == raw["title"] and meta["version"] == raw["version"]
+    assert meta["keywords"] == raw["keywords"] and meta["license"] == {"id": raw["license"]}
+    assert meta["description"] == " ".join(raw["abstract"].split())
+    assert [c["name"] for c in meta["creators"]] == [a.get("name") or a["family-names"] for a in raw["authors"]]
+
+
+def test_persons_dois_and_repository_become_creators_and_related_identifiers(tmp_path):
+    root = _cff_copy(
+        tmp_path,
+        authors=[{"family-names": "Doe", "given-names": "Jane", "orcid": "https://orcid.org/0000-0002-1825-0097"}],
+        references=[{"type": "article", "title": "x", "authors": [{"name": "y"}], "doi": "10.1097/MD.0000000000038679"}],
+        **{"repository-code": "https://example.org/review"},
+    )
+    meta = json.loads(write_zenodo_json(root).read_text())
+    assert meta["creators"] == [{"name": "Doe, Jane", "orcid": "0000-0002-1825-0097"}]
+    assert {"identifier": "10.1097/MD.0000000000038679", "relation": "references", "scheme": "doi"} in meta["related_identifiers"]
+    assert "author = {Doe, Jane}" in bibtex(root)
+
+
+def test_bibtex_parses_and_names_the_version():
+    entry = next(iter(pybtex.database.parse_string(bibtex(ROOT), "bibtex").entries.values()))
+    citation = load_citation(ROOT)
+    assert entry.type == "misc"
+    assert entry.fields["version"] == citation.version
+    assert entry.fields["year"] == citation.year
+    assert citation.title in entry.fields["title"]
+
+
+def test_ris_parses_with_the_same_metadata():
+    (record,) = rispy.loads(ris(ROOT))
+    citation = load_citation(ROOT)
+    assert record["type_of_reference"] == "COMP"
+    assert record["title"] == citation.title
+    assert record["edition"] == citation.version
+    assert record["keywords"] == list(citation.keywords)
+    assert record["authors"] == [a.display for a in citation.authors]
+
+
+def test_missing_title_is_a_clear_error(tmp_path):
+    with pytest.raises(ValueError, match="'title' is missing"):
+        load_citation(_cff_copy(tmp_path, title=""))
+
+
+@needs_cffconvert
+def test_cff_is_valid_against_the_cff_1_2_schema():
+    result = subprocess.run([str(CFFCONVERT), "--validate", "-i", str(ROOT / "CITATION.cff")],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@needs_cffconvert
+def test_the_schema_check_catches_an_invalid_file(tmp_path):
+    """The validation above can fail: a malformed date is rejected by the same command."""
+    root = _cff_copy(tmp_path, **{"date-released": "22 November 2026"})
+    result = subprocess.run([str(CFFCONVERT), "--validate", "-i", str(root / "CITATION.cff")],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+
+
+@needs_cffconvert
+def test_zenodo_agrees_with_cffconvert_on_shared_fields():
+    result = subprocess.run([str(CFFCONVERT), "-f", "zenodo", "-i", str(ROOT / "CITATION.cff")],
+                            capture_output=True, text=True, timeout=60, check=True)
+    theirs, ours = json.loads(result.stdout), json.loads(zenodo_json(ROOT))
+    shared = sorted(set(theirs) & set(ours))
+    assert {"title", "version", "creators", "license", "keywords", "description"} <= set(shared)
+    assert {k: theirs[k] for k in shared} == {k: ours[k] for k in shared}
+
