@@ -1,0 +1,50 @@
+"""``living-review release``: check, then write the summary, the archive and the checksums.
+
+The release folder ``releases/<version>/`` receives ``summary.json``,
+``living-review-<version>.tar.gz`` and ``SHA256SUMS``. Nothing is written when the guard
+refuses (uncommitted changes, a version mismatch, invalid data or failing tests); the
+command then prints every reason and exits 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from living_review._version import __version__
+from living_review.paths import project_root
+from living_review.release.archive import write_archive, write_checksums
+from living_review.release.guard import check_release
+from living_review.release.summary import write_summary
+
+
+def run(args: argparse.Namespace) -> int:
+    root = project_root()
+    version = args.release_version or __version__
+    report = check_release(root, version=args.release_version, run_tests=not args.skip_tests)
+    print(report.summary())
+    if not report.ok:
+        print("nothing written: fix the problems above and run 'make release' again", file=sys.stderr)
+        return 1
+    try:
+        summary = write_summary(root, version)
+        archive = write_archive(version, root)
+    except (FileNotFoundError, ValueError) as error:
+        print(f"release {version} failed: {error}", file=sys.stderr)
+        return 1
+    sums = write_checksums(summary.parent)
+    for path in (summary, archive, sums):
+        print(f"wrote {path.relative_to(root).as_posix()}")
+    return 0
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "release", help="make a citable release: summary.json, HTML+PDF archive and SHA-256 checksums",
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", dest="release_version", metavar="V", default=None,
+                        help=f"version to release; must equal the package version ({__version__})")
+    # Only the guard's own tests use this: they cannot run the suite from inside the suite.
+    parser.add_argument("--skip-tests", action="store_true", help=argparse.SUPPRESS)
+    parser.set_defaults(func=run)

@@ -1,0 +1,195 @@
+"""The release summary: what one version of the review published, and from what.
+
+``releases/<version>/summary.json`` holds
+
+* ``version``: the package version (:data:`living_review.__version__`);
+* ``data_fingerprint``: :func:`living_review.fingerprint.data_fingerprint` of ``data/``;
+* ``parameters``: every section of ``review.yml`` as read by
+  :func:`living_review.settings.load_settings` (``review``, ``meta_analysis``,
+  ``survival``, ``drug_chapters``);
+* ``estimates``: the ledger (:func:`living_review.ledger.collect`), i.e. every pooled
+  estimate a chapter published, with its inputs;
+* ``studies``: one ``{"study_id", "in_previous_version"}`` per study in
+  ``data/studies.csv``, sorted by ``study_id``.
+
+The file is written with sorted keys, a two-space indent and a final newline, and holds
+no time stamp or machine path, so two builds from the same commit give the same bytes.
+
+Studies are read with :func:`living_review.data.load_evidence` when that module exists
+(its result's ``studies`` table), otherwise straight from ``data/studies.csv`` with
+pandas. The flag ``in_previous_version`` comes from the first of the columns
+:data:`PREVIOUS_VERSION_COLUMNS` that the table has, read as a boolean; it is ``null``
+when the table has none of them.
+
+Example
+-------
+>>> path = write_summary()  # doctest: +SKIP
+>>> read_summary(path).version  # doctest: +SKIP
+'0.1.0'
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+from dataclasses import asdict, dataclass
+from importlib import import_module
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from living_review import ledger
+from living_review._version import __version__
+from living_review.fingerprint import data_fingerprint
+from living_review.paths import project_root
+from living_review.settings import load_settings
+
+RELEASES_DIR = "releases"
+SUMMARY_FILE = "summary.json"
+PREVIOUS_VERSION_COLUMNS = ("in_previous_version", "in_cao_2024", "in_previous_review", "in_cao2024")
+TRUE_TEXT = {"true", "yes", "y", "1", "t"}
+FALSE_TEXT = {"false", "no", "n", "0", "f", ""}
+
+
+@dataclass(frozen=True)
+class ReleaseSummary:
+    """The content of one ``summary.json``."""
+
+    version: str
+    data_fingerprint: str
+    parameters: dict
+    estimates: dict
+    studies: tuple[dict, ...]
+
+    def to_dict(self) -> dict:
+        return {
+            "version": self.version,
+            "data_fingerprint": self.data_fingerprint,
+            "parameters": self.parameters,
+            "estimates": self.estimates,
+            "studies": list(self.studies),
+        }
+
+    def to_json(self) -> str:
+        """Deterministic JSON text (sorted keys, indent 2, final newline)."""
+        return ledger.dumps(self.to_dict())
+
+    def summary(self) -> str:
+        previous = sum(1 for s in self.studies if s.get("in_previous_version"))
+        return (
+            f"version {self.version}: {len(self.estimates)} pooled estimate(s), {len(self.studies)} "
+            f"stud{'y' if len(self.studies) == 1 else 'ies'} ({previous} in the previous version), "
+            f"data {self.data_fingerprint[:12]}"
+        )
+
+
+def release_dir(version: str, root: Path | None = None) -> Path:
+    """``<root>/releases/<version>``."""
+    return Path(root or project_root()) / RELEASES_DIR / version
+
+
+def _parameters(root: Path) -> dict:
+    settings = load_settings(root / "review.yml")
+    return json.loads(json.dumps({
+        "review": {"title": settings.title, "short_title": settings.short_title},
+        "meta_analysis": asdict(settings.meta_analysis),
+        "survival": asdict(settings.survival),
+        "drug_chapters": asdict(settings.drug_chapters),
+    }))
+
+
+def _flag(value: Any, study: str, column: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return False
+    text = str(value).strip().lower()
+    if text in TRUE_TEXT:
+        return True
+    if text in FALSE_TEXT:
+        return False
+    raise ValueError(
+        f"data/studies.csv: study {study!r}, column {column!r}: {value!r} is not a yes/no value; "
+        "write true or false"
+    )
+
+
+def _studies_table(root: Path) -> pd.DataFrame | None:
+    try:
+        data_module = import_module("living_review.data")
+    except ModuleNotFoundError:
+        data_module = None
+    loader = getattr(data_module, "load_evidence", None)
+    if loader is not None:
+        # The loader takes the data folder, or nothing and finds it itself.
+        takes_path = bool(inspect.signature(loader).parameters)
+        evidence = loader(root / "data") if takes_path else loader()
+        table = getattr(evidence, "studies", None)
+        if isinstance(table, pd.DataFrame):
+            return table
+    path = root / "data" / "studies.csv"
+    if not path.is_file():
+        return None
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+def study_list(root: Path | None = None) -> tuple[dict, ...]:
+    """``({"study_id", "in_previous_version"}, ...)`` sorted by study id (empty without data)."""
+    root = Path(root or project_root())
+    table = _studies_table(root)
+    if table is None:
+        return ()
+    if "study_id" not in table.columns:
+        table = table.reset_index() if table.index.name == "study_id" else table
+    if "study_id" not in table.columns:
+        raise ValueError(
+            f"data/studies.csv has no 'study_id' column (columns: {', '.join(map(str, table.columns))}); "
+            "every study needs an id"
+        )
+    column = next((c for c in PREVIOUS_VERSION_COLUMNS if c in table.columns), None)
+    studies = []
+    for _, row in table.iterrows():
+        study = str(row["study_id"])
+        flag = _flag(row[column], study, column) if column else None
+        studies.append({"study_id": study, "in_previous_version": flag})
+    ids = [s["study_id"] for s in studies]
+    duplicated = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicated:
+        raise ValueError(f"data/studies.csv: study id(s) {', '.join(duplicated)} appear more than once")
+    return tuple(sorted(studies, key=lambda s: s["study_id"]))
+
+
+def build_summary(root: Path | None = None, version: str | None = None) -> ReleaseSummary:
+    """Collect the summary of the current build (ledger, parameters, data) for ``version``."""
+    root = Path(root or project_root())
+    return ReleaseSummary(
+        version=version or __version__,
+        data_fingerprint=data_fingerprint(root),
+        parameters=_parameters(root),
+        estimates=ledger.collect(root),
+        studies=study_list(root),
+    )
+
+
+def write_summary(root: Path | None = None, version: str | None = None) -> Path:
+    """Write ``releases/<version>/summary.json`` and return its path."""
+    root = Path(root or project_root())
+    summary = build_summary(root, version)
+    path = release_dir(summary.version, root) / SUMMARY_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(summary.to_json(), encoding="utf-8")
+    return path
+
+
+def read_summary(path: Path) -> ReleaseSummary:
+    """Read a ``summary.json``; ``ValueError`` naming the file and the missing fields."""
+    path = Path(path)
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    missing = [f for f in ("version", "data_fingerprint", "parameters", "estimates", "studies") if f not in raw]
+    if missing:
+        raise ValueError(f"{path}: not a release summary, it lacks {', '.join(missing)}")
+    return ReleaseSummary(
+        version=str(raw["version"]), data_fingerprint=raw["data_fingerprint"], parameters=raw["parameters"],
+        estimates=raw["estimates"], studies=tuple(raw["studies"]),
+    )
