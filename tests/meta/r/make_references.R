@@ -1,0 +1,127 @@
+# Reference values for tests/meta: R metafor (3.8) reproducing what R meta::metaprop reports.
+#
+# Debian ships metafor but not meta, so meta's conventions are rebuilt here on top of the
+# metafor functions meta itself calls:
+#   * study effects as metaprop computes them (0.5 continuity correction only for 0 or n
+#     events, and only for PLOGIT and PRAW; none for PFT or PAS);
+#   * PFT back-transform at the harmonic mean of n (metafor::transf.ipft.hm);
+#   * I2 from Cochran's Q with the Higgins-Thompson CI (meta), not metafor's tau2-based I2;
+#   * prediction interval with t(k-1) (meta >= 8).
+# Iterative estimators and Q-profile limits are run to 1e-12 so that the comparison at 1e-6
+# tests the formulas, not the stopping rules.
+#
+# Usage: Rscript tests/meta/r/make_references.R [output.json]
+# Default output: tests/meta/r/references.json (next to this script).
+
+suppressPackageStartupMessages({ library(metafor); library(jsonlite) })
+
+args <- commandArgs(trailingOnly = TRUE)
+script_dir <- tryCatch(dirname(normalizePath(sub("--file=", "", grep("--file=", commandArgs(FALSE), value = TRUE)))),
+                       error = function(e) ".")
+out <- if (length(args) >= 1) args[1] else file.path(script_dir, "references.json")
+
+ctl <- list(threshold = 1e-12, tol = 1e-12, maxiter = 10000, stepadj = 1)
+ci_ctl <- list(tol = 1e-12, tau2.max = 1e6)  # no truncation of the upper limit at the default 100
+
+effects <- function(x, n, tr) {
+  cc <- ifelse(x == 0 | x == n, 0.5, 0)
+  switch(tr,
+    PFT = list(yi = 0.5 * (asin(sqrt(x / (n + 1))) + asin(sqrt((x + 1) / (n + 1)))), vi = 1 / (4 * n + 2)),
+    PLOGIT = list(yi = log((x + cc) / (n - x + cc)), vi = 1 / (x + cc) + 1 / (n - x + cc)),
+    PAS = list(yi = asin(sqrt(x / n)), vi = 1 / (4 * n)),
+    PRAW = list(yi = x / n, vi = (x + cc) * (n - x + cc) / (n + 2 * cc)^3))
+}
+
+backtransf <- function(v, tr, n) {
+  switch(tr, PFT = transf.ipft.hm(v, targs = list(ni = n)), PLOGIT = transf.ilogit(v),
+         PAS = transf.iarcsin(v), PRAW = v)
+}
+
+# meta's Q-based I2 with the Higgins-Thompson (2002) CI
+i2_meta <- function(Q, k, level = 0.95) {
+  df <- k - 1
+  H <- sqrt(Q / df)
+  i2 <- max(0, (max(1, H)^2 - 1) / max(1, H)^2)
+  if (Q > k) {
+    se <- 0.5 * (log(Q) - log(df)) / (sqrt(2 * Q) - sqrt(2 * k - 3))
+  } else if (k > 2) {
+    se <- sqrt(1 / (2 * (k - 2)) * (1 - 1 / (3 * (k - 2)^2)))
+  } else return(c(i2 = i2, lo = NA, hi = NA))
+  z <- qnorm(1 - (1 - level) / 2)
+  lo <- max(1, exp(log(H) - z * se)); hi <- max(1, exp(log(H) + z * se))
+  c(i2 = i2, lo = (lo^2 - 1) / lo^2, hi = (hi^2 - 1) / hi^2)
+}
+
+fit_one <- function(x, n, tr, method) {
+  e <- effects(x, n, tr)
+  k <- length(x)
+  r <- tryCatch(rma(e$yi, e$vi, method = method, control = ctl), error = function(err) NULL)
+  if (is.null(r)) return(NULL)
+  fe <- rma(e$yi, e$vi, method = "FE")
+  hk <- rma(e$yi, e$vi, method = method, test = "knha", control = ctl)
+  ci <- confint(r, control = ci_ctl)$random
+  tcrit <- qt(0.975, k - 1)
+  pse <- sqrt(r$se^2 + r$tau2)
+  pse_hk <- sqrt(hk$se^2 + hk$tau2)
+  pz <- predict(r)
+  het <- i2_meta(r$QE, k)
+  bt <- function(v) backtransf(v, tr, n)
+  list(
+    transform = tr, method = method, k = k,
+    te = c(r$b), se = r$se, ci_lb = r$ci.lb, ci_ub = r$ci.ub, pval = r$pval,
+    tau2 = r$tau2, tau2_ci_lb = ci["tau^2", "ci.lb"], tau2_ci_ub = ci["tau^2", "ci.ub"],
+    q = r$QE, q_pval = r$QEp,
+    i2 = unname(het["i2"]), i2_ci_lb = unname(het["lo"]), i2_ci_ub = unname(het["hi"]),
+    fixed_te = c(fe$b), fixed_se = fe$se,
+    estimate = bt(c(r$b)), est_ci_lb = bt(r$ci.lb), est_ci_ub = bt(r$ci.ub),
+    pi_lb = bt(c(r$b) - tcrit * pse), pi_ub = bt(c(r$b) + tcrit * pse),
+    pi_z_lb_te = pz$pi.lb, pi_z_ub_te = pz$pi.ub,
+    hk_te = c(hk$b), hk_se = hk$se, hk_ci_lb = hk$ci.lb, hk_ci_ub = hk$ci.ub,
+    hk_pi_lb_te = c(hk$b) - tcrit * pse_hk, hk_pi_ub_te = c(hk$b) + tcrit * pse_hk,
+    weight_random = unname(weights(r)), weight_fixed = unname(weights(fe)),
+    call = sprintf("rma(yi, vi, method='%s') on metaprop-style %s effects", method, tr))
+}
+
+set.seed(20240531)
+large_n <- sample(15:120, 40, replace = TRUE)
+large_x <- rbinom(40, large_n, plogis(rnorm(40, -1, 0.7)))
+
+datasets <- list(
+  cao_orr = list(x = c(2, 0, 2, 4, 1, 5), n = c(8, 15, 20, 17, 34, 42)),
+  cao_dcr = list(x = c(6, 0, 7, 16, 18, 31), n = c(8, 15, 20, 17, 34, 42)),
+  zero_events = list(x = c(0, 3, 0, 5, 1, 2), n = c(11, 25, 14, 40, 18, 30)),
+  all_events = list(x = c(10, 20, 5, 30, 12), n = c(10, 22, 5, 35, 15)),
+  k2 = list(x = c(3, 12), n = c(20, 25)),
+  large_k = list(x = large_x, n = large_n),
+  unequal_n = list(x = c(2, 5, 80, 260, 9, 15), n = c(10, 12, 500, 2000, 25, 60)),
+  homogeneous = list(x = c(10, 21, 15, 30), n = c(50, 100, 75, 150))
+)
+
+transforms <- c("PFT", "PLOGIT", "PAS", "PRAW")
+methods <- c("DL", "REML", "ML", "PM", "SJ", "HE", "EB")
+grid <- list()
+for (ds in names(datasets)) for (tr in transforms) for (m in methods) {
+  d <- datasets[[ds]]
+  res <- fit_one(d$x, d$n, tr, m)
+  if (!is.null(res)) { res$dataset <- ds; grid[[length(grid) + 1]] <- res }
+}
+
+refs <- list(
+  generated_by = "tests/meta/r/make_references.R",
+  r_version = R.version.string,
+  metafor_version = as.character(packageVersion("metafor")),
+  datasets = datasets,
+  grid = grid
+)
+
+# Clopper-Pearson limits, as meta takes them from binom.test
+refs$clopper_pearson <- lapply(names(datasets), function(ds) {
+  d <- datasets[[ds]]
+  ci <- t(mapply(function(x, n) binom.test(x, n)$conf.int, d$x, d$n))
+  list(dataset = ds, lo = ci[, 1], hi = ci[, 2])
+})
+
+#@EXTRA@
+
+writeLines(toJSON(refs, digits = NA, auto_unbox = TRUE, na = "null", pretty = FALSE), out)
+cat("wrote", out, "with", length(grid), "grid fits\n")

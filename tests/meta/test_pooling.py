@@ -1,0 +1,168 @@
+"""metaprop against R metafor (committed fixture) and against Cao 2024's published forest plots."""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from living_review.meta import metaprop
+
+REF = json.loads((Path(__file__).parent / "r" / "references.json").read_text())
+GRID = REF["grid"]
+
+# Cao 2024 (seed 003), Figure 3 forest plots: events/total per study.
+CAO_N = [8, 15, 20, 17, 34, 42]
+CAO_ORR = [2, 0, 2, 4, 1, 5]
+CAO_DCR = [6, 0, 7, 16, 18, 31]
+CAO_DRUG = ["imatinib", "pazopanib", "sorafenib", "lenvatinib", "lenvatinib", "lenvatinib"]
+
+
+def _close(a, b, tol):
+    if b is None:
+        return a is None or (isinstance(a, float) and math.isnan(a))
+    return abs(a - b) <= tol
+
+
+def _fit(entry):
+    d = REF["datasets"][entry["dataset"]]
+    return metaprop(d["x"], d["n"], transform=entry["transform"], tau2_method=entry["method"])
+
+
+@pytest.mark.parametrize("entry", GRID, ids=[f"{g['dataset']}-{g['transform']}-{g['method']}" for g in GRID])
+def test_grid_matches_metafor(entry, tol):
+    # reference: rma(yi, vi, method=...) in tests/meta/r/make_references.R
+    r = _fit(entry)
+    pairs = [
+        ("estimate", entry["estimate"], "estimate"), ("ci_low", entry["est_ci_lb"], "ci"),
+        ("ci_high", entry["est_ci_ub"], "ci"), ("te", entry["te"], "estimate"), ("se", entry["se"], "estimate"),
+        ("tau2", entry["tau2"], "tau2"), ("q", entry["q"], "q"), ("q_pvalue", entry["q_pval"], "pvalue"),
+        ("i2", entry["i2"], "i2"), ("i2_ci_low", entry["i2_ci_lb"], "i2"), ("i2_ci_high", entry["i2_ci_ub"], "i2"),
+        ("fixed_te", entry["fixed_te"], "estimate"), ("fixed_se", entry["fixed_se"], "estimate"),
+        ("pi_low", entry["pi_lb"], "ci"), ("pi_high", entry["pi_ub"], "ci"), ("pvalue", entry["pval"], "pvalue"),
+        ("tau2_ci_low", entry["tau2_ci_lb"], "tau2"), ("tau2_ci_high", entry["tau2_ci_ub"], "tau2"),
+    ]
+    bad = [(name, getattr(r, name), want) for name, want, kind in pairs if not _close(getattr(r, name), want, tol[kind])]
+    assert not bad, bad
+    np.testing.assert_allclose(r.studies["weight_random"], entry["weight_random"], atol=tol["estimate"])
+    np.testing.assert_allclose(r.studies["weight_fixed"], entry["weight_fixed"], atol=tol["estimate"])
+
+
+@pytest.mark.parametrize("entry", [g for g in GRID if g["k"] > 1][::5], ids=lambda g: f"{g['dataset']}-{g['transform']}-{g['method']}")
+def test_hartung_knapp_and_prediction_interval(entry, tol):
+    # reference: rma(..., test="knha"); PI = b ± qt(.975, k-1)·sqrt(se² + tau2) (meta 8 rule)
+    d = REF["datasets"][entry["dataset"]]
+    r = metaprop(d["x"], d["n"], transform=entry["transform"], tau2_method=entry["method"], hakn=True)
+    assert r.te == pytest.approx(entry["hk_te"], abs=tol["estimate"])
+    assert r.se == pytest.approx(entry["hk_se"], abs=tol["estimate"])
+    assert r.te_ci_low == pytest.approx(entry["hk_ci_lb"], abs=tol["ci"])
+    assert r.te_ci_high == pytest.approx(entry["hk_ci_ub"], abs=tol["ci"])
+    from living_review.meta.engine import pool
+    from living_review.meta.effects import study_effects
+    yi, vi = study_effects(np.array(d["x"], float), np.array(d["n"], float), entry["transform"])
+    hk = pool(yi, vi, method=entry["method"], hakn=True)
+    assert hk.pi_low[0] == pytest.approx(entry["hk_pi_lb_te"], abs=tol["ci"])
+    z = pool(yi, vi, method=entry["method"], prediction="z")
+    # reference: metafor predict(rma(...)) (z-based)
+    assert z.pi_low[0] == pytest.approx(entry["pi_z_lb_te"], abs=tol["ci"])
+    assert z.pi_high[0] == pytest.approx(entry["pi_z_ub_te"], abs=tol["ci"])
+
+
+def test_study_table_clopper_pearson(tol):
+    # reference: binom.test(x, n)$conf.int in make_references.R
+    for cp in REF["clopper_pearson"]:
+        d = REF["datasets"][cp["dataset"]]
+        t = metaprop(d["x"], d["n"]).studies
+        np.testing.assert_allclose(t["ci_low"], cp["lo"], atol=tol["ci"])
+        np.testing.assert_allclose(t["ci_high"], cp["hi"], atol=tol["ci"])
+
+
+def test_reproduces_cao_2024_orr(tol):
+    # published: Cao 2024 (Medicine 103:e38679), Figure 3, ORR forest plot
+    r = metaprop(CAO_ORR, CAO_N, transform="PFT", tau2_method="REML", subgroups=CAO_DRUG)
+    assert r.estimate == pytest.approx(0.09, abs=tol["published_2dp"])
+    assert r.ci_low == pytest.approx(0.02, abs=tol["published_2dp"])
+    assert r.ci_high == pytest.approx(0.17, abs=tol["published_2dp"])
+    assert r.tau2 == pytest.approx(0.0092, abs=tol["published_4dp"])
+    assert 100 * r.i2 == pytest.approx(46, abs=tol["published_pct"])
+    assert r.q_pvalue == pytest.approx(0.10, abs=tol["published_2dp"])
+    lenv = r.subgroups["lenvatinib"]
+    assert (lenv.estimate, lenv.ci_low, lenv.ci_high) == pytest.approx((0.10, 0.02, 0.23), abs=tol["published_2dp"])
+    assert lenv.tau2 == pytest.approx(0.0130, abs=tol["published_4dp"])
+    assert 100 * lenv.i2 == pytest.approx(60, abs=tol["published_pct"])
+    assert lenv.q_pvalue == pytest.approx(0.08, abs=tol["published_2dp"])
+    assert r.subgroup_test.q == pytest.approx(4.36, abs=tol["published_2dp"])
+    assert r.subgroup_test.df == 3
+    assert r.subgroup_test.pvalue == pytest.approx(0.23, abs=tol["published_2dp"])
+
+
+def test_reproduces_cao_2024_dcr(tol):
+    # published: Cao 2024, Figure 3, DCR forest plot
+    r = metaprop(CAO_DCR, CAO_N, transform="PFT", tau2_method="REML", subgroups=CAO_DRUG)
+    assert (r.estimate, r.ci_low, r.ci_high) == pytest.approx((0.53, 0.21, 0.84), abs=tol["published_2dp"])
+    lenv = r.subgroups["lenvatinib"]
+    assert (lenv.estimate, lenv.ci_low, lenv.ci_high) == pytest.approx((0.74, 0.49, 0.94), abs=tol["published_2dp"])
+    assert lenv.tau2 == pytest.approx(0.0421, abs=tol["published_4dp"])
+    assert 100 * lenv.i2 == pytest.approx(81, abs=tol["published_pct"])
+    assert lenv.q_pvalue < 0.01
+
+
+def test_single_study_behaviour():
+    # k = 1: the study's own z-interval on the PFT scale, tau2 = 0, heterogeneity undefined
+    r = metaprop([4], [17], transform="PLOGIT")
+    te = math.log(4 / 13)
+    se = math.sqrt(1 / 4 + 1 / 13)
+    assert r.te == pytest.approx(te)
+    assert r.ci_low == pytest.approx(1 / (1 + math.exp(-(te - 1.959963984540054 * se))))
+    assert r.tau2 == 0.0 and math.isnan(r.i2) and math.isnan(r.pi_low) and math.isnan(r.q_pvalue)
+    assert metaprop([4], [17], hakn=True).notes
+
+
+@pytest.mark.parametrize("events,totals,studies,match", [
+    ([-1, 2], [10, 10], ["A", "B"], "A: negative"),
+    ([2, 12], [10, 10], ["A", "B"], "B: events"),
+    ([2, 0], [10, 0], ["A", "B"], "B: total is 0"),
+    ([2, 3], [10], None, "events has 2 values"),
+    ([2, float("nan")], [10, 10], ["A", "B"], "B: events or total is missing"),
+])
+def test_bad_input_names_the_study(events, totals, studies, match):
+    with pytest.raises(ValueError, match=match):
+        metaprop(events, totals, studies=studies)
+
+
+def test_bad_options_list_allowed_values():
+    with pytest.raises(ValueError, match="PFT, PLOGIT, PAS, PRAW"):
+        metaprop([1, 2], [10, 10], transform="LOGIT")
+    with pytest.raises(ValueError, match="DL, REML"):
+        metaprop([1, 2], [10, 10], tau2_method="FE")
+    with pytest.raises(ValueError, match="t\\(k-1\\)"):
+        metaprop([1, 2], [10, 10], prediction="t")
+
+
+def test_summary_and_frame():
+    r = metaprop(CAO_ORR, CAO_N, subgroups=CAO_DRUG)
+    text = r.summary()
+    assert "Test for subgroup differences: Q = 4.36, df = 3" in text
+    frame = r.to_frame()
+    assert list(frame["subset"]) == ["overall", "imatinib", "pazopanib", "sorafenib", "lenvatinib"]
+    assert frame.loc[0, "estimate"] == r.estimate
+
+
+@pytest.mark.r
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("Rscript") is None, reason="Rscript not installed")
+def test_r_rerun_matches_fixture(tmp_path):
+    # reruns tests/meta/r/make_references.R and checks the committed fixture is what R gives now
+    out = tmp_path / "refs.json"
+    script = Path(__file__).parent / "r" / "make_references.R"
+    subprocess.run(["Rscript", str(script), str(out)], check=True, capture_output=True, timeout=300)
+    fresh = json.loads(out.read_text())
+    assert len(fresh["grid"]) == len(GRID)
+    for a, b in zip(fresh["grid"], GRID):
+        for key in ("estimate", "tau2", "q", "est_ci_lb", "est_ci_ub"):
+            assert a[key] == pytest.approx(b[key], abs=1e-9), (a["dataset"], a["transform"], a["method"], key)
