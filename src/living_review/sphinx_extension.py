@@ -17,6 +17,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
 from living_review._version import __version__
+from living_review.build_stamp import build_stamp
 from living_review.fingerprint import build_inputs_fingerprint
 from living_review.paths import project_root
 
@@ -38,6 +39,37 @@ def _outdated(app: Sphinx, env: BuildEnvironment, added, changed, removed) -> li
     return []
 
 
+def _stamp_pages(app: Sphinx, config) -> None:
+    """Put the build stamp into every HTML footer, the PDF footer and MyST substitutions."""
+    stamp = build_stamp(project_root())
+    config.version = config.release = stamp.version
+    footer = (
+        f"Version {stamp.version} &middot; built {stamp.build_date} &middot; data fingerprint "
+        f"<code>{stamp.short_fingerprint}</code> &middot; last search {stamp.last_search}"
+    )
+    options = dict(config.html_theme_options or {})
+    options["extra_footer"] = footer + (f"<br/>{options['extra_footer']}" if options.get("extra_footer") else "")
+    config.html_theme_options = options
+    latex = dict(config.latex_elements or {})
+    latex["preamble"] = latex.get("preamble", "") + (
+        "\\makeatletter\\AtBeginDocument{\\fancypagestyle{normal}{\\fancyhf{}"
+        "\\fancyfoot[R]{\\thepage}\\fancyhead[L]{\\nouppercase{\\rightmark}}"
+        f"\\fancyfoot[L]{{\\scriptsize Version {stamp.version}, built {stamp.build_date}; "
+        f"data {stamp.short_fingerprint}; last search {stamp.last_search}}}}}}}\\makeatother\n"
+    )
+    config.latex_elements = latex
+    substitutions = dict(getattr(config, "myst_substitutions", None) or {})
+    substitutions.update(
+        version=stamp.version,
+        build_date=stamp.build_date,
+        data_fingerprint=stamp.data_fingerprint,
+        data_fingerprint_short=stamp.short_fingerprint,
+        last_search=stamp.last_search,
+    )
+    config.myst_substitutions = substitutions
+
+
 def setup(app: Sphinx) -> dict:
     app.connect("env-get-outdated", _outdated)
+    app.connect("config-inited", _stamp_pages)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

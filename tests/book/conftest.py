@@ -48,7 +48,10 @@ def jupyter_book() -> str:
 
 
 def copy_project(target: Path) -> Path:
+    """Copy the project without build output, then generate its drug chapters as make does."""
     shutil.copytree(project_root(), target, ignore=COPY_IGNORE)
+    env = {**os.environ, "LIVING_REVIEW_ROOT": str(target)}
+    subprocess.run([sys.executable, "-m", "living_review.chapters"], cwd=target, env=env, check=True)
     return target
 
 
@@ -80,8 +83,6 @@ def toc_files(root: Path) -> list[str]:
 @pytest.fixture(scope="session")
 def book_build(tmp_path_factory) -> BookBuild:
     root = copy_project(tmp_path_factory.mktemp("book") / "project")
-    env = {**os.environ, "LIVING_REVIEW_ROOT": str(root)}
-    subprocess.run([sys.executable, "-m", "living_review.chapters"], cwd=root, env=env, check=True)
     html = build(root, "html")
     pdf = build(root, "pdflatex")
     return BookBuild(root, html.stdout + html.stderr, pdf.stdout + pdf.stderr, html.returncode, pdf.returncode)
