@@ -1,0 +1,145 @@
+"""Reading one CSV file byte-exactly: encoding, line endings, layout, whitespace.
+
+Nothing is silently misread. A UTF-8 byte-order mark and CRLF line endings are handled and
+reported as warnings; a file that is not UTF-8, a blank line, a row with the wrong number
+of cells, an unknown, missing or duplicated column, and a value with leading or trailing
+whitespace are errors. Line numbers are physical lines of the file (header = line 1), so
+a record whose quoted cell spans lines is reported at the line where it starts.
+
+Example
+-------
+>>> from pathlib import Path
+>>> import tempfile
+>>> with tempfile.TemporaryDirectory() as d:
+...     p = Path(d) / "t.csv"
+...     _ = p.write_bytes(b"a,b\\r\\n1, 2\\r\\n")
+...     table, problems = read_csv(p, ("a", "b"), "t.csv")
+>>> [str(x) for x in problems]       # doctest: +NORMALIZE_WHITESPACE
+['t.csv:1: -: warning: CRLF line endings (handled; save the file with LF line endings)',
+ "t.csv:2: b: ' 2' has leading or trailing whitespace (remove the spaces)"]
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from living_review.data.problems import Problem
+
+BOM = b"\xef\xbb\xbf"
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """Cells of one CSV file as text, with the physical line each record starts on."""
+
+    file: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[int, dict[str, str]], ...]
+
+
+def _hint(name: str, candidates) -> str:
+    close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _decode(raw: bytes, shown: str, problems: list[Problem]) -> str | None:
+    if raw.startswith(UTF16_BOMS):
+        problems.append(Problem(shown, 1, "-", "file is UTF-16, not UTF-8 (re-save it as UTF-8)"))
+        return None
+    if raw.startswith(BOM):
+        problems.append(Problem(shown, 1, "-", "UTF-8 byte-order mark (handled; save the file as UTF-8 "
+                                "without BOM)", "warning"))
+        raw = raw[len(BOM):]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        byte = raw[exc.start: exc.start + 1].hex()
+        problems.append(Problem(shown, line, "-", f"file is not UTF-8: byte 0x{byte} cannot be decoded "
+                                "(re-save the file as UTF-8)"))
+        return None
+
+
+def _line_endings(text: str, shown: str, problems: list[Problem]) -> None:
+    if "\r\n" in text:
+        line = text[: text.index("\r\n")].count("\n") + 1
+        problems.append(Problem(shown, line, "-", "CRLF line endings (handled; save the file with LF "
+                                "line endings)", "warning"))
+    bare = re.search(r"\r(?!\n)", text)
+    if bare:
+        line = text[: bare.start()].count("\n") + 1
+        problems.append(Problem(shown, line, "-", "bare carriage return (CR) in the file (use LF line endings)"))
+
+
+def read_csv(path: Path, expected: tuple[str, ...], shown: str) -> tuple[RawTable | None, list[Problem]]:
+    """Read ``path`` and check its layout against the ``expected`` column names.
+
+    Parameters
+    ----------
+    path : the CSV file.
+    expected : column names from the data package, in order.
+    shown : file name used in problems, e.g. ``data/studies.csv``.
+
+    Returns
+    -------
+    (RawTable or None, problems) : ``None`` when the file cannot be read at all.
+    """
+    problems: list[Problem] = []
+    if not path.is_file():
+        return None, [Problem(shown, 0, "-", "file missing (restore it, or remove its resource from "
+                              "datapackage.json)")]
+    text = _decode(path.read_bytes(), shown, problems)
+    if text is None:
+        return None, problems
+    _line_endings(text, shown, problems)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    records: list[tuple[int, list[str]]] = []
+    try:
+        consumed = 0
+        for record in reader:
+            records.append((consumed + 1, record))
+            consumed = reader.line_num
+    except csv.Error as exc:
+        problems.append(Problem(shown, reader.line_num, "-", f"CSV syntax error: {exc} (check the quotes)"))
+        return None, problems
+    if not records:
+        return None, problems + [Problem(shown, 1, "-", "file is empty (restore the header row)")]
+
+    header = tuple(records[0][1])
+    for name in header:
+        if name != name.strip():
+            problems.append(Problem(shown, 1, name.strip() or "-",
+                                    f"column name {name!r} has leading or trailing whitespace (remove it)"))
+    names = [n.strip() for n in header]
+    for name in sorted({n for n in names if names.count(n) > 1}):
+        problems.append(Problem(shown, 1, name, "column appears more than once (delete the duplicate)"))
+    for name in names:
+        if name not in expected:
+            problems.append(Problem(shown, 1, name, "unknown column (rename it or add it to datapackage.json"
+                                    f"{_hint(name, set(expected) - set(names))})"))
+    for name in expected:
+        if name not in names:
+            problems.append(Problem(shown, 1, name, "column missing (add it; leave cells empty if unknown"
+                                    f"{_hint(name, set(names) - set(expected))})"))
+
+    rows: list[tuple[int, dict[str, str]]] = []
+    for line, record in records[1:]:
+        if not record:
+            problems.append(Problem(shown, line, "-", "blank line (delete it)"))
+            continue
+        if len(record) != len(names):
+            problems.append(Problem(shown, line, "-", f"row has {len(record)} cells but the header has "
+                                    f"{len(names)} (check commas and quotes)"))
+            continue
+        for name, cell in zip(names, record):
+            if cell != cell.strip():
+                problems.append(Problem(shown, line, name, f"{cell!r} has leading or trailing whitespace "
+                                        "(remove the spaces)"))
+        rows.append((line, dict(zip(names, record))))
+    return RawTable(shown, tuple(names), tuple(rows)), problems
