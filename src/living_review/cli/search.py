@@ -1,0 +1,77 @@
+"""``living-review search``: import search exports into the records table and deduplicate it.
+
+``living-review search import FILE... --search-date YYYY-MM-DD [--source NAME] [--out CSV]``
+    appends the records of each export to the records table (``data/search/records.csv``).
+``living-review search dedupe [--records CSV] [--merge-log CSV] [--threshold 95]``
+    writes the merge log; the records table itself keeps every record.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from living_review.search.importers import FORMATS
+
+
+def _search_dir() -> Path:
+    from living_review.paths import data_dir
+
+    return data_dir() / "search"
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("search", help="import search exports and deduplicate records")
+    sub = parser.add_subparsers(dest="search_command", metavar="ACTION")
+    imp = sub.add_parser("import", help="add RIS, MEDLINE/nbib or Rayyan/ASReview CSV exports to the records table")
+    imp.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    imp.add_argument("--search-date", required=True, help="ISO date the search was run (YYYY-MM-DD)")
+    imp.add_argument("--source", help="database name (required for CSV; default: RIS DB tag, PubMed for MEDLINE)")
+    imp.add_argument("--format", default="auto", choices=FORMATS, dest="fmt")
+    imp.add_argument("--out", type=Path, help="records table to append to (default data/search/records.csv)")
+    imp.add_argument("--replace", action="store_true", help="overwrite the table instead of appending")
+    imp.set_defaults(func=run_import)
+    ded = sub.add_parser("dedupe", help="find duplicates and write the merge log")
+    ded.add_argument("--records", type=Path, help="records table (default data/search/records.csv)")
+    ded.add_argument("--merge-log", type=Path, help="merge log to write (default data/search/merge_log.csv)")
+    ded.add_argument("--threshold", type=float, default=95.0, help="title similarity 0-100 (default 95)")
+    ded.add_argument("--workers", type=int, default=1)
+    ded.set_defaults(func=run_dedupe)
+    parser.set_defaults(func=lambda args: (parser.print_help(), 2)[1])
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from living_review.search.importers import import_files
+    from living_review.search.records import make_records, read_records, write_records
+
+    out = args.out or _search_dir() / "records.csv"
+    try:
+        new = import_files(args.files, search_date=args.search_date, source=args.source, fmt=args.fmt)
+        if out.exists() and not args.replace:
+            new = make_records(pd.concat([read_records(out), new]).to_dict("records"), out.name)
+        write_records(new, out)
+    except (ValueError, FileNotFoundError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    print(f"{out}: {len(new)} records")
+    return 0
+
+
+def run_dedupe(args: argparse.Namespace) -> int:
+    from living_review.search.dedupe import dedupe
+    from living_review.search.records import read_records
+
+    records = args.records or _search_dir() / "records.csv"
+    target = args.merge_log or records.with_name("merge_log.csv")
+    try:
+        result = dedupe(read_records(records), threshold=args.threshold, workers=args.workers)
+    except (ValueError, FileNotFoundError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    result.merge_log.to_csv(target, index=False)
+    print(result.summary())
+    print(f"merge log: {target}")
+    return 0

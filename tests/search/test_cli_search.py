@@ -1,0 +1,54 @@
+"""Tests of ``living-review search import`` and ``living-review search dedupe`` (living_review.cli.search)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from living_review.cli import main
+
+RIS = """TY  - JOUR
+TI  - Real-world experience of lenvatinib in patients with advanced anaplastic thyroid cancer
+AU  - Kim, M
+PY  - 2021
+DO  - https://doi.org/10.1007/s12020-020-02425-y
+ER  - 
+"""
+MEDLINE = """PMID- 33112817
+TI  - Limited efficacy of lenvatinib in heavily pretreated anaplastic thyroid cancer: a
+      French overview.
+AU  - Sparano C
+DP  - 2021 Jan
+LID - 10.1530/ERC-20-0106 [doi]
+"""
+CSV = ("title,authors,year,doi\n"
+       "REAL-WORLD EXPERIENCE OF LENVATINIB IN PATIENTS WITH ADVANCED ANAPLASTIC THYROID CANCER,Kim M,2021,\n")
+
+
+def test_import_then_dedupe(tmp_path, capsys):
+    for name, text in (("embase.ris", RIS), ("pubmed.nbib", MEDLINE), ("wos.csv", CSV)):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    out = tmp_path / "records.csv"
+    assert main(["search", "import", str(tmp_path / "embase.ris"), str(tmp_path / "pubmed.nbib"),
+                 "--search-date", "2025-06-01", "--source", "Embase", "--out", str(out)]) == 0
+    # A second import appends to the table.
+    assert main(["search", "import", str(tmp_path / "wos.csv"), "--search-date", "2025-06-02",
+                 "--source", "Web of Science", "--out", str(out)]) == 0
+    table = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert table.record_id.tolist() == ["embase-00001", "pubmed-00001", "wos-00001"]
+    assert table.source.tolist() == ["Embase", "Embase", "Web of Science"]
+    # Importing the same file again collides on record ids: an error, not a silent merge.
+    assert main(["search", "import", str(tmp_path / "wos.csv"), "--search-date", "2025-06-02",
+                 "--source", "Web of Science", "--out", str(out)]) == 1
+    assert "more than once" in capsys.readouterr().err
+    log = tmp_path / "merge.csv"
+    assert main(["search", "dedupe", "--records", str(out), "--merge-log", str(log)]) == 0
+    merged = pd.read_csv(log, dtype=str)
+    assert merged[["removed_id", "kept_id", "rule"]].values.tolist() == [["wos-00001", "embase-00001", "title"]]
+    assert "3 records -> 2 kept" in capsys.readouterr().out
+
+
+def test_import_error_names_file_and_line(tmp_path, capsys):
+    bad = tmp_path / "bad.ris"
+    bad.write_text(RIS.replace("PY  - 2021", "PY - 2021"), encoding="utf-8")
+    assert main(["search", "import", str(bad), "--search-date", "2025-06-01", "--out", str(tmp_path / "r.csv")]) == 1
+    assert "bad.ris, line 4" in capsys.readouterr().err
