@@ -1,0 +1,77 @@
+"""``living-review rerun`` and ``living-review sweep``: chapters with other parameters.
+
+``rerun NOTEBOOK -p NAME VALUE ...`` runs one jupytext notebook with the given parameters,
+checked against its ``parameters`` cell; ``sweep GRID.yaml`` runs a grid of them in
+parallel and writes one results table. See :mod:`living_review.rerun` and
+:mod:`living_review.sweep` for the conventions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from living_review.paths import project_root
+from living_review.rerun import ParameterError, run_notebook
+from living_review.sweep import run_sweep
+
+
+def _display(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(project_root()).as_posix()
+    except (ValueError, FileNotFoundError):
+        return str(path)
+
+
+def rerun(args: argparse.Namespace) -> int:
+    given = {}
+    for name, value in args.parameters or []:
+        if name in given:
+            print(f"parameter {name!r} given twice", file=sys.stderr)
+            return 2
+        given[name] = value
+    try:
+        result = run_notebook(Path(args.notebook), given, runs_dir=args.runs_dir)
+    except (ParameterError, FileNotFoundError) as error:
+        print(error, file=sys.stderr)
+        return 2
+    print(result.summary())
+    for path in (result.notebook, result.html, result.folder / "run.json"):
+        if path is not None and path.exists():
+            print(f"wrote {_display(path)}")
+    return 0 if result.status == "ok" else 1
+
+
+def sweep(args: argparse.Namespace) -> int:
+    try:
+        result = run_sweep(Path(args.grid), max_workers=args.workers, runs_dir=args.runs_dir)
+    except (ValueError, FileNotFoundError) as error:
+        print(error, file=sys.stderr)
+        return 2
+    print(result.summary())
+    print(f"wrote {_display(result.csv)}")
+    return 0 if result.failed.empty else 1
+
+
+def register(subparsers) -> None:
+    one = subparsers.add_parser(
+        "rerun", help="run a chapter with other parameters into runs/<time>-<hash>/",
+        description="Run a jupytext notebook with parameters checked against its 'parameters' cell; "
+                    "write the executed notebook, an HTML export and run.json under runs/.",
+    )
+    one.add_argument("notebook", help="the jupytext notebook (.md)")
+    one.add_argument("-p", "--parameter", dest="parameters", nargs=2, action="append", metavar=("NAME", "VALUE"),
+                     help="a parameter and its value (YAML: true, 0.9, [ORR, DCR]); repeat for more")
+    one.add_argument("--runs-dir", type=Path, default=None, help="where run folders go (default: runs/)")
+    one.set_defaults(func=rerun)
+
+    grid = subparsers.add_parser(
+        "sweep", help="run a parameter grid in parallel and collect one results table",
+        description="Run every combination of GRID.yaml ('notebook:' and 'parameters: {name: [values]}') "
+                    "in parallel; a failed run is reported and the others go on.",
+    )
+    grid.add_argument("grid", help="the grid file (YAML)")
+    grid.add_argument("--workers", type=int, default=2, help="processes running at once (default 2)")
+    grid.add_argument("--runs-dir", type=Path, default=None, help="where run folders and the table go (default: runs/)")
+    grid.set_defaults(func=sweep)

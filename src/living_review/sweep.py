@@ -1,0 +1,147 @@
+"""Parameter sweeps: one notebook over a grid of parameters, in parallel, into one table.
+
+A grid file is YAML::
+
+    notebook: notebooks/09_sensitivity_analyses.md   # relative to the grid file
+    parameters:
+      tau2_method: [DL, REML, PM]
+      transform: [PFT, PLOGIT]
+
+and runs the cartesian product of the lists (here 6 runs), each with
+:func:`living_review.rerun.run_notebook`. Every combination is validated before any runs,
+so a typo costs nothing. Runs execute in separate processes (at most ``max_workers`` at
+once, each starting its own kernel); a run that fails is recorded with its error and the
+others go on.
+
+The results table has one row per run, in grid order: the parameters, ``status``
+(``ok``/``failed``), ``folder`` (the run folder), ``error`` and one column per number the
+notebook glued (``glue:<name>``). It is written as CSV to ``runs/sweep-<UTC time>.csv``.
+
+Example
+-------
+>>> result = run_sweep("grids/tau2.yaml")  # doctest: +SKIP
+>>> result.table[["tau2_method", "status", "glue:orr_pooled"]]  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import yaml
+from tqdm import tqdm
+
+from living_review.paths import project_root
+from living_review.rerun import read_parameters, run_notebook, validate_parameters
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A notebook and, per parameter name, the values to try."""
+
+    notebook: Path
+    values: dict[str, list]
+
+    def combinations(self) -> list[dict]:
+        names = list(self.values)
+        return [dict(zip(names, combo)) for combo in itertools.product(*(self.values[n] for n in names))]
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    """The results table of a sweep and where it was written."""
+
+    table: pd.DataFrame
+    csv: Path
+
+    @property
+    def failed(self) -> pd.DataFrame:
+        return self.table[self.table["status"] != "ok"]
+
+    def summary(self) -> str:
+        lines = [f"{len(self.table)} run(s), {len(self.failed)} failed; table: {self.csv.name}"]
+        for _, row in self.failed.iterrows():
+            lines.append(f"  failed: {row['folder']}: {row['error']}")
+        return "\n".join(lines)
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.table.copy()
+
+
+def read_grid(path: Path) -> Grid:
+    """Read and check a grid file; ``ValueError`` naming the file and what is wrong."""
+    path = Path(path)
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    unknown = set(raw) - {"notebook", "parameters"}
+    if unknown or "notebook" not in raw or not isinstance(raw.get("parameters"), dict):
+        raise ValueError(
+            f"{path.name}: a grid needs 'notebook: <path>' and 'parameters: {{name: [values, ...]}}'"
+            + (f"; unknown key(s) {', '.join(sorted(unknown))}" if unknown else "")
+        )
+    notebook = (path.parent / raw["notebook"]).resolve()
+    if not notebook.is_file():
+        raise ValueError(f"{path.name}: notebook {raw['notebook']} not found (paths are relative to the grid file)")
+    values = {}
+    for name, options in raw["parameters"].items():
+        if not isinstance(options, list) or not options:
+            raise ValueError(f"{path.name}: parameters.{name} must be a non-empty list of values")
+        values[str(name)] = options
+    spec = read_parameters(notebook)
+    for combo in Grid(notebook, values).combinations():
+        validate_parameters(spec, combo, f"{path.name} ({notebook.name})")
+    return Grid(notebook, values)
+
+
+def _run_one(notebook: str, parameters: dict, runs_dir: str, root: str) -> dict:
+    try:
+        result = run_notebook(Path(notebook), parameters, runs_dir=Path(runs_dir), root=Path(root))
+    except Exception as exc:  # reported in the table; the other runs go on
+        return {"status": "failed", "folder": "", "error": f"{type(exc).__name__}: {exc}", "glued": {}}
+    return {"status": result.status, "folder": result.folder.name, "error": result.error or "", "glued": result.glued}
+
+
+def run_sweep(grid_path: Path, *, max_workers: int = 2, runs_dir: Path | None = None,
+              root: Path | None = None, progress: bool = True) -> SweepResult:
+    """Run every combination of a grid file in parallel and write the results table.
+
+    Parameters
+    ----------
+    grid_path : the YAML grid file (format in the module notes).
+    max_workers : processes running at once (each runs one kernel).
+    runs_dir : where run folders and the table go (default ``<root>/runs``).
+    root : project root whose ``data/`` is fingerprinted (default: the project root).
+    progress : show a tqdm progress bar.
+    """
+    if max_workers < 1:
+        raise ValueError(f"max_workers must be at least 1, got {max_workers}")
+    grid = read_grid(grid_path)
+    root = Path(root or project_root()).resolve()
+    runs_dir = Path(runs_dir or root / "runs")
+    runs_dir.mkdir(parents=True, exist_ok=True)
+    combos = grid.combinations()
+    outcomes: list[dict | None] = [None] * len(combos)
+    # spawn: a fresh interpreter per worker, safe with the threads of kernels and tqdm
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=max_workers, mp_context=context) as pool:
+        futures = {pool.submit(_run_one, str(grid.notebook), combo, str(runs_dir), str(root)): i
+                   for i, combo in enumerate(combos)}
+        for future in tqdm(as_completed(futures), total=len(futures), desc=grid.notebook.name,
+                           unit="run", disable=not progress):
+            outcomes[futures[future]] = future.result()
+    rows = []
+    for combo, outcome in zip(combos, outcomes):
+        row = {**{k: v if not isinstance(v, (list, dict)) else yaml.safe_dump(v, default_flow_style=True).strip()
+                  for k, v in combo.items()},
+               "status": outcome["status"], "folder": outcome["folder"], "error": outcome["error"]}
+        row.update({f"glue:{name}": value for name, value in sorted(outcome["glued"].items())})
+        rows.append(row)
+    table = pd.DataFrame(rows)
+    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    csv = runs_dir / f"sweep-{stamp}-{grid.notebook.stem}.csv"
+    table.to_csv(csv, index=False)
+    return SweepResult(table, csv)

@@ -1,0 +1,168 @@
+"""Parameterised reruns: parameters checked against the notebook, runs recorded in full."""
+
+from __future__ import annotations
+
+import json
+
+import nbformat
+import pytest
+
+from living_review._version import __version__
+from living_review.fingerprint import data_fingerprint
+from living_review.rerun import (
+    ParameterError, glued_numbers, parse_parameters, read_parameters, run_notebook, validate_parameters,
+)
+
+NOTEBOOK = '''---
+jupytext:
+  text_representation:
+    extension: .md
+    format_name: myst
+kernelspec:
+  display_name: Python 3
+  language: python
+  name: python3
+---
+
+# A tiny rerun
+
+```{code-cell} ipython3
+:tags: [parameters]
+scale = 2.0
+label = "x"  # one of: x, y
+transform = "PFT"
+outcomes = ["ORR"]
+fail = False
+```
+
+```{code-cell} ipython3
+import numpy as np
+from myst_nb import glue
+from pathlib import Path
+
+if fail:
+    raise RuntimeError("asked to fail")
+glue("doubled", np.float64(scale) * 2, display=False)
+glue("shown_int", 7)
+glue("text_value", "not a number", display=False)
+print("in its folder:", Path("cwd.txt").exists())
+print(label, transform, outcomes)
+```
+'''
+
+
+@pytest.fixture
+def notebook(tmp_path):
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "studies.csv").write_text("study_id\na\n")
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    (folder / "cwd.txt").write_text("the notebook runs in its own folder\n")
+    path = folder / "tiny.md"
+    path.write_text(NOTEBOOK)
+    return path
+
+
+def test_reads_names_types_and_allowed_sets(notebook):
+    spec = read_parameters(notebook)
+    assert list(spec) == ["scale", "label", "transform", "outcomes", "fail"]
+    assert spec["scale"].kind is float and spec["scale"].allowed is None
+    assert spec["label"].allowed == ("x", "y")  # from the '# one of:' comment
+    assert spec["transform"].allowed == ("PFT", "PLOGIT", "PAS", "PRAW")  # settings.Transform
+    assert spec["outcomes"].item_allowed == ("ORR", "DCR")  # settings: tuple[Outcome, ...]
+
+
+def test_settings_aliases_and_numeric_sets():
+    spec = parse_parameters('tau2_method = "REML"\nlevel = 0.95  # one of: 0.9, 0.95\noutcome = "ORR"\n')
+    assert spec["tau2_method"].allowed == ("DL", "REML", "ML", "PM", "SJ", "HE", "EB")
+    assert spec["level"].allowed == (0.9, 0.95)
+    assert spec["outcome"].allowed == ("ORR", "DCR")  # the alias Outcome
+
+
+def test_values_are_parsed_and_typed(notebook):
+    spec = read_parameters(notebook)
+    given = {"scale": "3", "label": "y", "outcomes": "[ORR, DCR]", "fail": "true"}
+    assert validate_parameters(spec, given) == {"scale": 3.0, "label": "y", "outcomes": ["ORR", "DCR"], "fail": True}
+
+
+@pytest.mark.parametrize("given, message", [
+    ({"scael": "3"}, "unknown parameter 'scael'"),
+    ({"scale": "big"}, "scale: 'big' is not a number"),
+    ({"fail": "3"}, "fail: '3' is not a true/false"),
+    ({"label": "z"}, "label: 'z' is not allowed"),
+    ({"transform": "LOGIT"}, "transform: 'LOGIT' is not allowed"),
+    ({"outcomes": "[ORR, PFS]"}, "outcomes: item(s) 'PFS' not allowed"),
+])
+def test_bad_parameters_list_what_is_allowed(notebook, given, message):
+    with pytest.raises(ParameterError) as caught:
+        validate_parameters(read_parameters(notebook), given, "tiny.md")
+    text = str(caught.value)
+    assert message in text
+    assert "label (text, one of x, y; default 'x')" in text
+    assert "transform (text, one of PFT, PLOGIT, PAS, PRAW" in text
+
+
+def test_non_literal_parameters_cell_is_refused():
+    with pytest.raises(ParameterError, match="line 2: the value of 'b' is not a literal"):
+        parse_parameters("a = 1\nb = a + 1\n")
+    with pytest.raises(ParameterError, match="only 'name = <literal>'"):
+        parse_parameters("import os\n")
+
+
+def test_glued_numbers_read_plain_and_numpy_reprs():
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("")
+    record = "application/papermill.record/"
+    cell.outputs = [
+        nbformat.v4.new_output("display_data", data={record + "text/plain": "np.float64(0.25)"},
+                               metadata={"scrapbook": {"name": "a", "mime_prefix": record}}),
+        nbformat.v4.new_output("display_data", data={"text/plain": "12"},
+                               metadata={"scrapbook": {"name": "b", "mime_prefix": ""}}),
+        nbformat.v4.new_output("display_data", data={"text/plain": "'text'"},
+                               metadata={"scrapbook": {"name": "c", "mime_prefix": ""}}),
+        nbformat.v4.new_output("display_data", data={"text/plain": "99"}),
+    ]
+    nb.cells.append(cell)
+    assert glued_numbers(nb) == {"a": 0.25, "b": 12.0}
+
+
+def test_run_writes_notebook_html_and_record(notebook, tmp_path):
+    root = tmp_path
+    result = run_notebook(notebook, {"scale": "3", "label": "y"}, runs_dir=tmp_path / "runs", root=root)
+    assert result.status == "ok", result.error
+    assert result.folder.parent == tmp_path / "runs"
+    assert result.glued == {"doubled": 6.0, "shown_int": 7.0}  # scale 3.0 * 2, and the literal 7
+    record = json.loads((result.folder / "run.json").read_text())
+    assert record["parameters"] == {"scale": 3.0, "label": "y"}
+    assert record["data_fingerprint"] == data_fingerprint(root)
+    assert record["version"] == __version__ and record["notebook"] == "notebooks/tiny.md"
+    executed = nbformat.read(result.notebook, as_version=4)
+    printed = "".join(o.get("text", "") for c in executed.cells for o in c.get("outputs", []))
+    assert "y PFT ['ORR']" in printed
+    assert "in its folder: True" in printed  # papermill ran with the notebook's folder as cwd
+    html = result.html.read_text()
+    assert "A tiny rerun" in html and "y PFT" in html and str(tmp_path) not in html
+
+
+def test_a_failing_run_is_recorded_not_raised(notebook, tmp_path):
+    result = run_notebook(notebook, {"fail": "true"}, runs_dir=tmp_path / "runs", root=tmp_path)
+    assert result.status == "failed" and "asked to fail" in result.error
+    assert json.loads((result.folder / "run.json").read_text())["status"] == "failed"
+
+
+def test_invalid_parameters_run_nothing(notebook, tmp_path):
+    with pytest.raises(ParameterError):
+        run_notebook(notebook, {"nope": "1"}, runs_dir=tmp_path / "runs", root=tmp_path)
+    assert not (tmp_path / "runs").exists()
+
+
+def test_command_line(notebook, tmp_path, monkeypatch, capsys):
+    from living_review.cli import main
+
+    (tmp_path / "_toc.yml").write_text("root: x\n")
+    monkeypatch.setenv("LIVING_REVIEW_ROOT", str(tmp_path))
+    assert main(["rerun", str(notebook), "-p", "label", "z"]) == 2
+    assert "Allowed parameters" in capsys.readouterr().err
+    assert main(["rerun", str(notebook), "-p", "scale", "1.5", "--runs-dir", str(tmp_path / "r")]) == 0
+    out = capsys.readouterr().out
+    assert "ok [scale=1.5]" in out and "run.json" in out

@@ -1,0 +1,83 @@
+"""Sweeps: the grid's cartesian product, run in parallel, failures reported, one table."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from living_review.rerun import ParameterError
+from living_review.sweep import read_grid, run_sweep
+
+NOTEBOOK = '''---
+jupytext:
+  text_representation:
+    extension: .md
+    format_name: myst
+kernelspec:
+  display_name: Python 3
+  language: python
+  name: python3
+---
+
+```{code-cell} ipython3
+:tags: [parameters]
+a = 1
+b = 0.5
+```
+
+```{code-cell} ipython3
+from myst_nb import glue
+if a == 3:
+    raise ValueError("a = 3 fails on purpose")
+glue("product", a * b, display=False)
+```
+'''
+
+
+@pytest.fixture
+def grid(tmp_path):
+    (tmp_path / "data").mkdir()
+    (tmp_path / "nb.md").write_text(NOTEBOOK)
+    path = tmp_path / "grid.yaml"
+    path.write_text("notebook: nb.md\nparameters:\n  a: [1, 2, 3]\n  b: [0.5]\n")
+    return path
+
+
+def test_grid_is_the_cartesian_product(grid):
+    grid.write_text("notebook: nb.md\nparameters:\n  a: [1, 2]\n  b: [0.5, 2]\n")
+    assert read_grid(grid).combinations() == [{"a": 1, "b": 0.5}, {"a": 1, "b": 2}, {"a": 2, "b": 0.5}, {"a": 2, "b": 2}]
+
+
+def test_invalid_grid_fails_before_running(grid, tmp_path):
+    grid.write_text("notebook: nb.md\nparameters:\n  a: [1, x]\n")
+    with pytest.raises(ParameterError, match="a: 'x' is not a whole number"):
+        read_grid(grid)
+    grid.write_text("notebook: missing.md\nparameters:\n  a: [1]\n")
+    with pytest.raises(ValueError, match="missing.md not found"):
+        read_grid(grid)
+    grid.write_text("notebook: nb.md\nparameters:\n  a: 1\n")
+    with pytest.raises(ValueError, match="parameters.a must be a non-empty list"):
+        read_grid(grid)
+
+
+def test_parallel_sweep_collects_one_table_and_reports_failures(grid, tmp_path):
+    result = run_sweep(grid, max_workers=2, runs_dir=tmp_path / "runs", root=tmp_path, progress=False)
+    table = result.table
+    assert list(table["a"]) == [1, 2, 3]  # grid order, whatever the completion order
+    assert list(table["status"]) == ["ok", "ok", "failed"]
+    assert list(table["glue:product"][:2]) == [0.5, 1.0]  # a * b computed in the notebook
+    assert "a = 3 fails on purpose" in table.loc[2, "error"]
+    assert all((tmp_path / "runs" / f / "run.json").is_file() for f in table["folder"])
+    assert pd.read_csv(result.csv).shape == table.shape
+    assert "3 run(s), 1 failed" in result.summary()
+
+
+def test_command_line_rejects_a_bad_grid_before_running(grid, tmp_path, monkeypatch, capsys):
+    from living_review.cli import main
+
+    (tmp_path / "_toc.yml").write_text("root: x\n")
+    monkeypatch.setenv("LIVING_REVIEW_ROOT", str(tmp_path))
+    grid.write_text("notebook: nb.md\nparameters:\n  c: [1]\n")
+    assert main(["sweep", str(grid), "--runs-dir", str(tmp_path / "runs")]) == 2
+    assert "unknown parameter 'c'" in capsys.readouterr().err
+    assert not (tmp_path / "runs").exists()
