@@ -85,10 +85,11 @@ def test_part_i_and_part_ii_do_not_merge_but_two_part_ii_do():
 
 
 def test_shared_prefix_of_different_papers_does_not_merge():
-    # Tahara 2017 "Lenvatinib for anaplastic thyroid cancer" is a prefix of Koyama 2018's
-    # title; different years and first authors keep them apart.
+    # Tahara 2017 "Lenvatinib for anaplastic thyroid cancer" (Cao 2024 ref [19]) is a prefix
+    # of Koyama 2018's title ("Lenvatinib for Anaplastic Thyroid Cancer and ...", extraction
+    # notes P-28; the ending here is made up); different years and first authors keep them apart.
     tahara = {"title": "Lenvatinib for anaplastic thyroid cancer", "year": "2017", "authors": "Tahara M"}
-    koyama = {"title": "Lenvatinib for Anaplastic Thyroid Cancer and Lenvatinib-Induced Thyroid Dysfunction",
+    koyama = {"title": "Lenvatinib for Anaplastic Thyroid Cancer and its adverse events in five patients",
               "year": "2018", "authors": "Koyama S"}
     assert dedupe(table(tahara, koyama)).merge_log.empty
     # Short titles (< 40 characters) are never treated as truncated.
