@@ -59,7 +59,7 @@ def se_log_median_from_ci(ci_low, ci_high, ci_level=0.95) -> np.ndarray:
     Example
     -------
     >>> float(se_log_median_from_ci(2.2, 7.1, 0.95).round(4))
-    0.2988
+    0.2989
     """
     low = np.asarray(ci_low, dtype=float)
     high = np.asarray(ci_high, dtype=float)
