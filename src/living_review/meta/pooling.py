@@ -84,9 +84,13 @@ def metaprop(events, totals, *, transform: Transform = "PFT", tau2_method: Tau2M
             raise ValueError(f"subgroups has {len(groups)} labels for {x.size} studies; give one per study.")
     opts = dict(transform=transform, tau2_method=tau2_method, hakn=hakn, level=level, prediction=prediction)
     if model == "glmm":
-        from living_review.meta.glmm import fit_glmm_result
+        if hakn:
+            raise ValueError("hakn=True is not available with model='glmm'; use model='inverse' for Hartung-Knapp.")
+        if tau_common:
+            raise ValueError("tau_common=True is not available with model='glmm'.")
+        from living_review.meta.glmm_pooling import fit_glmm_result
 
-        return fit_glmm_result(x, n, labels, groups, level=level)
+        return fit_glmm_result(x, n, labels, groups, level=level, prediction=prediction)
     result = fit_inverse(x, n, labels, **opts)
     if groups is None:
         return result
