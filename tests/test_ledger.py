@@ -8,7 +8,8 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 
-from living_review.ledger import collect, record, record_result
+from living_review.fingerprint import build_inputs_fingerprint
+from living_review.ledger import collect, record, record_result, stale_keys
 
 INPUTS = [{"study_id": "b_study", "events": 3, "n": 10}, {"study_id": "a_study", "events": 5, "n": 20}]
 
@@ -101,3 +102,15 @@ def test_record_result_falls_back_to_inputs_for_counts(tmp_path):
 def test_record_result_without_estimate_names_what_is_missing(tmp_path):
     with pytest.raises(ValueError, match="ci_low, ci_high"):
         record_result("x", type("R", (), {"estimate": 0.1})(), outcome="ORR", inputs=[], params={}, root=tmp_path)
+
+
+def test_records_carry_the_inputs_fingerprint_and_go_stale_when_data_change(tmp_path):
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "studies.csv").write_text("study_id,n\na,10\n")
+    data = json.loads(_record(tmp_path, key="kept").read_text())
+    _record(tmp_path, key="dropped")
+    assert data["inputs_fingerprint"] == build_inputs_fingerprint(tmp_path)
+    assert stale_keys(tmp_path) == []
+    (tmp_path / "data" / "studies.csv").write_text("study_id,n\na,11\n")
+    _record(tmp_path, key="kept")  # re-executed chapter; "dropped" is no longer published
+    assert stale_keys(tmp_path) == ["dropped"]

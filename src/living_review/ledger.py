@@ -10,6 +10,12 @@ no time stamp and no path of the machine, its keys are sorted and floats are wri
 ``repr`` (the shortest text that reads back to the same float), so the same estimate from
 the same inputs always gives the same bytes.
 
+Each record also holds ``inputs_fingerprint``, the
+:func:`living_review.fingerprint.build_inputs_fingerprint` (data, code, configuration,
+templates) when it was written. A record whose fingerprint is not the current one was
+not rewritten by the last build (its chapter no longer publishes it, or was not
+re-executed): :func:`stale_keys` names such records, and a release refuses them.
+
 Example
 -------
 >>> path = record(
@@ -29,6 +35,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from living_review.fingerprint import build_inputs_fingerprint
 from living_review.paths import project_root
 
 KEY_PATTERN = re.compile(r"^[a-z0-9_.-]+$")
@@ -161,6 +168,8 @@ def record(
         "extra": _plain(dict(extra or {}), f"ledger {key!r}: extra"),
         "chapter": chapter,
     }
+    root = Path(root or project_root())
+    payload["inputs_fingerprint"] = build_inputs_fingerprint(root)
     folder = ledger_dir(root)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{key}.json"
@@ -228,3 +237,10 @@ def collect(root: Path | None = None) -> dict[str, dict]:
         except json.JSONDecodeError as error:
             raise ValueError(f"ledger file {path.name} is not valid JSON ({error}); rebuild the book to rewrite it") from None
     return found
+
+
+def stale_keys(root: Path | None = None) -> list[str]:
+    """Keys of records written from other data, code or configuration than the current ones."""
+    root = Path(root or project_root())
+    current = build_inputs_fingerprint(root)
+    return [key for key, rec in collect(root).items() if rec.get("inputs_fingerprint") != current]

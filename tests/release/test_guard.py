@@ -106,3 +106,20 @@ def test_release_command_refuses_then_writes(repo, tmp_path, monkeypatch, capsys
     folder = repo / "releases" / __version__
     assert f"wrote releases/{__version__}/summary.json" in out
     assert sorted(p.name for p in folder.iterdir()) == ["SHA256SUMS", f"living-review-{__version__}.tar.gz", "summary.json"]
+
+
+def test_release_command_check_only_and_no_silent_overwrite(repo, tmp_path, monkeypatch, capsys):
+    from living_review import ledger
+    from living_review.cli import main
+
+    monkeypatch.setenv("LIVING_REVIEW_ROOT", str(repo))
+    _fake_validator(tmp_path, monkeypatch, 0, "ok")
+    assert main(["release", "--skip-tests", "--check"]) == 0
+    assert not (repo / "releases").exists()
+    assert main(["release", "--skip-tests"]) == 0
+    assert main(["release", "--skip-tests"]) == 0  # same content: re-running is harmless
+    ledger.record("orr.other", outcome="ORR", estimate=0.5, ci_low=0.4, ci_high=0.6, k=1, n=9,
+                  params={}, inputs=[], root=repo)
+    capsys.readouterr()
+    assert main(["release", "--skip-tests"]) == 1
+    assert "already exists with other content" in capsys.readouterr().err

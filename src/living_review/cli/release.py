@@ -2,8 +2,10 @@
 
 The release folder ``releases/<version>/`` receives ``summary.json``,
 ``living-review-<version>.tar.gz`` and ``SHA256SUMS``. Nothing is written when the guard
-refuses (uncommitted changes, a version mismatch, invalid data or failing tests); the
-command then prints every reason and exits 1.
+refuses (uncommitted changes, a version mismatch, invalid data or failing tests), when
+the ledger holds an estimate not recomputed from the current inputs, or when the version
+was already released with a different summary (a published version never changes);
+the command then prints every reason and exits 1. ``--check`` runs the guard only.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from living_review._version import __version__
 from living_review.paths import project_root
 from living_review.release.archive import write_archive, write_checksums
 from living_review.release.guard import check_release
-from living_review.release.summary import write_summary
+from living_review.release.summary import SUMMARY_FILE, build_summary, release_dir, write_summary
 
 
 def run(args: argparse.Namespace) -> int:
@@ -26,15 +28,24 @@ def run(args: argparse.Namespace) -> int:
     if not report.ok:
         print("nothing written: fix the problems above and run 'make release' again", file=sys.stderr)
         return 1
+    if args.check:
+        return 0
     try:
-        summary = write_summary(root, version)
+        summary = build_summary(root, version)
+        existing = release_dir(version, root) / SUMMARY_FILE
+        if existing.is_file() and existing.read_text(encoding="utf-8") != summary.to_json():
+            raise ValueError(
+                f"{existing.relative_to(root).as_posix()} already exists with other content; "
+                "a released version never changes: bump the version in src/living_review/_version.py"
+            )
         archive = write_archive(version, root)
+        path = write_summary(root, version)
     except (FileNotFoundError, ValueError) as error:
         print(f"release {version} failed: {error}", file=sys.stderr)
         return 1
-    sums = write_checksums(summary.parent)
-    for path in (summary, archive, sums):
-        print(f"wrote {path.relative_to(root).as_posix()}")
+    sums = write_checksums(path.parent)
+    for written in (path, archive, sums):
+        print(f"wrote {written.relative_to(root).as_posix()}")
     return 0
 
 
@@ -45,6 +56,7 @@ def register(subparsers) -> None:
     )
     parser.add_argument("--version", dest="release_version", metavar="V", default=None,
                         help=f"version to release; must equal the package version ({__version__})")
+    parser.add_argument("--check", action="store_true", help="run the release checks only; write nothing")
     # Only the guard's own tests use this: they cannot run the suite from inside the suite.
     parser.add_argument("--skip-tests", action="store_true", help=argparse.SUPPRESS)
     parser.set_defaults(func=run)

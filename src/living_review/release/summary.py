@@ -161,8 +161,18 @@ def study_list(root: Path | None = None) -> tuple[dict, ...]:
 
 
 def build_summary(root: Path | None = None, version: str | None = None) -> ReleaseSummary:
-    """Collect the summary of the current build (ledger, parameters, data) for ``version``."""
+    """Collect the summary of the current build (ledger, parameters, data) for ``version``.
+
+    Raises ``ValueError`` when a ledger record is stale (:func:`living_review.ledger.stale_keys`):
+    a release must hold only estimates computed from the data and code being released.
+    """
     root = Path(root or project_root())
+    stale = ledger.stale_keys(root)
+    if stale:
+        raise ValueError(
+            f"the ledger holds {len(stale)} estimate(s) not recomputed from the current data, code and "
+            f"configuration: {', '.join(stale)}. Rebuild the book from scratch ('make clean book') and release again"
+        )
     return ReleaseSummary(
         version=version or __version__,
         data_fingerprint=data_fingerprint(root),
@@ -180,6 +190,28 @@ def write_summary(root: Path | None = None, version: str | None = None) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(summary.to_json(), encoding="utf-8")
     return path
+
+
+def release_versions(root: Path | None = None) -> list[str]:
+    """Versions that have a ``releases/<version>/summary.json``, oldest first (PEP 440 order)."""
+    from packaging.version import InvalidVersion, Version
+
+    folder = Path(root or project_root()) / RELEASES_DIR
+    found = []
+    for path in folder.glob(f"*/{SUMMARY_FILE}") if folder.is_dir() else ():
+        try:
+            found.append((Version(path.parent.name), path.parent.name))
+        except InvalidVersion:
+            continue  # not a release folder
+    return [name for _, name in sorted(found)]
+
+
+def previous_summary(version: str, root: Path | None = None) -> Path | None:
+    """The ``summary.json`` of the newest release older than ``version``, or None for the first."""
+    from packaging.version import Version
+
+    older = [v for v in release_versions(root) if Version(v) < Version(version)]
+    return release_dir(older[-1], root) / SUMMARY_FILE if older else None
 
 
 def read_summary(path: Path) -> ReleaseSummary:
