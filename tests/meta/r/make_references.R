@@ -163,6 +163,32 @@ grp <- rep(c("a", "b", "c"), length.out = length(large_n))
 rm <- suppressWarnings(rma.glmm(measure = "PLO", xi = large_x, ni = large_n, method = "ML", mods = ~ factor(grp), control = glmm_ctl))
 refs$glmm_moderator <- list(dataset = "large_k", groups = grp, qm = rm$QM, qm_df = rm$QMdf[1], tau2 = rm$tau2)
 
+# Meta-regression: rma(yi, vi, mods = ~ year + design), every estimator, z and Knapp-Hartung
+refs$metareg_covariates <- list(year = 2000 + (seq_along(large_n) * 3) %% 20,
+                                design = rep(c("single-arm", "randomised", "cohort", "single-arm"), length.out = length(large_n)))
+cov <- refs$metareg_covariates
+refs$metareg <- list()
+for (tr in c("PFT", "PLOGIT")) for (m in methods) for (test in c("z", "knha")) {
+  e <- effects(large_x, large_n, tr)
+  r <- rma(e$yi, e$vi, mods = ~ cov$year + factor(cov$design), method = m, test = test, control = ctl)
+  refs$metareg[[length(refs$metareg) + 1]] <- list(
+    transform = tr, method = m, test = test, beta = c(r$b), se = r$se, ci_lb = r$ci.lb, ci_ub = r$ci.ub,
+    tau2 = r$tau2, qe = r$QE, qm = r$QM, qm_pval = r$QMp, r2 = r$R2 / 100)
+}
+
+# Subgroups with a common tau2 (meta's tau.common = TRUE): residual tau2 of the subgroup model
+cao_grp <- c("imatinib", "pazopanib", "sorafenib", "lenvatinib", "lenvatinib", "lenvatinib")
+large_grp <- rep(c("a", "b", "c"), length.out = length(large_n))
+refs$tau_common <- list()
+for (spec in list(list("cao_dcr", cao_grp), list("large_k", large_grp))) {
+  d <- datasets[[spec[[1]]]]; g <- spec[[2]]
+  e <- effects(d$x, d$n, "PFT")
+  t2 <- rma(e$yi, e$vi, mods = ~ factor(g), method = "REML", control = ctl)$tau2
+  sub <- lapply(unique(g), function(s) rma(e$yi[g == s], e$vi[g == s], tau2 = t2, method = "REML"))
+  refs$tau_common[[length(refs$tau_common) + 1]] <- list(dataset = spec[[1]], groups = g, tau2 = t2,
+    te = sapply(sub, function(r) c(r$b)), se = sapply(sub, function(r) r$se))
+}
+
 #@EXTRA@
 
 writeLines(toJSON(refs, digits = NA, auto_unbox = TRUE, na = "null", pretty = FALSE), out)
