@@ -114,3 +114,10 @@ def test_records_carry_the_inputs_fingerprint_and_go_stale_when_data_change(tmp_
     (tmp_path / "data" / "studies.csv").write_text("study_id,n\na,11\n")
     _record(tmp_path, key="kept")  # re-executed chapter; "dropped" is no longer published
     assert stale_keys(tmp_path) == ["dropped"]
+
+
+def test_two_chapters_cannot_claim_one_key(tmp_path):
+    _record(tmp_path, chapter="notebooks/08_safety")
+    _record(tmp_path, chapter="notebooks/08_safety", estimate=0.3)  # the same chapter may update it
+    with pytest.raises(ValueError, match="already recorded by chapter 'notebooks/08_safety'"):
+        _record(tmp_path, chapter="notebooks/09_sensitivity_analyses")

@@ -174,6 +174,15 @@ def record(
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{key}.json"
     text = dumps(payload)
+    if path.exists():
+        previous = json.loads(path.read_text(encoding="utf-8"))
+        # Written from the same inputs by another chapter: two chapters claim one key.
+        if (previous.get("inputs_fingerprint") == payload["inputs_fingerprint"] and chapter
+                and previous.get("chapter") and previous["chapter"] != chapter):
+            raise ValueError(
+                f"ledger key {key!r} is already recorded by chapter {previous['chapter']!r}; "
+                f"give the estimate in {chapter!r} its own key"
+            )
     # Leave an unchanged file untouched, so a rebuild does not change its modification time.
     if not path.exists() or path.read_text(encoding="utf-8") != text:
         path.write_text(text, encoding="utf-8")

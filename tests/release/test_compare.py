@@ -86,6 +86,16 @@ def test_corrections_from_discrepancies_for_current_studies(tmp_path):
     assert correction.study_id == "b"
     assert dict(correction.details) == {"field": "dcr_events", "cao_value": "16", "chosen_value": "12",
                                         "reason": "final results abstract"}
+    assert correction.summary() == "b: field: dcr_events; cao_value: 16; chosen_value: 12; reason: final results abstract"
+
+
+def test_discrepancy_records_with_value_used_read_compactly(tmp_path):
+    path = tmp_path / "discrepancies.csv"
+    path.write_text("discrepancy_id,study_id,field,value_a,value_used,reason,status\n"
+                    "D01,b,dcr_events,16/17,12/17,primary report outranks,unresolved\n")
+    (correction,) = compare(_summary("0", {}, ["b"]), _summary("1", {}, ["b"]), discrepancies=path).corrections
+    assert correction.summary() == ("b (D01), dcr_events: value used 12/17; reason: primary report outranks; "
+                                    "status: unresolved")
 
 
 def test_version_column_keeps_only_this_release(tmp_path):

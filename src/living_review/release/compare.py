@@ -22,7 +22,8 @@ An estimate "moved" when its estimate or a CI bound differs by more than ``toler
 Corrections come from ``data/discrepancies.csv``. Its columns belong to the data package;
 this module only needs a study column (``study_id``, else ``study``). Every row whose
 study is in the current release is a correction, described by its other non-empty
-columns. When the file has a version column (``version``, ``since_version`` or
+columns (shortened to its id, ``field``, ``value_used``, ``reason`` and ``status`` when it
+has ``field`` and ``value_used``). When the file has a version column (``version``, ``since_version`` or
 ``release``), only rows whose value is the current release's version are kept.
 
 Example
@@ -106,6 +107,12 @@ class Correction:
     details: tuple[tuple[str, str], ...]
 
     def summary(self) -> str:
+        d = dict(self.details)
+        if "field" in d and "value_used" in d:
+            label = next((d[k] for k in ("discrepancy_id", "id") if k in d), "")
+            parts = [f"{self.study_id}{f' ({label})' if label else ''}, {d['field']}: value used {d['value_used']}"]
+            parts += [f"{k}: {d[k]}" for k in ("reason", "status") if k in d]
+            return "; ".join(parts)
         return f"{self.study_id}: " + "; ".join(f"{k}: {v}" for k, v in self.details)
 
 
