@@ -16,7 +16,6 @@ Example
 from __future__ import annotations
 
 import difflib
-import math
 import re
 from typing import Any
 
@@ -24,8 +23,10 @@ from living_review.data.csvfile import RawTable
 from living_review.data.problems import Problem
 from living_review.data.schema import Field, Resource
 
-_INTEGER = re.compile(r"^[+-]?[0-9]+$")
-_NUMBER = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$")
+# Hand-entered data never need a plus sign, a bare point or exponent notation; refusing
+# them keeps '1e+16' or '.5' from slipping through as a plausible-looking number.
+_INTEGER = re.compile(r"^-?[0-9]+$")
+_NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
 
 Row = tuple[int, dict[str, Any]]
 
@@ -55,8 +56,6 @@ def convert_cell(text: str, field: Field) -> tuple[Any, str | None]:
         if not _NUMBER.match(value):
             return None, f"{text!r} is not a number (write e.g. 2.6, with a point as decimal mark)"
         value = float(value)
-        if not math.isfinite(value):
-            return None, f"{text!r} is not a finite number (write a finite number)"
     elif field.type == "boolean":
         if value in field.true_values:
             value = True
