@@ -51,7 +51,7 @@ def get_cell(path: Path, line: int, column: str) -> str:
 
 
 class DataCopy:
-    """A writable copy of the project's data folder with cell-level editing helpers."""
+    """A writable copy of the project's data folder with functions that edit single cells."""
 
     def __init__(self, folder: Path):
         self.dir = folder

@@ -98,8 +98,15 @@ def _check(data_dir: Path) -> tuple[list[Problem], Schema | None, dict[str, list
         problems += found
     if len(tables) < len(RESOURCE_NAMES):
         return problems, schema, tables
+    cell_level = {(p.file, p.line, p.column) for p in problems if p.severity == "error"}
     st, lm, ae, di, pv = (tables[n] for n in RESOURCE_NAMES)
     f = shown
+    problems += _row_rules(tables, f, st, lm, ae, di, pv, cell_level)
+    return problems, schema, tables
+
+
+def _row_rules(tables, f, st, lm, ae, di, pv, cell_level) -> list[Problem]:
+    problems: list[Problem] = []
     problems += rules.study_rules(f["studies"], st)
     problems += rules.landmark_rules(f["landmarks"], lm)
     problems += rules.event_rules(f["adverse_events"], ae, "events", "denominator")
@@ -111,7 +118,9 @@ def _check(data_dir: Path) -> tuple[list[Problem], Schema | None, dict[str, list
     problems += links.previous_version(f["previous_version_inputs"], pv, f["studies"], st)
     problems += links.adverse_denominators(f["adverse_events"], ae, st)
     problems += links.discrepancy_references({f[n]: tables[n] for n in ("studies", "landmarks", "adverse_events")}, di)
-    return problems, schema, tables
+    # An invalid cell is loaded as empty; a rule tripping over that same cell would
+    # report it twice, so the cell-level message alone is kept.
+    return [p for p in problems if (p.file, p.line, p.column) not in cell_level]
 
 
 def _sorted(problems: list[Problem]) -> list[Problem]:

@@ -96,7 +96,7 @@ def _survival(f: str, line: int, v: dict) -> Iterator[Problem]:
             elif not lo <= med <= hi:
                 yield Problem(f, line, f"{ep}_median", f"CI {lo}-{hi} does not bracket the median {med} "
                               "(check the order of the values and their unit)")
-        if level is not None and lo is None:
+        if level is not None and lo is None and hi is None:
             yield Problem(f, line, f"{ep}_ci_level", "confidence level given without a CI (empty it)")
     if v.get("pfs_median") is not None and v.get("pfs_measure") is None:
         yield Problem(f, line, "pfs_measure", "median given without saying whether it is PFS or TTP (fill it in)")
@@ -163,7 +163,7 @@ def landmark_rules(file: str, rows: list[Row]) -> list[Problem]:
         elif lo is not None and rate is not None and not lo <= rate <= hi:
             out.append(Problem(file, line, "rate_pct", f"CI {lo}-{hi} does not bracket the rate {rate} (check "
                                "the values)"))
-        if v.get("ci_level") is not None and lo is None:
+        if v.get("ci_level") is not None and lo is None and hi is None:
             out.append(Problem(file, line, "ci_level", "confidence level given without a CI (empty it)"))
     return out
 
