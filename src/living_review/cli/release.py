@@ -15,12 +15,14 @@ import sys
 
 from living_review._version import __version__
 from living_review.paths import project_root
-from living_review.release.archive import write_archive, write_checksums
-from living_review.release.guard import check_release
-from living_review.release.summary import SUMMARY_FILE, build_summary, release_dir, write_summary
 
 
 def run(args: argparse.Namespace) -> int:
+    # imported here so that other sub-commands do not pay for pandas at start-up
+    from living_review.release.archive import write_archive, write_checksums
+    from living_review.release.guard import check_release
+    from living_review.release.summary import SUMMARY_FILE, build_summary, release_dir, write_summary
+
     root = project_root()
     version = args.release_version or __version__
     report = check_release(root, version=args.release_version, run_tests=not args.skip_tests)

@@ -13,8 +13,9 @@ import sys
 from pathlib import Path
 
 from living_review.paths import project_root
-from living_review.rerun import ParameterError, run_notebook
-from living_review.sweep import run_sweep
+
+# The engines (papermill, jupytext, pandas) are imported when a command runs, so that
+# every other sub-command of the discovered CLI starts fast.
 
 
 def _display(path: Path) -> str:
@@ -25,6 +26,8 @@ def _display(path: Path) -> str:
 
 
 def rerun(args: argparse.Namespace) -> int:
+    from living_review.rerun import ParameterError, run_notebook
+
     given = {}
     for name, value in args.parameters or []:
         if name in given:
@@ -44,6 +47,8 @@ def rerun(args: argparse.Namespace) -> int:
 
 
 def sweep(args: argparse.Namespace) -> int:
+    from living_review.sweep import run_sweep
+
     try:
         result = run_sweep(Path(args.grid), max_workers=args.workers, runs_dir=args.runs_dir)
     except (ValueError, FileNotFoundError) as error:
