@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from living_review.fingerprint import build_inputs_fingerprint
@@ -86,6 +87,35 @@ def test_record_result_reads_the_result_fields(tmp_path):
     data = json.loads(record_result("dcr.all", res, outcome="DCR", inputs=INPUTS, params={}, root=tmp_path).read_text())
     assert (data["estimate"], data["ci_low"], data["ci_high"], data["k"], data["n"]) == (0.3, 0.2, 0.4, 2, 30)
     assert data["extra"] == {"tau2": 0.01}
+
+
+def test_record_result_takes_inputs_and_method_from_the_result(tmp_path):
+    @dataclass(frozen=True)
+    class WithTable:
+        estimate: float = 0.3
+        ci_low: float = 0.2
+        ci_high: float = 0.4
+        k: int = 2
+        transform: str = "PFT"
+        level: float = 0.95
+        pi_low: float = float("nan")  # undefined for small k: stored as null
+        studies: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+            {"study": ["a", "b"], "events": [3, 5], "n": [10, 20], "proportion": [0.3, 0.25]}))
+
+    data = json.loads(record_result("orr.t", WithTable(), outcome="ORR", params={"level": 0.9}, root=tmp_path).read_text())
+    assert data["inputs"] == [{"study_id": "a", "events": 3, "n": 10}, {"study_id": "b", "events": 5, "n": 20}]
+    assert data["n"] == 30 and data["k"] == 2
+    assert data["params"] == {"transform": "PFT", "level": 0.9}  # the explicit value wins
+    assert data["extra"] == {"pi_low": None}
+
+
+def test_record_result_with_the_engine_result(tmp_path):
+    meta = pytest.importorskip("living_review.meta")
+    result = meta.metaprop([4, 11, 2], [17, 34, 8], studies=["a", "b", "c"])
+    data = json.loads(record_result("orr.engine", result, outcome="ORR", root=tmp_path).read_text())
+    assert (data["estimate"], data["ci_low"], data["ci_high"]) == (result.estimate, result.ci_low, result.ci_high)
+    assert data["k"] == 3 and data["n"] == 17 + 34 + 8
+    assert data["params"]["transform"] == result.transform and data["extra"]["tau2"] == result.tau2
 
 
 def test_record_result_falls_back_to_inputs_for_counts(tmp_path):

@@ -189,27 +189,48 @@ def record(
     return path
 
 
+METHOD_ATTRIBUTES = ("transform", "tau2_method", "model", "hakn", "level", "prediction")
+EXTRA_ATTRIBUTES = ("tau2", "tau2_ci_low", "tau2_ci_high", "i2", "i2_ci_low", "i2_ci_high", "q", "q_df",
+                    "q_pvalue", "pvalue", "pi_low", "pi_high")
+
+
+def _inputs_from_table(result: Any) -> list[dict] | None:
+    table = getattr(result, "studies", None)
+    if not hasattr(table, "columns") or not {"events", "n"} <= set(table.columns):
+        return None
+    label = "study_id" if "study_id" in table.columns else "study" if "study" in table.columns else None
+    return [
+        {**({"study_id": str(row[label])} if label else {}), "events": int(row["events"]), "n": int(row["n"])}
+        for _, row in table.iterrows()
+    ]
+
+
 def record_result(
     key: str,
     result: Any,
     *,
     outcome: str,
-    inputs: list[dict],
-    params: dict,
+    inputs: list[dict] | None = None,
+    params: dict | None = None,
     chapter: str | None = None,
     root: Path | None = None,
 ) -> Path:
     """Record a meta-analysis result object (duck-typed) with :func:`record`.
 
-    The result must have the attributes ``estimate``, ``ci_low`` and ``ci_high``. The
-    number of studies is taken from ``k`` and the number of patients from ``n_total``
-    when the result has them; otherwise from ``inputs`` (its length, and the sum of the
-    inputs' ``n``). Other numeric attributes among ``tau2, i2, q, pval_q, pi_low, pi_high``
-    are kept in ``extra``.
+    The result must have the attributes ``estimate``, ``ci_low`` and ``ci_high``. Other
+    fields are read when present (``living_review.meta.MetaPropResult`` has them all):
+
+    * ``k``: number of studies (else the number of inputs);
+    * ``n_total``: number of patients (else the sum of the inputs' ``n``);
+    * ``studies``: a table with ``study`` (or ``study_id``), ``events`` and ``n``,
+      used as ``inputs`` when none are given;
+    * ``transform, tau2_method, model, hakn, level, prediction``: the method, put in
+      ``params`` (a key given in ``params`` wins);
+    * ``tau2, i2, q, q_pvalue, pi_low, pi_high`` and their CIs: kept in ``extra``.
 
     Example
     -------
-    >>> record_result("orr.all", res, outcome="ORR", inputs=rows, params={})  # doctest: +SKIP
+    >>> record_result("orr.all", metaprop(events, n, studies=ids), outcome="ORR")  # doctest: +SKIP
     """
     missing = [a for a in ("estimate", "ci_low", "ci_high") if not hasattr(result, a)]
     if missing:
@@ -217,20 +238,25 @@ def record_result(
             f"ledger {key!r}: the result ({type(result).__name__}) has no {', '.join(missing)}; "
             "pass an object with estimate, ci_low and ci_high, or call record() with the numbers"
         )
+    if inputs is None:
+        inputs = _inputs_from_table(result)
+        if inputs is None:
+            raise ValueError(f"ledger {key!r}: give inputs; the result has no studies table with events and n")
     k = getattr(result, "k", None)
     if k is None:
         k = len(inputs)
     n = getattr(result, "n_total", None)
     if n is None:
         n = sum(int(row.get("n", 0)) for row in inputs)
+    method = {name: getattr(result, name) for name in METHOD_ATTRIBUTES if hasattr(result, name)}
     extra = {}
-    for name in ("tau2", "i2", "q", "pval_q", "pi_low", "pi_high"):
+    for name in EXTRA_ATTRIBUTES:
         value = getattr(result, name, None)
         if isinstance(value, (int, float)) or (hasattr(value, "item") and callable(value.item)):
             extra[name] = value
     return record(
         key, outcome=outcome, estimate=result.estimate, ci_low=result.ci_low, ci_high=result.ci_high,
-        k=k, n=n, params=params, inputs=inputs, extra=extra, chapter=chapter, root=root,
+        k=k, n=n, params={**method, **(params or {})}, inputs=inputs, extra=extra, chapter=chapter, root=root,
     )
 
 
