@@ -189,6 +189,21 @@ for (spec in list(list("cao_dcr", cao_grp), list("large_k", large_grp))) {
     te = sapply(sub, function(r) c(r$b)), se = sapply(sub, function(r) r$se))
 }
 
+# Small-study effects: regtest (Egger; model "lm" as meta's metabias "linreg", and the
+# default mixed-effects model) and ranktest (Begg)
+refs$bias <- list()
+for (spec in list(c("cao_orr", "PFT"), c("cao_dcr", "PFT"), c("large_k", "PLOGIT"), c("unequal_n", "PFT"),
+                  c("zero_events", "PAS"), c("homogeneous", "PRAW"))) {
+  d <- datasets[[spec[1]]]; e <- effects(d$x, d$n, spec[2])
+  r <- rma(e$yi, e$vi, method = "REML", control = ctl)
+  eg_lm <- regtest(r, model = "lm")
+  eg_rma <- regtest(r)
+  rk <- suppressWarnings(ranktest(r))
+  refs$bias[[length(refs$bias) + 1]] <- list(dataset = spec[1], transform = spec[2],
+    egger_lm_stat = eg_lm$zval, egger_lm_p = eg_lm$pval, egger_lm_df = eg_lm$dfs,
+    egger_rma_stat = eg_rma$zval, egger_rma_p = eg_rma$pval, begg_tau = rk$tau, begg_p = rk$pval)
+}
+
 #@EXTRA@
 
 writeLines(toJSON(refs, digits = NA, auto_unbox = TRUE, na = "null", pretty = FALSE), out)
