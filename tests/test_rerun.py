@@ -102,6 +102,14 @@ def test_bad_parameters_list_what_is_allowed(notebook, given, message):
     assert "transform (text, one of PFT, PLOGIT, PAS, PRAW" in text
 
 
+def test_text_sets_stay_text_and_defaults_must_be_allowed():
+    assert parse_parameters('answer = "no"  # one of: yes, no\n')["answer"].allowed == ("yes", "no")
+    with pytest.raises(ParameterError, match="line 1: the default of 'level' \\(0.8\\) is not in its allowed set"):
+        parse_parameters("level = 0.8  # one of: 0.9, 0.95\n")
+    with pytest.raises(ParameterError, match="default of 'transform'"):
+        parse_parameters('transform = "LOGIT"\n')
+
+
 def test_non_literal_parameters_cell_is_refused():
     with pytest.raises(ParameterError, match="line 2: the value of 'b' is not a literal"):
         parse_parameters("a = 1\nb = a + 1\n")

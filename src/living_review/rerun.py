@@ -150,14 +150,22 @@ def parse_parameters(code: str, source: str = "parameters cell") -> dict[str, Pa
                 "(text, number, true/false, None, list or dict)"
             ) from None
         comment = ONE_OF.search(lines[node.end_lineno - 1])
+        is_list = isinstance(default, list)
         if comment:
-            chosen = tuple(yaml.safe_load(v.strip()) for v in comment.group(1).split(",") if v.strip())
-        elif isinstance(default, list):
-            chosen = item_sets.get(_norm(target.id))
+            # text stays text: 'yes' in a set of words must not become True
+            textual = isinstance(default, str) or (is_list and all(isinstance(v, str) for v in default))
+            chosen = tuple(v.strip() if textual else yaml.safe_load(v.strip())
+                           for v in comment.group(1).split(",") if v.strip())
         else:
-            chosen = scalar_sets.get(_norm(target.id))
+            chosen = (item_sets if is_list else scalar_sets).get(_norm(target.id))
         # for a list, the set constrains every item
-        allowed, items = (None, chosen) if isinstance(default, list) else (chosen, None)
+        allowed, items = (None, chosen) if is_list else (chosen, None)
+        outside = [v for v in (default if is_list else [default]) if chosen is not None and v not in chosen]
+        if outside:
+            raise ParameterError(
+                f"{source}, line {node.lineno}: the default of {target.id!r} ({', '.join(map(repr, outside))}) "
+                f"is not in its allowed set ({', '.join(map(str, chosen))})"
+            )
         found[target.id] = Parameter(target.id, default, allowed, items)
     return found
 
