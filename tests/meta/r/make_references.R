@@ -204,7 +204,6 @@ for (spec in list(c("cao_orr", "PFT"), c("cao_dcr", "PFT"), c("large_k", "PLOGIT
     egger_rma_stat = eg_rma$zval, egger_rma_p = eg_rma$pval, begg_tau = rk$tau, begg_p = rk$pval)
 }
 
-#@EXTRA@
 
 writeLines(toJSON(refs, digits = NA, auto_unbox = TRUE, na = "null", pretty = FALSE), out)
 cat("wrote", out, "with", length(grid), "grid fits\n")
