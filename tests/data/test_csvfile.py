@@ -12,7 +12,7 @@ import pytest
 
 from living_review.data import DataValidationError, load_evidence, validate
 
-FRAMES = ("studies", "landmarks", "adverse_events", "discrepancies", "previous_version_inputs")
+FRAMES = ("studies", "landmarks", "adverse_events", "discrepancies", "previous_version_inputs", "sources")
 
 
 def _only(problems, severity="error"):

@@ -20,7 +20,7 @@ from living_review.data.schema import RESOURCE_NAMES, read_schema
 from living_review.fingerprint import data_fingerprint
 from tests.data.conftest import REAL_DATA, read_rows, write_rows
 
-FRAMES = ("studies", "landmarks", "adverse_events", "discrepancies", "previous_version_inputs")
+FRAMES = ("studies", "landmarks", "adverse_events", "discrepancies", "previous_version_inputs", "sources")
 
 
 def test_real_data_validate_without_errors():

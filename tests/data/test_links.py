@@ -75,3 +75,16 @@ def test_notes_must_reference_existing_discrepancy(data_copy):
     line = data_copy.set("studies.csv", "kim2021", "notes", "see D99")
     (p,) = _errors(data_copy.dir)
     assert (p.line, p.column) == (line, "notes") and "D99" in p.message
+
+
+def test_cited_source_code_must_be_listed(data_copy):
+    line = data_copy.set("studies.csv", "iwasaki2023", "src_response", "Iwasaki 2023 abstract (P-99)")
+    (p,) = _errors(data_copy.dir)
+    assert (p.file, p.line, p.column) == ("data/studies.csv", line, "src_response")
+    assert "cites source P-99, which is not in sources.csv" in p.message
+
+
+def test_every_cited_code_resolves_in_real_data():
+    from tests.data.conftest import REAL_DATA
+
+    assert not [p for p in validate(REAL_DATA) if "sources.csv" in p.message]

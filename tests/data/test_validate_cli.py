@@ -11,7 +11,7 @@ def test_valid_data_exit_zero_with_one_line_summary(capsys):
     out = capsys.readouterr().out.strip().splitlines()
     assert len(out) == 1
     assert out[0].startswith("OK data: 18 studies, 5 landmarks, 33 adverse events, 22 discrepancies, "
-                             "12 previous-version inputs;")
+                             "12 previous-version inputs, 31 sources;")
     assert "fingerprint " in out[0]
 
 

@@ -7,7 +7,7 @@ to fix)``, when any error is found. Warnings are listed in both cases.
 Example
 -------
 $ living-review validate data
-OK data: 18 studies, 5 landmarks, 33 adverse events, 22 discrepancies, 12 previous-version inputs; 4 warning(s); fingerprint 15b0...
+OK data: 18 studies, 5 landmarks, 33 adverse events, 22 discrepancies, 12 previous-version inputs, 31 sources; 4 warning(s); fingerprint 15b0...
 """
 
 from __future__ import annotations
@@ -38,7 +38,8 @@ def run(args: argparse.Namespace) -> int:
     print(
         f"OK {folder}: {len(evidence.studies)} studies, {len(evidence.landmarks)} landmarks, "
         f"{len(evidence.adverse_events)} adverse events, {len(evidence.discrepancies)} discrepancies, "
-        f"{len(evidence.previous_version_inputs)} previous-version inputs; {len(evidence.warnings)} warning(s); "
+        f"{len(evidence.previous_version_inputs)} previous-version inputs, {len(evidence.sources)} sources; "
+        f"{len(evidence.warnings)} warning(s); "
         f"fingerprint {evidence.fingerprint}"
     )
     return 0

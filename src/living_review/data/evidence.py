@@ -41,7 +41,7 @@ class Evidence:
         ``os_ci_lower_months``, ``os_ci_upper_months``, ``pub_year``, ``pub_month`` and
         ``pub_order`` are added.
     landmarks : landmark survival rates; ``time_months`` added.
-    adverse_events, discrepancies, previous_version_inputs : as in the CSV files.
+    adverse_events, discrepancies, previous_version_inputs, sources : as in the CSV files.
     fingerprint : SHA-256 over every file under the data folder (names and bytes, sorted
         path order, data/km and data/search included).
     warnings : problems that did not stop loading.
@@ -53,6 +53,7 @@ class Evidence:
     adverse_events: pd.DataFrame
     discrepancies: pd.DataFrame
     previous_version_inputs: pd.DataFrame
+    sources: pd.DataFrame
     fingerprint: str
     warnings: tuple[Problem, ...] = field(default=())
     data_dir: Path | None = None
@@ -68,7 +69,8 @@ class Evidence:
             f"histology; {int(s['in_previous_version'].sum())} in the previous version), "
             f"{len(self.landmarks)} landmark rates, {len(self.adverse_events)} adverse-event rows, "
             f"{len(self.discrepancies)} discrepancies ({unresolved} unresolved), "
-            f"{len(self.previous_version_inputs)} previous-version inputs; {len(self.warnings)} warning(s); "
+            f"{len(self.previous_version_inputs)} previous-version inputs, {len(self.sources)} sources; "
+            f"{len(self.warnings)} warning(s); "
             f"fingerprint {self.fingerprint}"
         )
 
@@ -99,7 +101,7 @@ def _check(data_dir: Path) -> tuple[list[Problem], Schema | None, dict[str, list
     if len(tables) < len(RESOURCE_NAMES):
         return problems, schema, tables
     cell_level = {(p.file, p.line, p.column) for p in problems if p.severity == "error"}
-    st, lm, ae, di, pv = (tables[n] for n in RESOURCE_NAMES)
+    st, lm, ae, di, pv, _ = (tables[n] for n in RESOURCE_NAMES)
     f = shown
     problems += _row_rules(tables, f, st, lm, ae, di, pv, cell_level)
     return problems, schema, tables
@@ -118,6 +120,8 @@ def _row_rules(tables, f, st, lm, ae, di, pv, cell_level) -> list[Problem]:
     problems += links.previous_version(f["previous_version_inputs"], pv, f["studies"], st)
     problems += links.adverse_denominators(f["adverse_events"], ae, st)
     problems += links.discrepancy_references({f[n]: tables[n] for n in ("studies", "landmarks", "adverse_events")}, di)
+    cited = ("studies", "landmarks", "adverse_events", "discrepancies")
+    problems += links.source_codes({f[n]: tables[n] for n in cited}, tables["sources"])
     # An invalid cell is loaded as empty; a rule tripping over that same cell would
     # report it twice, so the cell-level message alone is kept.
     return [p for p in problems if (p.file, p.line, p.column) not in cell_level]
@@ -201,6 +205,7 @@ def load_evidence(data_dir: str | Path | None = None) -> Evidence:
         adverse_events=frames["adverse_events"],
         discrepancies=frames["discrepancies"],
         previous_version_inputs=frames["previous_version_inputs"],
+        sources=frames["sources"],
         fingerprint=tree_fingerprint([folder], folder.parent),
         warnings=tuple(problems),
         data_dir=folder,

@@ -9,6 +9,7 @@ Notes
   cohorts and exactly one with ``overlap_keep = true``.
 * Previous version: its inputs belong to cohorts with ``in_previous_version = true``, and
   each such cohort has both an ORR and a DCR input.
+* Source codes (S-n, P-n) cited in locator columns are listed in ``sources.csv``.
 * Adverse-event denominators equal the cohort's safety set (or efficacy set) when that
   is given; ``Dnn`` references in notes name an existing discrepancy.
 
@@ -30,6 +31,10 @@ from living_review.data.problems import Problem
 
 Row = tuple[int, dict[str, Any]]
 _DREF = re.compile(r"\bD([0-9]{2,3})\b")
+_SOURCE_CODE = re.compile(r"\b([SP]-[0-9]+)\b")
+# Columns whose text cites sources by code (S-n seed, P-n page).
+SOURCE_COLUMNS = ("src_identity", "src_design", "src_treatment", "src_patients", "src_response", "src_survival",
+                  "source", "source_a", "source_b")
 
 
 def referential(file: str, rows: list[Row], studies: list[Row], column: str = "study_id") -> list[Problem]:
@@ -132,4 +137,18 @@ def discrepancy_references(files: dict[str, list[Row]], discrepancies: list[Row]
                 if f"D{ref}" not in ids:
                     out.append(Problem(file, line, "notes", f"refers to D{ref}, which is not in discrepancies.csv "
                                        "(correct the reference or add the discrepancy)"))
+    return out
+
+
+def source_codes(files: dict[str, list[Row]], sources: list[Row]) -> list[Problem]:
+    """Every S-n / P-n code cited in a locator column is a code of ``sources.csv``."""
+    known = {v["code"] for _, v in sources if v.get("code")}
+    out = []
+    for file, rows in files.items():
+        for line, v in rows:
+            for column in SOURCE_COLUMNS:
+                for code in _SOURCE_CODE.findall(v.get(column) or ""):
+                    if code not in known:
+                        out.append(Problem(file, line, column, f"cites source {code}, which is not in sources.csv "
+                                           "(add the source or correct the code)"))
     return out

@@ -24,7 +24,9 @@ from living_review.data.problems import Problem
 PACKAGE_FILE = "datapackage.json"
 FIELD_TYPES = ("string", "integer", "number", "boolean")
 # The resources the loader needs; every one must be described in the package.
-RESOURCE_NAMES = ("studies", "landmarks", "adverse_events", "discrepancies", "previous_version_inputs")
+RESOURCE_NAMES = (
+    "studies", "landmarks", "adverse_events", "discrepancies", "previous_version_inputs", "sources",
+)
 
 
 @dataclass(frozen=True)
