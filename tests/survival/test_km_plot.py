@@ -1,0 +1,49 @@
+"""Tests for living_review.survival.km_plot. Patient data are SIMULATED; medians are the published OS
+medians used in test_medians.py plus Bible 2012 (Cao 2024 Table 1, 111 days, no CI)."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+from living_review.survival.approximate import approximate_curve  # noqa: E402
+from living_review.survival.km_plot import forest_medians, plot_km  # noqa: E402
+from living_review.survival.medians import pool_log_medians  # noqa: E402
+
+
+def test_km_plot_has_risk_table_with_direct_counts(sim):
+    a, b = sim.simulate_ipd(60, "exponential", 1), sim.simulate_ipd(40, "weibull", 2)
+    approx = approximate_curve(pd.DataFrame({"label": ["x"], "n": [10], "median": [5.0]}))
+    fig = plot_km({"simulated A": a, "simulated B": b}, approximation={"pooled": approx}, title="SIMULATED")
+    main, table = fig.axes
+    texts = [t.get_text() for t in table.texts]
+    expected = [str((a["time"] >= t).sum()) for t in range(0, 25, 3)] + [str((b["time"] >= t).sum()) for t in range(0, 25, 3)]
+    assert texts == expected  # numbers at risk computed directly from the simulated patients
+    assert [t.get_text() for t in table.get_yticklabels()] == ["simulated B", "simulated A"]
+    labels = main.get_legend_handles_labels()[1]
+    assert labels == ["simulated A (n = 60)", "simulated B (n = 40)", "pooled: model-based approximation"]
+    assert table.get_title(loc="left") == "Number at risk"
+    matplotlib.pyplot.close(fig)
+
+
+def test_km_plot_needs_something():
+    with pytest.raises(ValueError, match="nothing to plot"):
+        plot_km({})
+
+
+def test_forest_shows_every_study_including_no_ci(tmp_path):
+    df = pd.DataFrame({"label": ["Savvides 2013", "Tahara 2017", "Wirth 2021", "Bible 2012"],
+                       "median": [3.9, 10.6, 3.2, 111 / 30.4375], "ci_low": [2.2, 3.8, 2.8, np.nan],
+                       "ci_high": [7.1, 19.8, 8.2, np.nan], "ci_level": [0.95, 0.95, 0.95, np.nan]})
+    res = pool_log_medians(df)
+    fig = forest_medians(res)
+    ax = fig.axes[0]
+    ticks = [t.get_text() for t in ax.get_yticklabels()]
+    assert ticks[:4] == list(df["label"]) and ticks[4].startswith("Random effects (REML), k = 3")
+    assert any("no CI" in t.get_text() for t in ax.texts)
+    assert any(f"{res.estimate:.2f}" in t.get_text() for t in ax.texts)
+    fig.savefig(tmp_path / "forest.png", dpi=80)
+    matplotlib.pyplot.close(fig)
