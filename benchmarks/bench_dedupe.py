@@ -3,9 +3,9 @@
 Generates ``--n`` records (default 100,000): unique records plus injected duplicates that
 carry the distortions exports produce (case, punctuation, diacritics, DOI written as a URL
 or with ``doi:``, truncated titles, "Surname I" author form, one-letter typos, missing
-identifiers), and near-misses that are different records (same title another year,
-"Part II", erratum notices). Prints the wall time and the precision and recall of the
-merges against the injected truth.
+identifiers, a word dropped from the title), and near-misses that are different records
+(same title another year, "Part II", erratum notices). Prints the wall time and the
+precision and recall of the merges against the injected truth.
 
 Run: ``python benchmarks/bench_dedupe.py [--n 100000] [--workers 2] [--seed 1]``.
 The requirement is under 60 s for 100,000 records on 2 cores.
@@ -39,7 +39,8 @@ def _title(rng: random.Random, vocabulary: list[str]) -> str:
 
 def _distort(rng: random.Random, rec: dict) -> dict:
     dup = dict(rec)
-    kind = rng.choice(["case", "punct", "accent", "doi_url", "truncate", "author", "typo", "no_ids"])
+    kind = rng.choice(["case", "punct", "accent", "doi_url", "truncate", "author", "typo", "no_ids",
+                       "word_drop"])
     title = dup["title"]
     if kind == "case":
         dup["title"] = title.upper()
@@ -55,6 +56,12 @@ def _distort(rng: random.Random, rec: dict) -> dict:
     elif kind == "author":
         surname, given = dup["authors"].split(";")[0].split(", ")
         dup["authors"] = f"{surname} {given[0]}"
+    elif kind == "word_drop":
+        # A word lost in the middle of the title: beyond what the fuzzy rule is tuned for,
+        # found only when an identifier survives.
+        words = title.split()
+        del words[rng.randrange(3, len(words))]
+        dup["title"] = " ".join(words)
     elif kind == "typo":
         pos = rng.randrange(10, len(title) - 1)
         dup["title"] = title[:pos] + rng.choice("aeiou") + title[pos + 1:]

@@ -7,7 +7,6 @@ extraction notes; the variants are what exports do to them.
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
 from living_review.search.dedupe import MERGE_LOG_COLUMNS, dedupe, notice_type, part_marker
@@ -134,3 +133,19 @@ def test_blocking_scales_to_a_large_block():
     rows.append({**rows[10], "title": rows[10]["title"].upper()})
     result = dedupe(table(*rows))
     assert len(result.merge_log) == 1 and result.merge_log.iloc[0].removed_id == "r61"
+
+
+def test_committed_merge_log_is_current():
+    """data/search/merge_log.csv must be what `living-review search dedupe` writes for records.csv."""
+    from pathlib import Path
+
+    import pandas as pd
+
+    from living_review.search.dedupe import read_merge_log
+    from living_review.search.records import read_records
+
+    folder = Path(__file__).resolve().parents[2] / "data" / "search"
+    expected = dedupe(read_records(folder / "records.csv")).merge_log.astype(str)
+    committed = read_merge_log(folder / "merge_log.csv")
+    pd.testing.assert_frame_equal(committed.reset_index(drop=True), expected.reset_index(drop=True),
+                                  check_dtype=False, check_index_type=False)
