@@ -249,3 +249,18 @@ def test_bad_input_names_file_and_row(curve, at_risk, message):
 def test_bad_scale_lists_choices():
     with pytest.raises(ValueError, match="choose one of auto, proportion, percent"):
         reconstruct_ipd(pd.DataFrame({"time": [0, 1], "survival": [1, .5]}), 4, scale="fraction")
+
+
+def test_public_entry_point_and_speed(sim):
+    import time
+
+    from living_review.survival import reconstruct_ipd as public
+
+    ipd = sim.simulate_ipd(500, "exponential", 11)  # SIMULATED
+    t, s = sim.km_steps(ipd)
+    grid = np.linspace(0, t[-1], 300)
+    curve = pd.DataFrame({"time": grid, "survival": s[np.searchsorted(t, grid, side="right") - 1]})
+    start = time.perf_counter()
+    rec = public(curve, sim.at_risk_table(ipd))
+    assert time.perf_counter() - start < 1.0  # issue 8: under 1 s; benchmarks/bench_guyot.py measures ~0.005 s
+    assert len(rec) == 500
