@@ -9,9 +9,10 @@ import pytest
 
 from living_review.search.dedupe import MERGE_LOG_COLUMNS, dedupe
 from living_review.search.records import make_records, read_records
+from living_review.search.records import normalise_doi, normalise_pmid
 from living_review.search.screening import (
-    EXCLUSION_REASONS, FINAL_STATUSES, SCREENING_COLUMNS, check_log, read_screening_log,
-    validate_screening,
+    EXCLUSION_REASONS, FINAL_STATUSES, SCREENING_COLUMNS, check_log, exclusion_table,
+    read_screening_log, split_ids, validate_screening,
 )
 
 DATA = Path(__file__).resolve().parents[2] / "data"
@@ -130,3 +131,27 @@ def test_update_data_validates_against_study_data():
     # previous version (study identifiers fixed for the project).
     linked = status.included_study_ids() | previous_ids
     assert linked == study_ids
+
+
+def test_exclusion_table_lists_reasons():
+    recs = records(("o1", "hand search"), ("o2", "citation tracking"), ("o3", "hand search"))
+    screening = log(("o1", "full_text", "exclude", "secondary_analysis"), ("o2", "full_text", "exclude", "case_report"),
+                    ("o3", "full_text", "include", "", "kim2021"))
+    table = exclusion_table(recs, screening)
+    assert table.record_id.tolist() == ["o2", "o1"]  # sorted by reason label: "Case report" < "Secondary ..."
+    assert table.reason.tolist() == [EXCLUSION_REASONS["case_report"], EXCLUSION_REASONS["secondary_analysis"]]
+    assert exclusion_table(recs, screening, "title_abstract").empty
+    with pytest.raises(ValueError, match="stage="):
+        exclusion_table(recs, screening, "abstract")
+
+
+@pytest.mark.skipif(not (DATA / "studies.csv").exists(), reason="study data not present")
+def test_linked_records_carry_the_identifiers_of_their_studies():
+    """A record linked to a study has the DOI and PMID that data/studies.csv gives that study."""
+    recs = read_records(DATA / "search" / "records.csv").set_index("record_id")
+    studies = pd.read_csv(DATA / "studies.csv", dtype=str, keep_default_na=False).set_index("study_id")
+    screening = read_screening_log(DATA / "search" / "screening_log.csv")
+    for row in screening.itertuples():
+        for sid in split_ids(row.study_ids):
+            assert recs.loc[row.record_id, "doi"] == normalise_doi(studies.loc[sid, "doi"]), sid
+            assert recs.loc[row.record_id, "pmid"] == normalise_pmid(studies.loc[sid, "pmid"]), sid

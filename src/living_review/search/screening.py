@@ -232,3 +232,34 @@ def validate_screening(records: pd.DataFrame, log: pd.DataFrame, merge_log: pd.D
         out.append((rid, rec.source, kind, status, final.reason, ";".join(ids)))
     table = pd.DataFrame(out, columns=["record_id", "source", "kind", "status", "reason", "study_ids"])
     return ScreeningStatus(table=table)
+
+
+def exclusion_table(records: pd.DataFrame, log: pd.DataFrame, stage: Stage = "full_text") -> pd.DataFrame:
+    """Reports excluded at one stage, with their reason, for the book's table of exclusions.
+
+    Parameters
+    ----------
+    records : the records table.
+    log : the screening log.
+    stage : ``"full_text"`` (default) or ``"title_abstract"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``record_id``, ``authors``, ``year``, ``title``, ``source``, ``reason``
+        (label from :data:`EXCLUSION_REASONS`), ``reason_code``, ``note``; sorted by reason
+        then record id.
+
+    Example
+    -------
+    >>> exclusion_table(records, log).reason.value_counts()  # doctest: +SKIP
+    """
+    if stage not in STAGES:
+        raise ValueError(f"stage={stage!r} not allowed; choose one of {list(STAGES)}")
+    log = check_log(log)
+    rows = log[(log["stage"] == stage) & (log["decision"] == "exclude")]
+    table = rows.merge(records[["record_id", "authors", "year", "title", "source"]], on="record_id", how="left")
+    table["reason_code"] = table["reason"]
+    table["reason"] = table["reason_code"].map(EXCLUSION_REASONS)
+    columns = ["record_id", "authors", "year", "title", "source", "reason", "reason_code", "note"]
+    return table[columns].sort_values(["reason", "record_id"]).reset_index(drop=True)
