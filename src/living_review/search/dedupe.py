@@ -127,6 +127,12 @@ def dedupe(records: pd.DataFrame, *, threshold: float = 95.0, min_prefix_chars: 
        diacritics) by :func:`~living_review.search.records.title_key`.
     Duplicates form clusters by transitivity (union-find). The kept record of a cluster is
     the most complete (DOI, PMID, abstract, authors, year, longest title), then the first.
+    ``fuzz.ratio`` is the normalised Indel similarity 100 * (1 - d / (len(a) + len(b))).
+
+    References
+    ----------
+    Bramer WM, Giustini D, de Jonge GB, Holland L, Bekhuis T. De-duplication of database
+    search results for systematic reviews in EndNote. J Med Libr Assoc 2016;104(3):240-3.
 
     Example
     -------

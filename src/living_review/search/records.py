@@ -109,6 +109,11 @@ def normalise_pmid(value: object) -> str:
     """Return a PubMed identifier as digits only (``"PMID: 28635560"`` -> ``"28635560"``).
 
     Raises ``ValueError`` when a non-empty value is not a positive integer.
+
+    Example
+    -------
+    >>> normalise_pmid("PMID: 33112817")
+    '33112817'
     """
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return ""
@@ -123,7 +128,13 @@ def normalise_pmid(value: object) -> str:
 
 
 def normalise_year(value: object) -> str:
-    """Return the four-digit publication year found in ``value`` (``"2017 Sep"`` -> ``"2017"``)."""
+    """Return the four-digit publication year found in ``value``, ``""`` when there is none.
+
+    Example
+    -------
+    >>> normalise_year("2017 Sep;27(9):1142-1148")
+    '2017'
+    """
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return ""
     match = _YEAR.search(str(value))
@@ -137,6 +148,11 @@ def fold_text(text: str) -> str:
     -----
     Unicode NFKD decomposition separates base letters from combining marks, which are
     then dropped ("Iñiguez" -> "iniguez"); every run of non-alphanumerics becomes one space.
+
+    Example
+    -------
+    >>> fold_text("Iñiguez-Ariza, N.M.")
+    'iniguez ariza n m'
     """
     decomposed = unicodedata.normalize("NFKD", text or "")
     ascii_only = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
@@ -153,6 +169,11 @@ def first_author_key(authors: str) -> str:
 
     Handles ``"Kim, Minji"``, MEDLINE ``"Do Cao C"`` (trailing initials) and given-name
     first ``"Minji Kim"``.
+
+    Example
+    -------
+    >>> first_author_key("Do Cao C; Sparano C")
+    'do cao'
     """
     first = (authors or "").split(";")[0].strip()
     if not first:
@@ -166,7 +187,13 @@ def first_author_key(authors: str) -> str:
 
 
 def source_kind(source: str) -> SourceKind:
-    """PRISMA 2020 column of a source: a database, a register or one of the other methods."""
+    """PRISMA 2020 box of a source: a database, a register or one of the other methods.
+
+    Example
+    -------
+    >>> source_kind("citation tracking"), source_kind("Embase")
+    ('citations', 'database')
+    """
     key = (source or "").strip().lower()
     if key in OTHER_METHOD_SOURCES:
         return OTHER_METHOD_SOURCES[key]
