@@ -40,8 +40,11 @@ def _rows(result: MetaPropResult, show_prediction: bool):
     rows.append(("het", result.heterogeneity_line()))
     if result.subgroup_test is not None:
         t = result.subgroup_test
-        p = "< 0.01" if t.pvalue < 0.01 else f"= {t.pvalue:.2f}"
-        rows.append(("het", f"Test for subgroup differences: \u03c7\u00b2 = {t.q:.2f}, df = {t.df} (p {p})"))
+        if np.isfinite(t.q):
+            p = "< 0.01" if t.pvalue < 0.01 else f"= {t.pvalue:.2f}"
+            rows.append(("het", f"Test for subgroup differences: \u03c7\u00b2 = {t.q:.2f}, df = {t.df} (p {p})"))
+        else:
+            rows.append(("het", "Test for subgroup differences: not defined (see the result's notes)"))
     return rows
 
 
@@ -104,10 +107,13 @@ def forest(result: MetaPropResult, *, title: str | None = None, xlabel: str = "P
         ax.text(cols["total"], top, "Total", ha="right", **head)
         ax.text(cols["prop"], top, "Proportion", ha="right", **head)
         ax.text(cols["ci"], top, f"{100 * result.level:.0f}%-CI", ha="center", **head)
-        ax.text(cols["w"], top, "Weight", ha="right", **head)
+        if result.model != "glmm":
+            ax.text(cols["w"], top, "Weight", ha="right", **head)
         if title:
             ax.text(cols["study"], top + 1, title, ha="left", fontsize=plotstyle.FONT_SIZE + 1.5, **head)
-        wmax = result.studies["weight_random"].max()
+        weights = result.studies["weight_random"]
+        # the GLMM gives studies no weights: equal squares and no weight column
+        wmax = weights.max() if weights.notna().any() else float("nan")
         for i, (kind, item) in enumerate(rows):
             y = top - 1 - i
             txt = dict(transform=tf, va="center")
@@ -119,9 +125,10 @@ def forest(result: MetaPropResult, *, title: str | None = None, xlabel: str = "P
                 ax.text(cols["total"], y, f"{item.n}", ha="right", **txt)
                 ax.text(cols["prop"], y, f"{item.proportion:.2f}", ha="right", **txt)
                 ax.text(cols["ci"], y, _fmt_ci(item.ci_low, item.ci_high), ha="center", **txt)
-                ax.text(cols["w"], y, f"{item.weight_random:.1f}%", ha="right", **txt)
+                if np.isfinite(item.weight_random):
+                    ax.text(cols["w"], y, f"{item.weight_random:.1f}%", ha="right", **txt)
                 ax.plot([item.ci_low, item.ci_high], [y, y], color=plotstyle.STUDY_COLOUR, lw=0.9, clip_on=False)
-                size = 3 + 9 * math.sqrt(item.weight_random / wmax)
+                size = 3 + 9 * math.sqrt(item.weight_random / wmax) if np.isfinite(wmax) else 6.0
                 ax.plot([item.proportion], [y], marker="s", ms=size, color="#7f7f7f", mec=plotstyle.STUDY_COLOUR, mew=0.6, ls="")
             elif kind == "pooled":
                 res, label = item
@@ -129,7 +136,8 @@ def forest(result: MetaPropResult, *, title: str | None = None, xlabel: str = "P
                 ax.text(cols["total"], y, f"{int(res.studies['n'].sum())}", ha="right", fontweight="bold", **txt)
                 ax.text(cols["prop"], y, f"{res.estimate:.2f}", ha="right", fontweight="bold", **txt)
                 ax.text(cols["ci"], y, _fmt_ci(res.ci_low, res.ci_high), ha="center", fontweight="bold", **txt)
-                ax.text(cols["w"], y, "100%" if res is result else "--", ha="right", fontweight="bold", **txt)
+                if np.isfinite(wmax):
+                    ax.text(cols["w"], y, "100%" if res is result else "--", ha="right", fontweight="bold", **txt)
                 if res is result:
                     y_overall = y
                 ax.add_patch(Polygon([(res.ci_low, y), (res.estimate, y + 0.32), (res.ci_high, y), (res.estimate, y - 0.32)],
