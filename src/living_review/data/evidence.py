@@ -30,7 +30,7 @@ _DTYPE = {"integer": "Int64", "number": "float64", "boolean": "boolean", "string
 STUDY_TIMES = {f"{ep}_{part}": f"{ep}_unit" for ep in ("pfs", "os") for part in ("median", "ci_lower", "ci_upper")}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # tables compare element-wise, so identity is the only sound equality
 class Evidence:
     """Validated evidence tables (pandas DataFrames, one row per CSV row, CSV column order).
 
