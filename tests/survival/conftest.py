@@ -1,6 +1,6 @@
 """Simulated survival data for the survival tests. Everything here is SIMULATED, never study data.
 
-The helpers are exposed as fixtures (the test files cannot import this module under
+The functions are exposed as fixtures (the test files cannot import this module under
 ``--import-mode=importlib``).
 """
 
@@ -86,7 +86,7 @@ class Sim:
     digitised_steps = staticmethod(digitised_steps)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def sim():
-    """SIMULATED-data helpers for the survival tests."""
+    """Functions that make SIMULATED data for the survival tests."""
     return Sim

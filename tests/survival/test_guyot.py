@@ -4,10 +4,11 @@ Round trip: SIMULATED patients -> lifelines Kaplan-Meier -> read at the step cor
 would (optionally with uniform noise of +/-0.004 in survival and +/-0.05 month in time) ->
 reconstruct -> lifelines KM of the reconstruction; the distance is the largest vertical gap
 between two step functions. Bounds are those stated in issue 8 for a faithful implementation.
-Measured with this design over seeds 0-99 (see the report of the change that added this file):
-noise-free max 0.110 (n=25), 0.063 (n=60), 0.043 (n=150); noisy excess over the digitised points'
-own distance max 0.070 (n=25; 2 of 100 runs above 0.05, tail steps with two patients at risk whose
-corners swap order under time noise), 0.021 (n=60), 0.025 (n=150).
+Measured with this design over seeds 0-99 (exponential / Weibull): noise-free max distance 0.110 /
+0.095 (n=25), 0.063 / 0.051 (n=60), 0.026 / 0.043 (n=150), 0.022 / 0.020 (n=300); with noise, the
+excess over the digitised points' own distance max 0.070 / 0.035 (n=25; 2 of 100 exponential runs
+above 0.05: tail steps with two patients at risk whose corners swap order under time noise),
+0.021 / 0.010 (n=60), 0.003 / 0.025 (n=150), 0.006 / 0.001 (n=300). The tests use seeds 0-19.
 
 Agreement: committed inputs and outputs of tests/survival/r/guyot_2012.R (the published R code)
 made by tests/survival/r/make_guyot_cases.py; re-run when Rscript is installed.

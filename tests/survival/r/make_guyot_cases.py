@@ -31,7 +31,7 @@ CASES = [  # name, n, distribution, seed, pass total events
 
 def simulated_case(n: int, dist: str, seed: int):
     sys.path.insert(0, str(HERE.parent))
-    from conftest import at_risk_table, km_steps, simulate_ipd  # noqa: E402  (helper of this test folder)
+    from conftest import at_risk_table, km_steps, simulate_ipd  # noqa: E402  (functions of this test folder)
 
     ipd = simulate_ipd(n, dist, seed)
     t, s = km_steps(ipd)
