@@ -182,3 +182,18 @@ def _assert_same(a, b, where):
         assert a == pytest.approx(b, abs=1e-6, rel=1e-8), where
     else:
         assert a == b, where
+
+
+@pytest.mark.parametrize("ref", REF["subgroups"], ids=lambda r: f"{r['dataset']}-{r['transform']}-{r['method']}")
+def test_subgroups_match_separate_rma_fits(ref, tol):
+    # reference: one rma() per subgroup and Q_b from their estimates (make_references.R)
+    d = REF["datasets"][ref["dataset"]]
+    r = metaprop(d["x"], d["n"], transform=ref["transform"], tau2_method=ref["method"], subgroups=ref["groups"])
+    subs = list(r.subgroups.values())
+    np.testing.assert_allclose([s.te for s in subs], ref["te"], atol=tol["estimate"])
+    np.testing.assert_allclose([s.se for s in subs], ref["se"], atol=tol["estimate"])
+    np.testing.assert_allclose([s.tau2 for s in subs], ref["tau2"], atol=tol["tau2"])
+    np.testing.assert_allclose([s.estimate for s in subs], ref["estimate"], atol=tol["estimate"])
+    assert r.subgroup_test.q == pytest.approx(ref["qb"], abs=tol["q"])
+    assert r.subgroup_test.df == ref["qb_df"]
+    assert r.subgroup_test.pvalue == pytest.approx(ref["qb_p"], abs=tol["pvalue"])

@@ -176,9 +176,25 @@ for (tr in c("PFT", "PLOGIT")) for (m in methods) for (test in c("z", "knha")) {
     tau2 = r$tau2, qe = r$QE, qm = r$QM, qm_pval = r$QMp, r2 = r$R2 / 100)
 }
 
-# Subgroups with a common tau2 (meta's tau.common = TRUE): residual tau2 of the subgroup model
 cao_grp <- c("imatinib", "pazopanib", "sorafenib", "lenvatinib", "lenvatinib", "lenvatinib")
 large_grp <- rep(c("a", "b", "c"), length.out = length(large_n))
+# Subgroups with their own tau2 (meta's default): one rma() per subgroup, and the test
+# Q_b = sum w_g (theta_g - theta_bar)^2 with w_g = 1 / se_g^2, df = G - 1
+refs$subgroups <- list()
+for (spec in list(list("cao_orr", cao_grp, "PFT", "REML"), list("cao_dcr", cao_grp, "PFT", "REML"),
+                  list("large_k", large_grp, "PLOGIT", "DL"), list("large_k", large_grp, "PAS", "PM"))) {
+  d <- datasets[[spec[[1]]]]; g <- spec[[2]]; tr <- spec[[3]]; m <- spec[[4]]
+  e <- effects(d$x, d$n, tr)
+  sub <- lapply(unique(g), function(s) rma(e$yi[g == s], e$vi[g == s], method = m, control = ctl))
+  te <- sapply(sub, function(r) c(r$b)); se <- sapply(sub, function(r) r$se)
+  w <- 1 / se^2; qb <- sum(w * (te - sum(w * te) / sum(w))^2)
+  refs$subgroups[[length(refs$subgroups) + 1]] <- list(dataset = spec[[1]], groups = g, transform = tr, method = m,
+    te = te, se = se, tau2 = sapply(sub, function(r) r$tau2),
+    estimate = mapply(function(r, s) backtransf(c(r$b), tr, d$n[g == s]), sub, unique(g)),
+    qb = qb, qb_df = length(sub) - 1, qb_p = pchisq(qb, length(sub) - 1, lower.tail = FALSE))
+}
+
+# Subgroups with a common tau2 (meta's tau.common = TRUE): residual tau2 of the subgroup model
 refs$tau_common <- list()
 for (spec in list(list("cao_dcr", cao_grp), list("large_k", large_grp))) {
   d <- datasets[[spec[[1]]]]; g <- spec[[2]]
