@@ -47,3 +47,23 @@ def test_forest_shows_every_study_including_no_ci(tmp_path):
     assert any(f"{res.estimate:.2f}" in t.get_text() for t in ax.texts)
     fig.savefig(tmp_path / "forest.png", dpi=80)
     matplotlib.pyplot.close(fig)
+
+
+def test_approximation_vs_cao_plot_is_labelled():
+    from living_review.survival.km_plot import plot_approximation_vs_cao2024
+
+    curve = approximate_curve(pd.DataFrame({"label": ["x"], "n": [10], "median": [4.8]}))
+    fig = plot_approximation_vs_cao2024({"OS": curve})
+    ax = fig.axes[0]
+    assert "not patient data" in ax.get_title(loc="left")
+    marker = ax.lines[1]
+    # Cao 2024 Table 2 OS at 3 and 24 months: 62.46 % and 12.61 %
+    assert marker.get_ydata()[0] == pytest.approx(0.6246) and marker.get_ydata()[-1] == pytest.approx(0.1261)
+    matplotlib.pyplot.close(fig)
+
+
+def test_approximation_alone_in_km_plot():
+    curve = approximate_curve(pd.DataFrame({"label": ["x"], "n": [10], "median": [4.8]}))
+    fig = plot_km({}, approximation={"OS": curve})
+    assert fig.axes[0].get_legend_handles_labels()[1] == ["OS: model-based approximation"]
+    matplotlib.pyplot.close(fig)

@@ -24,6 +24,7 @@ _LAZY = {
     "compare_with_cao2024": "approximate",
     "plot_km": "km_plot",
     "forest_medians": "km_plot",
+    "plot_approximation_vs_cao2024": "km_plot",
 }
 
 __all__ = list(_LAZY)

@@ -160,3 +160,35 @@ def forest_medians(result: LogMedianMeta, *, title: str | None = None, xlabel: s
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     return fig
+
+
+def plot_approximation_vs_cao2024(curves: Mapping[str, object], *, months: float = 24) -> plt.Figure:
+    """Approximate pooled curves (dashed) beside Cao 2024's reconstructed rates at 3-24 months (markers).
+
+    ``curves`` maps "OS"/"PFS" to an ``ApproximateCurve``. The title and legend say that the lines
+    are a model-based approximation and the markers Cao 2024's reconstruction (Table 2).
+
+    Example
+    -------
+    >>> from living_review.survival.approximate import approximate_curve
+    >>> c = approximate_curve(pd.DataFrame({"label": ["A"], "n": [10], "median": [4.0]}))
+    >>> len(plot_approximation_vs_cao2024({"OS": c}).axes[0].lines)
+    2
+    """
+    from living_review.survival.approximate import CAO2024_RATES
+
+    fig, ax = plt.subplots(figsize=(6.5, 4.0), layout="constrained")
+    t = np.linspace(0, months, 400)
+    for i, (ep, curve) in enumerate(curves.items()):
+        colour = COLOURS[i % len(COLOURS)]
+        ax.plot(t, curve.survival_at(t), ls="--", color=colour, lw=1.8,
+                label=f"{ep}: model-based approximation (median {curve.median:.2f} mo)")
+        if ep in CAO2024_RATES.columns:
+            ax.plot(CAO2024_RATES.index, CAO2024_RATES[ep] / 100, "o", color=colour, ms=5,
+                    label=f"{ep}: Cao 2024 reconstructed rates (Table 2)")
+    ax.set(xlim=(0, months), ylim=(0, 1.02), xlabel="Time (months)", ylabel="Survival probability")
+    ax.set_xticks(list(range(0, int(months) + 1, 3)))
+    ax.set_title("Approximation from reported medians and landmark rates, not patient data", fontsize=10, loc="left")
+    ax.grid(alpha=0.3, lw=0.5)
+    ax.legend(frameon=False, fontsize=8.5)
+    return fig
