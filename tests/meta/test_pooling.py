@@ -197,3 +197,20 @@ def test_subgroups_match_separate_rma_fits(ref, tol):
     assert r.subgroup_test.q == pytest.approx(ref["qb"], abs=tol["q"])
     assert r.subgroup_test.df == ref["qb_df"]
     assert r.subgroup_test.pvalue == pytest.approx(ref["qb_p"], abs=tol["pvalue"])
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.integers(1, 200), st.floats(0, 1)), min_size=2, max_size=12),
+       st.sampled_from(["PFT", "PLOGIT", "PAS", "PRAW"]), st.sampled_from(["DL", "REML", "PM", "EB"]))
+def test_properties_order_invariance_and_ranges(studies, transform, method):
+    # invariants: pooling does not depend on study order; tau2 >= 0; I2 in [0, 1]; CI brackets estimate
+    totals = [n for n, _ in studies]
+    events = [int(round(f * n)) for n, f in studies]
+    a = metaprop(events, totals, transform=transform, tau2_method=method)
+    b = metaprop(events[::-1], totals[::-1], transform=transform, tau2_method=method)
+    assert a.te == pytest.approx(b.te, abs=1e-9)
+    assert a.tau2 >= 0 and 0 <= a.i2 <= 1
+    assert a.ci_low <= a.estimate + 1e-12 and a.estimate <= a.ci_high + 1e-12

@@ -8,6 +8,10 @@ import numpy as np
 import pandas as pd
 
 
+def _num(v: float) -> str:
+    return "NA" if np.isnan(v) else f"{v:.4f}"
+
+
 @dataclass(frozen=True)
 class SubgroupTest:
     """Test for subgroup differences: Q_b = Σ w_g(θ_g − θ̄)², w_g = 1/SE_g², df = G − 1."""
@@ -23,7 +27,9 @@ class GLMMInfo:
 
     ``q_wald`` and ``q_lrt`` test residual heterogeneity (df = k − 1). R meta derives I² from
     the Wald Q; ``i2_metafor`` is metafor's tau²-based I², reported because studies with 0
-    (or n) events add nothing to the Wald Q and then the two disagree.
+    (or n) events add nothing to the Wald Q and then the two disagree. ``loglik`` is the
+    full marginal binomial log-likelihood (with the binomial coefficients); metafor's
+    printed logLik uses another constant.
     """
 
     q_wald: float
@@ -115,7 +121,7 @@ class MetaPropResult:
             f"  Common effect : {self.fixed_estimate:.4f} [{self.fixed_ci_low:.4f}; {self.fixed_ci_high:.4f}]",
             f"  Random effects: {self.estimate:.4f} [{self.ci_low:.4f}; {self.ci_high:.4f}] ({ci})",
             f"  Prediction interval ({self.prediction}): [{self.pi_low:.4f}; {self.pi_high:.4f}]",
-            f"  tau2 = {self.tau2:.4f} [{self.tau2_ci_low:.4f}; {self.tau2_ci_high:.4f}], tau = {self.tau:.4f}",
+            f"  tau2 = {self.tau2:.4f} [{_num(self.tau2_ci_low)}; {_num(self.tau2_ci_high)}], tau = {self.tau:.4f}",
             f"  I2 = {pct(self.i2)} [{pct(self.i2_ci_low)}; {pct(self.i2_ci_high)}], H2 = {self.h2:.3f}",
             f"  Q = {self.q:.2f}, df = {self.q_df}, p = {self.q_pvalue:.4f}",
         ]

@@ -126,9 +126,20 @@ def estimate_tau2(yi, vi, mask, method: Tau2Method = "REML"):
         tau2 = _solve_q(yi, vi, mask, kd - 1)
     elif method in ("ML", "REML", "EB"):
         tau2 = _fisher_scoring(yi, vi, mask, kd, estimate_tau2(yi, vi, mask, "HE"), method)
+        if method != "EB":
+            # metafor's ll0check: Fisher scoring can stop at a local maximum; keep 0 if it is better
+            better0 = _loglik(yi, vi, mask, zero, method) - _loglik(yi, vi, mask, tau2, method) > 1e-12
+            tau2 = np.where(better0 & (tau2 > TOL), 0.0, tau2)
     else:
         check_method(method)
     return np.where(single, 0.0, tau2)
+
+
+def _loglik(yi, vi, mask, tau2, method):
+    """(Restricted) log-likelihood of the random-effects model, up to a constant."""
+    w, sw, _, e = _moments(yi, vi, mask, tau2)
+    ll = -0.5 * np.where(mask, np.log(vi + tau2[:, None]), 0.0).sum(1) - 0.5 * (w * e * e).sum(1)
+    return ll - 0.5 * np.log(sw) if method == "REML" else ll
 
 
 def _score_step(method, w, sw, sw2, e, k):
