@@ -214,3 +214,8 @@ def test_properties_order_invariance_and_ranges(studies, transform, method):
     assert a.te == pytest.approx(b.te, abs=1e-9)
     assert a.tau2 >= 0 and 0 <= a.i2 <= 1
     assert a.ci_low <= a.estimate + 1e-12 and a.estimate <= a.ci_high + 1e-12
+
+
+def test_missing_subgroup_label_names_the_study():
+    with pytest.raises(ValueError, match="B: subgroup label is missing"):
+        metaprop([1, 2, 3], [10, 10, 10], studies=["A", "B", "C"], subgroups=["x", None, "y"])

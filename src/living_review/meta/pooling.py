@@ -51,6 +51,11 @@ def metaprop(events, totals, *, transform: Transform = "PFT", tau2_method: Tau2M
     back-transformed; PFT uses Miller's formula at the harmonic mean of the sizes of the
     studies in that (sub)analysis. I² is Q-based (Higgins-Thompson), tau² has a Q-profile CI.
 
+    Freeman-Tukey pitfalls: one harmonic mean stands for all study sizes, so with very
+    unequal n the back-transformed estimate can disagree with other tools or reach 0/1
+    (Schwarzer et al. 2019); a note is added when sizes differ more than tenfold. Use
+    ``transform="PLOGIT"`` or ``model="glmm"`` as the sensitivity check.
+
     k = 1: the estimate and CI are the single study's transformed value ± z·SE, back-
     transformed (as meta), tau² is 0 (not estimable), and I², its CI, the Q p-value and the
     prediction interval are NaN.
@@ -79,9 +84,13 @@ def metaprop(events, totals, *, transform: Transform = "PFT", tau2_method: Tau2M
         raise ValueError("model='glmm' is a logistic model: call it with transform='PLOGIT'.")
     groups = None
     if subgroups is not None:
-        groups = [str(g) for g in subgroups]
+        groups = list(subgroups)
         if len(groups) != x.size:
             raise ValueError(f"subgroups has {len(groups)} labels for {x.size} studies; give one per study.")
+        for lab, g in zip(labels, groups):
+            if g is None or (isinstance(g, float) and np.isnan(g)) or str(g).strip() == "":
+                raise ValueError(f"{lab}: subgroup label is missing; give every study a subgroup.")
+        groups = [str(g) for g in groups]
     opts = dict(transform=transform, tau2_method=tau2_method, hakn=hakn, level=level, prediction=prediction)
     if model == "glmm":
         if hakn:
