@@ -50,6 +50,8 @@ def _stamp_pages(app: Sphinx, config) -> None:
     options = dict(config.html_theme_options or {})
     options["extra_footer"] = footer + (f"<br/>{options['extra_footer']}" if options.get("extra_footer") else "")
     config.html_theme_options = options
+    # An unset colour mode makes the theme log a console error on every first visit.
+    config.html_context = {"default_mode": "light", **(config.html_context or {})}
     latex = dict(config.latex_elements or {})
     latex["preamble"] = latex.get("preamble", "") + (
         "\\makeatletter\\AtBeginDocument{\\fancypagestyle{normal}{\\fancyhf{}"
@@ -69,7 +71,25 @@ def _stamp_pages(app: Sphinx, config) -> None:
     config.myst_substitutions = substitutions
 
 
+def _drop_duplicate_scripts(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    """Keep one copy of each script: sphinx-thebe adds its inline configuration twice when
+    Sphinx re-reads documents, and a second ``const`` declaration is a console error."""
+    scripts = context.get("script_files")
+    if not scripts:
+        return
+    seen, unique = set(), []
+    for script in scripts:
+        # identity is the file and its attributes (an inline script's body is one of them);
+        # the two copies differ only in an empty against a missing file name
+        key = (getattr(script, "filename", None) or "", repr(sorted(getattr(script, "attributes", {}).items())))
+        if key not in seen:
+            seen.add(key)
+            unique.append(script)
+    context["script_files"] = unique
+
+
 def setup(app: Sphinx) -> dict:
+    app.connect("html-page-context", _drop_duplicate_scripts, priority=900)
     app.connect("env-get-outdated", _outdated)
     app.connect("config-inited", _stamp_pages)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
