@@ -8,10 +8,12 @@ VENV := .venv
 PY := $(VENV)/bin/python
 JB := $(VENV)/bin/jupyter-book
 STAMP := $(VENV)/.installed
+CFF_VENV := .venv-cff
+CFF_STAMP := $(CFF_VENV)/.installed
 BUILD ?= _build
 JB_FLAGS := -W -n --keep-going
 
-.PHONY: help sysdeps venv chapters html pdf book test test-fast validate release clean lock
+.PHONY: help sysdeps venv cff-venv chapters html pdf book test test-fast validate release clean lock
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
@@ -27,6 +29,14 @@ $(STAMP): requirements.txt pyproject.toml
 	touch $(STAMP)
 
 venv: $(STAMP)  ## create .venv with the pinned requirements and the package (editable)
+
+# cffconvert pins jsonschema<4, which the book's tools cannot use: it gets its own environment.
+$(CFF_STAMP): requirements-cff.txt
+	rm -rf $(CFF_VENV) && $(PYTHON_BASE) -m venv $(CFF_VENV)
+	$(CFF_VENV)/bin/pip install --quiet -r requirements-cff.txt
+	touch $(CFF_STAMP)
+
+cff-venv: $(CFF_STAMP)  ## separate environment with cffconvert, for the CITATION.cff schema test
 
 chapters: $(STAMP)  ## generate the per-drug chapters from their template (papermill)
 	$(PY) -m living_review.chapters
@@ -46,11 +56,17 @@ book: sysdeps venv  ## set everything up, then build the HTML site and the PDF
 	@echo "HTML: $(BUILD)/html/index.html"
 	@echo "PDF:  $(BUILD)/latex/living-review.pdf"
 
-test: sysdeps venv  ## run the whole test suite (unit, reference and book-build tests)
+test: sysdeps venv cff-venv  ## run the whole test suite (unit, reference and book-build tests)
 	$(PY) -m pytest
 
 test-fast: venv  ## unit tests only, without the book build
 	$(PY) -m pytest -m "not slow"
+
+release: venv  ## check, rebuild from scratch, then write releases/<version>/ (summary.json, HTML+PDF archive, SHA256SUMS)
+	$(VENV)/bin/living-review release --check
+	$(MAKE) clean
+	$(MAKE) book
+	SOURCE_DATE_EPOCH=$$(git log -1 --format=%ct) $(VENV)/bin/living-review release
 
 lock:  ## re-resolve requirements.in into exact pins in requirements.txt
 	rm -rf .lock-venv && $(PYTHON_BASE) -m venv .lock-venv

@@ -1,0 +1,77 @@
+"""Figures in the book: one look, and files that are the same byte for byte on every build.
+
+Chapters display a figure and also write it, through :func:`publish`, as SVG into
+``_build/figures/<name>.svg`` with a fixed hash salt and no date in its metadata, so two
+builds of the same commit give identical figure files that a release can checksum.
+:func:`use_book_style` makes the inline backend emit SVG (chosen by the HTML pages) and
+PDF (chosen by the PDF build), so figures are vector graphics in both.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import matplotlib as mpl
+
+from living_review.paths import build_dir
+
+FIGURE_DIR = "figures"
+NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+#: rcParams shared by every figure of the book: text stays legible at page width.
+BOOK_RC = {
+    "font.size": 9,
+    "font.family": "DejaVu Sans",
+    "axes.titlesize": 10,
+    "axes.labelsize": 9,
+    "xtick.labelsize": 8.5,
+    "ytick.labelsize": 8.5,
+    "legend.fontsize": 8.5,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "svg.hashsalt": "living-review",
+    "svg.fonttype": "path",
+    "pdf.fonttype": 42,
+    "figure.dpi": 110,
+    "savefig.dpi": 200,
+}
+
+_NO_DATES = {"svg": {"Date": None}, "pdf": {"CreationDate": None, "ModDate": None}, "png": {"Software": None}}
+
+
+def use_book_style() -> None:
+    """Apply the book's rcParams and make inline figures vector graphics (SVG and PDF)."""
+    mpl.rcParams.update(BOOK_RC)
+    try:
+        from matplotlib_inline.backend_inline import set_matplotlib_formats
+    except ImportError:  # pragma: no cover - outside a notebook kernel
+        return
+    set_matplotlib_formats("svg", "pdf")
+
+
+def save_reproducibly(fig, path: Path) -> Path:
+    """Save ``fig`` to ``path`` (.svg, .pdf or .png) with no date or random id in the file."""
+    path = Path(path)
+    fmt = path.suffix.lstrip(".").lower()
+    if fmt not in _NO_DATES:
+        raise ValueError(f"cannot save a figure as {path.name!r}: use .svg, .pdf or .png")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with mpl.rc_context({"svg.hashsalt": BOOK_RC["svg.hashsalt"]}):
+        fig.savefig(path, format=fmt, bbox_inches="tight", metadata=_NO_DATES[fmt])
+    return path
+
+
+def publish(fig, name: str, *, folder: Path | None = None):
+    """Write ``fig`` as ``<_build>/figures/<name>.svg`` and return it for display.
+
+    Parameters
+    ----------
+    fig : matplotlib Figure.
+    name : file stem, lower case letters, digits, ``-`` and ``_`` (the figure's name in the book).
+    folder : where to write instead of ``_build/figures`` (tests).
+    """
+    if not NAME.match(name):
+        raise ValueError(f"figure name {name!r}: use lower-case letters, digits, '-' and '_' only")
+    save_reproducibly(fig, (folder or build_dir() / FIGURE_DIR) / f"{name}.svg")
+    return fig

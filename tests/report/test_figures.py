@@ -1,0 +1,41 @@
+"""Figure files are byte-identical across builds and carry no date."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pytest  # noqa: E402
+
+from living_review.report.figures import publish, save_reproducibly  # noqa: E402
+
+
+def _figure():
+    fig, ax = plt.subplots(figsize=(4, 3))
+    ax.plot([0, 1, 2], [1, 0.6, 0.3], marker="o")
+    ax.set_title("survival")
+    return fig
+
+
+def test_two_saves_are_identical_and_undated(tmp_path):
+    a = publish(_figure(), "km-demo", folder=tmp_path / "a")
+    b = publish(_figure(), "km-demo", folder=tmp_path / "b")
+    assert a is not None and b is not None
+    one, two = (tmp_path / "a" / "km-demo.svg").read_bytes(), (tmp_path / "b" / "km-demo.svg").read_bytes()
+    assert one == two
+    assert b"<dc:date>" not in one
+
+
+def test_pdf_has_no_creation_date(tmp_path):
+    path = save_reproducibly(_figure(), tmp_path / "x.pdf")
+    assert b"CreationDate" not in path.read_bytes()
+
+
+@pytest.mark.parametrize("name", ["Bad Name", "../x", ""])
+def test_names_are_checked(tmp_path, name):
+    with pytest.raises(ValueError, match="figure name"):
+        publish(_figure(), name, folder=tmp_path)
+
+
+def test_unknown_format_is_refused(tmp_path):
+    with pytest.raises(ValueError, match="use .svg, .pdf or .png"):
+        save_reproducibly(_figure(), tmp_path / "x.jpg")
