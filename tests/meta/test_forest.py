@@ -52,3 +52,16 @@ def test_saved_files_are_byte_identical(tmp_path):
             path = save(forest(r), tmp_path / f"f{i}.{ext}")
             digests.append((ext, hashlib.sha256(path.read_bytes()).hexdigest()))
     assert digests[:3] == digests[3:]
+
+
+def test_sequential_forest_rows_and_labels():
+    from living_review.meta.forest import forest_sequential
+    from living_review.meta.influence import cumulative, leave_one_out
+
+    years = [2010, 2012, 2013, 2017, 2021, 2022]  # publication years of the Cao 2024 trials
+    fig = forest_sequential(cumulative(ORR, N, years, studies=NAMES), title="Cumulative ORR")
+    texts = _texts(fig)
+    assert "Ha (2010)" in texts and "Higashiyama (2022)" in texts
+    assert "Adding (in order of date)" in texts
+    fig = forest_sequential(leave_one_out(ORR, N, studies=NAMES))
+    assert "Omitting" in _texts(fig) and len(fig.axes[0].lines) == 2 * len(NAMES)

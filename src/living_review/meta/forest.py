@@ -151,3 +151,59 @@ def forest(result: MetaPropResult, *, title: str | None = None, xlabel: str = "P
                 ax.text(cols["study"], y, item, ha="left", fontsize=plotstyle.FONT_SIZE - 1, **txt)
         ax.vlines(result.estimate, y_overall - 0.35, top - 0.5, color=plotstyle.POOLED_COLOUR, lw=0.6, ls=(0, (3, 3)))
     return fig
+
+
+def forest_sequential(result, *, title: str | None = None, xlabel: str = "Proportion",
+                      width: float = plotstyle.PAGE_WIDTH_IN) -> Figure:
+    """Forest plot of a leave-one-out or cumulative analysis (R meta's ``forest(metainf(...))``
+    and ``forest(metacum(...))``).
+
+    Parameters
+    ----------
+    result : :class:`living_review.meta.influence.SequentialResult`.
+    title, xlabel, width : as in :func:`forest`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure with one row per fit: "Omitting <study>" or "Adding <study>
+    (<date>)", the pooled estimate as a point with its CI, and tau² and I² columns.
+
+    Example
+    -------
+    >>> fig = forest_sequential(cumulative([2, 0, 2], [8, 15, 20], [2010, 2012, 2013]))  # doctest: +SKIP
+    """
+    f = result.frame
+    cumulative = result.kind == "cumulative"
+    n_rows = len(f) + 2
+    height = ROW_IN * n_rows + 0.7
+    with mpl.rc_context(plotstyle.rc()):
+        fig = Figure(figsize=(width, height))
+        ax = fig.add_axes((0.36, 0.7 / height, 0.22, 1 - 0.75 / height))
+        top = len(f) + 1
+        ax.set_ylim(0.3, top + (1.7 if title else 0.7))
+        ax.set_xlim(0.0, min(1.0, math.ceil(f["ci_high"].max() * 10) / 10 + 1e-9))
+        ax.set_yticks([])
+        for side in ("left", "right", "top"):
+            ax.spines[side].set_visible(False)
+        ax.set_xlabel(xlabel)
+        tf = blended_transform_factory(fig.transFigure, ax.transData)
+        head = dict(transform=tf, fontweight="bold", va="center")
+        ax.text(0.01, top, "Adding (in order of date)" if cumulative else "Omitting", ha="left", **head)
+        ax.text(0.68, top, "Proportion", ha="right", **head)
+        ax.text(0.77, top, f"{100 * result.level:.0f}%-CI", ha="center", **head)
+        ax.text(0.91, top, "\u03c4\u00b2", ha="right", **head)
+        ax.text(0.995, top, "I\u00b2", ha="right", **head)
+        if title:
+            ax.text(0.01, top + 1, title, ha="left", fontsize=plotstyle.FONT_SIZE + 1.5, **head)
+        for i, r in enumerate(f.itertuples(index=False)):
+            y = top - 1 - i
+            label = f"{r.label} ({r.date})" if cumulative else str(r.label)
+            txt = dict(transform=tf, va="center")
+            ax.text(0.01, y, label, ha="left", **txt)
+            ax.text(0.68, y, f"{r.estimate:.2f}", ha="right", **txt)
+            ax.text(0.77, y, _fmt_ci(r.ci_low, r.ci_high), ha="center", **txt)
+            ax.text(0.91, y, f"{r.tau2:.4f}", ha="right", **txt)
+            ax.text(0.995, y, "--" if np.isnan(r.i2) else f"{100 * r.i2:.0f}%", ha="right", **txt)
+            ax.plot([r.ci_low, r.ci_high], [y, y], color=plotstyle.POOLED_COLOUR, lw=0.9)
+            ax.plot([r.estimate], [y], marker="D", ms=4.5, color=plotstyle.POOLED_COLOUR, ls="")
+    return fig

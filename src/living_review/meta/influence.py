@@ -23,6 +23,7 @@ class SequentialResult:
 
     kind: str
     frame: pd.DataFrame = field(repr=False)
+    level: float = 0.95
 
     def summary(self) -> str:
         """Plain-text table with 2-4 decimals."""
@@ -47,7 +48,7 @@ def _run(x, n, labels, mask, kind, transform, tau2_method, hakn, level) -> Seque
         rows.append(dict(label=labels[i], k=k, estimate=bt(r.te[i]), ci_low=bt(r.ci_low[i]), ci_high=bt(r.ci_high[i]),
                          te=float(r.te[i]), se=float(r.se[i]), tau2=float(r.tau2[i]), i2=het["i2"], q=float(r.q[i]),
                          q_pvalue=float(stats.chi2.sf(r.q[i], k - 1)) if k > 1 else float("nan")))
-    return SequentialResult(kind=kind, frame=pd.DataFrame(rows))
+    return SequentialResult(kind=kind, frame=pd.DataFrame(rows), level=level)
 
 
 def leave_one_out(events, totals, *, transform: Transform = "PFT", tau2_method: Tau2Method = "REML",
