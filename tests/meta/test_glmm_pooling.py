@@ -24,3 +24,8 @@ def test_degenerate_subgroup_gives_undefined_test_and_note():
     assert math.isnan(r.subgroup_test.q)
     assert r.subgroups["P"].estimate == 0 and r.subgroups["P"].ci_high == pytest.approx(1 - 0.025 ** (1 / 15))
     assert any("subgroup test not defined" in n for n in r.notes)
+
+
+def test_glmm_without_any_event_is_refused():
+    with pytest.raises(ValueError, match="no patient had the event"):
+        metaprop([0, 0, 0], [10, 12, 9], transform="PLOGIT", model="glmm", studies=["A", "B", "C"])

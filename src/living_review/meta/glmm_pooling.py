@@ -31,6 +31,10 @@ def fit_glmm_result(x, n, labels, groups=None, *, level=0.95, prediction="t(k-1)
     the single study's binomial fit with tau² = 0. Prediction interval as :func:`metaprop`.
     """
     k = x.size
+    if k > 1 and x.sum() in (0, n.sum()):
+        which = "no patient had the event" if x.sum() == 0 else "every patient had the event"
+        raise ValueError(f"GLMM not estimable for studies {', '.join(map(str, labels))}: {which}, so the "
+                         "logit is infinite; use an inverse-variance transform (PFT, PAS) instead.")
     z = stats.norm.ppf(1 - (1 - level) / 2)
     if k > 1:
         fit = fit_glmm(x, n)
