@@ -13,7 +13,8 @@ from living_review.meta.pooling import metaprop
 from living_review.meta.regression import MetaRegResult, metareg
 from living_review.meta.results import GLMMInfo, MetaPropResult, SubgroupTest
 
-_PLOTS = {"forest": "living_review.meta.forest", "funnel": "living_review.meta.funnel"}
+_PLOTS = {"forest": "living_review.meta.forest", "forest_sequential": "living_review.meta.forest",
+          "funnel": "living_review.meta.funnel"}
 
 __all__ = ["metaprop", "MetaPropResult", "SubgroupTest", "GLMMInfo", "leave_one_out", "cumulative",
            "SequentialResult", "metareg", "MetaRegResult", "egger_test", "begg_test", "BiasTest", *_PLOTS]
