@@ -1,0 +1,58 @@
+"""Tables in the book: rendered as MyST markdown so they are real tables in HTML and in the PDF.
+
+A pandas DataFrame shown as-is becomes an HTML table that the PDF build cannot use (it
+falls back to plain text). :func:`markdown_table` instead returns a markdown output, which
+the book renders (``nb_render_markdown_format: myst``) as a captioned, numbered table in
+both formats; ``{numref}`` can refer to it by its name.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+from IPython.display import Markdown
+
+NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+
+def _cell(value) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
+        return "–"
+    text = str(value).replace("|", "\\|").replace("\n", " ")
+    return text
+
+
+def markdown_source(frame: pd.DataFrame, *, caption: str | None = None, name: str | None = None,
+                    align: str | None = None) -> str:
+    """The MyST source of ``frame`` as a table, with an optional caption and name.
+
+    Parameters
+    ----------
+    frame : the rows to show; its index is not shown (make it a column first if it matters).
+    caption : the table's caption (needed for a numbered table).
+    name : label for ``{numref}`` (lower-case letters, digits, ``-``, ``_``).
+    align : one letter per column, ``l``, ``c`` or ``r``; default: numbers right, text left.
+    """
+    if name is not None and not NAME.match(name):
+        raise ValueError(f"table name {name!r}: use lower-case letters, digits, '-' and '_' only")
+    columns = [str(c) for c in frame.columns]
+    if align is None:
+        align = "".join("r" if pd.api.types.is_numeric_dtype(frame[c]) else "l" for c in frame.columns)
+    if len(align) != len(columns) or set(align) - set("lcr"):
+        raise ValueError(f"align {align!r}: give one of l, c, r for each of the {len(columns)} columns")
+    marks = {"l": ":---", "c": ":---:", "r": "---:"}
+    lines = ["| " + " | ".join(_cell(c) for c in columns) + " |",
+             "|" + "|".join(marks[a] for a in align) + "|"]
+    lines += ["| " + " | ".join(_cell(v) for v in row) + " |" for row in frame.itertuples(index=False)]
+    body = "\n".join(lines)
+    if caption is None and name is None:
+        return body
+    head = f":::{{table}} {caption or ''}".rstrip()
+    label = f"\n:name: {name}" if name else ""
+    return f"{head}{label}\n:align: center\n\n{body}\n:::"
+
+
+def markdown_table(frame: pd.DataFrame, **options) -> Markdown:
+    """Display ``frame`` as a table in HTML and PDF (see :func:`markdown_source`)."""
+    return Markdown(markdown_source(frame, **options))
