@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from living_review.survival.medians import (
-    pool_log_medians, random_effects, se_log_median_from_ci, tau2_dl, tau2_reml,
+    pool_log_medians, random_effects, se_log_median_from_ci,
 )
 
 HERE = Path(__file__).parent
@@ -57,13 +57,13 @@ def test_matches_metafor(method, tol):
 
 def test_tau2_reml_on_raw_scale_matches_metafor(tol):
     # R: rma(c(3.9,3.2,2.0), vi=c(0.5,0.2,0.3), method="REML") -> tau2 0.5072383931, b 2.9828643160
-    assert tau2_reml([3.9, 3.2, 2.0], [0.5, 0.2, 0.3]) == pytest.approx(0.5072383931, abs=tol["tau2"])
+    assert random_effects([3.9, 3.2, 2.0], [0.5, 0.2, 0.3]).tau2 == pytest.approx(0.5072383931, abs=tol["tau2"])
     assert random_effects([3.9, 3.2, 2.0], [0.5, 0.2, 0.3]).estimate == pytest.approx(2.9828643160, abs=tol["estimate"])
 
 
 def test_tau2_zero_when_homogeneous():
-    assert tau2_dl([1.0, 1.0, 1.0], [0.1, 0.2, 0.3]) == 0.0
-    assert tau2_reml([1.0, 1.0, 1.0], [0.1, 0.2, 0.3]) == 0.0
+    assert random_effects([1.0, 1.0, 1.0], [0.1, 0.2, 0.3], method="DL").tau2 == 0.0
+    assert random_effects([1.0, 1.0, 1.0], [0.1, 0.2, 0.3], method="REML").tau2 == 0.0
 
 
 def test_study_without_ci_is_listed_not_dropped():
@@ -105,8 +105,8 @@ def test_bad_input_names_the_study(change, message):
 
 
 def test_closed_options():
-    with pytest.raises(ValueError, match="choose one of REML, DL"):
-        pool_log_medians(OS, method="PM")
+    with pytest.raises(ValueError, match="choose one of DL, REML, ML, PM, SJ, HE, EB"):
+        pool_log_medians(OS, method="REM")
     with pytest.raises(ValueError, match="choose one of exclude, exponential"):
         pool_log_medians(OS, no_ci="drop")
 

@@ -5,8 +5,8 @@ Input is one row per study with the columns ``label``, ``median``, ``ci_low``, `
 columns) and optionally ``n``. Studies without a CI are never dropped silently: the result
 table lists every study with its ``status`` and the rule that was applied to it.
 
-The tau^2 estimators here (DerSimonian-Laird and REML) are deliberately minimal and take plain
-arrays, so that they can be swapped for the project's general meta-analysis engine later.
+Pooling uses the project's inverse-variance engine (:mod:`living_review.meta.engine`), so
+the log medians get the same tau^2 estimators, iterations and checks as the proportions.
 """
 
 from __future__ import annotations
@@ -16,9 +16,11 @@ from typing import Literal, get_args
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, stats
+from scipy import stats
 
-Tau2Method = Literal["REML", "DL"]
+from living_review.meta.engine import pool
+from living_review.meta.tau2 import Tau2Method
+
 NoCIRule = Literal["exclude", "exponential"]
 
 REQUIRED_COLUMNS = ("label", "median")
@@ -67,36 +69,6 @@ def se_log_median_from_ci(ci_low, ci_high, ci_level=0.95) -> np.ndarray:
     return (np.log(high) - np.log(low)) / (2 * z)
 
 
-def tau2_dl(y, v) -> float:
-    """DerSimonian-Laird moment estimate of tau^2 (DerSimonian & Laird 1986), truncated at 0."""
-    y, v = np.asarray(y, float), np.asarray(v, float)
-    w = 1 / v
-    mu = np.sum(w * y) / np.sum(w)
-    q = np.sum(w * (y - mu) ** 2)
-    c = np.sum(w) - np.sum(w**2) / np.sum(w)
-    return float(max(0.0, (q - (len(y) - 1)) / c))
-
-
-def tau2_reml(y, v) -> float:
-    """Restricted maximum-likelihood estimate of tau^2 (Viechtbauer 2005), truncated at 0.
-
-    Maximises the REML log-likelihood
-    ``-1/2 [sum ln(v_i + t) + ln sum 1/(v_i + t) + sum (y_i - mu_t)^2 / (v_i + t)]`` over ``t >= 0``.
-    """
-    y, v = np.asarray(y, float), np.asarray(v, float)
-
-    def neg_loglik(t: float) -> float:
-        w = 1 / (v + t)
-        mu = np.sum(w * y) / np.sum(w)
-        return 0.5 * (np.sum(np.log(v + t)) + np.log(np.sum(w)) + np.sum(w * (y - mu) ** 2))
-
-    upper = max(10.0, 10 * float(np.var(y)) + 10 * float(v.max()))
-    res = optimize.minimize_scalar(neg_loglik, bounds=(0.0, upper), method="bounded",
-                                   options={"xatol": 1e-12})
-    # the bounded search never lands exactly on the boundary; keep 0 when it is the optimum
-    return 0.0 if neg_loglik(0.0) <= res.fun else float(res.x)
-
-
 @dataclass(frozen=True)
 class RandomEffectsFit:
     """Inverse-variance random-effects pooling of ``y`` with sampling variances ``v``."""
@@ -117,18 +89,14 @@ def random_effects(y, v, method: Tau2Method = "REML", level: float = 0.95) -> Ra
     """Pool ``y`` (variances ``v``) with weights ``1/(v + tau^2)`` and a z-based CI (as metafor ``rma``)."""
     _check_choice(method, Tau2Method, "method")
     y, v = np.asarray(y, float), np.asarray(v, float)
-    tau2 = tau2_reml(y, v) if method == "REML" else tau2_dl(y, v)
+    fit = pool(y, v, method=method, level=level, prediction="z")
+    tau2 = float(fit.tau2[0])
     w = 1 / (v + tau2)
-    est = float(np.sum(w * y) / np.sum(w))
-    se = float(np.sqrt(1 / np.sum(w)))
-    z = stats.norm.ppf((1 + level) / 2)
-    w0 = 1 / v
-    mu0 = np.sum(w0 * y) / np.sum(w0)
-    q = float(np.sum(w0 * (y - mu0) ** 2))
-    df = len(y) - 1
+    q, df = float(fit.q[0]), len(y) - 1
     i2 = max(0.0, (q - df) / q) if q > 0 else 0.0
-    return RandomEffectsFit(est, se, est - z * se, est + z * se, tau2, q, df,
-                            float(stats.chi2.sf(q, df)) if df > 0 else float("nan"), i2, w / w.sum())
+    return RandomEffectsFit(float(fit.te[0]), float(fit.se[0]), float(fit.ci_low[0]), float(fit.ci_high[0]),
+                            tau2, q, df, float(stats.chi2.sf(q, df)) if df > 0 else float("nan"), i2,
+                            w / w.sum())
 
 
 def validate_median_table(studies: pd.DataFrame, *, assume_ci_level: float | None = None) -> pd.DataFrame:
