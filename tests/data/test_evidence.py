@@ -175,3 +175,30 @@ def test_random_cell_corruption_is_reported_or_harmless(tmp_path, data):
             pd.testing.assert_frame_equal(got[columns], ref[columns])
     finally:
         path.write_bytes(original)
+
+
+# --- the previous version's published pooled results -------------------------------------
+
+def test_previous_version_results_are_loaded_typed():
+    pv = load_evidence(REAL_DATA).previous_version_results
+    assert list(pv.columns) == ["outcome", "subset", "statistic", "value", "unit", "decimals", "source"]
+    assert pv["value"].dtype == "float64" and str(pv["decimals"].dtype) == "Int64"
+    t = pv.set_index(["outcome", "subset", "statistic"])
+    # Cao 2024 Fig. 3: ORR 0.09 [0.02; 0.17], tau2 0.0092, I2 46%; subgroup chi2 4.36, df 3.
+    assert t.loc[("ORR", "all", "estimate"), "value"] == 0.09
+    assert t.loc[("ORR", "all", "tau2"), ["value", "decimals"]].tolist() == [0.0092, 4]
+    assert t.loc[("ORR", "subgroup_difference", "df"), "value"] == 3
+    # Cao 2024 Results: median OS 4.8 months (95% CI 2.74-8.84); Table 2: 24-month OS 12.61%.
+    assert t.loc[("OS", "all", "median_ci_upper"), "value"] == 8.84
+    assert t.loc[("OS", "all", "rate_24_months"), "unit"] == "percent"
+
+
+def test_previous_version_results_are_checked(data_copy):
+    path = data_copy.path("previous_version_results.csv")
+    rows = read_rows(path)
+    rows[1][rows[0].index("statistic")] = "estimte"
+    rows[2][rows[0].index("source")] = "Cao 2024, Fig. 3 (seed S-99)"
+    write_rows(path, rows)
+    where = {(p.file, p.line, p.column) for p in validate(data_copy.dir) if p.severity == "error"}
+    assert {("data/previous_version_results.csv", 2, "statistic"),
+            ("data/previous_version_results.csv", 3, "source")} <= where

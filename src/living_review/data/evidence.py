@@ -42,6 +42,8 @@ class Evidence:
         ``pub_order`` are added.
     landmarks : landmark survival rates; ``time_months`` added.
     adverse_events, discrepancies, previous_version_inputs, sources : as in the CSV files.
+    previous_version_results : the pooled values Cao 2024 published (one row per outcome,
+        subset and statistic, with the printed precision in ``decimals``).
     fingerprint : SHA-256 over every file under the data folder (names and bytes, sorted
         path order, data/km and data/search included).
     warnings : problems that did not stop loading.
@@ -55,6 +57,7 @@ class Evidence:
     previous_version_inputs: pd.DataFrame
     sources: pd.DataFrame
     fingerprint: str
+    previous_version_results: pd.DataFrame = field(default_factory=pd.DataFrame)
     warnings: tuple[Problem, ...] = field(default=())
     data_dir: Path | None = None
 
@@ -101,7 +104,7 @@ def _check(data_dir: Path) -> tuple[list[Problem], Schema | None, dict[str, list
     if len(tables) < len(RESOURCE_NAMES):
         return problems, schema, tables
     cell_level = {(p.file, p.line, p.column) for p in problems if p.severity == "error"}
-    st, lm, ae, di, pv, _ = (tables[n] for n in RESOURCE_NAMES)
+    st, lm, ae, di, pv = (tables[n] for n in RESOURCE_NAMES[:5])
     f = shown
     problems += _row_rules(tables, f, st, lm, ae, di, pv, cell_level)
     return problems, schema, tables
@@ -120,7 +123,7 @@ def _row_rules(tables, f, st, lm, ae, di, pv, cell_level) -> list[Problem]:
     problems += links.previous_version(f["previous_version_inputs"], pv, f["studies"], st)
     problems += links.adverse_denominators(f["adverse_events"], ae, st)
     problems += links.discrepancy_references({f[n]: tables[n] for n in ("studies", "landmarks", "adverse_events")}, di)
-    cited = ("studies", "landmarks", "adverse_events", "discrepancies")
+    cited = ("studies", "landmarks", "adverse_events", "discrepancies", "previous_version_results")
     problems += links.source_codes({f[n]: tables[n] for n in cited}, tables["sources"])
     # An invalid cell is loaded as empty; a rule tripping over that same cell would
     # report it twice, so the cell-level message alone is kept.
@@ -206,6 +209,7 @@ def load_evidence(data_dir: str | Path | None = None) -> Evidence:
         discrepancies=frames["discrepancies"],
         previous_version_inputs=frames["previous_version_inputs"],
         sources=frames["sources"],
+        previous_version_results=frames["previous_version_results"],
         fingerprint=tree_fingerprint([folder], folder.parent),
         warnings=tuple(problems),
         data_dir=folder,
