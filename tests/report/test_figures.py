@@ -6,7 +6,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 
-from living_review.report.figures import publish, save_reproducibly  # noqa: E402
+from living_review.report.figures import publish  # noqa: E402
 
 
 def _figure():
@@ -25,17 +25,7 @@ def test_two_saves_are_identical_and_undated(tmp_path):
     assert b"<dc:date>" not in one
 
 
-def test_pdf_has_no_creation_date(tmp_path):
-    path = save_reproducibly(_figure(), tmp_path / "x.pdf")
-    assert b"CreationDate" not in path.read_bytes()
-
-
 @pytest.mark.parametrize("name", ["Bad Name", "../x", ""])
 def test_names_are_checked(tmp_path, name):
     with pytest.raises(ValueError, match="figure name"):
         publish(_figure(), name, folder=tmp_path)
-
-
-def test_unknown_format_is_refused(tmp_path):
-    with pytest.raises(ValueError, match="use .svg, .pdf or .png"):
-        save_reproducibly(_figure(), tmp_path / "x.jpg")

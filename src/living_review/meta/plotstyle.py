@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib as mpl
+from living_review.figure_files import save_reproducibly
 
 #: Book body text is ~ 6.5-7 in wide; figures are drawn at that size so 8-9 pt text stays legible.
 PAGE_WIDTH_IN = 7.0
@@ -19,7 +19,7 @@ def rc() -> dict:
     return {
         "font.size": FONT_SIZE, "font.family": "DejaVu Sans", "axes.linewidth": 0.8,
         "xtick.labelsize": FONT_SIZE - 0.5, "ytick.labelsize": FONT_SIZE - 0.5,
-        "svg.hashsalt": "living-review", "pdf.fonttype": 42, "ps.fonttype": 42,
+        "pdf.fonttype": 42, "ps.fonttype": 42,
     }
 
 
@@ -30,8 +30,4 @@ def save(fig, path) -> Path:
     -------
     >>> save(fig, "forest_orr.pdf")  # doctest: +SKIP
     """
-    path = Path(path)
-    meta = {"png": {"Software": None}, "svg": {"Date": None}, "pdf": {"CreationDate": None, "ModDate": None}}
-    with mpl.rc_context(rc()):
-        fig.savefig(path, dpi=200, bbox_inches="tight", metadata=meta.get(path.suffix.lstrip(".").lower(), {}))
-    return path
+    return save_reproducibly(fig, path, dpi=200, rc=rc())

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import matplotlib as mpl
 
+from living_review.figure_files import save_reproducibly
 from living_review.paths import build_dir
 
 FIGURE_DIR = "figures"
@@ -30,14 +31,12 @@ BOOK_RC = {
     "legend.fontsize": 8.5,
     "axes.spines.top": False,
     "axes.spines.right": False,
-    "svg.hashsalt": "living-review",
     "svg.fonttype": "path",
     "pdf.fonttype": 42,
     "figure.dpi": 110,
     "savefig.dpi": 200,
 }
 
-_NO_DATES = {"svg": {"Date": None}, "pdf": {"CreationDate": None, "ModDate": None}, "png": {"Software": None}}
 
 
 def use_book_style() -> None:
@@ -48,18 +47,6 @@ def use_book_style() -> None:
     except ImportError:  # pragma: no cover - outside a notebook kernel
         return
     set_matplotlib_formats("svg", "pdf")
-
-
-def save_reproducibly(fig, path: Path) -> Path:
-    """Save ``fig`` to ``path`` (.svg, .pdf or .png) with no date or random id in the file."""
-    path = Path(path)
-    fmt = path.suffix.lstrip(".").lower()
-    if fmt not in _NO_DATES:
-        raise ValueError(f"cannot save a figure as {path.name!r}: use .svg, .pdf or .png")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with mpl.rc_context({"svg.hashsalt": BOOK_RC["svg.hashsalt"]}):
-        fig.savefig(path, format=fmt, bbox_inches="tight", metadata=_NO_DATES[fmt])
-    return path
 
 
 def publish(fig, name: str, *, folder: Path | None = None):

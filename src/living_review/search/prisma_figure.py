@@ -15,6 +15,7 @@ from pathlib import Path
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch
 
+from living_review.figure_files import save_reproducibly
 from living_review.search.prisma import PrismaCounts
 
 SUFFIXES = (".png", ".pdf", ".svg")
@@ -221,6 +222,4 @@ def save_prisma_figure(counts: PrismaCounts, path: str | Path, *, dpi: int = 200
     path = Path(path)
     if path.suffix.lower() not in SUFFIXES:
         raise ValueError(f"{path.name}: unsupported figure format; use one of {list(SUFFIXES)}")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    prisma_figure(counts).savefig(path, dpi=dpi)
-    return path
+    return save_reproducibly(prisma_figure(counts), path, dpi=dpi)
