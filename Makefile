@@ -44,11 +44,17 @@ chapters: $(STAMP)  ## generate the per-drug chapters from their template (paper
 validate: $(STAMP)  ## validate data/ and stop on the first build step if it is invalid
 	$(VENV)/bin/living-review validate data
 
+# While a build runs, and after one that failed, _build/INCOMPLETE says so: the pages in
+# _build may then mix old and new results and must not be published or cited.
 html: chapters validate  ## execute every chapter and build the HTML site into _build/html
+	mkdir -p $(BUILD) && echo "HTML build started $$(date -u +%FT%TZ); not finished" > $(BUILD)/INCOMPLETE
 	$(JB) build . --builder html --path-output . $(JB_FLAGS)
+	rm -f $(BUILD)/INCOMPLETE
 
 pdf: chapters validate  ## build the PDF into _build/latex (after html, reuses its executed pages)
+	mkdir -p $(BUILD) && echo "PDF build started $$(date -u +%FT%TZ); not finished" > $(BUILD)/INCOMPLETE
 	$(JB) build . --builder pdflatex --path-output . $(JB_FLAGS)
+	rm -f $(BUILD)/INCOMPLETE
 
 book: sysdeps venv  ## set everything up, then build the HTML site and the PDF
 	$(MAKE) html
