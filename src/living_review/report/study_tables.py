@@ -1,0 +1,195 @@
+"""Which cohorts a chapter analyses, their characteristics, and their pooled response rates.
+
+The drug chapters, the summary of findings and the other-histology chapter select cohorts
+with one rule (:func:`select_cohorts`), so that a pooled ORR means the same set of
+patients wherever it is printed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, get_args
+
+import numpy as np
+import pandas as pd
+
+from living_review.meta import MetaPropResult, metaprop
+from living_review.meta.effects import clopper_pearson
+
+Outcome = Literal["ORR", "DCR"]
+OUTCOMES: tuple[str, ...] = get_args(Outcome)
+Histology = Literal["ATC", "MTC", "DTC", "PDTC"]
+HISTOLOGIES: tuple[str, ...] = get_args(Histology)
+
+_DESIGN = {"prospective_trial": "prospective trial", "retrospective_cohort": "retrospective cohort",
+           "post_marketing_surveillance": "post-marketing surveillance"}
+_LINE = {"first_line": "first line", "pretreated": "pretreated", "mixed": "mixed lines", "not_reported": "not reported"}
+
+
+def _check(value, allowed, name):
+    if value not in allowed:
+        raise ValueError(f"{name}={value!r} is not allowed; choose one of {', '.join(allowed)}")
+
+
+def select_cohorts(studies: pd.DataFrame, *, drug: str | None = None, histology: Histology = "ATC",
+                   dedupe: bool = True) -> pd.DataFrame:
+    """Cohorts of one histology (and drug) that enter an analysis, in publication order.
+
+    Parameters
+    ----------
+    studies : ``Evidence.studies``.
+    drug : keep only this drug (``None``: every drug).
+    histology : "ATC" selects ``pooling_role == "atc_monotherapy"`` (mixed ATC counts as ATC;
+        combinations are pooled elsewhere); "MTC", "DTC" or "PDTC" select the
+        ``other_histology`` cohorts of that histology.
+    dedupe : drop cohorts of an overlap group that are not its ``overlap_keep`` member.
+
+    Returns
+    -------
+    DataFrame : the selected rows of ``studies`` sorted by ``pub_order``.
+
+    Example
+    -------
+    >>> select_cohorts(load_evidence().studies, drug="sorafenib").study_id.tolist()  # doctest: +SKIP
+    ['savvides2013', 'ito2017_atc']
+    """
+    _check(histology, HISTOLOGIES, "histology")
+    if histology == "ATC":
+        keep = studies["pooling_role"] == "atc_monotherapy"
+    else:
+        keep = (studies["pooling_role"] == "other_histology") & (studies["histology"] == histology)
+    if drug is not None:
+        keep &= studies["drug"] == drug
+    if dedupe:
+        keep &= studies["overlap_group"].isna() | studies["overlap_keep"].fillna(False).astype(bool)
+    return studies[keep.astype(bool)].sort_values("pub_order")
+
+
+def overlap_dropped(studies: pd.DataFrame, *, drug: str | None = None) -> pd.DataFrame:
+    """ATC monotherapy cohorts left out because another member of their overlap group is kept."""
+    all_rows = select_cohorts(studies, drug=drug, dedupe=False)
+    kept = set(select_cohorts(studies, drug=drug)["study_id"])
+    return all_rows[~all_rows["study_id"].isin(kept)]
+
+
+def _n_text(row) -> str:
+    parts = [f"{row.n_enrolled}"]
+    if pd.notna(row.n_evaluable_response) and row.n_evaluable_response != row.n_enrolled:
+        parts.append(f"{row.n_evaluable_response} eval.")
+    if pd.notna(row.n_safety) and row.n_safety not in (row.n_enrolled, row.n_evaluable_response):
+        parts.append(f"{row.n_safety} safety")
+    return "; ".join(parts)
+
+
+def characteristics_table(cohorts: pd.DataFrame) -> pd.DataFrame:
+    """Study characteristics, one row per cohort, six columns that fit a PDF page.
+
+    Columns: Study, Design (setting), N (enrolled; evaluable and safety sets when they
+    differ), Dose, Line (with the pretreatment as reported), Source (what was read for the
+    outcome values: full text, abstract or secondary).
+    """
+    rows = []
+    for r in cohorts.itertuples(index=False):
+        design = _DESIGN.get(r.design, r.design.replace("_", " "))
+        if r.phase not in (None, "not_applicable", "not_reported") and pd.notna(r.phase):
+            design += f", phase {r.phase}"
+        if r.publication_type == "meeting_abstract":
+            design += " (meeting abstract)"
+        dose = r.dose_schedule if pd.notna(r.dose_schedule) else "not reported"
+        line = _LINE.get(r.line_of_therapy, r.line_of_therapy)
+        stated = pd.notna(r.pretreatment) and not str(r.pretreatment).startswith("not reported")
+        if stated:
+            # "not reported: <details>" reads as a contradiction; the details are the answer
+            line = r.pretreatment if r.line_of_therapy == "not_reported" else f"{line}: {r.pretreatment}"
+        rows.append({"Study": r.label, "Design": f"{design} ({r.setting.replace('_', '-')})", "N": _n_text(r),
+                     "Dose": dose, "Line": line, "Source": r.source_level.replace("_", " ")})
+    return pd.DataFrame(rows, columns=["Study", "Design", "N", "Dose", "Line", "Source"])
+
+
+def outcome_counts(cohorts: pd.DataFrame, outcome: Outcome) -> pd.DataFrame:
+    """Events and denominators of ``outcome`` for the cohorts that report it.
+
+    Returns a frame with ``study_id``, ``label``, ``events`` and ``n``; a cohort with an
+    empty count (not reported, never zero) is left out.
+    """
+    _check(outcome, OUTCOMES, "outcome")
+    col = outcome.lower()
+    have = cohorts[cohorts[f"{col}_events"].notna() & cohorts[f"{col}_n"].notna()]
+    return pd.DataFrame({"study_id": have["study_id"].to_numpy(), "label": have["label"].to_numpy(),
+                         "events": have[f"{col}_events"].astype(int).to_numpy(),
+                         "n": have[f"{col}_n"].astype(int).to_numpy()})
+
+
+def pool_outcome(cohorts: pd.DataFrame, outcome: Outcome, meta_settings) -> MetaPropResult | None:
+    """Pool ``outcome`` over ``cohorts`` with the configured method; ``None`` when no cohort reports it.
+
+    Parameters
+    ----------
+    cohorts : rows of ``Evidence.studies`` (see :func:`select_cohorts`).
+    outcome : "ORR" or "DCR".
+    meta_settings : ``load_settings().meta_analysis`` (transform, tau² method, model, HK, level).
+
+    Notes
+    -----
+    A single cohort (k = 1) is "pooled" as metaprop does: its own transformed value ± z·SE,
+    back-transformed; tau² is 0 and I² undefined (see :func:`living_review.meta.metaprop`).
+    """
+    counts = outcome_counts(cohorts, outcome)
+    if counts.empty:
+        return None
+    m = meta_settings
+    transform = "PLOGIT" if m.model == "glmm" else m.transform
+    return metaprop(counts["events"], counts["n"], studies=counts["label"].tolist(), transform=transform,
+                    tau2_method=m.tau2_method, model=m.model, hakn=m.hakn, level=m.level)
+
+
+def ledger_inputs(cohorts: pd.DataFrame, outcome: Outcome) -> list[dict]:
+    """Per-study inputs of a pooled ``outcome`` for :func:`living_review.ledger.record_result`."""
+    counts = outcome_counts(cohorts, outcome)
+    return [{"study_id": r.study_id, "events": int(r.events), "n": int(r.n)} for r in counts.itertuples()]
+
+
+@dataclass(frozen=True)
+class CohortResponse:
+    """Response counts of one cohort with exact (Clopper-Pearson) CIs (fractions)."""
+
+    study_id: str
+    label: str
+    outcome: str
+    events: int
+    n: int
+    proportion: float
+    ci_low: float
+    ci_high: float
+
+    def summary(self) -> str:
+        return (f"{self.label}: {self.outcome} {self.events}/{self.n} = {self.proportion:.2f} "
+                f"[{self.ci_low:.2f}; {self.ci_high:.2f}]")
+
+
+def cohort_responses(cohorts: pd.DataFrame, level: float = 0.95) -> list[CohortResponse]:
+    """ORR and DCR of each cohort on its own, with exact CIs at ``level`` (no pooling)."""
+    out = []
+    for outcome in OUTCOMES:
+        counts = outcome_counts(cohorts, outcome)
+        if counts.empty:
+            continue
+        lo, hi = clopper_pearson(counts["events"], counts["n"], level)
+        for r, a, b in zip(counts.itertuples(), lo, hi):
+            out.append(CohortResponse(r.study_id, r.label, outcome, int(r.events), int(r.n),
+                                      r.events / r.n, float(a), float(b)))
+    return out
+
+
+def response_table(cohorts: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
+    """One row per cohort: histology, N, and ORR and DCR as ``events/n, % (CI)`` (– when not reported)."""
+    found = {(c.study_id, c.outcome): c for c in cohort_responses(cohorts, level)}
+    rows = []
+    for r in cohorts.itertuples(index=False):
+        row = {"Study": r.label, "Histology": r.histology, "N": int(r.n_enrolled)}
+        for outcome in OUTCOMES:
+            c = found.get((r.study_id, outcome))
+            row[outcome] = (f"{c.events}/{c.n}, {100 * c.proportion:.0f}% ({100 * c.ci_low:.0f}–{100 * c.ci_high:.0f}%)"
+                            if c else np.nan)
+        rows.append(row)
+    return pd.DataFrame(rows, columns=["Study", "Histology", "N", *OUTCOMES])

@@ -1,0 +1,286 @@
+"""Summary of findings: the review's main pooled results with a GRADE-style certainty rating.
+
+Rating rules (applied by :func:`rate_certainty`, stated in the summary chapter)
+--------------------------------------------------------------------------------
+1. **Start.** Single-arm, non-comparative evidence (every study here) starts at *low*;
+   randomised comparative evidence would start at *high*.
+2. **Risk of bias** (−1 per concern, at most −2). Concern (a): more than half of the
+   patients come from studies whose outcome values were read only in an abstract or only
+   in a secondary source (unverified). Concern (b): more than half of the patients come
+   from retrospective cohorts or post-marketing surveillance (response not assessed on a
+   trial protocol).
+3. **Inconsistency.** I² ≥ 50 %: −1; I² ≥ 75 %: −2. With one study it is not assessable
+   (stated, not downgraded).
+4. **Imprecision.** The interval is *wide* when it spans more than 20 percentage points
+   (proportions) or when its upper limit exceeds twice its lower limit (medians). The
+   sample is *small* below 300 patients (the usual optimal-information-size rule of
+   thumb). Wide or small: −1; wide and small: −2.
+5. **Publication bias.** With fewer than 10 studies it is not assessable (stated, not
+   downgraded); with 10 or more, Egger's test p < 0.10 gives −1.
+6. The rating never falls below *very low*. No upgrading is applied.
+
+References
+----------
+Guyatt GH et al. GRADE guidelines 1-9, J Clin Epidemiol 2011;64 (imprecision: 64:1283-93;
+inconsistency: 64:1294-302). Higgins JPT, Thompson SG. Stat Med 2002;21:1539-58.
+Egger M et al. BMJ 1997;315:629-34.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Literal, get_args
+
+import pandas as pd
+
+from living_review.meta import egger_test
+from living_review.report import safety_report, study_tables, survival_report
+
+Scale = Literal["proportion", "median"]
+SCALES: tuple[str, ...] = get_args(Scale)
+LEVELS = ("very low", "low", "moderate", "high")
+LOW_SOURCE_LEVELS = ("abstract", "secondary")
+NON_TRIAL_DESIGNS = ("retrospective_cohort", "post_marketing_surveillance")
+MAJORITY = 0.5
+I2_SERIOUS, I2_VERY_SERIOUS = 0.50, 0.75
+WIDE_PROPORTION, WIDE_MEDIAN_RATIO = 0.20, 2.0
+OPTIMAL_INFORMATION_SIZE = 300
+MIN_K_SMALL_STUDY_TEST, SMALL_STUDY_P = 10, 0.10
+
+
+@dataclass(frozen=True)
+class EvidenceProfile:
+    """What the rating looks at for one outcome.
+
+    Parameters
+    ----------
+    k, patients : studies and patients in the pooled estimate.
+    ci_low, ci_high : its CI (fractions for proportions, months for medians).
+    scale : "proportion" or "median".
+    i2 : Q-based I² as a fraction (NaN when k < 2).
+    share_low_source : fraction of patients from abstract-only or secondary sources.
+    share_non_trial : fraction of patients from retrospective or surveillance cohorts.
+    comparative : randomised comparative evidence (False for single-arm studies).
+    small_study_p : Egger's test p-value (NaN when not run).
+    """
+
+    k: int
+    patients: int
+    ci_low: float
+    ci_high: float
+    scale: Scale
+    i2: float
+    share_low_source: float
+    share_non_trial: float
+    comparative: bool = False
+    small_study_p: float = float("nan")
+
+
+@dataclass(frozen=True)
+class CertaintyRating:
+    """Certainty of one outcome: the rating, the level it started at, downgrades and notes."""
+
+    rating: str
+    start: str
+    downgrades: tuple[tuple[str, int, str], ...]
+    notes: tuple[str, ...] = field(default=())
+
+    def reasons(self) -> str:
+        """The reasons in one line: each downgrade with its levels, then the notes."""
+        parts = [f"start {self.start} ({'randomised' if self.start == 'high' else 'single-arm, non-comparative'})"]
+        parts += [f"{domain} −{levels}: {why}" for domain, levels, why in self.downgrades]
+        parts += list(self.notes)
+        return "; ".join(parts)
+
+    def summary(self) -> str:
+        return f"{self.rating}: {self.reasons()}"
+
+
+def _pct(v: float) -> str:
+    return f"{100 * v:.0f}%"
+
+
+def rate_certainty(p: EvidenceProfile) -> CertaintyRating:
+    """Rate the certainty of one pooled outcome with the module's rules (see the module docstring).
+
+    Returns
+    -------
+    CertaintyRating : "high", "moderate", "low" or "very low" with its reasons.
+
+    Example
+    -------
+    >>> rate_certainty(EvidenceProfile(k=1, patients=8, ci_low=0.01, ci_high=0.6, scale="proportion",
+    ...     i2=float("nan"), share_low_source=1.0, share_non_trial=0.0)).rating
+    'very low'
+    """
+    if p.scale not in SCALES:
+        raise ValueError(f"scale={p.scale!r} is not allowed; choose one of {', '.join(SCALES)}")
+    if p.k < 1 or p.patients < 1:
+        raise ValueError(f"a certainty rating needs at least one study and patient (k={p.k}, patients={p.patients})")
+    start = "high" if p.comparative else "low"
+    down, notes = [], []
+    concerns = []
+    if p.share_low_source > MAJORITY:
+        concerns.append(f"{_pct(p.share_low_source)} of patients from abstract-only or secondary sources")
+    if p.share_non_trial > MAJORITY:
+        concerns.append(f"{_pct(p.share_non_trial)} of patients from retrospective or surveillance cohorts")
+    if concerns:
+        down.append(("risk of bias", len(concerns), " and ".join(concerns)))
+    if p.k < 2 or math.isnan(p.i2):
+        notes.append("inconsistency not assessable (one study)")
+    elif p.i2 >= I2_VERY_SERIOUS:
+        down.append(("inconsistency", 2, f"I² = {_pct(p.i2)} (≥ {_pct(I2_VERY_SERIOUS)})"))
+    elif p.i2 >= I2_SERIOUS:
+        down.append(("inconsistency", 1, f"I² = {_pct(p.i2)} (≥ {_pct(I2_SERIOUS)})"))
+    if p.scale == "proportion":
+        wide = p.ci_high - p.ci_low > WIDE_PROPORTION
+        width = f"CI spans {100 * (p.ci_high - p.ci_low):.0f} points"
+    else:
+        wide = p.ci_high > WIDE_MEDIAN_RATIO * p.ci_low
+        width = f"CI upper/lower = {p.ci_high / p.ci_low:.1f}"
+    small = p.patients < OPTIMAL_INFORMATION_SIZE
+    why = [w for w, hit in ((width, wide), (f"{p.patients} patients (< {OPTIMAL_INFORMATION_SIZE})", small)) if hit]
+    if why:
+        down.append(("imprecision", len(why), " and ".join(why)))
+    if p.k < MIN_K_SMALL_STUDY_TEST:
+        notes.append(f"publication bias not assessable (k = {p.k} < {MIN_K_SMALL_STUDY_TEST})")
+    elif math.isnan(p.small_study_p):
+        notes.append("publication bias not tested")
+    elif p.small_study_p < SMALL_STUDY_P:
+        down.append(("publication bias", 1, f"Egger p = {p.small_study_p:.2f}"))
+    else:
+        notes.append(f"no small-study effect detected (Egger p = {p.small_study_p:.2f})")
+    level = max(0, LEVELS.index(start) - sum(levels for _, levels, _ in down))
+    return CertaintyRating(LEVELS[level], start, tuple(down), tuple(notes))
+
+
+@dataclass(frozen=True)
+class SofRow:
+    """One outcome of the summary of findings, with the result object behind it.
+
+    ``result`` is a MetaPropResult (proportions) or a LogMedianMeta (medians); ``inputs``
+    are the per-study values for the ledger; ``key`` is the outcome's ledger-key segment.
+    """
+
+    outcome: str
+    key: str
+    scale: str
+    k: int
+    patients: int
+    estimate: float
+    ci_low: float
+    ci_high: float
+    i2: float
+    tau2: float
+    certainty: CertaintyRating
+    result: object = field(repr=False, compare=False)
+    inputs: tuple[dict, ...] = field(repr=False, compare=False, default=())
+
+    def summary(self) -> str:
+        return (f"{self.outcome}: k = {self.k}, {self.patients} patients, {self.estimate:.3f} "
+                f"[{self.ci_low:.3f}; {self.ci_high:.3f}], certainty {self.certainty.rating}")
+
+
+def _shares(cohorts: pd.DataFrame, weights: dict[str, int]) -> tuple[float, float]:
+    rows = cohorts.set_index("study_id").loc[list(weights)]
+    w = pd.Series(weights, dtype=float)
+    total = w.sum()
+    low = w[rows["source_level"].isin(LOW_SOURCE_LEVELS).to_numpy()].sum() / total
+    non_trial = w[rows["design"].isin(NON_TRIAL_DESIGNS).to_numpy()].sum() / total
+    return float(low), float(non_trial)
+
+
+def _proportion_row(cohorts, outcome, meta) -> SofRow | None:
+    result = study_tables.pool_outcome(cohorts, outcome, meta)
+    if result is None:
+        return None
+    counts = study_tables.outcome_counts(cohorts, outcome)
+    low, non_trial = _shares(cohorts, dict(zip(counts["study_id"], counts["n"])))
+    egger = float("nan")
+    if result.k >= MIN_K_SMALL_STUDY_TEST:
+        egger = egger_test(counts["events"], counts["n"], transform=result.transform).pvalue
+    patients = int(counts["n"].sum())
+    profile = EvidenceProfile(result.k, patients, result.ci_low, result.ci_high, "proportion", result.i2,
+                              low, non_trial, small_study_p=egger)
+    return SofRow(outcome, outcome.lower(), "proportion", result.k, patients, result.estimate, result.ci_low,
+                  result.ci_high, result.i2, result.tau2, rate_certainty(profile), result,
+                  tuple(study_tables.ledger_inputs(cohorts, outcome)))
+
+
+def _median_row(cohorts, endpoint, meta, survival) -> SofRow | None:
+    pooled = survival_report.pool_medians(cohorts, endpoint, tau2_method=meta.tau2_method, level=survival.level)
+    r = pooled.result
+    if r is None:
+        return None
+    used = [i for i, w in zip(pooled.inputs, r.table["weight"]) if w > 0]
+    weights = {i["study_id"]: i["n"] for i in used}
+    low, non_trial = _shares(cohorts, weights)
+    patients = sum(weights.values())
+    profile = EvidenceProfile(r.k, patients, r.ci_low, r.ci_high, "median", r.i2, low, non_trial)
+    return SofRow(f"Median {endpoint}", f"{endpoint.lower()}_median", "median", r.k, patients, r.estimate, r.ci_low,
+                  r.ci_high, r.i2, r.tau2, rate_certainty(profile), r, tuple(used))
+
+
+def _ae_rows(evidence, cohorts, meta, n_terms) -> list[SofRow]:
+    terms = safety_report.pool_terms(evidence.adverse_events, evidence.studies, cohorts["study_id"], meta)
+    out = []
+    for t in [t for t in terms if t.k >= 2][:n_terms]:
+        rows = t.rows
+        w = dict(zip(rows["study_id"], rows["denominator"].astype(int)))
+        # an AE row read only in Cao's table is a secondary value, whatever the study's source level
+        low = float(rows.loc[rows["status"] != "primary", "denominator"].sum() / rows["denominator"].sum())
+        non_trial = _shares(cohorts, w)[1]
+        r = t.result
+        profile = EvidenceProfile(r.k, t.patients, r.ci_low, r.ci_high, "proportion", r.i2, low, non_trial)
+        out.append(SofRow(f"Grade ≥3 {t.term.lower()}", f"ae_grade3.{safety_report.ledger_key_part(t.term)}",
+                          "proportion", r.k, t.patients, r.estimate, r.ci_low, r.ci_high, r.i2, r.tau2,
+                          rate_certainty(profile), r, tuple(safety_report.ledger_inputs(t))))
+    return out
+
+
+def build_summary(evidence, settings, *, n_terms: int = 3) -> tuple[SofRow, ...]:
+    """The summary-of-findings rows for ATC monotherapy (overlap resolved by ``overlap_keep``).
+
+    Parameters
+    ----------
+    evidence : ``load_evidence()``.
+    settings : ``load_settings()`` (meta-analysis and survival parameters).
+    n_terms : how many adverse-event terms to show: the most-reported ones with k ≥ 2.
+
+    Returns
+    -------
+    tuple of SofRow : ORR, DCR, median PFS, median OS (each when estimable), then the AE terms.
+    """
+    if n_terms < 0:
+        raise ValueError(f"n_terms={n_terms!r}: give a number of adverse-event terms >= 0")
+    cohorts = study_tables.select_cohorts(evidence.studies)
+    meta = settings.meta_analysis
+    rows = [_proportion_row(cohorts, o, meta) for o in study_tables.OUTCOMES]
+    rows += [_median_row(cohorts, e, meta, settings.survival) for e in survival_report.ENDPOINTS]
+    rows = [r for r in rows if r is not None] + _ae_rows(evidence, cohorts, meta, n_terms)
+    return tuple(rows)
+
+
+def sof_table(rows, level: float = 0.95) -> pd.DataFrame:
+    """Display table: Outcome, Studies, Patients, Estimate (CI at ``level``), Heterogeneity, Certainty.
+
+    τ² is on the analysis scale: the proportion transform for rates, the log scale for medians.
+    """
+    head = f"Estimate ({100 * level:g}% CI)"
+    out = []
+    for r in rows:
+        if r.scale == "proportion":
+            est = f"{100 * r.estimate:.1f}% ({100 * r.ci_low:.1f}–{100 * r.ci_high:.1f}%)"
+        else:
+            est = f"{r.estimate:.1f} mo ({r.ci_low:.1f}–{r.ci_high:.1f})"
+        het = "–" if r.k < 2 else f"I² {100 * r.i2:.0f}%, τ² {r.tau2:.3f}"
+        out.append({"Outcome": r.outcome, "Studies": r.k, "Patients": r.patients, head: est,
+                    "Heterogeneity": het, "Certainty": r.certainty.rating})
+    return pd.DataFrame(out, columns=["Outcome", "Studies", "Patients", head, "Heterogeneity", "Certainty"])
+
+
+def reasons_table(rows) -> pd.DataFrame:
+    """Display table: Outcome and the reasons for its certainty rating."""
+    return pd.DataFrame([{"Outcome": r.outcome, "Reasons": r.certainty.reasons()} for r in rows],
+                        columns=["Outcome", "Reasons"])

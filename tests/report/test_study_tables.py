@@ -1,0 +1,97 @@
+"""Cohort selection, characteristics and pooled response rates for the chapters."""
+
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from living_review.data import load_evidence
+from living_review.meta import metaprop
+from living_review.report import study_tables as st
+from living_review.settings import MetaAnalysisSettings
+
+
+@pytest.fixture(scope="module")
+def studies():
+    return load_evidence().studies
+
+
+def _toy(studies, ids, **changes):
+    """Real rows of ``ids`` with some cells changed: {column: {study_id: value}}."""
+    frame = studies[studies["study_id"].isin(ids)].copy()
+    for column, values in changes.items():
+        for sid, value in values.items():
+            frame.loc[frame["study_id"] == sid, column] = value
+    return frame
+
+
+def test_overlap_group_keeps_only_its_kept_member(studies):
+    toy = _toy(studies, ["tahara2017", "koyama2018", "iwasaki2018", "pms_japan2020"])
+    # the three Japanese real-world cohorts share group JP-LEN-RW and only pms_japan2020 is kept (data/studies.csv)
+    assert st.select_cohorts(toy, drug="lenvatinib").study_id.tolist() == ["tahara2017", "pms_japan2020"]
+    assert set(st.select_cohorts(toy, dedupe=False).study_id) == set(toy.study_id)
+    assert st.overlap_dropped(toy).study_id.tolist() == ["koyama2018", "iwasaki2018"]
+    moved = _toy(studies, ["koyama2018", "pms_japan2020"], overlap_keep={"koyama2018": True, "pms_japan2020": False})
+    assert st.select_cohorts(moved).study_id.tolist() == ["koyama2018"]
+
+
+def test_histologies_and_roles_are_never_mixed(studies):
+    atc = st.select_cohorts(studies)
+    assert set(atc.pooling_role) == {"atc_monotherapy"}
+    assert "ito2017_mtc" not in set(atc.study_id) and "atlep2022" not in set(atc.study_id)
+    assert st.select_cohorts(studies, histology="MTC").study_id.tolist() == ["ito2017_mtc"]
+    assert st.select_cohorts(studies, histology="DTC").study_id.tolist() == ["pitoia2014"]
+    assert st.select_cohorts(studies, drug="no-such-drug").empty
+    with pytest.raises(ValueError, match="histology='ATCx' is not allowed; choose one of ATC"):
+        st.select_cohorts(studies, histology="ATCx")
+
+
+def test_empty_counts_are_not_reported_not_zero(studies):
+    toy = _toy(studies, ["ha2010", "bible2012"])
+    dcr = st.outcome_counts(toy, "DCR")
+    # bible2012 has no DCR in data/studies.csv (D02): it must be absent, not 0/15
+    assert dcr.study_id.tolist() == ["ha2010"] and dcr.events.tolist() == [6] and dcr.n.tolist() == [8]
+    with pytest.raises(ValueError, match="outcome='PFS'"):
+        st.outcome_counts(toy, "PFS")
+
+
+def test_pooling_uses_the_configured_method_and_handles_k0_and_k1(studies):
+    settings = MetaAnalysisSettings(transform="PLOGIT", tau2_method="DL", level=0.9)
+    toy = _toy(studies, ["savvides2013", "ito2017_atc", "bible2012"])
+    got = st.pool_outcome(toy, "ORR", settings)
+    # direct call with the counts of data/studies.csv: 0/15, 2/20, 0/10 (publication order)
+    want = metaprop([0, 2, 0], [15, 20, 10], transform="PLOGIT", tau2_method="DL", level=0.9)
+    assert got.k == 3 and got.estimate == pytest.approx(want.estimate, abs=1e-12)
+    assert got.ci_low == pytest.approx(want.ci_low, abs=1e-12) and got.level == 0.9
+    assert st.pool_outcome(_toy(studies, ["bible2012"]), "DCR", settings) is None
+    one = st.pool_outcome(_toy(studies, ["ha2010"]), "ORR", MetaAnalysisSettings())
+    assert one.k == 1 and one.tau2 == 0 and np.isnan(one.i2) and one.estimate == pytest.approx(0.25, abs=1e-9)
+    with pytest.warns(UserWarning, match="Wald Q"):  # two cohorts with 0 events
+        glmm = st.pool_outcome(toy, "ORR", replace(settings, model="glmm"))
+    assert glmm.model == "glmm" and glmm.transform == "PLOGIT"
+    assert st.ledger_inputs(toy, "ORR")[0] == {"study_id": "bible2012", "events": 0, "n": 15}
+
+
+def test_characteristics_show_sets_dose_line_and_source(studies):
+    table = st.characteristics_table(_toy(studies, ["higashiyama2022", "kim2021", "iwasaki2018"]))
+    assert table.columns.tolist() == ["Study", "Design", "N", "Dose", "Line", "Source"]
+    hope = table.set_index("Study").loc["Higashiyama 2022 (HOPE)"]
+    # 52 enrolled, 42 efficacy set, 50 safety set (data/studies.csv, HOPE abstract P-12)
+    assert hope["N"] == "52; 42 eval.; 50 safety"
+    assert hope["Design"] == "prospective trial, phase 2 (trial)"
+    kim = table.set_index("Study").loc["Kim 2021"]
+    assert kim["Line"] == "mixed lines: neoadjuvant use in 8/14" and kim["Dose"] == "median dose 13 mg daily"
+    assert table.set_index("Study").loc["Iwasaki 2018", "Line"].startswith("10 started lenvatinib")
+
+
+def test_single_cohort_response_uses_exact_intervals(studies):
+    table = st.response_table(_toy(studies, ["ito2017_mtc", "bible2012"]))
+    # R: binom.test(2, 8)$conf.int = 0.03185 0.65086; binom.test(6, 8)$conf.int = 0.34914 0.96815
+    row = table.set_index("Study").loc["Ito 2017 (MTC)"]
+    assert row["ORR"] == "2/8, 25% (3–65%)" and row["DCR"] == "6/8, 75% (35–97%)"
+    assert pd.isna(table.set_index("Study").loc["Bible 2012", "DCR"])
+    found = {(c.study_id, c.outcome): c for c in st.cohort_responses(_toy(studies, ["ito2017_mtc"]))}
+    assert found[("ito2017_mtc", "ORR")].ci_low == pytest.approx(0.03185, abs=5e-6)
+    assert found[("ito2017_mtc", "ORR")].ci_high == pytest.approx(0.65086, abs=5e-6)
+    assert "2/8" in found[("ito2017_mtc", "ORR")].summary()
