@@ -1,0 +1,132 @@
+"""What the changelog page prints: which releases exist, what changed between them, and the living view.
+
+The changelog is computed, never written by hand: each entry compares two committed release
+summaries (``releases/<version>/summary.json``) with
+:func:`living_review.release.compare.compare_summaries`. Until two releases exist there is
+nothing to compare, and the page says so from the same computation. The living view is the
+cumulative meta-analysis of the ATC monotherapy cohorts by publication date
+(:func:`living_review.meta.cumulative`) with the configured method.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal, get_args
+
+import pandas as pd
+
+from living_review._version import __version__
+from living_review.meta import SequentialResult, cumulative
+from living_review.paths import project_root
+from living_review.release.compare import compare_summaries, render_markdown
+from living_review.release.summary import SUMMARY_FILE, release_dir, release_versions
+from living_review.report.study_tables import outcome_counts, select_cohorts
+
+Outcome = Literal["ORR", "DCR"]
+OUTCOMES: tuple[str, ...] = get_args(Outcome)
+
+
+@dataclass(frozen=True)
+class ChangelogEntry:
+    """What changed from ``previous`` to ``version``; ``markdown`` is the rendered entry."""
+
+    version: str
+    previous: str
+    markdown: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class ReleaseOverview:
+    """Releases found under ``releases/`` and the changelog entries between them.
+
+    Attributes
+    ----------
+    current_version : the version being built (:data:`living_review.__version__`).
+    releases : versions with a committed ``summary.json``, oldest first.
+    entries : one :class:`ChangelogEntry` per pair of consecutive releases, newest first.
+    """
+
+    current_version: str
+    releases: tuple[str, ...]
+    entries: tuple[ChangelogEntry, ...] = field(repr=False)
+
+    @property
+    def current_released(self) -> bool:
+        return self.current_version in self.releases
+
+    def summary(self) -> str:
+        found = ", ".join(self.releases) if self.releases else "none"
+        return (f"building {self.current_version}; releases with a summary: {found}; "
+                f"{len(self.entries)} changelog entr{'y' if len(self.entries) == 1 else 'ies'}")
+
+
+def _demote(markdown: str) -> str:
+    # Headings inside a cell output do not belong to the page's outline; bold lines read the same.
+    return re.sub(r"^#{2,6} (.+)$", r"**\1**", markdown, flags=re.MULTILINE)
+
+
+def release_overview(root: Path | None = None, *, discrepancies: Path | None = None) -> ReleaseOverview:
+    """Find the committed releases and compare each with the one before it.
+
+    Parameters
+    ----------
+    root : project root (default: this project).
+    discrepancies : ``data/discrepancies.csv`` for the corrections list (default: the project's).
+
+    Returns
+    -------
+    ReleaseOverview
+    """
+    root = Path(root or project_root())
+    versions = tuple(release_versions(root))
+    disc = discrepancies or root / "data" / "discrepancies.csv"
+    entries = []
+    for older, newer in zip(versions[:-1], versions[1:]):
+        comparison = compare_summaries(release_dir(older, root) / SUMMARY_FILE,
+                                       release_dir(newer, root) / SUMMARY_FILE,
+                                       discrepancies=disc if disc.exists() else None)
+        entries.append(ChangelogEntry(newer, older, _demote(render_markdown(comparison))))
+    return ReleaseOverview(__version__, versions, tuple(reversed(entries)))
+
+
+def living_view(studies: pd.DataFrame, meta_settings, outcome: Outcome = "ORR") -> SequentialResult:
+    """Cumulative meta-analysis of ``outcome`` over the ATC monotherapy cohorts, by publication date.
+
+    Parameters
+    ----------
+    studies : ``Evidence.studies``.
+    meta_settings : ``load_settings().meta_analysis`` (transform, tau² method, HK, level).
+    outcome : "ORR" or "DCR".
+
+    Returns
+    -------
+    SequentialResult : row j pools the j earliest cohorts (``date`` is ``pub_date``).
+
+    Notes
+    -----
+    Cohorts are those of :func:`living_review.report.study_tables.select_cohorts` (ATC
+    monotherapy, one member per overlap group), in ``pub_order``; ties of ``pub_date`` keep
+    that order. The GLMM is not used here: cumulative fits are inverse-variance fits.
+    """
+    if outcome not in OUTCOMES:
+        raise ValueError(f"outcome={outcome!r} is not allowed; choose one of {', '.join(OUTCOMES)}")
+    cohorts = select_cohorts(studies)
+    counts = outcome_counts(cohorts, outcome)
+    dates = cohorts.set_index("study_id").loc[counts["study_id"], "pub_date"].astype(str).tolist()
+    m = meta_settings
+    return cumulative(counts["events"], counts["n"], dates, transform=m.transform, tau2_method=m.tau2_method,
+                      hakn=m.hakn, level=m.level, studies=counts["label"].tolist())
+
+
+def living_table(result: SequentialResult) -> pd.DataFrame:
+    """The cumulative analysis as a table: Added (study, date), k, Estimate [CI], τ², I²."""
+    f = result.frame
+    return pd.DataFrame({
+        "Added": [f"{r.label} ({r.date})" for r in f.itertuples(index=False)],
+        "k": f["k"].astype(int).to_numpy(),
+        "Estimate [CI]": [f"{r.estimate:.2f} [{r.ci_low:.2f}; {r.ci_high:.2f}]" for r in f.itertuples(index=False)],
+        "τ²": [f"{t:.4f}" for t in f["tau2"]],
+        "I²": ["–" if pd.isna(i) else f"{100 * i:.0f}%" for i in f["i2"]],
+    })
