@@ -1,0 +1,60 @@
+"""Sensitivity helpers: study sets with and without the overlap rule, estimator grid, tables, figure."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from living_review.data import load_evidence  # noqa: E402
+from living_review.meta import metaprop  # noqa: E402
+from living_review.report import sensitivity as S  # noqa: E402
+from living_review.report.reproduction import meta_options  # noqa: E402
+from living_review.settings import MetaAnalysisSettings  # noqa: E402
+
+EV = load_evidence()
+OPTIONS = meta_options(MetaAnalysisSettings())
+JP = {"iwasaki2018", "iwasaki2023", "koyama2018", "pms_japan2020"}  # overlap group JP-LEN-RW (D07-D10)
+
+
+def test_primary_set_keeps_one_cohort_per_overlap_group():
+    keep = set(S.primary_studies(EV.studies)["study_id"])
+    every = set(S.primary_studies(EV.studies, overlap="all")["study_id"])
+    assert keep & JP == {"pms_japan2020"} and JP <= every
+    assert every - keep == JP - {"pms_japan2020"}
+    assert not keep & {"ito2017_mtc", "pitoia2014", "atlep2022"}  # other histology and combinations
+    with pytest.raises(ValueError, match="choose one of keep_one, all"):
+        S.primary_studies(EV.studies, overlap="none")
+
+
+def test_overlap_variants_put_each_member_in_turn():
+    v = S.overlap_variants(EV.studies)
+    turns = {k: set(d["study_id"]) & JP for k, d in v.items() if k.endswith("for JP-LEN-RW")}
+    assert sorted(map(min, turns.values())) == sorted(JP) and all(len(t) == 1 for t in turns.values())
+
+
+def test_grid_covers_every_pair_and_matches_direct_fits():
+    s = S.primary_studies(EV.studies)
+    g = S.estimator_grid(s, "DCR", OPTIONS)
+    assert len(g) == len(S.TRANSFORMS) * len(S.TAU2_METHODS) == 28
+    c = S.counts(s, "DCR")
+    direct = metaprop(c["events"], c["total"], transform="PLOGIT", tau2_method="PM")
+    row = g[(g["transform"] == "PLOGIT") & (g["tau2_method"] == "PM")].iloc[0]
+    assert row["estimate"] == pytest.approx(direct.estimate, abs=1e-12)
+    # Q-based I2 does not depend on the tau2 estimator (Higgins & Thompson 2002).
+    assert g.groupby("transform")["i2"].nunique().eq(1).all()
+    lo, hi = S.grid_range(g)
+    assert lo <= row["estimate"] <= hi
+
+
+def test_results_table_and_figure():
+    s = S.primary_studies(EV.studies)
+    t = S.results_table({"PFT": S.pool(s, "ORR", OPTIONS)})
+    assert list(t.columns) == ["analysis", "k", "patients", "estimate", "tau2", "I2"]
+    assert t["k"].item() == len(S.counts(s, "ORR"))
+    grids = {o: S.estimator_grid(s, o, OPTIONS, transforms=("PFT", "PRAW"), methods=("DL", "REML")) for o in ("ORR", "DCR")}
+    fig = S.grid_figure(grids, configured=("PFT", "REML"))
+    assert len(fig.axes) == 2 and np.isclose(fig.get_figwidth(), 6.3)
