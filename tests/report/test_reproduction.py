@@ -76,7 +76,7 @@ def test_dcr_steps_apply_each_recorded_correction():
     # Direct computation: the corrected set plus Ito (4/10) pooled by metaprop itself.
     direct = metaprop([6, 7, 12, 18, 31, 4], [8, 20, 17, 34, 42, 10], **OPTIONS)
     assert r.results[by_id["corrected_plus_missed"]].estimate == pytest.approx(direct.estimate, abs=1e-12)
-    assert r.table()["change"].iloc[0] == "+0.0 pp"
+    assert r.table()["Change"].iloc[0] == "+0.0 pp"
 
 
 def test_orr_has_no_correction_and_adds_ito():

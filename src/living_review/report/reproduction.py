@@ -145,14 +145,15 @@ class Reanalysis:
     ids: dict = field(repr=False)
 
     def table(self) -> pd.DataFrame:
-        """One row per step: step, k, patients, estimate [CI], tau², I², change from the first step."""
+        """One row per step: Step, k, Patients, Estimate [CI], τ², I², Change from the first step
+        (percentage points)."""
         base = self.results[next(iter(self.results))]
         rows = []
         for step, r in self.results.items():
-            rows.append({"step": step, "k": r.k, "patients": int(r.studies["n"].sum()),
-                         "estimate": estimate_ci(r.estimate, r.ci_low, r.ci_high),
-                         "tau2": f"{r.tau2:.4f}", "I2": "–" if np.isnan(r.i2) else f"{100 * r.i2:.0f}%",
-                         "change": f"{100 * (r.estimate - base.estimate):+.1f} pp"})
+            rows.append({"Step": step, "k": r.k, "Patients": int(r.studies["n"].sum()),
+                         "Estimate [CI]": estimate_ci(r.estimate, r.ci_low, r.ci_high),
+                         "τ²": f"{r.tau2:.4f}", "I²": "–" if np.isnan(r.i2) else f"{100 * r.i2:.0f}%",
+                         "Change": f"{100 * (r.estimate - base.estimate):+.1f} pp"})
         return pd.DataFrame(rows)
 
     def summary(self) -> str:
