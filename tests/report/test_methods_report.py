@@ -68,3 +68,11 @@ def test_discrepancy_counts():
     assert discrepancy_counts(frame) == {"total": 3, "studies": 2, "status_resolved": 1, "status_unresolved": 2}
     with pytest.raises(ValueError, match="status"):
         discrepancy_counts(frame.drop(columns="status"))
+
+
+def test_concept_blocks_of_the_previous_version():
+    from living_review.report.methods_report import concept_table
+    table = concept_table(load_search_strategy())
+    # Cao 2024 section 2.1 prints three concept blocks
+    assert table["Block"].tolist() == [1, 2, 3]
+    assert table.loc[0, "Terms"] == "anaplastic thyroid cancer or anaplastic thyroid carcinoma"

@@ -154,3 +154,9 @@ def discrepancy_counts(discrepancies: pd.DataFrame) -> dict[str, int]:
     for status, n in discrepancies["status"].value_counts().sort_index().items():
         out[f"status_{status}"] = int(n)
     return out
+
+
+def concept_table(strategy: SearchStrategy) -> pd.DataFrame:
+    """The previous version's concept blocks as printed: Block (1, 2, ...) and Terms."""
+    concepts = strategy.previous["concepts"]
+    return pd.DataFrame({"Block": range(1, len(concepts) + 1), "Terms": list(concepts)})
