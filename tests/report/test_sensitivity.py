@@ -6,6 +6,8 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import json  # noqa: E402
+
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
@@ -58,3 +60,32 @@ def test_results_table_and_figure():
     grids = {o: S.estimator_grid(s, o, OPTIONS, transforms=("PFT", "PRAW"), methods=("DL", "REML")) for o in ("ORR", "DCR")}
     fig = S.grid_figure(grids, configured=("PFT", "REML"))
     assert len(fig.axes) == 2 and np.isclose(fig.get_figwidth(), 6.3)
+
+
+def test_study_sets_are_keyed_and_exclude_what_they_say():
+    sets = S.study_sets(EV.studies)
+    assert {"set_primary", "set_no_abstracts", "set_no_secondary", "set_all_cohorts"} <= set(sets)
+    assert {f"set_overlap_{s}" for s in JP} <= set(sets)
+    assert "bible2012" not in set(sets["set_no_secondary"][1]["study_id"])  # response counts only in Cao 2024
+    assert set(sets["set_overlap_koyama2018"][1]["study_id"]) & JP == {"koyama2018"}
+
+
+def test_glmm_comparison_returns_warnings_as_notes():
+    fits, notes = S.glmm_against_pft(S.primary_studies(EV.studies), "ORR", OPTIONS)
+    assert list(fits) == ["PFT, REML (primary)", "GLMM (logit, ML)"]
+    assert fits["GLMM (logit, ML)"].model == "glmm"
+    assert any("0 or all events" in n for n in notes)  # Bible 2012: 0/15 responses
+
+
+def test_grid_and_sequential_fits_are_recorded(tmp_path):
+    from living_review.meta import leave_one_out
+
+    s = S.primary_studies(EV.studies)
+    g = S.estimator_grid(s, "DCR", OPTIONS, transforms=("PFT",), methods=("REML",))
+    assert S.record_grid(g, s, "DCR", "sens", chapter="x", options=OPTIONS, root=tmp_path) == ["sens.dcr.grid.pft_reml"]
+    c = S.counts(s, "DCR")
+    loo = leave_one_out(c["events"], c["total"], studies=list(c["label"]))
+    keys = S.record_sequential(loo, s, "DCR", "sens", chapter="x", options=OPTIONS, root=tmp_path)
+    assert len(keys) == len(c) and "sens.dcr.loo.without_kim2021" in keys
+    rec = json.loads((tmp_path / "_build" / "ledger" / "sens.dcr.loo.without_kim2021.json").read_text())
+    assert rec["k"] == len(c) - 1 and all(i["study_id"] != "kim2021" for i in rec["inputs"])

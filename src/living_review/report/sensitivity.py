@@ -64,6 +64,28 @@ def overlap_variants(studies: pd.DataFrame) -> dict[str, pd.DataFrame]:
     return out
 
 
+def study_sets(studies: pd.DataFrame) -> dict[str, tuple[str, pd.DataFrame]]:
+    """Every study set of the exclusion and overlap analyses, keyed for the ledger.
+
+    Returns ``{key: (label, studies)}`` with keys ``set_primary``, ``set_no_abstracts``
+    (meeting abstracts excluded), ``set_no_secondary`` (cohorts whose response counts come
+    only from a secondary source excluded), ``set_all_cohorts`` (overlap ignored) and
+    ``set_overlap_<study_id>`` (that cohort represents its overlap group).
+    """
+    primary = primary_studies(studies)
+    out = {"set_primary": ("primary (one cohort per overlap group)", primary),
+           "set_no_abstracts": ("excluding meeting abstracts", primary[primary["publication_type"] != "meeting_abstract"]),
+           "set_no_secondary": ("excluding secondary-only values", primary[primary["source_level"] != "secondary"])}
+    every = primary_studies(studies, overlap="all")
+    for label, frame in overlap_variants(studies).items():
+        if label.startswith("all cohorts"):
+            out["set_all_cohorts"] = (label, frame)
+        elif " for " in label:
+            sid = every.loc[every["label"] == label.split(" for ")[0], "study_id"].iloc[0]
+            out[f"set_overlap_{sid}"] = (label, frame)
+    return out
+
+
 def counts(studies: pd.DataFrame, outcome: str) -> pd.DataFrame:
     """study_id, label, pub_date, events, total of the studies that report ``outcome`` ("ORR"/"DCR")."""
     if outcome not in ("ORR", "DCR"):
@@ -162,3 +184,71 @@ def results_table(results: dict) -> pd.DataFrame:
 def grid_range(grid: pd.DataFrame) -> tuple[float, float]:
     """Smallest and largest pooled estimate over the grid."""
     return float(grid["estimate"].min()), float(grid["estimate"].max())
+
+
+def glmm_against_pft(studies: pd.DataFrame, outcome: str, options: dict) -> tuple[dict, list[str]]:
+    """The configured inverse-variance fit and the random-intercept logistic GLMM on the same studies.
+
+    Returns ``({label: result}, notes)``; warnings raised by the GLMM fit (for instance that
+    studies with 0 or all events add nothing to its Wald Q) are returned as notes, so the
+    chapter can state them instead of printing a traceback-like warning.
+    """
+    import warnings
+
+    configured = f"{options['transform']}, {options['tau2_method']} (primary)"
+    out = {configured: pool(studies, outcome, options)}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        out["GLMM (logit, ML)"] = pool(studies, outcome, options, model="glmm", transform="PLOGIT", hakn=False)
+    return out, sorted({str(w.message) for w in caught})
+
+
+def _ids(studies: pd.DataFrame, outcome: str) -> dict[str, str]:
+    c = counts(studies, outcome)
+    return dict(zip(c["label"], c["study_id"]))
+
+
+def record_grid(grid: pd.DataFrame, studies: pd.DataFrame, outcome: str, prefix: str, *, chapter: str,
+                options: dict, root=None) -> list[str]:
+    """Record every cell of an :func:`estimator_grid` as ``<prefix>.<outcome>.grid.<transform>_<method>``."""
+    from living_review.ledger import record
+
+    c = counts(studies, outcome)
+    inputs = [{"study_id": a, "events": int(b), "n": int(n)} for a, b, n in zip(c["study_id"], c["events"], c["total"])]
+    keys = []
+    for row in grid.itertuples(index=False):
+        key = f"{prefix}.{outcome.lower()}.grid.{row.transform.lower()}_{row.tau2_method.lower()}"
+        record(key, outcome=outcome, estimate=row.estimate, ci_low=row.ci_low, ci_high=row.ci_high, k=len(c),
+               n=int(c["total"].sum()), params={**options, "transform": row.transform, "tau2_method": row.tau2_method,
+                                                "model": "inverse"},
+               inputs=inputs, extra={"tau2": row.tau2, "i2": row.i2}, chapter=chapter, root=root)
+        keys.append(key)
+    return keys
+
+
+def record_sequential(seq, studies: pd.DataFrame, outcome: str, prefix: str, *, chapter: str, options: dict,
+                      root=None) -> list[str]:
+    """Record each fit of a leave-one-out (``<prefix>.<outcome>.loo.without_<study_id>``) or cumulative
+    (``<prefix>.<outcome>.cumulative.upto_<study_id>``) analysis."""
+    from living_review.ledger import record
+
+    c = counts(studies, outcome).set_index("study_id")
+    ids = _ids(studies, outcome)
+    loo = seq.kind == "leave-one-out"
+    order = list(ids.values())
+    keys = []
+    for j, row in enumerate(seq.frame.itertuples(index=False)):
+        sid = ids[row.label]
+        used = [s for s in order if s != sid] if loo else order_by_fit(seq, ids)[: j + 1]
+        key = f"{prefix}.{outcome.lower()}.{'loo.without' if loo else 'cumulative.upto'}_{sid}"
+        record(key, outcome=outcome, estimate=row.estimate, ci_low=row.ci_low, ci_high=row.ci_high, k=row.k,
+               n=int(c.loc[used, "total"].sum()), params={**options, "analysis": seq.kind},
+               inputs=[{"study_id": s, "events": int(c.loc[s, "events"]), "n": int(c.loc[s, "total"])} for s in used],
+               extra={"tau2": row.tau2, "i2": row.i2}, chapter=chapter, root=root)
+        keys.append(key)
+    return keys
+
+
+def order_by_fit(seq, ids: dict[str, str]) -> list[str]:
+    """Study ids in the order a cumulative analysis added them."""
+    return [ids[label] for label in seq.frame["label"]]
