@@ -95,3 +95,43 @@ def test_single_cohort_response_uses_exact_intervals(studies):
     assert found[("ito2017_mtc", "ORR")].ci_low == pytest.approx(0.03185, abs=5e-6)
     assert found[("ito2017_mtc", "ORR")].ci_high == pytest.approx(0.65086, abs=5e-6)
     assert "2/8" in found[("ito2017_mtc", "ORR")].summary()
+
+
+def test_sentences_cover_k0_k1_and_k2(studies):
+    settings = MetaAnalysisSettings()
+    assert st.outcome_sentence(None, "DCR", subject="pazopanib in ATC") == (
+        "No cohort of pazopanib in ATC reports the DCR in the sources read, so nothing is pooled.")
+    one = st.outcome_sentence(st.pool_outcome(_toy(studies, ["ha2010"]), "ORR", settings), "ORR", subject="x")
+    # Ha 2010: ORR 2/8 (data/studies.csv)
+    assert one.startswith("One cohort (Ha 2010, 2/8) reports the ORR: 25.0% (95% CI ") and "τ² is 0" in one
+    two = st.pool_outcome(_toy(studies, ["savvides2013", "ito2017_atc"]), "DCR", settings)
+    text = st.outcome_sentence(two, "DCR", subject="x")
+    assert text.startswith("2 cohorts (30 patients) report the DCR; the random-effects estimate is "
+                           f"{100 * two.estimate:.1f}% (95% CI ")
+    assert "prediction interval" not in text  # not drawn for k < 3
+
+
+def test_conflict_notes_overlap_text_and_placeholders(studies):
+    ev = load_evidence()
+    note = st.discrepancy_note(ev.discrepancies, _toy(studies, ["tahara2017"]), "DCR")
+    # data/discrepancies.csv D01: Tahara DCR 12/17 used against Cao's 16/17
+    assert note.startswith("Recorded conflicts: D01 (Tahara 2017): value used 12/17, against 16/17")
+    assert st.discrepancy_note(ev.discrepancies, _toy(studies, ["tahara2017"]), "ORR").startswith("No recorded")
+    assert st.overlap_text(studies.iloc[0:0]) == "no cohort here shares patients with a kept cohort"
+    assert st.overlap_text(_toy(studies, ["koyama2018"])).endswith(": Koyama 2018")
+    parts = st.source_level_text(_toy(studies, ["ha2010", "bible2012", "pitoia2014"])).split(", ")
+    assert sorted(parts) == ["1 abstract", "1 full text", "1 secondary"]
+    empty = pd.DataFrame(columns=["A", "B"])
+    assert st.with_placeholder(empty, "none").values.tolist() == [["none", "–"]]
+    assert st.record_if_pooled("drug.x.orr", None, outcome="ORR", inputs=[], chapter="x") is None
+
+
+def test_figures_are_forests_or_notices(studies):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    notice = st.response_forest(None, "DCR", subject="pazopanib in ATC")
+    assert "pazopanib in ATC" in notice.axes[0].texts[0].get_text()
+    result = st.pool_outcome(_toy(studies, ["ha2010"]), "ORR", MetaAnalysisSettings())
+    fig = st.response_forest(result, "ORR", subject="x")
+    assert fig.axes[0].get_xlabel() == "Objective response rate"

@@ -37,7 +37,7 @@ def test_pooling_needs_two_cis_and_never_drops_a_study(ev):
     none = sr.pool_medians(_rows(ev, ["bible2012", "tahara2017"]), "OS", tau2_method="REML", level=0.95)
     assert none.result is None and none.k_reported == 2 and none.k_with_ci == 1 and "at least two" in none.reason
     empty = sr.pool_medians(_rows(ev, ["ha2010"]), "OS", tau2_method="REML", level=0.95)
-    assert empty.result is None and "no median OS reported" in empty.reason
+    assert empty.result is None and "no median OS is reported" in empty.reason
     got = sr.pool_medians(_rows(ev, ["bible2012", "tahara2017", "wirth2021"]), "OS", tau2_method="DL", level=0.95)
     assert got.result.k == 2 and len(got.result.table) == 3 and len(got.inputs) == 3
     assert got.result.table.set_index("label").loc["Bible 2012", "status"] == "no CI: not pooled"
@@ -70,3 +70,23 @@ def test_landmarks_as_reported(ev):
     assert table.loc["Ha 2010", "Estimate"] == "kaplan meier" and table.loc["Ha 2010", "Time"] == "6 months"
     assert "Tahara 2017" not in table.index
     assert isinstance(sr.landmark_rows(ev.landmarks, ev.studies, []), pd.DataFrame)
+
+
+def test_sentences_figures_and_ledger_parts(ev):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    got = sr.pool_medians(_rows(ev, ["pms_japan2020", "tahara2017", "wirth2021"]), "OS", tau2_method="REML",
+                          level=0.95)
+    text = sr.median_sentence(got)
+    assert text.startswith(f"Pooling the log medians of 2 cohorts gives a median OS of {got.result.estimate:.1f}")
+    assert text.endswith("; 1 reported median without a CI is listed but not pooled.")
+    assert [i["study_id"] for i in sr.pooled_inputs(got)] == ["tahara2017", "wirth2021"]
+    assert sr.ledger_params(got) == {"tau2_method": "REML", "no_ci": "exclude", "scale": "log median"}
+    assert sr.median_forest(got, subject="x").axes[0].get_xscale() == "log"
+    none = sr.pool_medians(_rows(ev, ["ha2010"]), "PFS", tau2_method="REML", level=0.95)
+    assert sr.median_sentence(none) == "The median PFS is not pooled: no median PFS is reported in the sources read."
+    assert sr.pooled_inputs(none) == [] and sr.ledger_params(none) == {}
+    assert "not pooled" in sr.median_forest(none, subject="imatinib").axes[0].texts[0].get_text()
+    both = sr.medians_table(_rows(ev, ["tahara2017"]))
+    assert both["Measure"].tolist() == ["PFS", "OS"]

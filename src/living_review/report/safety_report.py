@@ -23,6 +23,7 @@ FATAL_BAND = "5"
 LIFE_THREATENING = ("perforation", "fistula", "haemorrhage", "hemorrhage", "haemoptysis", "pneumothorax",
                     "bleeding")
 _SECONDARY = "Cao 2024"
+_SHORT_STATUS = {"primary": "primary", "secondary, checked": "checked", "secondary, unverified": "unverified"}
 
 
 def source_status(source: str) -> str:
@@ -118,7 +119,8 @@ def _pct_ci(r: MetaPropResult) -> str:
 
 
 def term_table(poolings: list[TermPooling]) -> pd.DataFrame:
-    """Display table: Term, k, Events/N by study (* mixed-histology set), Pooled, I², ATC-only, Source."""
+    """Display table: Term, k, Events/N by study (* mixed-histology set), Pooled, I², ATC-only, Source
+    (rows by status: primary, checked = secondary confirmed by a primary report, unverified = secondary only)."""
     rows = []
     for t in poolings:
         counts = "; ".join(f"{r.label} {r.events}/{r.denominator}" + ("*" if r.population == "mixed_histology" else "")
@@ -127,7 +129,7 @@ def term_table(poolings: list[TermPooling]) -> pd.DataFrame:
         rows.append({"Term": t.term, "k": t.k, "Events/N": counts, "Pooled (CI)": _pct_ci(t.result),
                      "I²": "–" if t.k < 2 else f"{100 * t.result.i2:.0f}%",
                      "ATC-only sets": _pct_ci(t.atc_only) if t.atc_only is not None else "–",
-                     "Source": ", ".join(f"{n} {s}" for s, n in status.items())})
+                     "Source": ", ".join(f"{n} {_SHORT_STATUS[s]}" for s, n in status.items())})
     return pd.DataFrame(rows, columns=["Term", "k", "Events/N", "Pooled (CI)", "I²", "ATC-only sets", "Source"])
 
 
@@ -200,3 +202,35 @@ def set_mismatches(studies: pd.DataFrame, adverse_events: pd.DataFrame, discrepa
                      "Record": "; ".join(f"{d.discrepancy_id}: {d.value_used}" for d in recs.itertuples()) or "–"})
     return pd.DataFrame(rows, columns=["Study", "Enrolled", "Efficacy set", "Safety set", "AE denominator(s)",
                                        "AE population", "Record"])
+
+
+def study_events_table(adverse_events: pd.DataFrame, studies: pd.DataFrame, study_ids) -> pd.DataFrame:
+    """Every adverse-event row of the given cohorts as reported (no pooling).
+
+    Columns: Study, Event, Grade, Events/N, Set (analysis set and population), Source
+    (primary, secondary checked, or secondary unverified).
+    """
+    ae = _with_labels(adverse_events, studies, study_ids)
+    rows = [{"Study": r.label, "Event": r.term, "Grade": r.grade_band.replace(">=", "≥"),
+             "Events/N": f"{r.events}/{r.denominator}",
+             "Set": f"{r.analysis_set}, {r.population.replace('_', ' ')}", "Source": r.status}
+            for r in ae.itertuples()]
+    return pd.DataFrame(rows, columns=["Study", "Event", "Grade", "Events/N", "Set", "Source"])
+
+
+def status_table(adverse_events: pd.DataFrame, studies: pd.DataFrame, study_ids) -> pd.DataFrame:
+    """Per cohort: how many adverse-event rows are primary, secondary but checked, or secondary only."""
+    ae = _with_labels(adverse_events, studies, study_ids)
+    order = ["primary", "secondary, checked", "secondary, unverified"]
+    counts = pd.crosstab(ae["label"], ae["status"]).reindex(columns=order, fill_value=0)
+    counts = counts.reindex(list(dict.fromkeys(ae["label"])))
+    counts.insert(0, "Rows", counts.sum(axis=1))
+    return counts.reset_index().rename(columns={"label": "Study", "primary": "Primary",
+                                                "secondary, checked": "Secondary, checked",
+                                                "secondary, unverified": "Secondary, unverified"})
+
+
+def fatal_total(adverse_events: pd.DataFrame, study_ids) -> tuple[int, int]:
+    """(fatal events reported, cohorts reporting at least one) over grade 5 rows of the given cohorts."""
+    ae = adverse_events[adverse_events["study_id"].isin(list(study_ids)) & adverse_events["grade_band"].eq(FATAL_BAND)]
+    return int(ae["events"].sum()), int(ae.loc[ae["events"] > 0, "study_id"].nunique())

@@ -65,11 +65,24 @@ def select_cohorts(studies: pd.DataFrame, *, drug: str | None = None, histology:
     return studies[keep.astype(bool)].sort_values("pub_order")
 
 
-def overlap_dropped(studies: pd.DataFrame, *, drug: str | None = None) -> pd.DataFrame:
-    """ATC monotherapy cohorts left out because another member of their overlap group is kept."""
-    all_rows = select_cohorts(studies, drug=drug, dedupe=False)
-    kept = set(select_cohorts(studies, drug=drug)["study_id"])
+def overlap_dropped(studies: pd.DataFrame, *, drug: str | None = None, histology: Histology = "ATC") -> pd.DataFrame:
+    """Cohorts left out of pooling because another member of their overlap group is kept."""
+    all_rows = select_cohorts(studies, drug=drug, histology=histology, dedupe=False)
+    kept = set(select_cohorts(studies, drug=drug, histology=histology)["study_id"])
     return all_rows[~all_rows["study_id"].isin(kept)]
+
+
+def overlap_text(dropped: pd.DataFrame) -> str:
+    """Prose on the cohorts :func:`overlap_dropped` returned."""
+    if dropped.empty:
+        return "no cohort here shares patients with a kept cohort"
+    return "left out of pooling as overlapping with a kept cohort: " + ", ".join(dropped["label"])
+
+
+def source_level_text(cohorts: pd.DataFrame) -> str:
+    """'5 abstract, 1 full text': how many cohorts had their outcomes read at each source level."""
+    counts = cohorts["source_level"].value_counts()
+    return ", ".join(f"{n} {level.replace('_', ' ')}" for level, n in counts.items()) or "none"
 
 
 def _n_text(row) -> str:
@@ -193,3 +206,78 @@ def response_table(cohorts: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
                             if c else np.nan)
         rows.append(row)
     return pd.DataFrame(rows, columns=["Study", "Histology", "N", *OUTCOMES])
+
+
+def notice_figure(message: str, *, width: float = 6.5):
+    """A small figure that states why a planned plot has nothing to show (keeps figure numbering stable)."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width, 0.9))
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_axis_off()
+    ax.text(0.5, 0.5, message, ha="center", va="center", wrap=True, fontsize=9.5, style="italic")
+    return fig
+
+
+def response_forest(result: MetaPropResult | None, outcome: Outcome, *, subject: str):
+    """Forest plot of a pooled response rate, or a notice figure when no cohort reports it.
+
+    ``subject`` names the cohorts in the notice (e.g. "pazopanib in ATC").
+    """
+    _check(outcome, OUTCOMES, "outcome")
+    if result is None:
+        return notice_figure(f"No cohort of {subject} reports the {outcome} in the sources read: nothing to plot.")
+    from living_review.meta.forest import forest
+
+    label = {"ORR": "Objective response rate", "DCR": "Disease control rate"}[outcome]
+    return forest(result, xlabel=label)
+
+
+def outcome_sentence(result: MetaPropResult | None, outcome: Outcome, *, subject: str) -> str:
+    """One sentence that reports a pooled response rate for k = 0, k = 1 and k ≥ 2 alike."""
+    _check(outcome, OUTCOMES, "outcome")
+    if result is None:
+        return f"No cohort of {subject} reports the {outcome} in the sources read, so nothing is pooled."
+    lvl = f"{100 * result.level:g}% CI"
+    est = f"{100 * result.estimate:.1f}% ({lvl} {100 * result.ci_low:.1f}–{100 * result.ci_high:.1f}%)"
+    table = result.studies
+    if result.k == 1:
+        row = table.iloc[0]
+        return (f"One cohort ({row['study']}, {int(row['events'])}/{int(row['n'])}) reports the {outcome}: "
+                f"{est}; with a single study the 'pooled' value is that study's own, its interval is the "
+                "transformed estimate ± z·SE, τ² is 0 and heterogeneity is not defined.")
+    pi = ""
+    if result.k >= 3 and not np.isnan(result.pi_low):
+        pi = f"; prediction interval {100 * result.pi_low:.1f}–{100 * result.pi_high:.1f}%"
+    return (f"{result.k} cohorts ({int(table['n'].sum())} patients) report the {outcome}; the random-effects "
+            f"estimate is {est}, I² = {100 * result.i2:.0f}%, τ² = {result.tau2:.4f}{pi}.")
+
+
+def discrepancy_note(discrepancies: pd.DataFrame, cohorts: pd.DataFrame, outcome: Outcome) -> str:
+    """Prose on the recorded conflicts (``discrepancies.csv``) over the ``outcome`` counts of ``cohorts``."""
+    _check(outcome, OUTCOMES, "outcome")
+    labels = dict(zip(cohorts["study_id"], cohorts["label"]))
+    hits = discrepancies[discrepancies["study_id"].isin(list(labels))
+                         & discrepancies["field"].eq(f"{outcome.lower()}_events")]
+    if hits.empty:
+        return f"No recorded conflict between sources affects these {outcome} counts."
+    parts = [f"{d.discrepancy_id} ({labels[d.study_id]}): value used {d.value_used}, against {d.value_a} in "
+             f"{d.source_a} ({d.status}; sensitivity analysis: {d.sensitivity})" for d in hits.itertuples()]
+    return "Recorded conflicts: " + "; ".join(parts) + "."
+
+
+def record_if_pooled(key: str, result, *, outcome: str, inputs: list[dict], chapter: str,
+                     params: dict | None = None):
+    """Record ``result`` in the ledger under ``key``; do nothing (return ``None``) when there is no result."""
+    if result is None:
+        return None
+    from living_review.ledger import record_result
+
+    return record_result(key, result, outcome=outcome, inputs=inputs, params=params, chapter=chapter)
+
+
+def with_placeholder(frame: pd.DataFrame, text: str) -> pd.DataFrame:
+    """``frame``, or one row saying ``text`` (other cells "–") when it is empty, so a table never vanishes."""
+    if not frame.empty:
+        return frame
+    return pd.DataFrame([[text] + ["–"] * (len(frame.columns) - 1)], columns=frame.columns)

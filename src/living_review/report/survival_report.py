@@ -54,6 +54,11 @@ def median_table(cohorts: pd.DataFrame, endpoint: Endpoint) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["Study", "Measure", "Median", "CI", "Months", "N"])
 
 
+def medians_table(cohorts: pd.DataFrame) -> pd.DataFrame:
+    """:func:`median_table` of PFS then OS in one frame."""
+    return pd.concat([median_table(cohorts, "PFS"), median_table(cohorts, "OS")], ignore_index=True)
+
+
 def median_input(cohorts: pd.DataFrame, endpoint: Endpoint) -> pd.DataFrame:
     """Input of :func:`living_review.survival.pool_log_medians`: label, median, CI (months), CI level, n.
 
@@ -128,10 +133,10 @@ def pool_medians(cohorts: pd.DataFrame, endpoint: Endpoint, *, tau2_method: str,
                    for r in frame.itertuples())
     if k_ci < 2:
         if frame.empty:
-            reason = f"not pooled: no median {endpoint} reported in the sources read"
+            reason = f"no median {endpoint} is reported in the sources read"
         else:
-            reason = (f"not pooled: {k_ci} of {len(frame)} reported median(s) with a CI; "
-                      "a pooled log median needs at least two")
+            reason = (f"{k_ci} of {len(frame)} reported median(s) with a CI, and a pooled log median "
+                      "needs at least two")
         return MedianPooling(endpoint, len(frame), k_ci, None, reason, note, inputs)
     result = pool_log_medians(frame.drop(columns="study_id"), method=method, no_ci="exclude", level=level,
                               assume_ci_level=level)
@@ -155,3 +160,42 @@ def landmark_rows(landmarks: pd.DataFrame, studies: pd.DataFrame, study_ids) -> 
                      "Rate": rate, "Estimate": r.estimate_type.replace("_", " "),
                      "Months": round(float(r.time_months), 1)})
     return pd.DataFrame(rows, columns=["Study", "Endpoint", "Time", "Rate", "Estimate", "Months"])
+
+
+def pooled_inputs(pooling: MedianPooling) -> list[dict]:
+    """Ledger inputs: the studies that entered the pooled median (weight > 0)."""
+    if pooling.result is None:
+        return []
+    return [i for i, w in zip(pooling.inputs, pooling.result.table["weight"]) if w > 0]
+
+
+def ledger_params(pooling: MedianPooling) -> dict:
+    """Method of a pooled median for the ledger (tau² estimator, no-CI rule, scale)."""
+    r = pooling.result
+    return {} if r is None else {"tau2_method": r.method, "no_ci": r.no_ci_rule, "scale": "log median"}
+
+
+def median_sentence(pooling: MedianPooling) -> str:
+    """One sentence on a pooled median: the estimate with CI and heterogeneity, or why there is none."""
+    ep = pooling.endpoint
+    if pooling.result is None:
+        return f"The median {ep} is not pooled: {pooling.reason}."
+    r = pooling.result
+    left = pooling.k_reported - r.k
+    extra = ""
+    if left:
+        extra = f"; {left} reported median{'s' if left > 1 else ''} without a CI {'are' if left > 1 else 'is'} listed but not pooled"
+    return (f"Pooling the log medians of {r.k} cohorts gives a median {ep} of {r.estimate:.1f} months "
+            f"({100 * r.level:g}% CI {r.ci_low:.1f}–{r.ci_high:.1f}), I² = {100 * r.i2:.0f}%, "
+            f"τ² = {r.tau2:.4f} (log scale){extra}.")
+
+
+def median_forest(pooling: MedianPooling, *, subject: str):
+    """Forest plot of medians with the pooled median, or a notice figure when fewer than two have a CI."""
+    if pooling.result is None:
+        from living_review.report.study_tables import notice_figure
+
+        return notice_figure(f"Median {pooling.endpoint} of {subject} not pooled: {pooling.reason}.")
+    from living_review.survival import forest_medians
+
+    return forest_medians(pooling.result, xlabel=f"Median {pooling.endpoint} (months, log scale)")
