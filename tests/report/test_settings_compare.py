@@ -59,3 +59,13 @@ def test_medians_by_setting_list_studies_without_ci():
     direct = pool_log_medians(d[d["setting"] == "Real-world cohort"], assume_ci_level=0.95)
     assert r.results["Real-world cohort"].estimate == pytest.approx(direct.estimate, abs=1e-12)
     assert t.loc[t["setting"] == "Prospective trial", "weight"].sum() == pytest.approx(100)
+
+
+def test_pool_by_setting_has_one_subgroup_per_setting_and_a_test():
+    r = C.pool_by_setting(S, "ORR", OPTIONS)
+    assert list(r.subgroups) == ["Prospective trial", "Real-world cohort"]
+    assert r.subgroup_test.df == 1
+    trials = S[(S["setting"] == "trial") & S["orr_events"].notna()]
+    from living_review.meta import metaprop
+    direct = metaprop(trials["orr_events"].astype(int), trials["orr_n"].astype(int), **OPTIONS)
+    assert r.subgroups["Prospective trial"].estimate == pytest.approx(direct.estimate, abs=1e-12)

@@ -20,7 +20,7 @@ from typing import Literal, get_args
 import numpy as np
 import pandas as pd
 
-from living_review.meta import metareg
+from living_review.meta import metaprop, metareg
 
 SETTING_LABELS = {"trial": "Prospective trial", "real_world": "Real-world cohort"}
 Endpoint = Literal["PFS", "OS"]
@@ -49,6 +49,20 @@ def covariates(studies: pd.DataFrame) -> pd.DataFrame:
                          "drug": studies["drug"].to_numpy(), "setting": setting_labels(studies),
                          "dose_mg_per_day": studies["dose_mg_per_day"].to_numpy(float),
                          "dose_basis": studies["dose_basis"].to_numpy(), "line": line.to_numpy()})
+
+
+def pool_by_setting(studies: pd.DataFrame, outcome: str, options: dict):
+    """:func:`living_review.meta.metaprop` of ``outcome`` with the setting as subgroup.
+
+    Each setting gets its own tau² (R meta's default) and the result carries the test for
+    subgroup differences (Q_b on G - 1 df). Studies without the outcome's counts are left out.
+    """
+    if outcome not in ("ORR", "DCR"):
+        raise ValueError(f"outcome={outcome!r} is not allowed; choose one of ORR, DCR")
+    low = outcome.lower()
+    s = studies[studies[f"{low}_events"].notna()]
+    return metaprop(s[f"{low}_events"].astype(int), s[f"{low}_n"].astype(int), studies=list(s["label"]),
+                    subgroups=setting_labels(s), **options)
 
 
 @dataclass(frozen=True)
