@@ -71,3 +71,24 @@ def test_living_view_follows_the_configured_transform():
 def test_living_view_rejects_unknown_outcome():
     with pytest.raises(ValueError, match="ORR, DCR"):
         living_view(load_evidence().studies, load_settings().meta_analysis, outcome="OS")
+
+
+def test_status_text_follows_the_releases_found(tmp_path):
+    from living_review.report.changelog_report import ReleaseOverview, status_text
+    assert status_text(ReleaseOverview("1.0.0", (), ())).startswith("No release summary has been committed yet")
+    assert "One release summary is committed (0.1.0)" in status_text(ReleaseOverview("1.0.0", ("0.1.0",), ()))
+    assert "versions 0.1.0, 1.0.0" in status_text(ReleaseOverview("1.0.0", ("0.1.0", "1.0.0"), ()))
+
+
+def test_record_living_view_writes_the_last_fit(tmp_path):
+    from living_review.ledger import collect
+    from living_review.report.changelog_report import record_living_view
+    studies = load_evidence().studies
+    meta = load_settings().meta_analysis
+    result = living_view(studies, meta)
+    record_living_view(result, studies, meta, root=tmp_path)
+    [(key, rec)] = collect(tmp_path).items()
+    assert key == "changelog.orr.atc_monotherapy_cumulative"
+    assert rec["estimate"] == pytest.approx(result.frame["estimate"].iloc[-1], abs=1e-15)
+    assert rec["k"] == len(result.frame) == len(rec["inputs"])
+    assert rec["n"] == sum(i["n"] for i in rec["inputs"])

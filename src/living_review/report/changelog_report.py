@@ -130,3 +130,44 @@ def living_table(result: SequentialResult) -> pd.DataFrame:
         "τ²": [f"{t:.4f}" for t in f["tau2"]],
         "I²": ["–" if pd.isna(i) else f"{100 * i:.0f}%" for i in f["i2"]],
     })
+
+
+def status_text(overview: ReleaseOverview) -> str:
+    """One sentence on what the changelog can show, computed from the releases found.
+
+    Example
+    -------
+    >>> status_text(ReleaseOverview("0.1.0", (), ()))
+    'No release summary has been committed yet (releases/<version>/summary.json), so there is no earlier version to compare with; this build is version 0.1.0.'
+    """
+    if not overview.releases:
+        return ("No release summary has been committed yet (releases/<version>/summary.json), so there is no "
+                f"earlier version to compare with; this build is version {overview.current_version}.")
+    found = ", ".join(overview.releases)
+    if len(overview.releases) == 1:
+        return (f"One release summary is committed ({found}); a changelog entry needs two, so the first "
+                f"comparison will appear with the next release. This build is version {overview.current_version}.")
+    return (f"Release summaries are committed for versions {found}; each entry below compares a release with "
+            f"the one before it. This build is version {overview.current_version}.")
+
+
+def record_living_view(result: SequentialResult, studies: pd.DataFrame, meta_settings, outcome: Outcome = "ORR",
+                       *, key: str | None = None, root: Path | None = None) -> Path:
+    """Record the last fit of the living view (all cohorts) in the ledger and return the file.
+
+    The key defaults to ``"changelog.<outcome>.atc_monotherapy_cumulative"``; inputs are the
+    cohorts' counts (:func:`living_review.report.study_tables.ledger_inputs`).
+    """
+    from living_review.ledger import record
+    from living_review.report.study_tables import ledger_inputs
+
+    last = result.frame.iloc[-1]
+    inputs = ledger_inputs(select_cohorts(studies), outcome)
+    m = meta_settings
+    extra = {"tau2": float(last["tau2"]), "i2": None if pd.isna(last["i2"]) else float(last["i2"])}
+    return record(key or f"changelog.{outcome.lower()}.atc_monotherapy_cumulative", outcome=outcome,
+                  estimate=float(last["estimate"]), ci_low=float(last["ci_low"]), ci_high=float(last["ci_high"]),
+                  k=int(last["k"]), n=int(sum(i["n"] for i in inputs)),
+                  params={"transform": m.transform, "tau2_method": m.tau2_method, "hakn": m.hakn, "level": m.level,
+                          "model": "inverse", "analysis": "cumulative by publication date"},
+                  inputs=inputs, extra=extra, chapter="changelog", root=root)
