@@ -89,7 +89,7 @@ def test_single_cohort_response_uses_exact_intervals(studies):
     table = st.response_table(_toy(studies, ["ito2017_mtc", "bible2012"]))
     # R: binom.test(2, 8)$conf.int = 0.03185 0.65086; binom.test(6, 8)$conf.int = 0.34914 0.96815
     row = table.set_index("Study").loc["Ito 2017 (MTC)"]
-    assert row["ORR"] == "2/8, 25% (3–65%)" and row["DCR"] == "6/8, 75% (35–97%)"
+    assert row["ORR"] == "2/8, 25.0% (3.2–65.1%)" and row["DCR"] == "6/8, 75.0% (34.9–96.8%)"
     assert pd.isna(table.set_index("Study").loc["Bible 2012", "DCR"])
     found = {(c.study_id, c.outcome): c for c in st.cohort_responses(_toy(studies, ["ito2017_mtc"]))}
     assert found[("ito2017_mtc", "ORR")].ci_low == pytest.approx(0.03185, abs=5e-6)
@@ -135,3 +135,13 @@ def test_figures_are_forests_or_notices(studies):
     result = st.pool_outcome(_toy(studies, ["ha2010"]), "ORR", MetaAnalysisSettings())
     fig = st.response_forest(result, "ORR", subject="x")
     assert fig.axes[0].get_xlabel() == "Objective response rate"
+
+
+def test_other_histologies_are_listed_apart_with_their_statements(studies):
+    other = st.other_histology_cohorts(studies)
+    # data/studies.csv: Pitoia 2014 (DTC) and the Ito 2017 MTC arm are the other-histology cohorts
+    assert other.study_id.tolist() == ["pitoia2014", "ito2017_mtc"]
+    text = {c.study_id + c.outcome: c.text() for c in st.cohort_responses(other)}
+    assert text["ito2017_mtcORR"] == "2/8 (25.0%; 95% CI 3.2–65.1%)"
+    statements = st.survival_statements(other).set_index("Study")
+    assert "not reached" in statements.loc["Ito 2017 (MTC)", "Survival as stated in the source"]

@@ -65,6 +65,17 @@ def select_cohorts(studies: pd.DataFrame, *, drug: str | None = None, histology:
     return studies[keep.astype(bool)].sort_values("pub_order")
 
 
+def other_histology_cohorts(studies: pd.DataFrame) -> pd.DataFrame:
+    """Every cohort with ``pooling_role == "other_histology"`` (MTC, DTC, PDTC), in publication order."""
+    return studies[studies["pooling_role"] == "other_histology"].sort_values(["histology", "pub_order"])
+
+
+def survival_statements(cohorts: pd.DataFrame) -> pd.DataFrame:
+    """What each cohort's survival source says (``src_survival``), for cohorts without pooled medians."""
+    return pd.DataFrame({"Study": cohorts["label"].to_numpy(), "Histology": cohorts["histology"].to_numpy(),
+                         "Survival as stated in the source": cohorts["src_survival"].to_numpy()})
+
+
 def overlap_dropped(studies: pd.DataFrame, *, drug: str | None = None, histology: Histology = "ATC") -> pd.DataFrame:
     """Cohorts left out of pooling because another member of their overlap group is kept."""
     all_rows = select_cohorts(studies, drug=drug, histology=histology, dedupe=False)
@@ -174,10 +185,16 @@ class CohortResponse:
     proportion: float
     ci_low: float
     ci_high: float
+    level: float = 0.95
 
     def summary(self) -> str:
         return (f"{self.label}: {self.outcome} {self.events}/{self.n} = {self.proportion:.2f} "
                 f"[{self.ci_low:.2f}; {self.ci_high:.2f}]")
+
+    def text(self) -> str:
+        """'2/8 (25.0%; 95% CI 3.2–65.1%)' for prose."""
+        return (f"{self.events}/{self.n} ({100 * self.proportion:.1f}%; {100 * self.level:g}% CI "
+                f"{100 * self.ci_low:.1f}–{100 * self.ci_high:.1f}%)")
 
 
 def cohort_responses(cohorts: pd.DataFrame, level: float = 0.95) -> list[CohortResponse]:
@@ -190,7 +207,7 @@ def cohort_responses(cohorts: pd.DataFrame, level: float = 0.95) -> list[CohortR
         lo, hi = clopper_pearson(counts["events"], counts["n"], level)
         for r, a, b in zip(counts.itertuples(), lo, hi):
             out.append(CohortResponse(r.study_id, r.label, outcome, int(r.events), int(r.n),
-                                      r.events / r.n, float(a), float(b)))
+                                      r.events / r.n, float(a), float(b), level))
     return out
 
 
@@ -202,7 +219,7 @@ def response_table(cohorts: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
         row = {"Study": r.label, "Histology": r.histology, "N": int(r.n_enrolled)}
         for outcome in OUTCOMES:
             c = found.get((r.study_id, outcome))
-            row[outcome] = (f"{c.events}/{c.n}, {100 * c.proportion:.0f}% ({100 * c.ci_low:.0f}–{100 * c.ci_high:.0f}%)"
+            row[outcome] = (f"{c.events}/{c.n}, {100 * c.proportion:.1f}% ({100 * c.ci_low:.1f}–{100 * c.ci_high:.1f}%)"
                             if c else np.nan)
         rows.append(row)
     return pd.DataFrame(rows, columns=["Study", "Histology", "N", *OUTCOMES])
