@@ -75,3 +75,20 @@ def test_summary_rows_come_from_the_same_analyses_as_the_chapters():
     assert not math.isnan(rows[2].i2)
     with pytest.raises(ValueError, match="n_terms"):
         sof.build_summary(ev, settings, n_terms=-1)
+
+
+def test_comparison_glue_and_ledger_parts():
+    ev, settings = load_evidence(), load_settings()
+    rows = sof.build_summary(ev, settings)
+    table = sof.previous_comparison(rows, ev.previous_version_results, ev.previous_version_inputs).set_index("Outcome")
+    # Cao 2024 Fig. 3 (data/previous_version_results.csv): ORR 0.09 [0.02; 0.17] over 6 trials, 136 patients
+    assert table.loc["ORR", "Cao 2024"] == "9% (2–17%)" and table.loc["ORR", "Cao 2024 k/N"] == "6/136"
+    # Cao 2024 Results: median OS 4.8 (2.74-8.84) months, median PFS 2.62 months without a CI
+    assert table.loc["Median OS", "Cao 2024"] == "4.8 (2.74–8.84) mo"
+    assert table.loc["Median PFS", "Cao 2024"] == "2.62 mo (no CI)"
+    texts = sof.glue_texts(rows, 0.95)
+    orr = rows[0]
+    assert texts["est_orr"] == f"{100 * orr.estimate:.1f}% (95% CI {100 * orr.ci_low:.1f}–{100 * orr.ci_high:.1f}%)"
+    assert texts["ae_top_name"] == "hypertension" and texts["rule_ois"] == "300" and texts["rule_i2_serious"] == "50%"
+    assert sof.glue_texts([], 0.95)["est_orr"] == "not estimable"
+    assert sof.ledger_params(rows[0]) == {} and sof.ledger_params(rows[2])["scale"] == "log median"

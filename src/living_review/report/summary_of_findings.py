@@ -284,3 +284,80 @@ def reasons_table(rows) -> pd.DataFrame:
     """Display table: Outcome and the reasons for its certainty rating."""
     return pd.DataFrame([{"Outcome": r.outcome, "Reasons": r.certainty.reasons()} for r in rows],
                         columns=["Outcome", "Reasons"])
+
+
+_PREVIOUS = {"orr": ("ORR", "estimate", "ci_lower", "ci_upper"), "dcr": ("DCR", "estimate", "ci_lower", "ci_upper"),
+             "pfs_median": ("PFS", "median", "median_ci_lower", "median_ci_upper"),
+             "os_median": ("OS", "median", "median_ci_lower", "median_ci_upper")}
+
+
+def _published(values: dict, est: str, lo: str, hi: str, scale: str) -> str:
+    """A published estimate with its CI, printed with the decimals it was published with."""
+    if est not in values:
+        return "not published"
+    if scale == "proportion":
+        fmt = {k: f"{100 * v:.{max(d - 2, 0)}f}" for k, (v, d) in values.items()}
+        return f"{fmt[est]}% ({fmt[lo]}–{fmt[hi]}%)" if lo in fmt and hi in fmt else f"{fmt[est]}% (no CI)"
+    fmt = {k: f"{v:.{d}f}" for k, (v, d) in values.items()}
+    return f"{fmt[est]} ({fmt[lo]}–{fmt[hi]}) mo" if lo in fmt and hi in fmt else f"{fmt[est]} mo (no CI)"
+
+
+def previous_comparison(rows, previous_results: pd.DataFrame, previous_inputs: pd.DataFrame) -> pd.DataFrame:
+    """This version's ORR, DCR and medians beside the values Cao 2024 published (as printed).
+
+    Columns: Outcome, Cao 2024 (k/N, from its forest-plot inputs; "–" for survival, whose
+    reconstructed inputs are not tabulated), Cao 2024 estimate, This version (k/N), This
+    version estimate. Published numbers keep their printed decimals.
+    """
+    out = []
+    for r in rows:
+        if r.key not in _PREVIOUS:
+            continue
+        outcome, est, lo, hi = _PREVIOUS[r.key]
+        pub = previous_results[(previous_results["outcome"] == outcome) & (previous_results["subset"] == "all")]
+        values = {s.statistic: (float(s.value), int(s.decimals)) for s in pub.itertuples()}
+        text = _published(values, est, lo, hi, r.scale)
+        inp = previous_inputs[previous_inputs["outcome"] == outcome]
+        prev_kn = f"{len(inp)}/{int(inp['total'].sum())}" if len(inp) else "–"
+        mine = (f"{100 * r.estimate:.1f}% ({100 * r.ci_low:.1f}–{100 * r.ci_high:.1f}%)" if r.scale == "proportion"
+                else f"{r.estimate:.1f} ({r.ci_low:.1f}–{r.ci_high:.1f}) mo")
+        out.append({"Outcome": r.outcome, "Cao 2024 k/N": prev_kn, "Cao 2024": text,
+                    "This version k/N": f"{r.k}/{r.patients}", "This version": mine})
+    return pd.DataFrame(out, columns=["Outcome", "Cao 2024 k/N", "Cao 2024", "This version k/N", "This version"])
+
+
+def ledger_params(row: SofRow) -> dict:
+    """Method of a row's estimate for the ledger (medians: tau² estimator, no-CI rule, scale)."""
+    if row.scale != "median":
+        return {}
+    return {"tau2_method": row.result.method, "no_ci": row.result.no_ci_rule, "scale": "log median"}
+
+
+def _estimate_text(r: SofRow, level: float) -> str:
+    lvl = f"{100 * level:g}% CI"
+    if r.scale == "proportion":
+        return f"{100 * r.estimate:.1f}% ({lvl} {100 * r.ci_low:.1f}–{100 * r.ci_high:.1f}%)"
+    return f"{r.estimate:.1f} months ({lvl} {r.ci_low:.1f}–{r.ci_high:.1f})"
+
+
+def glue_texts(rows, level: float) -> dict[str, str]:
+    """Prose values for the summary chapter, one set per main outcome and for the top AE term.
+
+    Names: ``est_<key>``, ``kn_<key>``, ``het_<key>``, ``cert_<key>`` for orr, dcr,
+    pfs_median, os_median and ``ae_top`` (the most-reported AE term, with ``ae_top_name``),
+    plus the rating thresholds. An outcome that cannot be estimated gets "not estimable".
+    """
+    by_key = {r.key: r for r in rows}
+    ae = [r for r in rows if r.key.startswith("ae_grade3.")]
+    chosen = {k: by_key.get(k) for k in _PREVIOUS} | {"ae_top": ae[0] if ae else None}
+    out = {"ae_top_name": ae[0].outcome.removeprefix("Grade ≥3 ") if ae else "no term"}
+    for name, r in chosen.items():
+        out[f"est_{name}"] = _estimate_text(r, level) if r else "not estimable"
+        out[f"kn_{name}"] = f"{r.k} cohorts, {r.patients} patients" if r else "no cohort"
+        out[f"het_{name}"] = (f"I² = {100 * r.i2:.0f}%, τ² = {r.tau2:.3f}" if r and r.k > 1 else "not applicable")
+        out[f"cert_{name}"] = r.certainty.rating if r else "not rated"
+    out.update(rule_majority=f"{100 * MAJORITY:.0f}%", rule_i2_serious=f"{100 * I2_SERIOUS:.0f}%",
+               rule_i2_very=f"{100 * I2_VERY_SERIOUS:.0f}%", rule_wide_prop=f"{100 * WIDE_PROPORTION:.0f}",
+               rule_wide_ratio=f"{WIDE_MEDIAN_RATIO:g}", rule_ois=str(OPTIMAL_INFORMATION_SIZE),
+               rule_min_k=str(MIN_K_SMALL_STUDY_TEST), rule_egger_p=f"{SMALL_STUDY_P:.2f}")
+    return out
