@@ -74,7 +74,8 @@ def study_sets(studies: pd.DataFrame) -> dict[str, tuple[str, pd.DataFrame]]:
     """
     primary = primary_studies(studies)
     out = {"set_primary": ("primary (one cohort per overlap group)", primary),
-           "set_no_abstracts": ("excluding meeting abstracts", primary[primary["publication_type"] != "meeting_abstract"]),
+           "set_no_abstracts": ("excluding meeting abstracts",
+                                primary[primary["publication_type"] != "meeting_abstract"]),
            "set_no_secondary": ("excluding secondary-only values", primary[primary["source_level"] != "secondary"])}
     every = primary_studies(studies, overlap="all")
     for label, frame in overlap_variants(studies).items():
@@ -141,7 +142,7 @@ def grid_figure(grids: dict[str, pd.DataFrame], *, configured: tuple[str, str] |
     first = next(iter(grids.values()))
     methods = list(dict.fromkeys(first["tau2_method"]))
     transforms = list(dict.fromkeys(first["transform"]))
-    height = 0.42 * len(methods) + 0.9
+    height = 0.34 * len(methods) + 0.9
     fig = Figure(figsize=(width, height * n))
     cmap = mpl.colormaps["Blues"]
     for i, (outcome, g) in enumerate(grids.items()):
@@ -154,7 +155,7 @@ def grid_figure(grids: dict[str, pd.DataFrame], *, configured: tuple[str, str] |
             for c, t in enumerate(transforms):
                 row = g[(g["tau2_method"] == m) & (g["transform"] == t)].iloc[0]
                 ax.text(c, r, estimate_ci(row["estimate"], row["ci_low"], row["ci_high"]), ha="center",
-                        va="center", fontsize=7.5)
+                        va="center", fontsize=8)
                 if configured == (t, m):
                     ax.add_patch(mpl.patches.Rectangle((c - 0.5, r - 0.5), 1, 1, fill=False, lw=1.6, ec="black"))
         ax.set_xticks(range(len(transforms)), transforms)

@@ -98,6 +98,7 @@ class MetaRegressions:
         return pd.DataFrame(rows)
 
     def summary(self) -> str:
+        """The table as plain text."""
         return self.table().to_string(index=False)
 
 
@@ -183,9 +184,13 @@ class MediansBySetting:
     table: pd.DataFrame = field(repr=False)
 
     def summary(self) -> str:
-        return "\n".join(f"{self.endpoint} {k}: " + ("not poolable (fewer than 2 studies with a CI)" if r is None
-                                                     else f"{r.estimate:.1f} [{r.ci_low:.1f}; {r.ci_high:.1f}] months, k = {r.k}")
-                         for k, r in self.results.items())
+        """One line per setting: pooled median [CI] and k, or why it was not pooled."""
+        lines = []
+        for k, r in self.results.items():
+            what = ("not poolable (fewer than 2 studies with a CI)" if r is None
+                    else f"{r.estimate:.1f} [{r.ci_low:.1f}; {r.ci_high:.1f}] months, k = {r.k}")
+            lines.append(f"{self.endpoint} {k}: {what}")
+        return "\n".join(lines)
 
 
 def medians_by_setting(studies: pd.DataFrame, endpoint: str, *, method: str = "REML", level: float = 0.95,
@@ -224,5 +229,5 @@ def medians_by_setting(studies: pd.DataFrame, endpoint: str, *, method: str = "R
         parts.append(part)
     table = pd.concat(parts, ignore_index=True)
     table["weight"] = 100 * table["weight"]
-    return MediansBySetting(endpoint=endpoint, results=results,
-                            table=table[["setting", "label", "measure", "median", "ci_low", "ci_high", "weight", "status"]])
+    columns = ["setting", "label", "measure", "median", "ci_low", "ci_high", "weight", "status"]
+    return MediansBySetting(endpoint=endpoint, results=results, table=table[columns])
