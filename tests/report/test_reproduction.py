@@ -92,3 +92,12 @@ def test_steps_are_recorded_in_the_ledger(tmp_path):
     assert keys == ["cao2024.orr.cao_inputs", "cao2024.orr.cao_plus_missed"]
     rec = json.loads((tmp_path / "_build" / "ledger" / "cao2024.orr.cao_plus_missed.json").read_text())
     assert rec["k"] == 7 and rec["n"] == 146 and {"study_id": "ito2017_atc", "events": 0, "n": 10} in rec["inputs"]
+
+
+def test_survival_values_are_shown_as_not_computed():
+    ours = result_values(_cao("ORR"), "ORR")
+    t = compare_published(ours, EV.previous_version_results, outcomes=("ORR", "OS", "PFS"),
+                          statistics=("estimate", "median", "median_ci_lower", "median_ci_upper"))
+    surv = t[t["outcome"].isin(["OS", "PFS"])]
+    assert surv["published"].tolist() == ["4.8", "2.74", "8.84", "2.62"]  # Cao 2024 Results
+    assert set(surv["match"]) == {"not computed"} and set(t.loc[t["outcome"] == "ORR", "match"]) == {"yes"}

@@ -86,14 +86,18 @@ def printed(value: float, decimals: int) -> str:
     return "–" if value is None or not np.isfinite(value) else f"{value:.{int(decimals)}f}"
 
 
-def compare_published(ours: pd.DataFrame, published: pd.DataFrame) -> pd.DataFrame:
+def compare_published(ours: pd.DataFrame, published: pd.DataFrame, *, outcomes=None,
+                      statistics=None) -> pd.DataFrame:
     """Side-by-side table of published and recomputed values, matched at the printed precision.
 
     Parameters
     ----------
     ours : rows of :func:`result_values` (outcome, subset, statistic, value).
     published : ``Evidence.previous_version_results`` (outcome, subset, statistic, value,
-        unit, decimals, source); only its rows whose outcome appears in ``ours`` are compared.
+        unit, decimals, source).
+    outcomes : the published outcomes to show (default: those present in ``ours``); an
+        outcome that ``ours`` does not hold is shown as "not computed".
+    statistics : the published statistics to show (default: all).
 
     Returns
     -------
@@ -106,7 +110,10 @@ def compare_published(ours: pd.DataFrame, published: pd.DataFrame) -> pd.DataFra
     Matching the printed text (not a tolerance) is the strictest test a published value
     allows: 0.0873 matches "0.09", 0.0849 would not.
     """
-    pub = published[published["outcome"].isin(set(ours["outcome"]))]
+    wanted = set(ours["outcome"]) if outcomes is None else set(outcomes)
+    pub = published[published["outcome"].isin(wanted)]
+    if statistics is not None:
+        pub = pub[pub["statistic"].isin(set(statistics))]
     merged = pub.merge(ours, on=["outcome", "subset", "statistic"], how="left", suffixes=("_pub", "_ours"))
     text_pub = [printed(v, d) for v, d in zip(merged["value_pub"], merged["decimals"])]
     text_ours = [printed(v, d) if pd.notna(v) else "–" for v, d in zip(merged["value_ours"], merged["decimals"])]
