@@ -45,13 +45,18 @@ def test_terms_pool_only_the_studies_that_report_them(ev):
     assert sf.ledger_key_part("Gamma-glutamyltransferase increased") == "gamma_glutamyltransferase_increased"
 
 
-def test_term_table_marks_mixed_sets_and_sources(ev):
+def test_term_tables_mark_mixed_sets_and_sources(ev):
     poolings = sf.pool_terms(ev.adverse_events, ev.studies, ["bible2012", "higashiyama2022"], SETTINGS)
     table = sf.term_table(poolings).set_index("Term")
+    assert list(table.index) == ["Hypertension"]
     assert table.loc["Hypertension", "Events/N"] == "Bible 2012 2/15; Higashiyama 2022 (HOPE) 5/50*"
-    # Bible's row is confirmed by its abstract (13%); HOPE's is Cao Table 3 only
-    assert sorted(table.loc["Hypertension", "Source"].split(", ")) == ["1 checked", "1 unverified"]
-    assert table.loc["Fatigue", "I²"] == "–"
+    # the ATC-only pooling of one study is that study's k = 1 estimate
+    assert table.loc["Hypertension", "ATC-only % (CI)"] == sf._pct_ci(metaprop([2], [15]))
+    single = sf.single_term_table(poolings).set_index("Term")
+    assert single.loc["Fatigue", "Events/N"] == "5/50*" and single.loc["Fatigue", "Source"] == "unverified"
+    # Bible's pharyngolaryngeal pain is Cao Table 3 confirmed by the primary abstract (13%)
+    assert single.loc["Pharyngolaryngeal pain", "Source"] == "checked"
+    assert "Hypertension" not in single.index
 
 
 def test_serious_events_keep_fatal_life_threatening_and_reported_zeros(ev):

@@ -115,22 +115,36 @@ def pool_terms(adverse_events: pd.DataFrame, studies: pd.DataFrame, study_ids, m
 
 
 def _pct_ci(r: MetaPropResult) -> str:
-    return f"{100 * r.estimate:.1f}% ({100 * r.ci_low:.1f}–{100 * r.ci_high:.1f}%)"
+    return f"{100 * r.estimate:.1f} ({100 * r.ci_low:.1f}–{100 * r.ci_high:.1f})"
 
 
 def term_table(poolings: list[TermPooling]) -> pd.DataFrame:
-    """Display table: Term, k, Events/N by study (* mixed-histology set), Pooled, I², ATC-only, Source
-    (rows by status: primary, checked = secondary confirmed by a primary report, unverified = secondary only)."""
+    """Terms reported by two or more cohorts: Term, k, Events/N by study (* mixed-histology set),
+    Pooled % (CI), I², ATC-only sets % (CI)."""
     rows = []
     for t in poolings:
+        if t.k < 2:
+            continue
         counts = "; ".join(f"{r.label} {r.events}/{r.denominator}" + ("*" if r.population == "mixed_histology" else "")
                            for r in t.rows.itertuples())
-        status = t.rows["status"].value_counts()
-        rows.append({"Term": t.term, "k": t.k, "Events/N": counts, "Pooled (CI)": _pct_ci(t.result),
-                     "I²": "–" if t.k < 2 else f"{100 * t.result.i2:.0f}%",
-                     "ATC-only sets": _pct_ci(t.atc_only) if t.atc_only is not None else "–",
-                     "Source": ", ".join(f"{n} {_SHORT_STATUS[s]}" for s, n in status.items())})
-    return pd.DataFrame(rows, columns=["Term", "k", "Events/N", "Pooled (CI)", "I²", "ATC-only sets", "Source"])
+        rows.append({"Term": t.term, "k": t.k, "Events/N": counts, "Pooled % (CI)": _pct_ci(t.result),
+                     "I²": f"{100 * t.result.i2:.0f}%",
+                     "ATC-only % (CI)": _pct_ci(t.atc_only) if t.atc_only is not None else "–"})
+    return pd.DataFrame(rows, columns=["Term", "k", "Events/N", "Pooled % (CI)", "I²", "ATC-only % (CI)"])
+
+
+def single_term_table(poolings: list[TermPooling]) -> pd.DataFrame:
+    """Terms reported by one cohort: Term, Study, Events/N (* mixed-histology set), % (CI of the
+    k = 1 model), Source (primary, checked = secondary confirmed by a primary report, unverified)."""
+    rows = []
+    for t in poolings:
+        if t.k != 1:
+            continue
+        r = t.rows.iloc[0]
+        rows.append({"Term": t.term, "Study": r["label"],
+                     "Events/N": f"{r['events']}/{r['denominator']}" + ("*" if r["population"] == "mixed_histology" else ""),
+                     "% (CI)": _pct_ci(t.result), "Source": _SHORT_STATUS[r["status"]]})
+    return pd.DataFrame(rows, columns=["Term", "Study", "Events/N", "% (CI)", "Source"])
 
 
 def ledger_key_part(term: str) -> str:
@@ -207,14 +221,13 @@ def set_mismatches(studies: pd.DataFrame, adverse_events: pd.DataFrame, discrepa
 def study_events_table(adverse_events: pd.DataFrame, studies: pd.DataFrame, study_ids) -> pd.DataFrame:
     """Every adverse-event row of the given cohorts as reported (no pooling).
 
-    Columns: Study, Event, Grade, Events/N, Set (analysis set and population), Source
-    (primary, secondary checked, or secondary unverified).
+    Columns: Study, Event, Grade, Events/N (* safety set with mixed histology), Set (analysis
+    set), Source (primary; checked = secondary confirmed by a primary report; unverified).
     """
     ae = _with_labels(adverse_events, studies, study_ids)
     rows = [{"Study": r.label, "Event": r.term, "Grade": r.grade_band.replace(">=", "≥"),
-             "Events/N": f"{r.events}/{r.denominator}",
-             "Set": f"{r.analysis_set}, {r.population.replace('_', ' ')}", "Source": r.status}
-            for r in ae.itertuples()]
+             "Events/N": f"{r.events}/{r.denominator}" + ("*" if r.population == "mixed_histology" else ""),
+             "Set": r.analysis_set, "Source": _SHORT_STATUS[r.status]} for r in ae.itertuples()]
     return pd.DataFrame(rows, columns=["Study", "Event", "Grade", "Events/N", "Set", "Source"])
 
 

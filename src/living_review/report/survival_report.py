@@ -156,7 +156,8 @@ def landmark_rows(landmarks: pd.DataFrame, studies: pd.DataFrame, study_ids) -> 
         rate = f"{_num(r.rate_pct)}%"
         if pd.notna(r.ci_lower_pct):
             rate += f" ({_num(r.ci_lower_pct)}–{_num(r.ci_upper_pct)}%)"
-        rows.append({"Study": labels[r.study_id], "Endpoint": r.endpoint, "Time": f"{_num(r.time)} {r.time_unit}",
+        unit = r.time_unit[:-1] if r.time == 1 else r.time_unit  # "1 year", not "1 years"
+        rows.append({"Study": labels[r.study_id], "Endpoint": r.endpoint, "Time": f"{_num(r.time)} {unit}",
                      "Rate": rate, "Estimate": r.estimate_type.replace("_", " "),
                      "Months": round(float(r.time_months), 1)})
     return pd.DataFrame(rows, columns=["Study", "Endpoint", "Time", "Rate", "Estimate", "Months"])
