@@ -263,7 +263,7 @@ def build_summary(evidence, settings, *, n_terms: int = 3) -> tuple[SofRow, ...]
 
 
 def sof_table(rows, level: float = 0.95) -> pd.DataFrame:
-    """Display table: Outcome, Studies, Patients, Estimate (CI at ``level``), Heterogeneity, Certainty.
+    """Display table: Outcome, k, Patients, Estimate (CI at ``level``), I²; τ², Certainty.
 
     τ² is on the analysis scale: the proportion transform for rates, the log scale for medians.
     """
@@ -271,13 +271,13 @@ def sof_table(rows, level: float = 0.95) -> pd.DataFrame:
     out = []
     for r in rows:
         if r.scale == "proportion":
-            est = f"{100 * r.estimate:.1f}% ({100 * r.ci_low:.1f}–{100 * r.ci_high:.1f}%)"
+            est = f"{100 * r.estimate:.1f}% ({100 * r.ci_low:.1f}–{100 * r.ci_high:.1f})"
         else:
             est = f"{r.estimate:.1f} mo ({r.ci_low:.1f}–{r.ci_high:.1f})"
-        het = "–" if r.k < 2 else f"I² {100 * r.i2:.0f}%, τ² {r.tau2:.3f}"
-        out.append({"Outcome": r.outcome, "Studies": r.k, "Patients": r.patients, head: est,
-                    "Heterogeneity": het, "Certainty": r.certainty.rating})
-    return pd.DataFrame(out, columns=["Outcome", "Studies", "Patients", head, "Heterogeneity", "Certainty"])
+        het = "–" if r.k < 2 else f"{100 * r.i2:.0f}%; {r.tau2:.3f}"
+        out.append({"Outcome": r.outcome, "k": r.k, "Patients": r.patients, head: est,
+                    "I²; τ²": het, "Certainty": r.certainty.rating})
+    return pd.DataFrame(out, columns=["Outcome", "k", "Patients", head, "I²; τ²", "Certainty"])
 
 
 def reasons_table(rows) -> pd.DataFrame:
