@@ -22,7 +22,8 @@ def _rows(ev, ids):
 
 
 def test_medians_are_shown_as_reported_with_unit_and_ci_level(ev):
-    table = sr.median_table(_rows(ev, ["bible2012", "ito2017_atc", "koyama2018", "tahara2017"]), "PFS").set_index("Study")
+    rows = _rows(ev, ["bible2012", "ito2017_atc", "koyama2018", "tahara2017"])
+    table = sr.median_table(rows, "PFS").set_index("Study")
     # data/studies.csv: Bible 62 days without CI; Ito CI without level; Koyama reports TTP in days
     assert table.loc["Bible 2012", "Median"] == "62 days" and table.loc["Bible 2012", "CI"] == "not reported"
     assert table.loc["Bible 2012", "Months"] == round(62 / 30.4375, 2)  # loader's days-to-months rule

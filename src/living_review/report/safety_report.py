@@ -141,14 +141,17 @@ def single_term_table(poolings: list[TermPooling]) -> pd.DataFrame:
         if t.k != 1:
             continue
         r = t.rows.iloc[0]
-        rows.append({"Term": t.term, "Study": r["label"],
-                     "Events/N": f"{r['events']}/{r['denominator']}" + ("*" if r["population"] == "mixed_histology" else ""),
+        mark = "*" if r["population"] == "mixed_histology" else ""
+        rows.append({"Term": t.term, "Study": r["label"], "Events/N": f"{r['events']}/{r['denominator']}{mark}",
                      "% (CI)": _pct_ci(t.result), "Source": _SHORT_STATUS[r["status"]]})
     return pd.DataFrame(rows, columns=["Term", "Study", "Events/N", "% (CI)", "Source"])
 
 
 def ledger_key_part(term: str) -> str:
-    """A term as a ledger-key segment: lower case, words joined by ``_`` ("Decreased appetite" -> "decreased_appetite")."""
+    """A term as a ledger-key segment, lower case with ``_`` between words.
+
+    Example: "Decreased appetite" -> "decreased_appetite".
+    """
     return re.sub(r"[^a-z0-9]+", "_", term.lower()).strip("_")
 
 

@@ -219,8 +219,8 @@ def response_table(cohorts: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
         row = {"Study": r.label, "Histology": r.histology, "N": int(r.n_enrolled)}
         for outcome in OUTCOMES:
             c = found.get((r.study_id, outcome))
-            row[outcome] = (f"{c.events}/{c.n}, {100 * c.proportion:.1f}% ({100 * c.ci_low:.1f}–{100 * c.ci_high:.1f}%)"
-                            if c else np.nan)
+            row[outcome] = (f"{c.events}/{c.n}, {100 * c.proportion:.1f}% "
+                            f"({100 * c.ci_low:.1f}–{100 * c.ci_high:.1f}%)" if c else np.nan)
         rows.append(row)
     return pd.DataFrame(rows, columns=["Study", "Histology", "N", *OUTCOMES])
 

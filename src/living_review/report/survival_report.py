@@ -185,7 +185,9 @@ def median_sentence(pooling: MedianPooling) -> str:
     left = pooling.k_reported - r.k
     extra = ""
     if left:
-        extra = f"; {left} reported median{'s' if left > 1 else ''} without a CI {'are' if left > 1 else 'is'} listed but not pooled"
+        many = left > 1
+        extra = (f"; {left} reported median{'s' if many else ''} without a CI {'are' if many else 'is'} "
+                 "listed but not pooled")
     return (f"Pooling the log medians of {r.k} cohorts gives a median {ep} of {r.estimate:.1f} months "
             f"({100 * r.level:g}% CI {r.ci_low:.1f}–{r.ci_high:.1f}), I² = {100 * r.i2:.0f}%, "
             f"τ² = {r.tau2:.4f} (log scale){extra}.")
