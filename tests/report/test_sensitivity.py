@@ -1,4 +1,4 @@
-"""Sensitivity helpers: study sets with and without the overlap rule, estimator grid, tables, figure."""
+"""Sensitivity report functions: study sets with and without the overlap rule, estimator grid, tables, figure."""
 
 from __future__ import annotations
 
