@@ -79,7 +79,7 @@ def test_characteristics_show_sets_dose_line_and_source(studies):
     hope = table.set_index("Study").loc["Higashiyama 2022 (HOPE)"]
     # 52 enrolled, 42 efficacy set, 50 safety set (data/studies.csv, HOPE abstract P-12)
     assert hope["N"] == "52; 42 eval.; 50 safety"
-    assert hope["Design"] == "prospective trial, phase 2 (trial)"
+    assert hope["Design"] == "prospective trial, phase 2"
     kim = table.set_index("Study").loc["Kim 2021"]
     assert kim["Line"] == "mixed lines: neoadjuvant use in 8/14" and kim["Dose"] == "median dose 13 mg daily"
     assert table.set_index("Study").loc["Iwasaki 2018", "Line"].startswith("10 started lenvatinib")

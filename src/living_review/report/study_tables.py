@@ -108,7 +108,7 @@ def _n_text(row) -> str:
 def characteristics_table(cohorts: pd.DataFrame) -> pd.DataFrame:
     """Study characteristics, one row per cohort, six columns that fit a PDF page.
 
-    Columns: Study, Design (setting), N (enrolled; evaluable and safety sets when they
+    Columns: Study, Design, N (enrolled; evaluable and safety sets when they
     differ), Dose, Line (with the pretreatment as reported), Source (what was read for the
     outcome values: full text, abstract or secondary).
     """
@@ -125,7 +125,8 @@ def characteristics_table(cohorts: pd.DataFrame) -> pd.DataFrame:
         if stated:
             # "not reported: <details>" reads as a contradiction; the details are the answer
             line = r.pretreatment if r.line_of_therapy == "not_reported" else f"{line}: {r.pretreatment}"
-        rows.append({"Study": r.label, "Design": f"{design} ({r.setting.replace('_', '-')})", "N": _n_text(r),
+        # the setting (trial or real-world) follows from the design, so it is not repeated
+        rows.append({"Study": r.label, "Design": design, "N": _n_text(r),
                      "Dose": dose, "Line": line, "Source": r.source_level.replace("_", " ")})
     return pd.DataFrame(rows, columns=["Study", "Design", "N", "Dose", "Line", "Source"])
 
