@@ -92,3 +92,10 @@ def test_comparison_glue_and_ledger_parts():
     assert texts["ae_top_name"] == "hypertension" and texts["rule_ois"] == "300" and texts["rule_i2_serious"] == "50%"
     assert sof.glue_texts([], 0.95)["est_orr"] == "not estimable"
     assert sof.ledger_params(rows[0]) == {} and sof.ledger_params(rows[2])["scale"] == "log median"
+
+
+def test_patient_counts_say_what_they_count():
+    rows = sof.build_summary(load_evidence(), load_settings())
+    texts = sof.glue_texts(rows, 0.95)
+    assert texts["kn_orr"] == f"{rows[0].k} cohorts, {rows[0].patients} patients evaluated"
+    assert texts["kn_os_median"].endswith("patients enrolled")

@@ -343,7 +343,8 @@ def _estimate_text(r: SofRow, level: float) -> str:
 def glue_texts(rows, level: float) -> dict[str, str]:
     """Prose values for the summary chapter, one set per main outcome and for the top AE term.
 
-    Names: ``est_<key>``, ``kn_<key>``, ``het_<key>``, ``cert_<key>`` for orr, dcr,
+    Names: ``est_<key>``, ``kn_<key>`` (cohorts and patients: evaluated for proportions,
+    enrolled for medians), ``het_<key>``, ``cert_<key>`` for orr, dcr,
     pfs_median, os_median and ``ae_top`` (the most-reported AE term, with ``ae_top_name``),
     plus the rating thresholds. An outcome that cannot be estimated gets "not estimable".
     """
@@ -353,7 +354,8 @@ def glue_texts(rows, level: float) -> dict[str, str]:
     out = {"ae_top_name": ae[0].outcome.removeprefix("Grade ≥3 ") if ae else "no term"}
     for name, r in chosen.items():
         out[f"est_{name}"] = _estimate_text(r, level) if r else "not estimable"
-        out[f"kn_{name}"] = f"{r.k} cohorts, {r.patients} patients" if r else "no cohort"
+        counted = "evaluated" if r and r.scale == "proportion" else "enrolled"
+        out[f"kn_{name}"] = f"{r.k} cohorts, {r.patients} patients {counted}" if r else "no cohort"
         out[f"het_{name}"] = (f"I² = {100 * r.i2:.0f}%, τ² = {r.tau2:.3f}" if r and r.k > 1 else "not applicable")
         out[f"cert_{name}"] = r.certainty.rating if r else "not rated"
     out.update(rule_majority=f"{100 * MAJORITY:.0f}%", rule_i2_serious=f"{100 * I2_SERIOUS:.0f}%",
