@@ -68,7 +68,7 @@ def test_landmarks_as_reported(ev):
     # data/landmarks.csv: HOPE 1-year OS 11.9% (4.4-23.6); Ha 6-month PFS 36% (Kaplan-Meier)
     assert table.loc["Higashiyama 2022 (HOPE)", "Rate"] == "11.9% (4.4–23.6%)"
     assert table.loc["Higashiyama 2022 (HOPE)", "Months"] == 12.0
-    assert table.loc["Ha 2010", "Estimate"] == "kaplan meier" and table.loc["Ha 2010", "Time"] == "6 months"
+    assert table.loc["Ha 2010", "Estimate"] == "Kaplan-Meier" and table.loc["Ha 2010", "Time"] == "6 months"
     assert "Tahara 2017" not in table.index
     assert isinstance(sr.landmark_rows(ev.landmarks, ev.studies, []), pd.DataFrame)
 

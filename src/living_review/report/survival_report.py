@@ -19,6 +19,7 @@ Endpoint = Literal["PFS", "OS"]
 ENDPOINTS: tuple[str, ...] = get_args(Endpoint)
 #: tau² estimators the log-median pooling implements; others fall back to REML (stated in the result).
 MEDIAN_TAU2 = ("REML", "DL")
+_ESTIMATE = {"kaplan_meier": "Kaplan-Meier", "crude_proportion": "crude proportion", "not_stated": "not stated"}
 
 
 def _check_endpoint(endpoint: str) -> str:
@@ -158,7 +159,7 @@ def landmark_rows(landmarks: pd.DataFrame, studies: pd.DataFrame, study_ids) -> 
             rate += f" ({_num(r.ci_lower_pct)}–{_num(r.ci_upper_pct)}%)"
         unit = r.time_unit[:-1] if r.time == 1 else r.time_unit  # "1 year", not "1 years"
         rows.append({"Study": labels[r.study_id], "Endpoint": r.endpoint, "Time": f"{_num(r.time)} {unit}",
-                     "Rate": rate, "Estimate": r.estimate_type.replace("_", " "),
+                     "Rate": rate, "Estimate": _ESTIMATE.get(r.estimate_type, r.estimate_type.replace("_", " ")),
                      "Months": round(float(r.time_months), 1)})
     return pd.DataFrame(rows, columns=["Study", "Endpoint", "Time", "Rate", "Estimate", "Months"])
 
