@@ -30,6 +30,7 @@ def test_one_chapter_per_configured_drug_with_its_parameters(tmp_path):
     nb = nbformat.read(paths[1], as_version=4)
     injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
     assert len(injected) == 1 and 'drug = "sorafenib"' in injected[0].source
+    assert "remove-cell" in injected[0].metadata["tags"]
     assert nb.cells[0].source.startswith("# Results: Sorafenib")
     assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")
 

@@ -44,6 +44,10 @@ def _render(template: Path, drug: str, histology: str, outcomes: list[str]) -> s
     for cell in prepared.cells:
         if cell.cell_type == "markdown":
             cell.source = cell.source.replace(TITLE_PLACEHOLDER, drug.capitalize())
+        tags = cell.metadata.get("tags", [])
+        if "injected-parameters" in tags and "remove-cell" not in tags:
+            # the parameters are stated in the chapter's prose; the cell itself is plumbing
+            cell.metadata["tags"] = [*tags, "remove-cell"]
     # papermill records run paths and times; a chapter must depend on its parameters only.
     prepared.metadata.pop("papermill", None)
     for cell in prepared.cells:
