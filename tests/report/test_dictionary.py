@@ -5,7 +5,8 @@ import json
 import pytest
 
 from living_review.paths import data_dir
-from living_review.report.dictionary import derived_table, format_constraints, load_dictionary, resource_dictionary
+from living_review.report.dictionary import (derived_table, dictionary_source, format_constraints, latex_columns,
+                                             load_dictionary, resource_dictionary)
 
 RESOURCE = {
     "name": "toy", "path": "toy.csv", "description": "A toy table.",
@@ -41,11 +42,11 @@ def test_unrendered_constraint_is_an_error_not_a_silent_omission():
 def test_resource_rows_follow_the_schema():
     d = resource_dictionary(RESOURCE)
     assert d.primary_key == ("id",)
-    assert d.fields["Field"].tolist() == ["`id`", "`rate`", "`time`", "`time_unit`", "`flag`"]
+    assert d.fields["Field"].tolist() == ["id", "rate", "time", "time_unit", "flag"]
     assert d.fields["Unit"].tolist() == ["–", "percent", "as in `time_unit`", "–", "–"]
     assert d.fields["Constraints"].tolist()[:2] == ["required; unique", "0–100"]
     assert d.fields["Type"].iloc[4] == "boolean (true | false)"
-    assert derived_table(d).to_dict("records") == [{"Field": "`time_months`", "Description": "time in months"}]
+    assert derived_table(d).to_dict("records") == [{"Field": "time_months", "Description": "time in months"}]
     assert "5 fields (key id), 1 derived" in d.summary()
 
 
@@ -68,3 +69,18 @@ def test_empty_package_is_an_error(tmp_path):
     path.write_text('{"resources": []}')
     with pytest.raises(ValueError, match="no 'resources'"):
         load_dictionary(path)
+
+
+def test_latex_columns_directive():
+    assert latex_columns((0.25, 0.7)) == "```{tabularcolumns} |\\Y{0.25}|\\Y{0.7}|\n```\n\n"
+    with pytest.raises(ValueError, match="sum to at most 1"):
+        latex_columns((0.6, 0.6))
+
+
+def test_dictionary_source_has_widths_caption_and_name():
+    d = resource_dictionary(RESOURCE)
+    source = dictionary_source(d, name="tbl-dict-toy")
+    assert source.startswith("```{tabularcolumns} |\\Y{0.2}|")
+    assert ":::{table} Fields of `toy.csv`: A toy table. Key: id.\n:name: tbl-dict-toy" in source
+    derived = dictionary_source(d, name="tbl-dict-toy-derived", derived=True)
+    assert "| time_months | time in months |" in derived

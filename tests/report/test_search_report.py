@@ -6,7 +6,7 @@ import pytest
 
 from living_review.data import load_evidence
 from living_review.paths import data_dir
-from living_review.report.search_report import (checklist_table, excluded_table, included_table, prisma_numbers,
+from living_review.report.search_report import (checklist_source, checklist_table, excluded_table, included_table, prisma_numbers,
                                                 read_checklist)
 from living_review.search.prisma import load_prisma
 
@@ -92,3 +92,9 @@ def test_checklist_repeated_item(tmp_path):
                     "1,T,T,x,notebooks/a,s,reported\n1,T,T,x,notebooks/b,s,not done\n")
     with pytest.raises(ValueError, match="line 3: item '1' is empty or repeated"):
         read_checklist(path, root=tmp_path)
+
+
+def test_checklist_source_wraps_the_long_table():
+    source = checklist_source(checklist_table(read_checklist()), caption="PRISMA", name="tbl-prisma")
+    assert source.startswith("```{tabularcolumns} |\\Y{0.06}|\\Y{0.18}|\\Y{0.3}|\\Y{0.3}|\\Y{0.1}|")
+    assert source.count("\n| ") == len(PRISMA_ITEMS) + 1  # header and one row per item

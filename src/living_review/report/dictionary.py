@@ -14,8 +14,12 @@ from pathlib import Path
 import pandas as pd
 
 from living_review.paths import data_dir
+from living_review.report.tables import markdown_source
 
 COLUMNS = ("Field", "Type", "Unit", "Constraints", "Description")
+#: PDF column widths (fractions of the line width) of :data:`COLUMNS`: without them LaTeX sets a
+#: long table in unbreakable columns and the description runs off the page.
+LATEX_WIDTHS = (0.2, 0.08, 0.1, 0.24, 0.32)
 
 
 @dataclass(frozen=True)
@@ -111,7 +115,7 @@ def resource_dictionary(resource: dict) -> ResourceDictionary:
         kind = spec["type"]
         if spec.get("trueValues"):
             kind += f" ({'/'.join(spec['trueValues'])} | {'/'.join(spec.get('falseValues', []))})"
-        rows.append({"Field": f"`{spec['name']}`", "Type": kind, "Unit": _unit(spec, names),
+        rows.append({"Field": spec["name"], "Type": kind, "Unit": _unit(spec, names),
                      "Constraints": format_constraints(spec.get("constraints")),
                      "Description": spec.get("description", "–")})
     key = resource["schema"].get("primaryKey", ())
@@ -148,5 +152,30 @@ def load_dictionary(path: str | Path | None = None) -> list[ResourceDictionary]:
 
 def derived_table(dictionary: ResourceDictionary) -> pd.DataFrame:
     """Fields the loader adds to a resource, columns ``Field`` and ``Description`` (may be empty)."""
-    return pd.DataFrame([{"Field": f"`{k}`", "Description": v} for k, v in dictionary.derived.items()],
+    return pd.DataFrame([{"Field": k, "Description": v} for k, v in dictionary.derived.items()],
                         columns=["Field", "Description"])
+
+
+def latex_columns(widths) -> str:
+    """A ``tabularcolumns`` directive giving the next table's PDF column widths (fractions of the line)."""
+    if not widths or any(not 0 < w < 1 for w in widths) or sum(widths) > 1:
+        raise ValueError(f"widths {widths!r}: give fractions between 0 and 1 that sum to at most 1")
+    spec = "|" + "|".join(f"\\Y{{{w:g}}}" for w in widths) + "|"
+    return f"```{{tabularcolumns}} {spec}\n```\n\n"
+
+
+def dictionary_source(dictionary: ResourceDictionary, *, name: str, derived: bool = False) -> str:
+    """MyST source of a resource's dictionary table (or of its derived fields), with PDF column widths.
+
+    The caption names the file, its description and its key; ``name`` labels the table for ``{numref}``.
+    """
+    if derived:
+        frame = derived_table(dictionary)
+        caption = f"Fields the loader derives for `{dictionary.path}` (not stored in the file)."
+        widths = (0.3, 0.64)
+    else:
+        frame = dictionary.fields
+        key = ", ".join(dictionary.primary_key) or "none"
+        caption = f"Fields of `{dictionary.path}`: {dictionary.description} Key: {key}."
+        widths = LATEX_WIDTHS
+    return latex_columns(widths) + markdown_source(frame, caption=caption, name=name)

@@ -13,6 +13,8 @@ import pandas as pd
 import yaml
 
 from living_review.paths import data_dir, project_root
+from living_review.report.dictionary import latex_columns
+from living_review.report.tables import markdown_source
 from living_review.search.prisma import PrismaCounts
 from living_review.search.screening import exclusion_table
 
@@ -178,3 +180,8 @@ def checklist_table(checklist: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"Item": checklist["item"], "Topic": checklist["topic"],
                          "Checklist item": checklist["item_text"], "Where reported": where,
                          "Status": checklist["status"]})
+
+
+def checklist_source(table: pd.DataFrame, *, caption: str, name: str) -> str:
+    """MyST source of a :func:`checklist_table` with PDF column widths, so the long table wraps on the page."""
+    return latex_columns((0.06, 0.18, 0.3, 0.3, 0.1)) + markdown_source(table, caption=caption, name=name)
