@@ -96,5 +96,5 @@ def test_checklist_repeated_item(tmp_path):
 
 def test_checklist_source_wraps_the_long_table():
     source = checklist_source(checklist_table(read_checklist()), caption="PRISMA", name="tbl-prisma")
-    assert source.startswith("```{tabularcolumns} |\\Y{0.06}|\\Y{0.18}|\\Y{0.3}|\\Y{0.3}|\\Y{0.1}|")
+    assert source.startswith("```{tabularcolumns} |\\Y{0.06}|\\Y{0.17}|\\Y{0.28}|\\Y{0.3}|\\Y{0.13}|")
     assert source.count("\n| ") == len(PRISMA_ITEMS) + 1  # header and one row per item

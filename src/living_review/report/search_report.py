@@ -184,4 +184,4 @@ def checklist_table(checklist: pd.DataFrame) -> pd.DataFrame:
 
 def checklist_source(table: pd.DataFrame, *, caption: str, name: str) -> str:
     """MyST source of a :func:`checklist_table` with PDF column widths, so the long table wraps on the page."""
-    return latex_columns((0.06, 0.18, 0.3, 0.3, 0.1)) + markdown_source(table, caption=caption, name=name)
+    return latex_columns((0.06, 0.17, 0.28, 0.3, 0.13)) + markdown_source(table, caption=caption, name=name)
