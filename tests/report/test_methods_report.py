@@ -23,13 +23,23 @@ def settings(tmp_path):
 
 
 def test_settings_table_shows_what_is_configured(settings):
-    table = settings_table(settings).set_index("Setting")
-    assert table.loc["meta_analysis.transform", "Value"] == "PLOGIT"
-    assert table.loc["meta_analysis.tau2_method", "Meaning"] == "between-study variance τ² by Paule-Mandel (PM)"
-    assert table.loc["meta_analysis.hakn", "Value"] == "true"
-    assert table.loc["meta_analysis.level", "Value"] == "0.9"
-    assert table.loc["meta_analysis.prediction_interval", "Meaning"] == "prediction interval: not computed"
-    assert table.loc["survival.landmarks_months", "Value"] == "6, 12"
+    table = settings_table(settings).set_index(["Section", "Key"])
+    assert table.loc[("meta_analysis", "transform"), "Value"] == "PLOGIT"
+    assert table.loc[("meta_analysis", "tau2_method"), "Meaning"] == "between-study variance τ² by Paule-Mandel (PM)"
+    assert table.loc[("meta_analysis", "hakn"), "Value"] == "true"
+    assert table.loc[("meta_analysis", "level"), "Value"] == "0.9"
+    assert table.loc[("meta_analysis", "prediction_interval"), "Meaning"] == "prediction interval: not computed"
+    assert table.loc[("survival", "landmarks_months"), "Value"] == "6, 12"
+
+
+def test_settings_source_covers_every_configured_key(settings):
+    from living_review.report.methods_report import settings_source
+    source = settings_source(settings, caption="Settings", name="tbl-settings")
+    assert source.startswith("```{tabularcolumns}")
+    for section in ("meta_analysis", "survival", "drug_chapters"):
+        for key in getattr(settings, section).__dataclass_fields__:
+            if key != "template":  # the template path is build machinery, not an analysis parameter
+                assert f"| {section} | {key} |" in source
 
 
 def test_method_text(settings):

@@ -67,26 +67,36 @@ def method_text(settings: ReviewSettings) -> dict[str, str]:
 def settings_table(settings: ReviewSettings) -> pd.DataFrame:
     """Every analysis parameter of ``review.yml`` with its value and what it means.
 
-    Columns: Setting (``section.key`` in ``review.yml``), Value (as configured) and Meaning.
+    Columns: Section and Key (``section.key`` in ``review.yml``, split so the PDF can wrap
+    between them), Value (as configured) and Meaning.
     """
     m, s, d = settings.meta_analysis, settings.survival, settings.drug_chapters
     text = method_text(settings)
     rows = [
-        ("meta_analysis.model", m.model, text["model"]),
-        ("meta_analysis.transform", m.transform, f"{TRANSFORM_NAMES[m.transform]} transformation of proportions"),
-        ("meta_analysis.tau2_method", m.tau2_method, f"between-study variance τ² by {text['tau2']}"),
-        ("meta_analysis.hakn", str(m.hakn).lower(), f"CI of the pooled estimate: {text['ci']}"),
-        ("meta_analysis.level", f"{m.level:g}", "confidence level of every interval"),
-        ("meta_analysis.prediction_interval", str(m.prediction_interval).lower(),
+        ("meta_analysis", "model", m.model, text["model"]),
+        ("meta_analysis", "transform", m.transform, f"{TRANSFORM_NAMES[m.transform]} transformation of proportions"),
+        ("meta_analysis", "tau2_method", m.tau2_method, f"between-study variance τ² by {text['tau2']}"),
+        ("meta_analysis", "hakn", str(m.hakn).lower(), f"CI of the pooled estimate: {text['ci']}"),
+        ("meta_analysis", "level", f"{m.level:g}", "confidence level of every interval"),
+        ("meta_analysis", "prediction_interval", str(m.prediction_interval).lower(),
          f"prediction interval: {text['prediction']}"),
-        ("survival.level", f"{s.level:g}", "confidence level of pooled medians and survival curves"),
-        ("survival.landmarks_months", ", ".join(f"{t:g}" for t in s.landmarks_months),
+        ("survival", "level", f"{s.level:g}", "confidence level of pooled medians and survival curves"),
+        ("survival", "landmarks_months", ", ".join(f"{t:g}" for t in s.landmarks_months),
          "landmark times of survival-rate tables (months)"),
-        ("drug_chapters.histology", d.histology, "histology of the per-drug chapters"),
-        ("drug_chapters.outcomes", ", ".join(d.outcomes), "pooled outcomes of the per-drug chapters"),
-        ("drug_chapters.drugs", ", ".join(d.drugs), "one generated chapter per drug"),
+        ("drug_chapters", "histology", d.histology, "histology of the per-drug chapters"),
+        ("drug_chapters", "outcomes", ", ".join(d.outcomes), "pooled outcomes of the per-drug chapters"),
+        ("drug_chapters", "drugs", ", ".join(d.drugs), "one generated chapter per drug"),
     ]
-    return pd.DataFrame(rows, columns=["Setting", "Value", "Meaning"])
+    return pd.DataFrame(rows, columns=["Section", "Key", "Value", "Meaning"])
+
+
+def settings_source(settings: ReviewSettings, *, caption: str, name: str) -> str:
+    """MyST source of :func:`settings_table` with PDF column widths (long keys do not overflow)."""
+    from living_review.report.dictionary import latex_columns
+    from living_review.report.tables import markdown_source
+
+    return latex_columns((0.16, 0.22, 0.18, 0.38)) + markdown_source(settings_table(settings), caption=caption,
+                                                                     name=name)
 
 
 @dataclass(frozen=True)
