@@ -38,6 +38,22 @@ def test_no_execution_error_in_rendered_pages(book_build, toc):
         assert 'class="output traceback' not in html, page
 
 
+def test_citations_link_to_the_bibliography_of_their_own_page(book_build, toc):
+    """Several chapters cite the same key; each citation must resolve on its own page."""
+    checked = 0
+    for page in toc:
+        html = (book_build.html_dir / f"{page}.html").read_text(encoding="utf-8")
+        # a citation is an internal reference whose tooltip is the formatted reference
+        for target, title in re.findall(r'<a class="reference internal" href="([^"]*)" title="([^"]*)">', html):
+            if "#" not in target or not title:
+                continue
+            doc, anchor = target.split("#", 1)
+            assert doc == "", f"{page}: citation '{title[:40]}' links to another page ({target})"
+            assert f'id="{anchor}"' in html, f"{page}: citation anchor #{anchor} missing"
+            checked += 1
+    assert checked > 0
+
+
 def test_pdf_build_succeeds_without_warnings(book_build):
     assert book_build.pdf_returncode == 0, book_build.pdf_log[-5000:]
     assert _problems(book_build.pdf_log) == []
