@@ -28,6 +28,11 @@ CHROMIUM_ARGS = [
 ]
 
 
+# The site loads MathJax from its CDN; the test machine has no internet, so such requests
+# are answered locally with an empty script, and any other external host fails the test.
+ALLOWED_EXTERNAL_HOSTS = {"cdn.jsdelivr.net"}
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):  # the test reports what matters
         pass
@@ -62,6 +67,16 @@ def test_every_page_loads_cleanly(site, browser, toc, book_build):
     problems: list[str] = []
     internal_links: set[str] = set()
     context = browser.new_context(viewport={"width": 1280, "height": 900})
+    external: set[str] = set()
+
+    def stub_external(route):
+        host = urlparse(route.request.url).hostname or ""
+        if host in ("127.0.0.1", "localhost"):
+            return route.continue_()
+        external.add(host)
+        return route.fulfill(status=200, content_type="application/javascript", body="")
+
+    context.route("**/*", stub_external)
     for page_name in pages:
         page = context.new_page()
         errors: list[str] = []
@@ -97,4 +112,5 @@ def test_every_page_loads_cleanly(site, browser, toc, book_build):
             problems.append(f"broken internal link: {link}")
     context.close()
     assert problems == [], "\n".join(problems)
+    assert external <= ALLOWED_EXTERNAL_HOSTS, f"unexpected external hosts: {sorted(external - ALLOWED_EXTERNAL_HOSTS)}"
     assert len(pages) == len(toc) + 1
