@@ -32,6 +32,8 @@ BOOK_RC = {
     "axes.spines.top": False,
     "axes.spines.right": False,
     "svg.fonttype": "path",
+    # inline SVGs in the pages: fixed ids (matplotlib takes their dates from SOURCE_DATE_EPOCH)
+    "svg.hashsalt": "living-review",
     "pdf.fonttype": 42,
     "figure.dpi": 110,
     "savefig.dpi": 200,
