@@ -68,11 +68,13 @@ test: sysdeps venv cff-venv  ## run the whole test suite (unit, reference and bo
 test-fast: venv  ## unit tests only, without the book build
 	$(PY) -m pytest -m "not slow"
 
+# e.g. make release RELEASE_FLAGS="--scope reproduction --summary-only" (scopes: review.yml)
+RELEASE_FLAGS ?=
 release: venv  ## check, rebuild from scratch, then write releases/<version>/ (summary.json, HTML+PDF archive, SHA256SUMS)
-	$(VENV)/bin/living-review release --check
+	$(VENV)/bin/living-review release --check $(RELEASE_FLAGS)
 	$(MAKE) clean
 	$(MAKE) book
-	SOURCE_DATE_EPOCH=$$(git log -1 --format=%ct) $(VENV)/bin/living-review release
+	SOURCE_DATE_EPOCH=$$(git log -1 --format=%ct) $(VENV)/bin/living-review release $(RELEASE_FLAGS)
 
 lock:  ## re-resolve requirements.in into exact pins in requirements.txt
 	rm -rf .lock-venv && $(PYTHON_BASE) -m venv .lock-venv

@@ -60,3 +60,18 @@ def test_build_inputs_cover_code_and_configuration(tmp_path):
     _write(tmp_path, {"src/m.py": "a = 2\n"})
     assert len({before, middle, build_inputs_fingerprint(tmp_path)}) == 3
     assert tree_fingerprint([tmp_path / "missing"], tmp_path) == hashlib.sha256().hexdigest()
+
+
+def test_release_summaries_fingerprint_covers_summaries_only(tmp_path):
+    from living_review.fingerprint import release_summaries_fingerprint
+
+    empty = release_summaries_fingerprint(tmp_path)
+    folder = tmp_path / "releases" / "1.0.0"
+    folder.mkdir(parents=True)
+    (folder / "living-review-1.0.0.tar.gz").write_bytes(b"archive")
+    assert release_summaries_fingerprint(tmp_path) == empty  # an archive is not a summary
+    (folder / "summary.json").write_text("{}\n")
+    first = release_summaries_fingerprint(tmp_path)
+    assert first != empty
+    (folder / "summary.json").write_text('{"version": "1.0.0"}\n')
+    assert release_summaries_fingerprint(tmp_path) != first

@@ -70,3 +70,13 @@ def build_inputs_fingerprint(root: Path) -> str:
     """
     inputs = [root / "data", root / "src", root / "review.yml", root / "notebooks" / "templates"]
     return tree_fingerprint(inputs, root)
+
+
+def release_summaries_fingerprint(root: Path) -> str:
+    """Fingerprint of the committed release summaries, ``releases/*/summary.json``.
+
+    The changelog page is computed from them, so a new release must re-execute it; they are
+    kept out of :func:`build_inputs_fingerprint` because writing a release must not make
+    the estimates it records look stale.
+    """
+    return tree_fingerprint(sorted((root / "releases").glob("*/summary.json")), root)

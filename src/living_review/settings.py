@@ -105,7 +105,8 @@ def load_settings(path: Path | None = None) -> ReviewSettings:
     """Read and validate ``review.yml`` (default: the one at the project root)."""
     path = Path(path) if path else project_root() / "review.yml"
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    known = {"review", "meta_analysis", "survival", "drug_chapters"}
+    # "releases" is read by living_review.release.scopes: it shapes releases, not analyses
+    known = {"review", "meta_analysis", "survival", "drug_chapters", "releases"}
     unknown = set(raw) - known
     if unknown:
         raise SettingsError(f"{path.name}: unknown section(s) {', '.join(sorted(unknown))}; known: {', '.join(sorted(known))}")

@@ -2,9 +2,9 @@
 
 Jupyter Book's execution (myst-nb) re-runs a chapter only when Sphinx re-reads it, and
 Sphinx re-reads a page only when the page's own source changed. The chapters' numbers
-also depend on ``data/``, ``src/``, ``review.yml`` and the chapter templates, so this
-extension keeps a fingerprint of those inputs in the build environment and marks every
-page out of date when it changes.
+also depend on ``data/``, ``src/``, ``review.yml`` and the chapter templates (and the
+changelog on the committed release summaries), so this extension keeps a fingerprint of
+those inputs in the build environment and marks every page out of date when it changes.
 
 It also puts the version, the build date, the data fingerprint and the date of the last
 search into the page context (``living_review_stamp``) and into each page's footer.
@@ -18,7 +18,7 @@ from sphinx.util import logging
 
 from living_review._version import __version__
 from living_review.build_stamp import build_stamp
-from living_review.fingerprint import build_inputs_fingerprint
+from living_review.fingerprint import build_inputs_fingerprint, release_summaries_fingerprint
 from living_review.paths import project_root
 
 logger = logging.getLogger(__name__)
@@ -26,7 +26,8 @@ ENV_KEY = "living_review_inputs_fingerprint"
 
 
 def _outdated(app: Sphinx, env: BuildEnvironment, added, changed, removed) -> list[str]:
-    current = build_inputs_fingerprint(project_root())
+    root = project_root()
+    current = f"{build_inputs_fingerprint(root)}-{release_summaries_fingerprint(root)}"
     previous = getattr(env, ENV_KEY, None)
     setattr(env, ENV_KEY, current)
     if previous is not None and previous != current:

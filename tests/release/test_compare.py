@@ -10,7 +10,8 @@ import math
 
 import pytest
 
-from living_review.release.compare import compare, compare_estimate, compare_summaries, render_markdown
+from living_review.release.changelog_entry import render_markdown
+from living_review.release.compare import compare, compare_estimate, compare_summaries
 from living_review.release.summary import ReleaseSummary, write_summary
 
 
@@ -126,4 +127,32 @@ def test_compare_summaries_reads_files(project):
     second = write_summary(project, "1.0.0")
     result = compare_summaries(first, second)
     assert result.moved == () and not result.data_changed
-    assert "No pooled estimate changed." in render_markdown(result)
+    assert "No pooled estimate of the previous version changed or was withdrawn." in render_markdown(result)
+
+
+def _with_headlines(summary, headlines):
+    return ReleaseSummary(summary.version, summary.data_fingerprint, summary.parameters, summary.estimates,
+                          summary.studies, headlines=headlines)
+
+
+def test_headlines_follow_a_conclusion_across_ledger_keys():
+    old = _with_headlines(_summary("0.1.0", {"cao.orr": _est(0.087, 0.025, 0.174)}, ["a"]),
+                          {"orr": {"label": "ORR, pooled", "key": "cao.orr"}})
+    new = _with_headlines(_summary("1.0.0", {"cao.orr": _est(0.087, 0.025, 0.174),
+                                             "sof.orr": _est(0.131, 0.048, 0.240),
+                                             "sof.pfs": _est(3.0, 2.2, 4.3, "Median PFS")}, ["a", "b"]),
+                          {"orr": {"label": "ORR, pooled", "key": "sof.orr"},
+                           "pfs": {"label": "PFS", "key": "sof.pfs"}})
+    result = compare(old, new, thresholds={"ORR": 0.10})
+    orr, pfs = result.headlines
+    assert (orr.name, orr.previous_key, orr.current_key) == ("orr", "cao.orr", "sof.orr")
+    # 0.087 < 0.10 < 0.131: the estimate crossed the threshold; both CIs contain 0.10
+    assert orr.change.direction_changed is True and orr.change.significance_changed is False
+    # 0.087 lies in [0.048, 0.240]; |0.131 - 0.087| = 0.044 <= (0.174 - 0.025) / 2 = 0.0745
+    assert (orr.change.excludes_previous, orr.change.large_shift) == (False, False)
+    assert pfs.change.status == "added" and pfs.previous_key is None
+    text = render_markdown(result)
+    assert "| ORR, pooled (cao.orr → sof.orr) | 0.087 (0.025 to 0.174) | 0.131 (0.048 to 0.240) | direction changed |" in text
+    # the key published by both did not move; the two new keys are counted, not tabulated
+    assert "No pooled estimate of the previous version changed or was withdrawn." in text
+    assert "Estimates first published in version 1.0.0: 2 (sof 2)" in text

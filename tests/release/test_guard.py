@@ -123,3 +123,16 @@ def test_release_command_check_only_and_no_silent_overwrite(repo, tmp_path, monk
     capsys.readouterr()
     assert main(["release", "--skip-tests"]) == 1
     assert "already exists with other content" in capsys.readouterr().err
+
+
+def test_release_command_summary_only_and_unknown_scope(repo, tmp_path, monkeypatch, capsys):
+    from living_review.cli import main
+
+    monkeypatch.setenv("LIVING_REVIEW_ROOT", str(repo))
+    _fake_validator(tmp_path, monkeypatch, 0, "ok")
+    assert main(["release", "--skip-tests", "--scope", "v0"]) == 1
+    assert "refused: review.yml: releases: there is no scope 'v0'; choose one of all" in capsys.readouterr().err
+    assert main(["release", "--skip-tests", "--summary-only"]) == 0
+    assert sorted(p.name for p in (repo / "releases" / __version__).iterdir()) == ["SHA256SUMS", "summary.json"]
+    sums = (repo / "releases" / __version__ / "SHA256SUMS").read_text()
+    assert sums.endswith("  summary.json\n") and sums.count("\n") == 1

@@ -7,7 +7,7 @@ import pytest
 
 from living_review.data import load_evidence
 from living_review.meta import cumulative
-from living_review.report.changelog_report import living_table, living_view, release_overview
+from living_review.report.changelog_report import living_table, living_view, release_overview, releases_table
 from living_review.settings import load_settings
 
 
@@ -40,6 +40,17 @@ def test_two_releases_give_one_entry_without_headings(tmp_path):
     assert "\n#" not in entry.markdown
     assert "Studies added: b" in entry.markdown
     assert "orr.all" in entry.markdown  # 0.09 -> 0.13 moved
+
+
+def test_releases_table_says_what_each_release_holds(tmp_path):
+    _summary(tmp_path, "0.1.0", 0.09, ["a"])
+    _summary(tmp_path, "1.0.0", 0.13, ["a", "b"])
+    (tmp_path / "releases" / "1.0.0" / "SHA256SUMS").write_text("ab  living-review-1.0.0.tar.gz\ncd  summary.json\n")
+    table = releases_table(tmp_path)
+    assert table["Version"].tolist() == ["0.1.0", "1.0.0"]
+    assert table["Studies"].tolist() == [1, 2] and table["Estimates"].tolist() == [1, 1]
+    assert table["Archive"].tolist() == ["summary only", "HTML + PDF"]
+    assert table["Contents"].tolist() == ["every published estimate and every study"] * 2  # no scope recorded
 
 
 def test_living_view_is_the_cumulative_analysis_of_the_pooled_cohorts():

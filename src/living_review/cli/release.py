@@ -6,6 +6,12 @@ refuses (uncommitted changes, a version mismatch, invalid data or failing tests)
 the ledger holds an estimate not recomputed from the current inputs, or when the version
 was already released with a different summary (a published version never changes);
 the command then prints every reason and exits 1. ``--check`` runs the guard only.
+
+``--scope NAME`` picks a release scope of ``review.yml`` (which estimates and studies the
+summary holds, and its headline conclusions; see :mod:`living_review.release.scopes`).
+``--summary-only`` writes the summary and its checksum without the site archive: for a
+version that records a subset of the book (the reproduction of the previous version), an
+archive of the whole site would misstate what that version published.
 """
 
 from __future__ import annotations
@@ -23,8 +29,15 @@ def run(args: argparse.Namespace) -> int:
     from living_review.release.guard import check_release
     from living_review.release.summary import SUMMARY_FILE, build_summary, release_dir, write_summary
 
+    from living_review.release.scopes import load_release_config
+
     root = project_root()
     version = args.release_version or __version__
+    try:
+        load_release_config(root / "review.yml").scope(args.scope)  # a wrong name fails before the checks
+    except ValueError as error:
+        print(f"release {version} refused: {error}", file=sys.stderr)
+        return 1
     report = check_release(root, version=args.release_version, run_tests=not args.skip_tests)
     print(report.summary())
     if not report.ok:
@@ -33,20 +46,21 @@ def run(args: argparse.Namespace) -> int:
     if args.check:
         return 0
     try:
-        summary = build_summary(root, version)
+        summary = build_summary(root, version, args.scope)
         existing = release_dir(version, root) / SUMMARY_FILE
         if existing.is_file() and existing.read_text(encoding="utf-8") != summary.to_json():
             raise ValueError(
                 f"{existing.relative_to(root).as_posix()} already exists with other content; "
                 "a released version never changes: bump the version in src/living_review/_version.py"
             )
-        archive = write_archive(version, root)
-        path = write_summary(root, version)
+        archive = None if args.summary_only else write_archive(version, root)
+        path = write_summary(root, version, args.scope)
     except (FileNotFoundError, ValueError) as error:
         print(f"release {version} failed: {error}", file=sys.stderr)
         return 1
     sums = write_checksums(path.parent)
-    for written in (path, archive, sums):
+    print(summary.summary())
+    for written in (p for p in (path, archive, sums) if p is not None):
         print(f"wrote {written.relative_to(root).as_posix()}")
     return 0
 
@@ -59,6 +73,10 @@ def register(subparsers) -> None:
     parser.add_argument("--version", dest="release_version", metavar="V", default=None,
                         help=f"version to release; must equal the package version ({__version__})")
     parser.add_argument("--check", action="store_true", help="run the release checks only; write nothing")
+    parser.add_argument("--scope", metavar="NAME", default=None,
+                        help="release scope from review.yml (default: its releases.default_scope)")
+    parser.add_argument("--summary-only", action="store_true",
+                        help="write summary.json and SHA256SUMS but no HTML+PDF archive")
     # Only the guard's own tests use this: they cannot run the suite from inside the suite.
     parser.add_argument("--skip-tests", action="store_true", help=argparse.SUPPRESS)
     parser.set_defaults(func=run)

@@ -29,7 +29,7 @@ has ``field`` and ``value_used``). When the file has a version column (``version
 Example
 -------
 >>> comparison = compare_summaries("releases/0.1.0/summary.json", "releases/1.0.0/summary.json")  # doctest: +SKIP
->>> print(render_markdown(comparison))  # doctest: +SKIP
+>>> comparison.summary()  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -117,6 +117,20 @@ class Correction:
 
 
 @dataclass(frozen=True)
+class HeadlineChange:
+    """One named conclusion across two releases, whichever ledger key carried it in each."""
+
+    name: str
+    label: str
+    previous_key: str | None
+    current_key: str | None
+    change: EstimateChange
+
+    def summary(self) -> str:
+        return f"{self.label}: {self.change.summary()}"
+
+
+@dataclass(frozen=True)
 class Comparison:
     """Everything that changed from ``previous_version`` to ``current_version``."""
 
@@ -128,6 +142,7 @@ class Comparison:
     studies_removed: tuple[str, ...]
     corrections: tuple[Correction, ...]
     estimates: tuple[EstimateChange, ...]
+    headlines: tuple[HeadlineChange, ...] = ()
 
     @property
     def moved(self) -> tuple[EstimateChange, ...]:
@@ -138,7 +153,8 @@ class Comparison:
         return (
             f"{self.previous_version} -> {self.current_version}: {len(self.studies_added)} stud(ies) added, "
             f"{len(self.studies_removed)} removed, {len(self.corrections)} correction(s); "
-            f"{len(self.moved)} of {len(self.estimates)} estimate(s) changed, {flagged} flagged"
+            f"{len(self.moved)} of {len(self.estimates)} estimate(s) changed, {flagged} flagged; "
+            f"{sum(h.change.flagged for h in self.headlines)} of {len(self.headlines)} headline(s) flagged"
         )
 
     def to_frame(self) -> pd.DataFrame:
@@ -223,6 +239,28 @@ def _changed_parameters(old: dict, new: dict, prefix: str = "") -> list[str]:
     return changed
 
 
+def compare_headlines(previous: ReleaseSummary, current: ReleaseSummary, *,
+                      thresholds: dict[str, float] | None = None, tolerance: float = 1e-9) -> tuple[HeadlineChange, ...]:
+    """Follow each headline by name: previous release's key against the current release's key.
+
+    Headlines are ordered as the current release lists them, then those it dropped.
+    """
+    thresholds = thresholds or {}
+    names = list(current.headlines) + [n for n in previous.headlines if n not in current.headlines]
+    changes = []
+    for name in names:
+        old_key = (previous.headlines.get(name) or {}).get("key")
+        new_key = (current.headlines.get(name) or {}).get("key")
+        old = previous.estimates.get(old_key) if old_key else None
+        new = current.estimates.get(new_key) if new_key else None
+        label = (current.headlines.get(name) or previous.headlines[name])["label"]
+        outcome = str((new or old or {}).get("outcome", ""))
+        change = compare_estimate(new_key or old_key or name, old, new,
+                                  threshold=thresholds.get(outcome), tolerance=tolerance)
+        changes.append(HeadlineChange(name, label, old_key, new_key, change))
+    return tuple(changes)
+
+
 def compare(previous: ReleaseSummary, current: ReleaseSummary, *, discrepancies: Path | None = None,
             thresholds: dict[str, float] | None = None, tolerance: float = 1e-9) -> Comparison:
     """Compare two release summaries.
@@ -253,32 +291,10 @@ def compare(previous: ReleaseSummary, current: ReleaseSummary, *, discrepancies:
         studies_removed=tuple(sorted(old_ids - new_ids)),
         corrections=read_corrections(discrepancies, new_ids, current.version) if discrepancies else (),
         estimates=changes,
+        headlines=compare_headlines(previous, current, thresholds=thresholds, tolerance=tolerance),
     )
 
 
 def compare_summaries(previous: Path, current: Path, **options) -> Comparison:
     """:func:`compare` two ``summary.json`` files; options as for :func:`compare`."""
     return compare(read_summary(previous), read_summary(current), **options)
-
-
-def render_markdown(comparison: Comparison, digits: int = 3) -> str:
-    """The changelog entry for ``comparison`` as MyST Markdown (a level-2 heading and lists)."""
-    c = comparison
-    out = [f"## Version {c.current_version} (compared with {c.previous_version})", ""]
-    out.append(f"- Evidence data: {'changed' if c.data_changed else 'unchanged'}.")
-    out.append(f"- Analysis parameters: {'; '.join(c.parameters_changed) if c.parameters_changed else 'unchanged'}.")
-    out.append(f"- Studies added: {', '.join(c.studies_added) or 'none'}.")
-    out.append(f"- Studies removed: {', '.join(c.studies_removed) or 'none'}.")
-    out += ["", "### Corrections", ""]
-    out += [f"- {corr.summary()}" for corr in c.corrections] or ["None."]
-    out += ["", "### Estimates that changed", ""]
-    if not c.moved:
-        out.append("No pooled estimate changed.")
-    else:
-        out += ["| Estimate | Outcome | Previous (CI) | Now (CI) | Flag |", "|---|---|---|---|---|"]
-        for e in c.moved:
-            old = e.previous.text(digits) if e.previous else "not published"
-            new = e.current.text(digits) if e.current else "no longer published"
-            flag = "; ".join(e.flags()) if e.flagged else ""
-            out.append(f"| {e.key} | {e.outcome} | {old} | {new} | {flag} |")
-    return "\n".join(out) + "\n"

@@ -10,7 +10,11 @@
 * ``estimates``: the ledger (:func:`living_review.ledger.collect`), i.e. every pooled
   estimate a chapter published, with its inputs;
 * ``studies``: one ``{"study_id", "in_previous_version"}`` per study in
-  ``data/studies.csv``, sorted by ``study_id``.
+  ``data/studies.csv``, sorted by ``study_id``;
+* ``scope``: ``{"name", "description"}`` of the release scope
+  (:mod:`living_review.release.scopes`), which selected the estimates and studies;
+* ``headlines``: ``{name: {"label", "key"}}``, the scope's named conclusions and the
+  ledger keys that carry them.
 
 The file is written with sorted keys, a two-space indent and a final newline, and holds
 no time stamp or machine path, so two builds from the same commit give the same bytes.
@@ -32,7 +36,7 @@ from __future__ import annotations
 
 import inspect
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from importlib import import_module
 from pathlib import Path
 from typing import Any
@@ -43,6 +47,7 @@ from living_review import ledger
 from living_review._version import __version__
 from living_review.fingerprint import data_fingerprint
 from living_review.paths import project_root
+from living_review.release.scopes import ALL, Scope, load_release_config
 from living_review.settings import load_settings
 
 RELEASES_DIR = "releases"
@@ -61,6 +66,8 @@ class ReleaseSummary:
     parameters: dict
     estimates: dict
     studies: tuple[dict, ...]
+    scope: dict = field(default_factory=lambda: {"name": ALL.name, "description": ALL.description})
+    headlines: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         return {
@@ -69,6 +76,8 @@ class ReleaseSummary:
             "parameters": self.parameters,
             "estimates": self.estimates,
             "studies": list(self.studies),
+            "scope": self.scope,
+            "headlines": self.headlines,
         }
 
     def to_json(self) -> str:
@@ -78,7 +87,7 @@ class ReleaseSummary:
     def summary(self) -> str:
         previous = sum(1 for s in self.studies if s.get("in_previous_version"))
         return (
-            f"version {self.version}: {len(self.estimates)} pooled estimate(s), {len(self.studies)} "
+            f"version {self.version} ({self.scope.get('name')}): {len(self.estimates)} pooled estimate(s), {len(self.studies)} "
             f"stud{'y' if len(self.studies) == 1 else 'ies'} ({previous} in the previous version), "
             f"data {self.data_fingerprint[:12]}"
         )
@@ -160,32 +169,57 @@ def study_list(root: Path | None = None) -> tuple[dict, ...]:
     return tuple(sorted(studies, key=lambda s: s["study_id"]))
 
 
-def build_summary(root: Path | None = None, version: str | None = None) -> ReleaseSummary:
+def _in_scope(scope: Scope, estimates: dict, studies: tuple[dict, ...]) -> tuple[dict, tuple[dict, ...], dict]:
+    selected = scope.select(estimates)
+    missing = [h for h in scope.headlines if h.key not in selected]
+    if missing:
+        raise ValueError(
+            f"scope {scope.name!r}: headline(s) {', '.join(f'{h.name} ({h.key})' for h in missing)} name "
+            "ledger keys that no chapter published; correct the keys under releases.scopes in review.yml"
+        )
+    if scope.studies == "previous_version":
+        if any(s["in_previous_version"] is None for s in studies):
+            raise ValueError(
+                f"scope {scope.name!r} keeps the studies of the previous version, but data/studies.csv has none "
+                f"of the columns {', '.join(PREVIOUS_VERSION_COLUMNS)}; add one, or use 'studies: all'"
+            )
+        studies = tuple(s for s in studies if s["in_previous_version"])
+    headlines = {h.name: {"label": h.label, "key": h.key} for h in scope.headlines}
+    return selected, studies, headlines
+
+
+def build_summary(root: Path | None = None, version: str | None = None,
+                  scope: str | None = None) -> ReleaseSummary:
     """Collect the summary of the current build (ledger, parameters, data) for ``version``.
 
+    ``scope`` names a release scope of ``review.yml`` (default: its ``default_scope``).
     Raises ``ValueError`` when a ledger record is stale (:func:`living_review.ledger.stale_keys`):
     a release must hold only estimates computed from the data and code being released.
     """
     root = Path(root or project_root())
+    chosen = load_release_config(root / "review.yml").scope(scope)
     stale = ledger.stale_keys(root)
     if stale:
         raise ValueError(
             f"the ledger holds {len(stale)} estimate(s) not recomputed from the current data, code and "
             f"configuration: {', '.join(stale)}. Rebuild the book from scratch ('make clean book') and release again"
         )
+    estimates, studies, headlines = _in_scope(chosen, ledger.collect(root), study_list(root))
     return ReleaseSummary(
         version=version or __version__,
         data_fingerprint=data_fingerprint(root),
         parameters=_parameters(root),
-        estimates=ledger.collect(root),
-        studies=study_list(root),
+        estimates=estimates,
+        studies=studies,
+        scope={"name": chosen.name, "description": chosen.description},
+        headlines=headlines,
     )
 
 
-def write_summary(root: Path | None = None, version: str | None = None) -> Path:
+def write_summary(root: Path | None = None, version: str | None = None, scope: str | None = None) -> Path:
     """Write ``releases/<version>/summary.json`` and return its path."""
     root = Path(root or project_root())
-    summary = build_summary(root, version)
+    summary = build_summary(root, version, scope)
     path = release_dir(summary.version, root) / SUMMARY_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(summary.to_json(), encoding="utf-8")
@@ -224,4 +258,6 @@ def read_summary(path: Path) -> ReleaseSummary:
     return ReleaseSummary(
         version=str(raw["version"]), data_fingerprint=raw["data_fingerprint"], parameters=raw["parameters"],
         estimates=raw["estimates"], studies=tuple(raw["studies"]),
+        scope=raw.get("scope", {"name": ALL.name, "description": ALL.description}),
+        headlines=raw.get("headlines", {}),
     )

@@ -20,7 +20,9 @@ import pandas as pd
 from living_review._version import __version__
 from living_review.meta import SequentialResult, cumulative
 from living_review.paths import project_root
-from living_review.release.compare import compare_summaries, render_markdown
+from living_review.release.changelog_entry import render_markdown
+from living_review.release.compare import compare_summaries
+from living_review.release.scopes import load_release_config
 from living_review.release.summary import SUMMARY_FILE, release_dir, release_versions
 from living_review.report.study_tables import outcome_counts, select_cohorts
 
@@ -80,15 +82,47 @@ def release_overview(root: Path | None = None, *, discrepancies: Path | None = N
     ReleaseOverview
     """
     root = Path(root or project_root())
+    config = root / "review.yml"
+    thresholds = load_release_config(config).thresholds if config.is_file() else {}
     versions = tuple(release_versions(root))
     disc = discrepancies or root / "data" / "discrepancies.csv"
     entries = []
     for older, newer in zip(versions[:-1], versions[1:]):
         comparison = compare_summaries(release_dir(older, root) / SUMMARY_FILE,
                                        release_dir(newer, root) / SUMMARY_FILE,
-                                       discrepancies=disc if disc.exists() else None)
+                                       discrepancies=disc if disc.exists() else None, thresholds=thresholds)
         entries.append(ChangelogEntry(newer, older, _demote(render_markdown(comparison))))
     return ReleaseOverview(__version__, versions, tuple(reversed(entries)))
+
+
+def releases_table(root: Path | None = None) -> pd.DataFrame:
+    """One row per committed release, oldest first: what it holds and from which data.
+
+    Columns: Version, Contents (the scope's description, else its name), Estimates (pooled
+    estimates in the summary), Headlines, Studies, Data (the first 12 characters of the data
+    fingerprint), Archive ("HTML + PDF" when ``SHA256SUMS`` lists a site archive, else
+    "summary only").
+    """
+    from living_review.release.archive import CHECKSUM_FILE
+    from living_review.release.summary import read_summary
+
+    root = Path(root or project_root())
+    rows = []
+    for version in release_versions(root):
+        folder = release_dir(version, root)
+        summary = read_summary(folder / SUMMARY_FILE)
+        sums = folder / CHECKSUM_FILE
+        archived = sums.is_file() and ".tar.gz" in sums.read_text(encoding="utf-8")
+        rows.append({
+            "Version": version,
+            "Contents": summary.scope.get("description") or summary.scope.get("name", ""),
+            "Estimates": len(summary.estimates),
+            "Headlines": len(summary.headlines),
+            "Studies": len(summary.studies),
+            "Data": summary.data_fingerprint[:12],
+            "Archive": "HTML + PDF" if archived else "summary only",
+        })
+    return pd.DataFrame(rows, columns=["Version", "Contents", "Estimates", "Headlines", "Studies", "Data", "Archive"])
 
 
 def living_view(studies: pd.DataFrame, meta_settings, outcome: Outcome = "ORR") -> SequentialResult:
