@@ -6,6 +6,10 @@ also depend on ``data/``, ``src/``, ``review.yml`` and the chapter templates (an
 changelog on the committed release summaries), so this extension keeps a fingerprint of
 those inputs in the build environment and marks every page out of date when it changes.
 
+Pages named in ``living_review_read_last`` (a list of docnames in the Sphinx config) are
+read, and so executed, after every other page, and again whenever any other page is: the
+changelog summarises what the other chapters computed in this build.
+
 It also puts the version, the build date, the data fingerprint and the date of the last
 search into the page context (``living_review_stamp``) and into each page's footer.
 """
@@ -30,14 +34,26 @@ def _outdated(app: Sphinx, env: BuildEnvironment, added, changed, removed) -> li
     current = f"{build_inputs_fingerprint(root)}-{release_summaries_fingerprint(root)}"
     previous = getattr(env, ENV_KEY, None)
     setattr(env, ENV_KEY, current)
+    read = set(added) | set(changed)
+    stale: list[str] = []
     if previous is not None and previous != current:
-        stale = sorted(set(env.found_docs) - set(added) - set(changed))
+        stale = sorted(set(env.found_docs) - read)
         logger.info(
             f"living_review: data, code or configuration changed ({previous[:12]} -> {current[:12]}); "
             f"re-executing {len(stale)} page(s)"
         )
-        return stale
-    return []
+    last = [d for d in app.config.living_review_read_last if d in env.found_docs]
+    if (read | set(stale)) - set(last):
+        stale += [d for d in last if d not in read and d not in stale]
+    return stale
+
+
+def _read_last(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """Move the pages of ``living_review_read_last`` to the end of the reading order (in place)."""
+    last = [d for d in app.config.living_review_read_last if d in docnames]
+    for docname in last:
+        docnames.remove(docname)
+    docnames.extend(last)
 
 
 def _stamp_pages(app: Sphinx, config) -> None:
@@ -91,6 +107,8 @@ def _drop_duplicate_scripts(app: Sphinx, pagename, templatename, context, doctre
 
 def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", _drop_duplicate_scripts, priority=900)
+    app.add_config_value("living_review_read_last", [], "env", [list])
     app.connect("env-get-outdated", _outdated)
+    app.connect("env-before-read-docs", _read_last)
     app.connect("config-inited", _stamp_pages)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

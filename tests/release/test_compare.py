@@ -152,7 +152,8 @@ def test_headlines_follow_a_conclusion_across_ledger_keys():
     assert (orr.change.excludes_previous, orr.change.large_shift) == (False, False)
     assert pfs.change.status == "added" and pfs.previous_key is None
     text = render_markdown(result)
-    assert "| ORR, pooled (cao.orr → sof.orr) | 0.087 (0.025 to 0.174) | 0.131 (0.048 to 0.240) | direction changed |" in text
+    assert "| ORR, pooled | 0.087 (0.025 to 0.174) | 0.131 (0.048 to 0.240) | direction changed |" in text
+    assert "- ORR, pooled: `cao.orr` → `sof.orr`" in text and "- PFS: `none` → `sof.pfs`" in text
     # the key published by both did not move; the two new keys are counted, not tabulated
     assert "No pooled estimate of the previous version changed or was withdrawn." in text
     assert "Estimates first published in version 1.0.0: 2 (sof 2)" in text

@@ -42,6 +42,32 @@ def test_two_releases_give_one_entry_without_headings(tmp_path):
     assert "orr.all" in entry.markdown  # 0.09 -> 0.13 moved
 
 
+def test_current_build_is_compared_with_the_last_release(tmp_path, monkeypatch):
+    import living_review.report.changelog_report as report
+    from living_review import ledger
+
+    monkeypatch.setattr(report, "__version__", "2.0.0.dev0")
+    import yaml
+    from living_review.paths import project_root
+
+    config = yaml.safe_load((project_root() / "review.yml").read_text())
+    config.pop("releases")  # its headlines name keys this minimal ledger lacks
+    (tmp_path / "review.yml").write_text(yaml.safe_dump(config))
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "studies.csv").write_text("study_id,in_previous_version\na,true\nb,false\n")
+    monkeypatch.setattr("living_review.release.summary.import_module", lambda name: (_ for _ in ()).throw(
+        ModuleNotFoundError(name)))  # read the minimal studies.csv without the full data loader
+    _summary(tmp_path, "1.0.0", 0.09, ["a"])
+    ledger.record("orr.all", outcome="ORR", estimate=0.2, ci_low=0.15, ci_high=0.25, k=2, n=10,
+                  params={}, inputs=[], root=tmp_path)
+    overview = release_overview(tmp_path, include_current=True)
+    [entry] = overview.entries
+    assert (entry.version, entry.previous, entry.released) == ("2.0.0.dev0", "1.0.0", False)
+    assert entry.markdown.startswith("**Version 2.0.0.dev0, this build, not yet released (compared with 1.0.0)**")
+    assert "| orr.all | ORR | 0.090 (0.040 to 0.140) | 0.200 (0.150 to 0.250) |" in entry.markdown
+    assert release_overview(tmp_path).entries == ()  # without include_current: releases only
+
+
 def test_releases_table_says_what_each_release_holds(tmp_path):
     _summary(tmp_path, "0.1.0", 0.09, ["a"])
     _summary(tmp_path, "1.0.0", 0.13, ["a", "b"])
@@ -87,8 +113,16 @@ def test_living_view_rejects_unknown_outcome():
 def test_status_text_follows_the_releases_found(tmp_path):
     from living_review.report.changelog_report import ReleaseOverview, status_text
     assert status_text(ReleaseOverview("1.0.0", (), ())).startswith("No release summary has been committed yet")
-    assert "One release summary is committed (0.1.0)" in status_text(ReleaseOverview("1.0.0", ("0.1.0",), ()))
-    assert "versions 0.1.0, 1.0.0" in status_text(ReleaseOverview("1.0.0", ("0.1.0", "1.0.0"), ()))
+    from living_review.report.changelog_report import ChangelogEntry
+    one = status_text(ReleaseOverview("1.0.0", ("0.1.0",), ()))
+    assert "committed for version 0.1.0; this build is version 1.0.0, not yet released." in one
+    assert one.endswith("needs an earlier release to compare with.")
+    current = ChangelogEntry("1.0.0", "0.1.0", "text", released=False)
+    assert "The first entry compares this build with release 0.1.0" in status_text(
+        ReleaseOverview("1.0.0", ("0.1.0",), (current,)))
+    both = status_text(ReleaseOverview("1.0.0", ("0.1.0", "1.0.0"), (ChangelogEntry("1.0.0", "0.1.0", "t"),)))
+    assert "versions 0.1.0, 1.0.0; this build is version 1.0.0, which is released." in both
+    assert both.endswith("Each entry compares a release with the one before it.")
 
 
 def test_record_living_view_writes_the_last_fit(tmp_path):

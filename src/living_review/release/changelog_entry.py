@@ -11,6 +11,11 @@ part of their key), since their values have nothing to be compared with.
 from __future__ import annotations
 
 from living_review.release.compare import Comparison, EstimateChange
+from living_review.report.dictionary import latex_columns
+
+# PDF column widths (fractions of the line) of the entry's two tables
+HEADLINE_WIDTHS = (0.3, 0.22, 0.22, 0.24)
+ESTIMATE_WIDTHS = (0.28, 0.1, 0.18, 0.18, 0.24)
 
 
 def _interval_text(change: EstimateChange, digits: int) -> tuple[str, str]:
@@ -34,18 +39,20 @@ def render_markdown(comparison: Comparison, digits: int = 3) -> str:
     out += ["", "### Corrections", ""]
     out += [f"- {corr.summary()}" for corr in c.corrections] or ["None."]
     if c.headlines:
-        out += ["", "### Headline conclusions", ""]
+        out += ["", "### Headline conclusions", "", latex_columns(HEADLINE_WIDTHS).rstrip(), ""]
         out += ["| Conclusion | Previous (CI) | Now (CI) | Flag |", "|---|---|---|---|"]
         for h in c.headlines:
             old, new = _interval_text(h.change, digits)
-            source = f"{h.previous_key or '-'} → {h.current_key or '-'}"
-            out.append(f"| {h.label} ({source}) | {old} | {new} | {_flag_text(h.change)} |")
+            out.append(f"| {h.label} | {old} | {new} | {_flag_text(h.change)} |")
+        out += ["", "Analyses carrying each conclusion (previous → now, by ledger key):", ""]
+        out += [f"- {h.label}: `{h.previous_key or 'none'}` → `{h.current_key or 'none'}`" for h in c.headlines]
     out += ["", "### Estimates that changed", ""]
     changed = [e for e in c.moved if e.status != "added"]
     added = [e for e in c.moved if e.status == "added"]
     if not changed:
         out.append("No pooled estimate of the previous version changed or was withdrawn.")
     else:
+        out += [latex_columns(ESTIMATE_WIDTHS).rstrip(), ""]
         out += ["| Estimate | Outcome | Previous (CI) | Now (CI) | Flag |", "|---|---|---|---|---|"]
         for e in changed:
             old, new = _interval_text(e, digits)

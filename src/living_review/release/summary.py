@@ -189,22 +189,25 @@ def _in_scope(scope: Scope, estimates: dict, studies: tuple[dict, ...]) -> tuple
 
 
 def build_summary(root: Path | None = None, version: str | None = None,
-                  scope: str | None = None) -> ReleaseSummary:
+                  scope: str | None = None, *, skip_stale: bool = False) -> ReleaseSummary:
     """Collect the summary of the current build (ledger, parameters, data) for ``version``.
 
     ``scope`` names a release scope of ``review.yml`` (default: its ``default_scope``).
     Raises ``ValueError`` when a ledger record is stale (:func:`living_review.ledger.stale_keys`):
     a release must hold only estimates computed from the data and code being released.
+    ``skip_stale=True`` leaves stale records out instead; the changelog uses it to show the
+    current build, never a release.
     """
     root = Path(root or project_root())
     chosen = load_release_config(root / "review.yml").scope(scope)
     stale = ledger.stale_keys(root)
-    if stale:
+    if stale and not skip_stale:
         raise ValueError(
             f"the ledger holds {len(stale)} estimate(s) not recomputed from the current data, code and "
             f"configuration: {', '.join(stale)}. Rebuild the book from scratch ('make clean book') and release again"
         )
-    estimates, studies, headlines = _in_scope(chosen, ledger.collect(root), study_list(root))
+    current = {key: record for key, record in ledger.collect(root).items() if key not in set(stale)}
+    estimates, studies, headlines = _in_scope(chosen, current, study_list(root))
     return ReleaseSummary(
         version=version or __version__,
         data_fingerprint=data_fingerprint(root),

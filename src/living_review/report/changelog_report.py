@@ -21,7 +21,7 @@ from living_review._version import __version__
 from living_review.meta import SequentialResult, cumulative
 from living_review.paths import project_root
 from living_review.release.changelog_entry import render_markdown
-from living_review.release.compare import compare_summaries
+from living_review.release.compare import compare, compare_summaries
 from living_review.release.scopes import load_release_config
 from living_review.release.summary import SUMMARY_FILE, release_dir, release_versions
 from living_review.report.study_tables import outcome_counts, select_cohorts
@@ -37,6 +37,7 @@ class ChangelogEntry:
     version: str
     previous: str
     markdown: str = field(repr=False)
+    released: bool = True
 
 
 @dataclass(frozen=True)
@@ -69,29 +70,44 @@ def _demote(markdown: str) -> str:
     return re.sub(r"^#{2,6} (.+)$", r"**\1**", markdown, flags=re.MULTILINE)
 
 
-def release_overview(root: Path | None = None, *, discrepancies: Path | None = None) -> ReleaseOverview:
+def release_overview(root: Path | None = None, *, discrepancies: Path | None = None,
+                     include_current: bool = False) -> ReleaseOverview:
     """Find the committed releases and compare each with the one before it.
 
     Parameters
     ----------
     root : project root (default: this project).
     discrepancies : ``data/discrepancies.csv`` for the corrections list (default: the project's).
+    include_current : also compare the current build (its ledger, in the default release
+        scope) with the newest earlier release, when the current version is not released
+        yet. The book sets it; the ledger must then be complete, so the changelog is read
+        after every other chapter (``living_review_read_last`` in ``_config.yml``).
 
     Returns
     -------
     ReleaseOverview
     """
+    from living_review.release.summary import build_summary, previous_summary, read_summary
+
     root = Path(root or project_root())
     config = root / "review.yml"
     thresholds = load_release_config(config).thresholds if config.is_file() else {}
     versions = tuple(release_versions(root))
     disc = discrepancies or root / "data" / "discrepancies.csv"
+    options = {"discrepancies": disc if disc.exists() else None, "thresholds": thresholds}
     entries = []
     for older, newer in zip(versions[:-1], versions[1:]):
         comparison = compare_summaries(release_dir(older, root) / SUMMARY_FILE,
-                                       release_dir(newer, root) / SUMMARY_FILE,
-                                       discrepancies=disc if disc.exists() else None, thresholds=thresholds)
+                                       release_dir(newer, root) / SUMMARY_FILE, **options)
         entries.append(ChangelogEntry(newer, older, _demote(render_markdown(comparison))))
+    if include_current and __version__ not in versions:
+        before = previous_summary(__version__, root)
+        if before is not None:
+            comparison = compare(read_summary(before), build_summary(root, __version__, skip_stale=True), **options)
+            text = render_markdown(comparison).replace(
+                f"## Version {__version__} (compared",
+                f"## Version {__version__}, this build, not yet released (compared", 1)
+            entries.append(ChangelogEntry(__version__, comparison.previous_version, _demote(text), released=False))
     return ReleaseOverview(__version__, versions, tuple(reversed(entries)))
 
 
@@ -178,11 +194,19 @@ def status_text(overview: ReleaseOverview) -> str:
         return ("No release summary has been committed yet (releases/<version>/summary.json), so there is no "
                 f"earlier version to compare with; this build is version {overview.current_version}.")
     found = ", ".join(overview.releases)
-    if len(overview.releases) == 1:
-        return (f"One release summary is committed ({found}); a changelog entry needs two, so the first "
-                f"comparison will appear with the next release. This build is version {overview.current_version}.")
-    return (f"Release summaries are committed for versions {found}; each entry below compares a release with "
-            f"the one before it. This build is version {overview.current_version}.")
+    text = (f"Release summaries are committed for version{'s' if len(overview.releases) > 1 else ''} {found}; "
+            f"this build is version {overview.current_version}")
+    text += ", which is released." if overview.current_released else ", not yet released."
+    unreleased = [e for e in overview.entries if not e.released]
+    if unreleased:
+        text += (f" The first entry compares this build with release {unreleased[0].previous}, estimate by "
+                 "estimate, as its release would.")
+    released = [e for e in overview.entries if e.released]
+    if released:
+        text += f" {'The other entries compare' if unreleased else 'Each entry compares'} a release with the one before it."
+    if not overview.entries:
+        text += " A changelog entry needs an earlier release to compare with."
+    return text
 
 
 def record_living_view(result: SequentialResult, studies: pd.DataFrame, meta_settings, outcome: Outcome = "ORR",
