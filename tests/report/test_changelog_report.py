@@ -63,7 +63,7 @@ def test_current_build_is_compared_with_the_last_release(tmp_path, monkeypatch):
     overview = release_overview(tmp_path, include_current=True)
     [entry] = overview.entries
     assert (entry.version, entry.previous, entry.released) == ("2.0.0.dev0", "1.0.0", False)
-    assert entry.markdown.startswith("**Version 2.0.0.dev0, this build, not yet released (compared with 1.0.0)**")
+    assert entry.markdown.startswith("**Version 2.0.0.dev0, this build (compared with 1.0.0)**")
     assert "| orr.all | ORR | 0.090 (0.040 to 0.140) | 0.200 (0.150 to 0.250) |" in entry.markdown
     assert release_overview(tmp_path).entries == ()  # without include_current: releases only
 
@@ -115,7 +115,7 @@ def test_status_text_follows_the_releases_found(tmp_path):
     assert status_text(ReleaseOverview("1.0.0", (), ())).startswith("No release summary has been committed yet")
     from living_review.report.changelog_report import ChangelogEntry
     one = status_text(ReleaseOverview("1.0.0", ("0.1.0",), ()))
-    assert "committed for version 0.1.0; this build is version 1.0.0, not yet released." in one
+    assert "committed for version 0.1.0; this build is version 1.0.0, which has no committed release summary yet." in one
     assert one.endswith("needs an earlier release to compare with.")
     current = ChangelogEntry("1.0.0", "0.1.0", "text", released=False)
     assert "The first entry compares this build with release 0.1.0" in status_text(

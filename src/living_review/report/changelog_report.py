@@ -106,7 +106,7 @@ def release_overview(root: Path | None = None, *, discrepancies: Path | None = N
             comparison = compare(read_summary(before), build_summary(root, __version__, skip_stale=True), **options)
             text = render_markdown(comparison).replace(
                 f"## Version {__version__} (compared",
-                f"## Version {__version__}, this build, not yet released (compared", 1)
+                f"## Version {__version__}, this build (compared", 1)
             entries.append(ChangelogEntry(__version__, comparison.previous_version, _demote(text), released=False))
     return ReleaseOverview(__version__, versions, tuple(reversed(entries)))
 
@@ -196,7 +196,8 @@ def status_text(overview: ReleaseOverview) -> str:
     found = ", ".join(overview.releases)
     text = (f"Release summaries are committed for version{'s' if len(overview.releases) > 1 else ''} {found}; "
             f"this build is version {overview.current_version}")
-    text += ", which is released." if overview.current_released else ", not yet released."
+    text += (", which is released." if overview.current_released
+             else ", which has no committed release summary yet.")
     unreleased = [e for e in overview.entries if not e.released]
     if unreleased:
         text += (f" The first entry compares this build with release {unreleased[0].previous}, estimate by "
