@@ -157,3 +157,11 @@ def test_headlines_follow_a_conclusion_across_ledger_keys():
     # the key published by both did not move; the two new keys are counted, not tabulated
     assert "No pooled estimate of the previous version changed or was withdrawn." in text
     assert "Estimates first published in version 1.0.0: 2 (sof 2)" in text
+
+
+def test_development_build_lists_the_corrections_of_the_release_it_leads_to(tmp_path):
+    path = tmp_path / "discrepancies.csv"
+    path.write_text("study_id,since_version,note\nb,1.0.0,old\nb,1.1.0,new\n")
+    corrections = compare(_summary("1.0.0", {}, ["b"]), _summary("1.1.0.dev0", {}, ["b"]),
+                          discrepancies=path).corrections
+    assert [dict(c.details)["note"] for c in corrections] == ["new"]
