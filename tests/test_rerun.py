@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import nbformat
 import pytest
@@ -174,3 +175,30 @@ def test_command_line(notebook, tmp_path, monkeypatch, capsys):
     assert main(["rerun", str(notebook), "-p", "scale", "1.5", "--runs-dir", str(tmp_path / "r")]) == 0
     out = capsys.readouterr().out
     assert "ok [scale=1.5]" in out and "run.json" in out
+
+
+LEDGER_NOTEBOOK = NOTEBOOK.replace('print(label, transform, outcomes)', '''print(label, transform, outcomes)
+from living_review import ledger
+ledger.record("rerun.probe", outcome="ORR", estimate=scale / 10, ci_low=0.0, ci_high=1.0, k=1, n=10,
+              params={"transform": transform}, inputs=[])''')
+
+
+def test_a_run_records_its_estimates_in_its_own_folder(notebook, tmp_path, monkeypatch):
+    (tmp_path / "_toc.yml").write_text("root: index\n")
+    monkeypatch.setenv("LIVING_REVIEW_ROOT", str(tmp_path))
+    notebook.write_text(LEDGER_NOTEBOOK)
+    result = run_notebook(notebook, {"scale": "3"}, runs_dir=tmp_path / "runs", root=tmp_path)
+    assert result.status == "ok", result.error
+    record = json.loads((result.folder / "_build" / "ledger" / "rerun.probe.json").read_text())
+    assert record["estimate"] == pytest.approx(0.3)
+    assert not (tmp_path / "_build").exists()  # the book's ledger is untouched
+    assert "LIVING_REVIEW_BUILD_DIR" not in os.environ
+
+
+def test_the_drug_template_declares_the_pooling_method():
+    from living_review.paths import project_root
+    from living_review.rerun import read_parameters
+
+    spec = read_parameters(project_root() / "notebooks" / "templates" / "drug_results.md")
+    assert {"drug", "histology", "outcomes", "model", "transform", "tau2_method", "hakn", "level"} <= set(spec)
+    assert "PLOGIT" in spec["transform"].allowed and "DL" in spec["tau2_method"].allowed

@@ -2,7 +2,9 @@
 
 Each drug chapter is the same jupytext notebook (``drug_chapters.template`` in
 ``review.yml``) with its ``parameters`` cell overridden by papermill: the drug, the
-histology and the outcomes. The generated notebooks are written unexecuted
+histology and the outcomes, and the pooling method of ``meta_analysis`` (model,
+transform, tau² method, Hartung-Knapp, level), which a parameterised rerun may change
+(:mod:`living_review.rerun`). The generated notebooks are written unexecuted
 (papermill's ``prepare_only``); the book build executes them like every other chapter.
 A file is rewritten only when its content changes, so an unchanged chapter is not
 re-executed by an incremental build.
@@ -30,12 +32,12 @@ def drug_chapter_path(drug: str, root: Path | None = None) -> Path:
     return root / GENERATED_DIR / f"drug_{drug}.ipynb"
 
 
-def _render(template: Path, drug: str, histology: str, outcomes: list[str]) -> str:
+def _render(template: Path, parameters: dict) -> str:
     notebook = jupytext.read(template)
     prepared = papermill.execute_notebook(
         notebook,
         None,
-        parameters={"drug": drug, "histology": histology, "outcomes": outcomes},
+        parameters=parameters,
         prepare_only=True,
         log_output=False,
         progress_bar=False,
@@ -43,7 +45,7 @@ def _render(template: Path, drug: str, histology: str, outcomes: list[str]) -> s
     )
     for cell in prepared.cells:
         if cell.cell_type == "markdown":
-            cell.source = cell.source.replace(TITLE_PLACEHOLDER, drug.capitalize())
+            cell.source = cell.source.replace(TITLE_PLACEHOLDER, parameters["drug"].capitalize())
         tags = cell.metadata.get("tags", [])
         if "injected-parameters" in tags and "remove-cell" not in tags:
             # the parameters are stated in the chapter's prose; the cell itself is plumbing
@@ -61,11 +63,15 @@ def _render(template: Path, drug: str, histology: str, outcomes: list[str]) -> s
 def generate_drug_chapters(root: Path | None = None) -> list[Path]:
     """Write one chapter per drug listed in ``review.yml``; return the paths written or kept."""
     root = root or project_root()
-    settings = load_settings(root / "review.yml").drug_chapters
+    review = load_settings(root / "review.yml")
+    settings, meta = review.drug_chapters, review.meta_analysis
     template = root / settings.template
+    method = {"model": meta.model, "transform": meta.transform, "tau2_method": meta.tau2_method,
+              "hakn": meta.hakn, "level": meta.level}
     written = []
     for drug in settings.drugs:
-        text = _render(template, drug, settings.histology, list(settings.outcomes))
+        parameters = {"drug": drug, "histology": settings.histology, "outcomes": list(settings.outcomes), **method}
+        text = _render(template, parameters)
         target = drug_chapter_path(drug, root)
         target.parent.mkdir(parents=True, exist_ok=True)
         if not target.exists() or target.read_text(encoding="utf-8") != text:

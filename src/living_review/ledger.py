@@ -36,15 +36,16 @@ from pathlib import Path
 from typing import Any
 
 from living_review.fingerprint import build_inputs_fingerprint
-from living_review.paths import project_root
+from living_review.paths import build_dir, project_root
 
 KEY_PATTERN = re.compile(r"^[a-z0-9_.-]+$")
 LEDGER_DIR = Path("_build") / "ledger"
 
 
 def ledger_dir(root: Path | None = None) -> Path:
-    """The ledger folder, ``<root>/_build/ledger``."""
-    return Path(root or project_root()) / LEDGER_DIR
+    """The ledger folder: ``<root>/_build/ledger``, or ``ledger`` in :func:`living_review.paths.build_dir`
+    when no root is given (a rerun's own folder when it set one)."""
+    return Path(root) / LEDGER_DIR if root else build_dir() / LEDGER_DIR.name
 
 
 def _check_key(key: str) -> str:
@@ -168,9 +169,8 @@ def record(
         "extra": _plain(dict(extra or {}), f"ledger {key!r}: extra"),
         "chapter": chapter,
     }
-    root = Path(root or project_root())
-    payload["inputs_fingerprint"] = build_inputs_fingerprint(root)
-    folder = ledger_dir(root)
+    folder = ledger_dir(root)  # without a root: the build folder, which a rerun redirects
+    payload["inputs_fingerprint"] = build_inputs_fingerprint(Path(root or project_root()))
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{key}.json"
     text = dumps(payload)

@@ -44,6 +44,15 @@ def data_dir() -> Path:
     return project_root() / "data"
 
 
+BUILD_DIR_VARIABLE = "LIVING_REVIEW_BUILD_DIR"
+
+
 def build_dir() -> Path:
-    """The book build folder, ``<root>/_build``."""
-    return project_root() / "_build"
+    """The folder chapters write their outputs to (ledger, figures): ``<root>/_build``.
+
+    ``LIVING_REVIEW_BUILD_DIR`` overrides it: a parameterised rerun
+    (:mod:`living_review.rerun`) sets it to its run folder, so that a rerun never
+    overwrites the book's published estimates or figures.
+    """
+    env = os.environ.get(BUILD_DIR_VARIABLE)
+    return Path(env).resolve() if env else project_root() / "_build"

@@ -21,12 +21,14 @@ A whole number is accepted for a float parameter. A ``None`` default accepts any
 ``runs/<UTC time>-<hash>/``, the executed notebook, an HTML export (rendered by myst-nb's
 docutils writer, with images embedded) and ``run.json``: the parameters, the notebook,
 the data fingerprint, the package version, the status and every number the notebook
-glued (``myst_nb.glue``). The hash is the first 10 hex digits of the SHA-256 of the
+glued (``myst_nb.glue``). While the notebook runs, ``LIVING_REVIEW_BUILD_DIR`` points
+to the run folder's ``_build``, so the estimates it records in the ledger and the figures
+it publishes stay with the run and never replace the book's. The hash is the first 10 hex digits of the SHA-256 of the
 notebook path, the parameters and the data fingerprint.
 
 Example
 -------
->>> run = run_notebook("notebooks/09_sensitivity_analyses.md", {"tau2_method": "DL"})  # doctest: +SKIP
+>>> run = run_notebook("notebooks/templates/drug_results.md", {"drug": "sorafenib", "tau2_method": "DL"})  # doctest: +SKIP
 >>> run.summary()  # doctest: +SKIP
 """
 
@@ -36,6 +38,7 @@ import ast
 import datetime as dt
 import hashlib
 import json
+import os
 import re
 import tempfile
 import typing
@@ -50,7 +53,7 @@ import yaml
 from living_review import settings as settings_module
 from living_review._version import __version__
 from living_review.fingerprint import data_fingerprint
-from living_review.paths import project_root
+from living_review.paths import BUILD_DIR_VARIABLE, project_root
 
 ONE_OF = re.compile(r"#\s*one of:\s*(.+)$", re.IGNORECASE)
 GLUE_MIME_PREFIX = "application/papermill.record/"
@@ -289,6 +292,9 @@ def run_notebook(path: Path, parameters: dict, *, runs_dir: Path | None = None, 
     folder.mkdir(parents=True)
     executed = folder / f"{path.stem}.ipynb"
     status, error = "ok", None
+    # The run's ledger records and figures go to its own folder, never over the book's.
+    saved = os.environ.get(BUILD_DIR_VARIABLE)
+    os.environ[BUILD_DIR_VARIABLE] = str(folder / "_build")
     try:
         papermill.execute_notebook(jupytext.read(path), str(executed), parameters=values, cwd=str(path.parent),
                                    kernel_name=kernel_name, progress_bar=False, log_output=False,
@@ -296,6 +302,11 @@ def run_notebook(path: Path, parameters: dict, *, runs_dir: Path | None = None, 
     except Exception as exc:  # a failed run is recorded, not raised: sweeps go on
         status = "failed"
         error = f"{getattr(exc, 'ename', type(exc).__name__)}: {getattr(exc, 'evalue', str(exc).strip())}"
+    finally:
+        if saved is None:
+            os.environ.pop(BUILD_DIR_VARIABLE, None)
+        else:
+            os.environ[BUILD_DIR_VARIABLE] = saved
     glued, html = {}, None
     if executed.is_file():
         notebook = nbformat.read(executed, as_version=4)
