@@ -83,3 +83,10 @@ def test_sha256sum_accepts_the_checksum_file(project):
     folder = write_archive("1.0.0", project).parent
     write_checksums(folder)
     subprocess.run(["sha256sum", "--check", "--quiet", "SHA256SUMS"], cwd=folder, check=True)
+
+
+def test_an_unfinished_build_is_not_archived(project):
+    (project / "_build" / "INCOMPLETE").write_text("HTML build started; not finished\n")
+    with pytest.raises(ValueError, match="the last build did not finish"):
+        write_archive("1.0.0", project)
+    assert not (project / "releases" / "1.0.0").exists()

@@ -38,6 +38,8 @@ from living_review.release.summary import release_dir
 HTML_DIR = Path("_build") / "html"
 PDF_FILE = Path("_build") / "latex" / "living-review.pdf"
 CHECKSUM_FILE = "SHA256SUMS"
+# written by the Makefile while a build runs and left behind when one fails
+INCOMPLETE_MARKER = Path("_build") / "INCOMPLETE"
 
 
 def archive_name(version: str) -> str:
@@ -117,6 +119,12 @@ def pack(html: Path, pdf: Path, target: Path, prefix: str) -> Path:
 def write_archive(version: str, root: Path | None = None) -> Path:
     """Pack ``_build/html`` and the PDF into ``releases/<version>/living-review-<version>.tar.gz``."""
     root = Path(root or project_root())
+    marker = root / INCOMPLETE_MARKER
+    if marker.exists():
+        raise ValueError(
+            f"{INCOMPLETE_MARKER.as_posix()} exists: the last build did not finish, so _build may mix old and new "
+            "pages. Run 'make clean book' and release again"
+        )
     target = release_dir(version, root) / archive_name(version)
     return pack(root / HTML_DIR, root / PDF_FILE, target, prefix=f"living-review-{version}")
 
