@@ -30,6 +30,9 @@ from myst_nb import glue
 if a == 3:
     raise ValueError("a = 3 fails on purpose")
 glue("product", a * b, display=False)
+from living_review import ledger
+ledger.record("sweep.probe", outcome="ORR", estimate=a * b / 10, ci_low=0.0, ci_high=0.5, k=a, n=10,
+              params={}, inputs=[])
 ```
 '''
 
@@ -37,6 +40,7 @@ glue("product", a * b, display=False)
 @pytest.fixture
 def grid(tmp_path):
     (tmp_path / "data").mkdir()
+    (tmp_path / "_toc.yml").write_text("root: index\n")  # a project root for the runs' ledger
     (tmp_path / "nb.md").write_text(NOTEBOOK)
     path = tmp_path / "grid.yaml"
     path.write_text("notebook: nb.md\nparameters:\n  a: [1, 2, 3]\n  b: [0.5]\n")
@@ -67,6 +71,10 @@ def test_parallel_sweep_collects_one_table_and_reports_failures(grid, tmp_path):
     assert list(table["status"]) == ["ok", "ok", "failed"]
     assert list(table["glue:product"][:2]) == [0.5, 1.0]  # a * b computed in the notebook
     assert "a = 3 fails on purpose" in table.loc[2, "error"]
+    # each run's own ledger: estimate a * b / 10 and k = a; none for the failed run
+    assert list(table["sweep.probe:estimate"][:2]) == pytest.approx([0.05, 0.1])
+    assert list(table["sweep.probe:k"][:2]) == [1, 2] and pd.isna(table.loc[2, "sweep.probe:estimate"])
+    assert not (tmp_path / "_build").exists()  # nothing written over the project's own ledger
     assert all((tmp_path / "runs" / f / "run.json").is_file() for f in table["folder"])
     assert pd.read_csv(result.csv).shape == table.shape
     assert "3 run(s), 1 failed" in result.summary()

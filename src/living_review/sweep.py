@@ -2,7 +2,7 @@
 
 A grid file is YAML::
 
-    notebook: notebooks/09_sensitivity_analyses.md   # relative to the grid file
+    notebook: notebooks/templates/drug_results.md   # relative to the grid file
     parameters:
       tau2_method: [DL, REML, PM]
       transform: [PFT, PLOGIT]
@@ -14,13 +14,15 @@ once, each starting its own kernel); a run that fails is recorded with its error
 others go on.
 
 The results table has one row per run, in grid order: the parameters, ``status``
-(``ok``/``failed``), ``folder`` (the run folder), ``error`` and one column per number the
-notebook glued (``glue:<name>``). It is written as CSV to ``runs/sweep-<UTC time>.csv``.
+(``ok``/``failed``), ``folder`` (the run folder), ``error``, one column per number the
+notebook glued (``glue:<name>``) and, for every estimate the run recorded in its ledger,
+``<key>:estimate``, ``<key>:ci_low``, ``<key>:ci_high`` and ``<key>:k`` (empty where a run
+did not publish that key). It is written as CSV to ``runs/sweep-<UTC time>.csv``.
 
 Example
 -------
->>> result = run_sweep("grids/tau2.yaml")  # doctest: +SKIP
->>> result.table[["tau2_method", "status", "glue:orr_pooled"]]  # doctest: +SKIP
+>>> result = run_sweep("tau2.yaml")  # doctest: +SKIP
+>>> result.table[["tau2_method", "transform", "status", "drug.lenvatinib.orr:estimate"]]  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -36,8 +38,11 @@ import pandas as pd
 import yaml
 from tqdm import tqdm
 
+from living_review import ledger
 from living_review.paths import project_root
 from living_review.rerun import read_parameters, run_notebook, validate_parameters
+
+ESTIMATE_FIELDS = ("estimate", "ci_low", "ci_high", "k")
 
 
 @dataclass(frozen=True)
@@ -101,8 +106,13 @@ def _run_one(notebook: str, parameters: dict, runs_dir: str, root: str) -> dict:
     try:
         result = run_notebook(Path(notebook), parameters, runs_dir=Path(runs_dir), root=Path(root))
     except Exception as exc:  # reported in the table; the other runs go on
-        return {"status": "failed", "folder": "", "error": f"{type(exc).__name__}: {exc}", "glued": {}}
-    return {"status": result.status, "folder": result.folder.name, "error": result.error or "", "glued": result.glued}
+        return {"status": "failed", "folder": "", "error": f"{type(exc).__name__}: {exc}", "glued": {}, "estimates": {}}
+    # the run's own ledger (living_review.rerun redirects it into the run folder); a failed
+    # run's estimates are left out, since the notebook stopped before checking them all
+    estimates = {key: {field: record[field] for field in ESTIMATE_FIELDS}
+                 for key, record in ledger.collect(result.folder).items()} if result.status == "ok" else {}
+    return {"status": result.status, "folder": result.folder.name, "error": result.error or "",
+            "glued": result.glued, "estimates": estimates}
 
 
 def run_sweep(grid_path: Path, *, max_workers: int = 2, runs_dir: Path | None = None,
@@ -139,6 +149,8 @@ def run_sweep(grid_path: Path, *, max_workers: int = 2, runs_dir: Path | None = 
                   for k, v in combo.items()},
                "status": outcome["status"], "folder": outcome["folder"], "error": outcome["error"]}
         row.update({f"glue:{name}": value for name, value in sorted(outcome["glued"].items())})
+        row.update({f"{key}:{field}": value for key, record in sorted(outcome["estimates"].items())
+                    for field, value in record.items()})
         rows.append(row)
     table = pd.DataFrame(rows)
     stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
