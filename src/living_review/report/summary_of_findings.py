@@ -1,158 +1,22 @@
 """Summary of findings: the review's main pooled results with a GRADE-style certainty rating.
 
-Rating rules (applied by :func:`rate_certainty`, stated in the summary chapter)
---------------------------------------------------------------------------------
-1. **Start.** Single-arm, non-comparative evidence (every study here) starts at *low*;
-   randomised comparative evidence would start at *high*.
-2. **Risk of bias** (−1 per concern, at most −2). Concern (a): more than half of the
-   patients come from studies whose outcome values were read only in an abstract or only
-   in a secondary source (unverified). Concern (b): more than half of the patients come
-   from retrospective cohorts or post-marketing surveillance (response not assessed on a
-   trial protocol).
-3. **Inconsistency.** I² ≥ 50 %: −1; I² ≥ 75 %: −2. With one study it is not assessable
-   (stated, not downgraded).
-4. **Imprecision.** The interval is *wide* when it spans more than 20 percentage points
-   (proportions) or when its upper limit exceeds twice its lower limit (medians). The
-   sample is *small* below 300 patients (the usual optimal-information-size rule of
-   thumb). Wide or small: −1; wide and small: −2.
-5. **Publication bias.** With fewer than 10 studies it is not assessable (stated, not
-   downgraded); with 10 or more, Egger's test p < 0.10 gives −1.
-6. The rating never falls below *very low*. No upgrading is applied.
-
-References
-----------
-Guyatt GH et al. GRADE guidelines 1-9, J Clin Epidemiol 2011;64 (imprecision: 64:1283-93;
-inconsistency: 64:1294-302). Higgins JPT, Thompson SG. Stat Med 2002;21:1539-58.
-Egger M et al. BMJ 1997;315:629-34.
+Each row pools one outcome over the ATC monotherapy cohorts and rates its certainty with
+:func:`living_review.report.certainty.rate_certainty`, whose module states the rules.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
-from typing import Literal, get_args
 
 import pandas as pd
 
 from living_review.meta import egger_test
 from living_review.report import safety_report, study_tables, survival_report
-
-Scale = Literal["proportion", "median"]
-SCALES: tuple[str, ...] = get_args(Scale)
-LEVELS = ("very low", "low", "moderate", "high")
-LOW_SOURCE_LEVELS = ("abstract", "secondary")
-NON_TRIAL_DESIGNS = ("retrospective_cohort", "post_marketing_surveillance")
-MAJORITY = 0.5
-I2_SERIOUS, I2_VERY_SERIOUS = 0.50, 0.75
-WIDE_PROPORTION, WIDE_MEDIAN_RATIO = 0.20, 2.0
-OPTIMAL_INFORMATION_SIZE = 300
-MIN_K_SMALL_STUDY_TEST, SMALL_STUDY_P = 10, 0.10
-
-
-@dataclass(frozen=True)
-class EvidenceProfile:
-    """What the rating looks at for one outcome.
-
-    Parameters
-    ----------
-    k, patients : studies and patients in the pooled estimate.
-    ci_low, ci_high : its CI (fractions for proportions, months for medians).
-    scale : "proportion" or "median".
-    i2 : Q-based I² as a fraction (NaN when k < 2).
-    share_low_source : fraction of patients from abstract-only or secondary sources.
-    share_non_trial : fraction of patients from retrospective or surveillance cohorts.
-    comparative : randomised comparative evidence (False for single-arm studies).
-    small_study_p : Egger's test p-value (NaN when not run).
-    """
-
-    k: int
-    patients: int
-    ci_low: float
-    ci_high: float
-    scale: Scale
-    i2: float
-    share_low_source: float
-    share_non_trial: float
-    comparative: bool = False
-    small_study_p: float = float("nan")
-
-
-@dataclass(frozen=True)
-class CertaintyRating:
-    """Certainty of one outcome: the rating, the level it started at, downgrades and notes."""
-
-    rating: str
-    start: str
-    downgrades: tuple[tuple[str, int, str], ...]
-    notes: tuple[str, ...] = field(default=())
-
-    def reasons(self) -> str:
-        """The reasons in one line: each downgrade with its levels, then the notes."""
-        parts = [f"start {self.start} ({'randomised' if self.start == 'high' else 'single-arm, non-comparative'})"]
-        parts += [f"{domain} −{levels}: {why}" for domain, levels, why in self.downgrades]
-        parts += list(self.notes)
-        return "; ".join(parts)
-
-    def summary(self) -> str:
-        return f"{self.rating}: {self.reasons()}"
-
-
-def _pct(v: float) -> str:
-    return f"{100 * v:.0f}%"
-
-
-def rate_certainty(p: EvidenceProfile) -> CertaintyRating:
-    """Rate the certainty of one pooled outcome with the module's rules (see the module docstring).
-
-    Returns
-    -------
-    CertaintyRating : "high", "moderate", "low" or "very low" with its reasons.
-
-    Example
-    -------
-    >>> rate_certainty(EvidenceProfile(k=1, patients=8, ci_low=0.01, ci_high=0.6, scale="proportion",
-    ...     i2=float("nan"), share_low_source=1.0, share_non_trial=0.0)).rating
-    'very low'
-    """
-    if p.scale not in SCALES:
-        raise ValueError(f"scale={p.scale!r} is not allowed; choose one of {', '.join(SCALES)}")
-    if p.k < 1 or p.patients < 1:
-        raise ValueError(f"a certainty rating needs at least one study and patient (k={p.k}, patients={p.patients})")
-    start = "high" if p.comparative else "low"
-    down, notes = [], []
-    concerns = []
-    if p.share_low_source > MAJORITY:
-        concerns.append(f"{_pct(p.share_low_source)} of patients from abstract-only or secondary sources")
-    if p.share_non_trial > MAJORITY:
-        concerns.append(f"{_pct(p.share_non_trial)} of patients from retrospective or surveillance cohorts")
-    if concerns:
-        down.append(("risk of bias", len(concerns), " and ".join(concerns)))
-    if p.k < 2 or math.isnan(p.i2):
-        notes.append("inconsistency not assessable (one study)")
-    elif p.i2 >= I2_VERY_SERIOUS:
-        down.append(("inconsistency", 2, f"I² = {_pct(p.i2)} (≥ {_pct(I2_VERY_SERIOUS)})"))
-    elif p.i2 >= I2_SERIOUS:
-        down.append(("inconsistency", 1, f"I² = {_pct(p.i2)} (≥ {_pct(I2_SERIOUS)})"))
-    if p.scale == "proportion":
-        wide = p.ci_high - p.ci_low > WIDE_PROPORTION
-        width = f"CI spans {100 * (p.ci_high - p.ci_low):.0f} points"
-    else:
-        wide = p.ci_high > WIDE_MEDIAN_RATIO * p.ci_low
-        width = f"CI upper/lower = {p.ci_high / p.ci_low:.1f}"
-    small = p.patients < OPTIMAL_INFORMATION_SIZE
-    why = [w for w, hit in ((width, wide), (f"{p.patients} patients (< {OPTIMAL_INFORMATION_SIZE})", small)) if hit]
-    if why:
-        down.append(("imprecision", len(why), " and ".join(why)))
-    if p.k < MIN_K_SMALL_STUDY_TEST:
-        notes.append(f"publication bias not assessable (k = {p.k} < {MIN_K_SMALL_STUDY_TEST})")
-    elif math.isnan(p.small_study_p):
-        notes.append("publication bias not tested")
-    elif p.small_study_p < SMALL_STUDY_P:
-        down.append(("publication bias", 1, f"Egger p = {p.small_study_p:.2f}"))
-    else:
-        notes.append(f"no small-study effect detected (Egger p = {p.small_study_p:.2f})")
-    level = max(0, LEVELS.index(start) - sum(levels for _, levels, _ in down))
-    return CertaintyRating(LEVELS[level], start, tuple(down), tuple(notes))
+from living_review.report.certainty import (  # noqa: F401  (LEVELS, SCALES: re-exported)
+    I2_SERIOUS, I2_VERY_SERIOUS, LEVELS, LOW_SOURCE_LEVELS, MAJORITY, MIN_K_SMALL_STUDY_TEST, NON_TRIAL_DESIGNS,
+    OPTIMAL_INFORMATION_SIZE, SCALES, SMALL_STUDY_P, WIDE_MEDIAN_RATIO, WIDE_PROPORTION, CertaintyRating,
+    EvidenceProfile, Scale, rate_certainty,
+)
 
 
 @dataclass(frozen=True)
