@@ -165,3 +165,12 @@ def test_development_build_lists_the_corrections_of_the_release_it_leads_to(tmp_
     corrections = compare(_summary("1.0.0", {}, ["b"]), _summary("1.1.0.dev0", {}, ["b"]),
                           discrepancies=path).corrections
     assert [dict(c.details)["note"] for c in corrections] == ["new"]
+
+
+def test_headlines_are_ordered_by_name_whatever_the_file_order():
+    from living_review.release.compare import compare_headlines
+
+    estimates = {"k": _est(0.2, 0.1, 0.3)}
+    old = _with_headlines(_summary("1", estimates, ["a"]), {"z": {"label": "Z", "key": "k"}, "gone": {"label": "G", "key": "k"}})
+    new = _with_headlines(_summary("2", estimates, ["a"]), {"z": {"label": "Z", "key": "k"}, "a": {"label": "A", "key": "k"}})
+    assert [h.name for h in compare_headlines(old, new)] == ["a", "z", "gone"]

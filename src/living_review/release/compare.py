@@ -195,10 +195,11 @@ def compare_headlines(previous: ReleaseSummary, current: ReleaseSummary, *,
                       thresholds: dict[str, float] | None = None, tolerance: float = 1e-9) -> tuple[HeadlineChange, ...]:
     """Follow each headline by name: previous release's key against the current release's key.
 
-    Headlines are ordered as the current release lists them, then those it dropped.
+    Headlines are ordered by name (a summary file stores them with sorted keys), the current
+    release's first, then those it dropped.
     """
     thresholds = thresholds or {}
-    names = list(current.headlines) + [n for n in previous.headlines if n not in current.headlines]
+    names = sorted(current.headlines) + sorted(n for n in previous.headlines if n not in current.headlines)
     changes = []
     for name in names:
         old_key = (previous.headlines.get(name) or {}).get("key")
