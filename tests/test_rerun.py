@@ -10,9 +10,8 @@ import pytest
 
 from living_review._version import __version__
 from living_review.fingerprint import data_fingerprint
-from living_review.rerun import (
-    ParameterError, glued_numbers, parse_parameters, read_parameters, run_notebook, validate_parameters,
-)
+from living_review.notebook_parameters import ParameterError, parse_parameters, read_parameters, validate_parameters
+from living_review.rerun import glued_numbers, run_notebook
 
 NOTEBOOK = '''---
 jupytext:
@@ -197,8 +196,47 @@ def test_a_run_records_its_estimates_in_its_own_folder(notebook, tmp_path, monke
 
 def test_the_drug_template_declares_the_pooling_method():
     from living_review.paths import project_root
-    from living_review.rerun import read_parameters
 
     spec = read_parameters(project_root() / "notebooks" / "templates" / "drug_results.md")
     assert {"drug", "histology", "outcomes", "model", "transform", "tau2_method", "hakn", "level"} <= set(spec)
     assert "PLOGIT" in spec["transform"].allowed and "DL" in spec["tau2_method"].allowed
+
+
+SETTINGS_NOTEBOOK = NOTEBOOK.replace('print(label, transform, outcomes)', '''print(label, transform, outcomes)
+from living_review.settings import load_settings
+print("hakn is", load_settings().meta_analysis.hakn)''')
+
+
+def test_settings_changed_for_one_run_reach_the_chapter(notebook, tmp_path, monkeypatch):
+    import shutil
+    from living_review.paths import project_root
+    from living_review.settings import SettingsError
+
+    shutil.copy(project_root() / "review.yml", tmp_path / "review.yml")
+    (tmp_path / "_toc.yml").write_text("root: index\n")
+    notebook.write_text(SETTINGS_NOTEBOOK)
+    result = run_notebook(notebook, {}, runs_dir=tmp_path / "runs", root=tmp_path,
+                          settings={"meta_analysis.hakn": "true"})
+    assert result.status == "ok", result.error
+    printed = "".join(o.get("text", "") for c in nbformat.read(result.notebook, as_version=4).cells
+                      for o in c.get("outputs", []))
+    assert "hakn is True" in printed
+    assert json.loads((result.folder / "run.json").read_text())["settings"] == {"meta_analysis.hakn": True}
+    assert "hakn: true" in (result.folder / "review.yml").read_text()
+    assert "meta_analysis.hakn=True" in result.summary()
+    assert "LIVING_REVIEW_SETTINGS" not in os.environ
+    with pytest.raises(SettingsError, match="not allowed"):
+        run_notebook(notebook, {}, runs_dir=tmp_path / "runs2", root=tmp_path, settings={"meta_analysis.model": "x"})
+    assert not (tmp_path / "runs2").exists()  # refused before anything ran
+
+
+def test_a_chapter_without_parameters_cell_declares_none(tmp_path):
+    path = tmp_path / "plain.md"
+    path.write_text(NOTEBOOK.replace(":tags: [parameters]\n", ""))
+    assert read_parameters(path) == {}
+    with pytest.raises(ParameterError, match="no cell tagged 'parameters'.*-s SECTION.KEY VALUE"):
+        validate_parameters(read_parameters(path), {"scale": "2"}, path.name)
+    twice = NOTEBOOK.replace("# A tiny rerun", "```{code-cell} ipython3\n:tags: [parameters]\nx = 1\n```")
+    path.write_text(twice)
+    with pytest.raises(ParameterError, match="expected one code cell tagged 'parameters', found 2"):
+        read_parameters(path)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from living_review.rerun import ParameterError
+from living_review.notebook_parameters import ParameterError
 from living_review.sweep import read_grid, run_sweep
 
 NOTEBOOK = '''---
@@ -89,3 +89,26 @@ def test_command_line_rejects_a_bad_grid_before_running(grid, tmp_path, monkeypa
     assert main(["sweep", str(grid), "--runs-dir", str(tmp_path / "runs")]) == 2
     assert "unknown parameter 'c'" in capsys.readouterr().err
     assert not (tmp_path / "runs").exists()
+
+
+def test_settings_enter_the_grid_and_are_checked_before_running(grid, tmp_path):
+    import json
+    import shutil
+
+    from living_review.paths import project_root
+    from living_review.settings import SettingsError
+
+    shutil.copy(project_root() / "review.yml", tmp_path / "review.yml")
+    grid.write_text("notebook: nb.md\nparameters:\n  a: [1]\nsettings:\n  meta_analysis.hakn: [false, true]\n")
+    assert read_grid(grid, tmp_path).combinations() == [{"a": 1, "meta_analysis.hakn": False},
+                                                         {"a": 1, "meta_analysis.hakn": True}]
+    result = run_sweep(grid, max_workers=2, runs_dir=tmp_path / "runs", root=tmp_path, progress=False)
+    assert list(result.table["meta_analysis.hakn"]) == [False, True] and list(result.table["status"]) == ["ok", "ok"]
+    recorded = [json.loads((tmp_path / "runs" / f / "run.json").read_text())["settings"] for f in result.table["folder"]]
+    assert recorded == [{"meta_analysis.hakn": False}, {"meta_analysis.hakn": True}]
+    grid.write_text("notebook: nb.md\nsettings:\n  meta_analysis.tau2_method: [REML, XYZ]\n")
+    with pytest.raises(SettingsError, match="'XYZ' is not allowed"):
+        read_grid(grid, tmp_path)
+    grid.write_text("notebook: nb.md\nsettings:\n  hakn: [true]\n")
+    with pytest.raises(ValueError, match="settings are named section.key"):
+        read_grid(grid, tmp_path)

@@ -12,7 +12,6 @@ re-executed by an incremental build.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import jupytext

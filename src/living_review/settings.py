@@ -7,6 +7,7 @@ that name the key and list what is allowed.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, get_args, get_type_hints
@@ -101,9 +102,17 @@ def _section(cls: type, raw: dict, name: str):
     return cls(**values)
 
 
+SETTINGS_VARIABLE = "LIVING_REVIEW_SETTINGS"
+
+
 def load_settings(path: Path | None = None) -> ReviewSettings:
-    """Read and validate ``review.yml`` (default: the one at the project root)."""
-    path = Path(path) if path else project_root() / "review.yml"
+    """Read and validate ``review.yml`` (default: the one at the project root).
+
+    Without a ``path``, the file named by ``LIVING_REVIEW_SETTINGS`` is read when that
+    variable is set: a rerun with changed settings (:mod:`living_review.settings_override`).
+    """
+    override = os.environ.get(SETTINGS_VARIABLE)
+    path = Path(path) if path else Path(override) if override else project_root() / "review.yml"
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     # "releases" is read by living_review.release.scopes: it shapes releases, not analyses
     known = {"review", "meta_analysis", "survival", "drug_chapters", "releases"}

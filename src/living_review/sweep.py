@@ -7,13 +7,15 @@ A grid file is YAML::
       tau2_method: [DL, REML, PM]
       transform: [PFT, PLOGIT]
 
-and runs the cartesian product of the lists (here 6 runs), each with
+A grid may also, or instead, list ``settings``: analysis settings of ``review.yml`` named
+``section.key`` (``meta_analysis.hakn: [false, true]``), which any chapter follows
+(:mod:`living_review.settings_override`). The grid above runs the cartesian product of the lists (here 6 runs), each with
 :func:`living_review.rerun.run_notebook`. Every combination is validated before any runs,
 so a typo costs nothing. Runs execute in separate processes (at most ``max_workers`` at
 once, each starting its own kernel); a run that fails is recorded with its error and the
 others go on.
 
-The results table has one row per run, in grid order: the parameters, ``status``
+The results table has one row per run, in grid order: the parameters and settings, ``status``
 (``ok``/``failed``), ``folder`` (the run folder), ``error``, one column per number the
 notebook glued (``glue:<name>``) and, for every estimate the run recorded in its ledger,
 ``<key>:estimate``, ``<key>:ci_low``, ``<key>:ci_high`` and ``<key>:k`` (empty where a run
@@ -40,14 +42,15 @@ from tqdm import tqdm
 
 from living_review import ledger
 from living_review.paths import project_root
-from living_review.rerun import read_parameters, run_notebook, validate_parameters
+from living_review.notebook_parameters import read_parameters, validate_parameters
+from living_review.rerun import run_notebook
 
 ESTIMATE_FIELDS = ("estimate", "ci_low", "ci_high", "k")
 
 
 @dataclass(frozen=True)
 class Grid:
-    """A notebook and, per parameter name, the values to try."""
+    """A notebook and, per parameter name (or ``section.key`` setting), the values to try."""
 
     notebook: Path
     values: dict[str, list]
@@ -55,6 +58,11 @@ class Grid:
     def combinations(self) -> list[dict]:
         names = list(self.values)
         return [dict(zip(names, combo)) for combo in itertools.product(*(self.values[n] for n in names))]
+
+
+def _split(combo: dict) -> tuple[dict, dict]:
+    """(notebook parameters, review.yml settings): setting names are written ``section.key``."""
+    return ({k: v for k, v in combo.items() if "." not in k}, {k: v for k, v in combo.items() if "." in k})
 
 
 @dataclass(frozen=True)
@@ -78,33 +86,45 @@ class SweepResult:
         return self.table.copy()
 
 
-def read_grid(path: Path) -> Grid:
+def read_grid(path: Path, root: Path | None = None) -> Grid:
     """Read and check a grid file; ``ValueError`` naming the file and what is wrong."""
+    from living_review.settings_override import override_text
+
     path = Path(path)
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    unknown = set(raw) - {"notebook", "parameters"}
-    if unknown or "notebook" not in raw or not isinstance(raw.get("parameters"), dict):
+    unknown = set(raw) - {"notebook", "parameters", "settings"}
+    sections = [raw.get(k, {}) for k in ("parameters", "settings")]
+    if unknown or "notebook" not in raw or not all(isinstance(s, dict) for s in sections) or not any(sections):
         raise ValueError(
-            f"{path.name}: a grid needs 'notebook: <path>' and 'parameters: {{name: [values, ...]}}'"
+            f"{path.name}: a grid needs 'notebook: <path>' and 'parameters: {{name: [values, ...]}}' and/or "
+            "'settings: {section.key: [values, ...]}'"
             + (f"; unknown key(s) {', '.join(sorted(unknown))}" if unknown else "")
         )
     notebook = (path.parent / raw["notebook"]).resolve()
     if not notebook.is_file():
         raise ValueError(f"{path.name}: notebook {raw['notebook']} not found (paths are relative to the grid file)")
     values = {}
-    for name, options in raw["parameters"].items():
-        if not isinstance(options, list) or not options:
-            raise ValueError(f"{path.name}: parameters.{name} must be a non-empty list of values")
-        values[str(name)] = options
+    for kind, section in zip(("parameters", "settings"), sections):
+        for name, options in section.items():
+            if not isinstance(options, list) or not options:
+                raise ValueError(f"{path.name}: {kind}.{name} must be a non-empty list of values")
+            if (kind == "settings") != ("." in str(name)):
+                raise ValueError(f"{path.name}: {kind}.{name}: settings are named section.key, parameters are not")
+            values[str(name)] = options
     spec = read_parameters(notebook)
+    config = Path(root or project_root()) / "review.yml"
     for combo in Grid(notebook, values).combinations():
-        validate_parameters(spec, combo, f"{path.name} ({notebook.name})")
+        parameters, settings = _split(combo)
+        validate_parameters(spec, parameters, f"{path.name} ({notebook.name})")
+        if settings:
+            override_text(config, settings)
     return Grid(notebook, values)
 
 
-def _run_one(notebook: str, parameters: dict, runs_dir: str, root: str) -> dict:
+def _run_one(notebook: str, combo: dict, runs_dir: str, root: str) -> dict:
+    parameters, settings = _split(combo)
     try:
-        result = run_notebook(Path(notebook), parameters, runs_dir=Path(runs_dir), root=Path(root))
+        result = run_notebook(Path(notebook), parameters, runs_dir=Path(runs_dir), root=Path(root), settings=settings)
     except Exception as exc:  # reported in the table; the other runs go on
         return {"status": "failed", "folder": "", "error": f"{type(exc).__name__}: {exc}", "glued": {}, "estimates": {}}
     # the run's own ledger (living_review.rerun redirects it into the run folder); a failed
@@ -129,7 +149,7 @@ def run_sweep(grid_path: Path, *, max_workers: int = 2, runs_dir: Path | None = 
     """
     if max_workers < 1:
         raise ValueError(f"max_workers must be at least 1, got {max_workers}")
-    grid = read_grid(grid_path)
+    grid = read_grid(grid_path, root)
     root = Path(root or project_root()).resolve()
     runs_dir = Path(runs_dir or root / "runs")
     runs_dir.mkdir(parents=True, exist_ok=True)

@@ -5,7 +5,7 @@ import math
 import pytest
 
 from living_review.data import load_evidence
-from living_review.report import study_tables
+from living_review.report import certainty, study_tables
 from living_review.report import summary_of_findings as sof
 from living_review.settings import load_settings
 
@@ -19,7 +19,7 @@ def test_summary_rows_come_from_the_same_analyses_as_the_chapters():
     orr = study_tables.pool_outcome(cohorts, "ORR", settings.meta_analysis)
     assert rows[0].estimate == orr.estimate and rows[0].k == orr.k
     assert rows[0].patients == int(study_tables.outcome_counts(cohorts, "ORR")["n"].sum())
-    assert all(r.certainty.rating in sof.LEVELS for r in rows)
+    assert all(r.certainty.rating in certainty.LEVELS for r in rows)
     assert all(r.ci_low <= r.estimate <= r.ci_high for r in rows)
     table = sof.sof_table(rows, level=0.9)
     assert "Estimate (90% CI)" in table.columns and len(sof.reasons_table(rows)) == len(rows)

@@ -1,7 +1,8 @@
 """``living-review rerun`` and ``living-review sweep``: chapters with other parameters.
 
-``rerun NOTEBOOK -p NAME VALUE ...`` runs one jupytext notebook with the given parameters,
-checked against its ``parameters`` cell; ``sweep GRID.yaml`` runs a grid of them in
+``rerun NOTEBOOK -p NAME VALUE ... -s SECTION.KEY VALUE ...`` runs one jupytext notebook
+with the given parameters, checked against its ``parameters`` cell, and with analysis
+settings of ``review.yml`` changed for this run only; ``sweep GRID.yaml`` runs a grid of them in
 parallel and writes one results table. See :mod:`living_review.rerun` and
 :mod:`living_review.sweep` for the conventions.
 """
@@ -26,17 +27,21 @@ def _display(path: Path) -> str:
 
 
 def rerun(args: argparse.Namespace) -> int:
-    from living_review.rerun import ParameterError, run_notebook
+    from living_review.notebook_parameters import ParameterError
+    from living_review.rerun import run_notebook
 
-    given = {}
-    for name, value in args.parameters or []:
-        if name in given:
-            print(f"parameter {name!r} given twice", file=sys.stderr)
-            return 2
-        given[name] = value
+    from living_review.settings import SettingsError
+
+    given, settings = {}, {}
+    for kind, pairs, into in (("parameter", args.parameters, given), ("setting", args.settings, settings)):
+        for name, value in pairs or []:
+            if name in into:
+                print(f"{kind} {name!r} given twice", file=sys.stderr)
+                return 2
+            into[name] = value
     try:
-        result = run_notebook(Path(args.notebook), given, runs_dir=args.runs_dir)
-    except (ParameterError, FileNotFoundError) as error:
+        result = run_notebook(Path(args.notebook), given, runs_dir=args.runs_dir, settings=settings)
+    except (ParameterError, SettingsError, FileNotFoundError) as error:
         print(error, file=sys.stderr)
         return 2
     print(result.summary())
@@ -68,6 +73,9 @@ def register(subparsers) -> None:
     one.add_argument("notebook", help="the jupytext notebook (.md)")
     one.add_argument("-p", "--parameter", dest="parameters", nargs=2, action="append", metavar=("NAME", "VALUE"),
                      help="a parameter and its value (YAML: true, 0.9, [ORR, DCR]); repeat for more")
+    one.add_argument("-s", "--setting", dest="settings", nargs=2, action="append", metavar=("SECTION.KEY", "VALUE"),
+                     help="change a review.yml analysis setting for this run, for any chapter "
+                          "(e.g. -s meta_analysis.hakn true); repeat for more")
     one.add_argument("--runs-dir", type=Path, default=None, help="where run folders go (default: runs/)")
     one.set_defaults(func=rerun)
 

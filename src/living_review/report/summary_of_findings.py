@@ -12,10 +12,10 @@ import pandas as pd
 
 from living_review.meta import egger_test
 from living_review.report import safety_report, study_tables, survival_report
-from living_review.report.certainty import (  # noqa: F401  (LEVELS, SCALES: re-exported)
-    I2_SERIOUS, I2_VERY_SERIOUS, LEVELS, LOW_SOURCE_LEVELS, MAJORITY, MIN_K_SMALL_STUDY_TEST, NON_TRIAL_DESIGNS,
-    OPTIMAL_INFORMATION_SIZE, SCALES, SMALL_STUDY_P, WIDE_MEDIAN_RATIO, WIDE_PROPORTION, CertaintyRating,
-    EvidenceProfile, Scale, rate_certainty,
+from living_review.report.certainty import (
+    I2_SERIOUS, I2_VERY_SERIOUS, LOW_SOURCE_LEVELS, MAJORITY, MIN_K_SMALL_STUDY_TEST, NON_TRIAL_DESIGNS,
+    OPTIMAL_INFORMATION_SIZE, SMALL_STUDY_P, WIDE_MEDIAN_RATIO, WIDE_PROPORTION, CertaintyRating, EvidenceProfile,
+    rate_certainty,
 )
 
 
