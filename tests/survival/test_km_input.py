@@ -5,25 +5,35 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from living_review.survival.km_input import antitonic_fit, prepare_at_risk, prepare_curve
+from living_review.survival.km_input import monotone_rearrangement, prepare_at_risk, prepare_curve
 
 
-def test_antitonic_fit_pools_adjacent_violators():
-    # 0.8 < 0.9 violates: pooled to 0.85; then 0.85, 0.85 > 0.7 fine -> by hand
-    np.testing.assert_allclose(antitonic_fit([1.0, 0.8, 0.9, 0.7]), [1.0, 0.85, 0.85, 0.7])
-    # a rise spanning three readings: (0.5 + 0.6 + 0.7) / 3 = 0.6
-    np.testing.assert_allclose(antitonic_fit([0.9, 0.5, 0.6, 0.7, 0.2]), [0.9, 0.6, 0.6, 0.6, 0.2])
+def test_rearrangement_sorts_the_readings():
+    # bottom corner of a drop read before its top corner: the drop stays between the two readings
+    np.testing.assert_array_equal(monotone_rearrangement([0.27, 0.09, 0.18, 0.09]), [0.27, 0.18, 0.09, 0.09])
+    # a rise spanning three readings: the values are kept, in decreasing order
+    np.testing.assert_array_equal(monotone_rearrangement([0.9, 0.5, 0.6, 0.7, 0.2]), [0.9, 0.7, 0.6, 0.5, 0.2])
     y = np.array([1.0, 0.9, 0.9, 0.4])
-    np.testing.assert_array_equal(antitonic_fit(y), y)  # already monotone: unchanged
+    np.testing.assert_array_equal(monotone_rearrangement(y), y)  # already monotone: unchanged
+
+
+def test_rearrangement_never_moves_readings_away_from_a_monotone_curve():
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        truth = np.sort(rng.uniform(0, 1, 12))[::-1]
+        readings = truth + rng.uniform(-0.1, 0.1, 12)
+        sorted_ = monotone_rearrangement(readings)
+        for p in (1, 2, np.inf):
+            assert np.linalg.norm(sorted_ - truth, p) <= np.linalg.norm(readings - truth, p) + 1e-12
 
 
 def test_prepare_curve_percent_ties_start_and_clipping():
     curve = pd.DataFrame({"time": [2, 1, 1, 3], "survival": [70, 100.4, 80, 71]})
     prep = prepare_curve(curve)
     assert prep.scale == "percent"
-    # start (0, 1) added; tie at t=1 collapsed to its lower reading 0.8; 0.70 < 0.71 pooled to 0.705
+    # start (0, 1) added; tie at t=1 collapsed to its lower reading 0.8; 0.70 < 0.71 put in order
     np.testing.assert_allclose(prep.time, [0, 1, 2, 3])
-    np.testing.assert_allclose(prep.survival, [1, 0.8, 0.705, 0.705])
+    np.testing.assert_allclose(prep.survival, [1, 0.8, 0.71, 0.70])
     assert prep.n_ties_collapsed == 1 and prep.n_monotone_adjusted == 2  # 0.70 and 0.71; 1.004 is clipped
     assert any("(0, 1) added" in n for n in prep.notes)
 

@@ -9,6 +9,11 @@ reported, adjusted to match it.
 
 Departures from the published R code, each for an input that code cannot handle:
 
+* readings that rise are put in non-increasing order before the algorithm runs, by sorting the
+  values over the sorted times (the published code expects a non-increasing curve; a rise can
+  give negative event counts). Time noise can put the bottom corner of a drop before its top corner;
+  sorting keeps the whole drop there, where a least-squares fit would split it in halves that,
+  with few patients at risk, both round to no event;
 * tied times are collapsed before the algorithm runs (the published code keeps both points and
   its ``hist`` call then makes zero-width bins, which can put a censoring at the time of a drop);
 * a rounded event count of -1 (a digitised point above the reconstructed curve) is set to 0;
@@ -223,8 +228,9 @@ def reconstruct_ipd(curve: pd.DataFrame, at_risk: pd.DataFrame | int, total_even
     ----------
     curve : pandas.DataFrame
         Digitised points, columns ``time`` (months) and ``survival`` (0-1, or percent 0-100).
-        Noise is handled: non-monotone readings get the least-squares non-increasing fit (PAVA),
-        tied times are collapsed, readings within 0.01 above 1 are clipped.
+        Noise is handled: readings that rise are rearranged into non-increasing order (values
+        sorted over the sorted times), tied times are collapsed, readings within 0.01 above 1
+        are clipped.
     at_risk : pandas.DataFrame or int
         Numbers-at-risk table, columns ``time`` (months, starting at 0) and ``n_risk``; or, when the
         publication has no table, the total number of patients (a :class:`ReconstructionWarning`
