@@ -31,6 +31,8 @@ ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 @dataclass(frozen=True)
 class VersionChange:
+    """What :func:`set_version` changed: the version before and after, and the release date written."""
+
     previous: str
     current: str
     date: str
