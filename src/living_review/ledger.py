@@ -274,8 +274,12 @@ def collect(root: Path | None = None) -> dict[str, dict]:
     return found
 
 
-def stale_keys(root: Path | None = None) -> list[str]:
-    """Keys of records written from other data, code or configuration than the current ones."""
+def stale_keys(root: Path | None = None, records: dict[str, dict] | None = None) -> list[str]:
+    """Keys of records written from other data, code or configuration than the current ones.
+
+    ``records`` are the ledger as already read by :func:`collect` (read here when not given).
+    """
     root = Path(root or project_root())
     current = build_inputs_fingerprint(root)
-    return [key for key, rec in collect(root).items() if rec.get("inputs_fingerprint") != current]
+    records = collect(root) if records is None else records
+    return [key for key, rec in records.items() if rec.get("inputs_fingerprint") != current]

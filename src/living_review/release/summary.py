@@ -200,13 +200,14 @@ def build_summary(root: Path | None = None, version: str | None = None,
     """
     root = Path(root or project_root())
     chosen = load_release_config(root / "review.yml").scope(scope)
-    stale = ledger.stale_keys(root)
+    records = ledger.collect(root)
+    stale = ledger.stale_keys(root, records)
     if stale and not skip_stale:
         raise ValueError(
             f"the ledger holds {len(stale)} estimate(s) not recomputed from the current data, code and "
             f"configuration: {', '.join(stale)}. Rebuild the book from scratch ('make clean book') and release again"
         )
-    current = {key: record for key, record in ledger.collect(root).items() if key not in set(stale)}
+    current = {key: record for key, record in records.items() if key not in stale}
     estimates, studies, headlines = _in_scope(chosen, current, study_list(root))
     return ReleaseSummary(
         version=version or __version__,
