@@ -39,7 +39,7 @@ $(CFF_STAMP): requirements-cff.txt
 cff-venv: $(CFF_STAMP)  ## separate environment with cffconvert, for the CITATION.cff schema test
 
 chapters: $(STAMP)  ## generate the per-drug chapters from their template (papermill)
-	$(PY) -m living_review.chapters
+	$(PY) -m living_review.book.chapters
 
 validate: $(STAMP)  ## validate data/ and stop on the first build step if it is invalid
 	$(VENV)/bin/living-review validate data

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install the Debian packages the project needs beyond Python:
-#   TeX (the PDF), poppler-utils (PDF checks), Chromium (browser tests), R with metafor and lme4
-#   (reference checks). Installs only what is missing; where apt is unavailable it prints what is needed.
+#   TeX (the PDF), poppler-utils (PDF checks), Chromium (browser tests), R with metafor, lme4,
+#   survival and mvtnorm (reference checks). Installs only what is missing; where apt is unavailable it prints what is needed.
 set -euo pipefail
 
 PACKAGES=(
@@ -11,8 +11,9 @@ PACKAGES=(
   poppler-utils
   # headless browser tests of the built site
   chromium
-  # reference implementations: R metafor (meta-analysis) and lme4 (GLMM)
-  r-base-core r-cran-metafor r-cran-lme4
+  # reference implementations: R metafor (meta-analysis), lme4 (GLMM), survival (Kaplan-Meier,
+  # log-rank) and mvtnorm (multivariate normal draws)
+  r-base-core r-cran-metafor r-cran-lme4 r-cran-survival r-cran-mvtnorm
 )
 
 missing=()

@@ -51,7 +51,7 @@ def build_dir() -> Path:
     """The folder chapters write their outputs to (ledger, figures): ``<root>/_build``.
 
     ``LIVING_REVIEW_BUILD_DIR`` overrides it: a parameterised rerun
-    (:mod:`living_review.rerun`) sets it to its run folder, so that a rerun never
+    (:mod:`living_review.runs.rerun`) sets it to its run folder, so that a rerun never
     overwrites the book's published estimates or figures.
     """
     env = os.environ.get(BUILD_DIR_VARIABLE)

@@ -109,7 +109,7 @@ def load_settings(path: Path | None = None) -> ReviewSettings:
     """Read and validate ``review.yml`` (default: the one at the project root).
 
     Without a ``path``, the file named by ``LIVING_REVIEW_SETTINGS`` is read when that
-    variable is set: a rerun with changed settings (:mod:`living_review.settings_override`).
+    variable is set: a rerun with changed settings (:mod:`living_review.runs.settings_override`).
     """
     override = os.environ.get(SETTINGS_VARIABLE)
     path = Path(path) if path else Path(override) if override else project_root() / "review.yml"

@@ -51,7 +51,7 @@ def copy_project(target: Path) -> Path:
     """Copy the project without build output, then generate its drug chapters as make does."""
     shutil.copytree(project_root(), target, ignore=COPY_IGNORE)
     env = {**os.environ, "LIVING_REVIEW_ROOT": str(target)}
-    subprocess.run([sys.executable, "-m", "living_review.chapters"], cwd=target, env=env, check=True)
+    subprocess.run([sys.executable, "-m", "living_review.book.chapters"], cwd=target, env=env, check=True)
     return target
 
 

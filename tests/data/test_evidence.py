@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from living_review.data import DataValidationError, Evidence, load_evidence, validate
 from living_review.data.schema import RESOURCE_NAMES, read_schema
-from living_review.fingerprint import data_fingerprint
+from living_review.book.fingerprint import data_fingerprint
 from tests.data.conftest import REAL_DATA, read_rows, write_rows
 
 FRAMES = ("studies", "landmarks", "adverse_events", "discrepancies", "previous_version_inputs", "sources")

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 import living_review.release.summary as summary_module
-from living_review import ledger
+from living_review.book import ledger
 from living_review._version import __version__
 from living_review.paths import project_root
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from living_review import ledger
+from living_review.book import ledger
 from living_review.release.scopes import ALL, load_release_config
 from living_review.release.summary import build_summary, read_summary, write_summary
 from living_review.settings import SettingsError, load_settings

@@ -7,8 +7,8 @@ import json
 import pytest
 
 from living_review._version import __version__
-from living_review.fingerprint import data_fingerprint
-from living_review import ledger
+from living_review.book.fingerprint import data_fingerprint
+from living_review.book import ledger
 from living_review.release.summary import build_summary, read_summary, study_list, write_summary
 
 

@@ -44,7 +44,7 @@ def test_two_releases_give_one_entry_without_headings(tmp_path):
 
 def test_current_build_is_compared_with_the_last_release(tmp_path, monkeypatch):
     import living_review.report.changelog_report as report
-    from living_review import ledger
+    from living_review.book import ledger
 
     monkeypatch.setattr(report, "__version__", "2.0.0.dev0")
     import yaml
@@ -126,7 +126,7 @@ def test_status_text_follows_the_releases_found(tmp_path):
 
 
 def test_record_living_view_writes_the_last_fit(tmp_path):
-    from living_review.ledger import collect
+    from living_review.book.ledger import collect
     from living_review.report.changelog_report import record_living_view
     studies = load_evidence().studies
     meta = load_settings().meta_analysis

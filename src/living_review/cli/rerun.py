@@ -3,8 +3,8 @@
 ``rerun NOTEBOOK -p NAME VALUE ... -s SECTION.KEY VALUE ...`` runs one jupytext notebook
 with the given parameters, checked against its ``parameters`` cell, and with analysis
 settings of ``review.yml`` changed for this run only; ``sweep GRID.yaml`` runs a grid of them in
-parallel and writes one results table. See :mod:`living_review.rerun` and
-:mod:`living_review.sweep` for the conventions.
+parallel and writes one results table. See :mod:`living_review.runs.rerun` and
+:mod:`living_review.runs.sweep` for the conventions.
 """
 
 from __future__ import annotations
@@ -27,8 +27,8 @@ def _display(path: Path) -> str:
 
 
 def rerun(args: argparse.Namespace) -> int:
-    from living_review.notebook_parameters import ParameterError
-    from living_review.rerun import run_notebook
+    from living_review.runs.notebook_parameters import ParameterError
+    from living_review.runs.rerun import run_notebook
 
     from living_review.settings import SettingsError
 
@@ -52,7 +52,7 @@ def rerun(args: argparse.Namespace) -> int:
 
 
 def sweep(args: argparse.Namespace) -> int:
-    from living_review.sweep import run_sweep
+    from living_review.runs.sweep import run_sweep
 
     try:
         result = run_sweep(Path(args.grid), max_workers=args.workers, runs_dir=args.runs_dir)

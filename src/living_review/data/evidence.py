@@ -23,7 +23,7 @@ from living_review.data.csvfile import read_csv
 from living_review.data.problems import DataValidationError, Problem, errors
 from living_review.data.schema import RESOURCE_NAMES, Resource, Schema, read_schema
 from living_review.data.units import to_months
-from living_review.fingerprint import tree_fingerprint
+from living_review.book.fingerprint import tree_fingerprint
 
 Row = tuple[int, dict[str, Any]]
 _DTYPE = {"integer": "Int64", "number": "float64", "boolean": "boolean", "string": "object"}

@@ -3,11 +3,11 @@
 ``releases/<version>/summary.json`` holds
 
 * ``version``: the package version (:data:`living_review.__version__`);
-* ``data_fingerprint``: :func:`living_review.fingerprint.data_fingerprint` of ``data/``;
+* ``data_fingerprint``: :func:`living_review.book.fingerprint.data_fingerprint` of ``data/``;
 * ``parameters``: every section of ``review.yml`` as read by
   :func:`living_review.settings.load_settings` (``review``, ``meta_analysis``,
   ``survival``, ``drug_chapters``);
-* ``estimates``: the ledger (:func:`living_review.ledger.collect`), i.e. every pooled
+* ``estimates``: the ledger (:func:`living_review.book.ledger.collect`), i.e. every pooled
   estimate a chapter published, with its inputs;
 * ``studies``: one ``{"study_id", "in_previous_version"}`` per study in
   ``data/studies.csv``, sorted by ``study_id``;
@@ -43,9 +43,9 @@ from typing import Any
 
 import pandas as pd
 
-from living_review import ledger
+from living_review.book import ledger
 from living_review._version import __version__
-from living_review.fingerprint import data_fingerprint
+from living_review.book.fingerprint import data_fingerprint
 from living_review.paths import project_root
 from living_review.release.scopes import ALL, Scope, load_release_config
 from living_review.settings import load_settings
@@ -193,7 +193,7 @@ def build_summary(root: Path | None = None, version: str | None = None,
     """Collect the summary of the current build (ledger, parameters, data) for ``version``.
 
     ``scope`` names a release scope of ``review.yml`` (default: its ``default_scope``).
-    Raises ``ValueError`` when a ledger record is stale (:func:`living_review.ledger.stale_keys`):
+    Raises ``ValueError`` when a ledger record is stale (:func:`living_review.book.ledger.stale_keys`):
     a release must hold only estimates computed from the data and code being released.
     ``skip_stale=True`` leaves stale records out instead; the changelog uses it to show the
     current build, never a release.

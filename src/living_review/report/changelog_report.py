@@ -217,7 +217,7 @@ def record_living_view(result: SequentialResult, studies: pd.DataFrame, meta_set
     The key defaults to ``"changelog.<outcome>.atc_monotherapy_cumulative"``; inputs are the
     cohorts' counts (:func:`living_review.report.study_tables.ledger_inputs`).
     """
-    from living_review.ledger import record
+    from living_review.book.ledger import record
     from living_review.report.study_tables import ledger_inputs
 
     last = result.frame.iloc[-1]

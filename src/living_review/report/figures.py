@@ -14,7 +14,7 @@ from pathlib import Path
 
 import matplotlib as mpl
 
-from living_review.figure_files import save_reproducibly
+from living_review.book.figure_files import save_reproducibly
 from living_review.paths import build_dir
 
 FIGURE_DIR = "figures"

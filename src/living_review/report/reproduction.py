@@ -258,7 +258,7 @@ def record_reanalysis(reanalysis: Reanalysis, prefix: str, *, chapter: str, para
     Returns the keys written. Inputs are recorded by study_id with their events and totals;
     ``root`` is the project root (default: the current project).
     """
-    from living_review.ledger import record_result
+    from living_review.book.ledger import record_result
 
     keys = []
     for step, result in reanalysis.results.items():

@@ -156,7 +156,7 @@ def ledger_key_part(term: str) -> str:
 
 
 def ledger_inputs(t: TermPooling) -> list[dict]:
-    """Per-study inputs of a pooled term for :func:`living_review.ledger.record_result`."""
+    """Per-study inputs of a pooled term for :func:`living_review.book.ledger.record_result`."""
     return [{"study_id": r.study_id, "events": int(r.events), "n": int(r.denominator), "population": r.population}
             for r in t.rows.itertuples()]
 

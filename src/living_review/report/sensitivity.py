@@ -212,7 +212,7 @@ def _ids(studies: pd.DataFrame, outcome: str) -> dict[str, str]:
 def record_grid(grid: pd.DataFrame, studies: pd.DataFrame, outcome: str, prefix: str, *, chapter: str,
                 options: dict, root=None) -> list[str]:
     """Record every cell of an :func:`estimator_grid` as ``<prefix>.<outcome>.grid.<transform>_<method>``."""
-    from living_review.ledger import record
+    from living_review.book.ledger import record
 
     c = counts(studies, outcome)
     inputs = [{"study_id": a, "events": int(b), "n": int(n)} for a, b, n in zip(c["study_id"], c["events"], c["total"])]
@@ -231,7 +231,7 @@ def record_sequential(seq, studies: pd.DataFrame, outcome: str, prefix: str, *, 
                       root=None) -> list[str]:
     """Record each fit of a leave-one-out (``<prefix>.<outcome>.loo.without_<study_id>``) or cumulative
     (``<prefix>.<outcome>.cumulative.upto_<study_id>``) analysis."""
-    from living_review.ledger import record
+    from living_review.book.ledger import record
 
     c = counts(studies, outcome).set_index("study_id")
     ids = _ids(studies, outcome)

@@ -169,7 +169,7 @@ def pool_outcome(cohorts: pd.DataFrame, outcome: Outcome, meta_settings) -> Meta
 
 
 def ledger_inputs(cohorts: pd.DataFrame, outcome: Outcome) -> list[dict]:
-    """Per-study inputs of a pooled ``outcome`` for :func:`living_review.ledger.record_result`."""
+    """Per-study inputs of a pooled ``outcome`` for :func:`living_review.book.ledger.record_result`."""
     counts = outcome_counts(cohorts, outcome)
     return [{"study_id": r.study_id, "events": int(r.events), "n": int(r.n)} for r in counts.itertuples()]
 
@@ -289,7 +289,7 @@ def record_if_pooled(key: str, result, *, outcome: str, inputs: list[dict], chap
     """Record ``result`` in the ledger under ``key``; do nothing (return ``None``) when there is no result."""
     if result is None:
         return None
-    from living_review.ledger import record_result
+    from living_review.book.ledger import record_result
 
     return record_result(key, result, outcome=outcome, inputs=inputs, params=params, chapter=chapter)
 

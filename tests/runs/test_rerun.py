@@ -9,9 +9,9 @@ import nbformat
 import pytest
 
 from living_review._version import __version__
-from living_review.fingerprint import data_fingerprint
-from living_review.notebook_parameters import ParameterError, parse_parameters, read_parameters, validate_parameters
-from living_review.rerun import glued_numbers, run_notebook
+from living_review.book.fingerprint import data_fingerprint
+from living_review.runs.notebook_parameters import ParameterError, parse_parameters, read_parameters, validate_parameters
+from living_review.runs.rerun import glued_numbers, run_notebook
 
 NOTEBOOK = '''---
 jupytext:
@@ -177,7 +177,7 @@ def test_command_line(notebook, tmp_path, monkeypatch, capsys):
 
 
 LEDGER_NOTEBOOK = NOTEBOOK.replace('print(label, transform, outcomes)', '''print(label, transform, outcomes)
-from living_review import ledger
+from living_review.book import ledger
 ledger.record("rerun.probe", outcome="ORR", estimate=scale / 10, ci_low=0.0, ci_high=1.0, k=1, n=10,
               params={"transform": transform}, inputs=[])''')
 

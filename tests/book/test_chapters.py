@@ -7,7 +7,7 @@ import shutil
 
 import nbformat
 
-from living_review.chapters import generate_drug_chapters
+from living_review.book.chapters import generate_drug_chapters
 from living_review.paths import project_root
 
 

@@ -9,8 +9,8 @@ A grid file is YAML::
 
 A grid may also, or instead, list ``settings``: analysis settings of ``review.yml`` named
 ``section.key`` (``meta_analysis.hakn: [false, true]``), which any chapter follows
-(:mod:`living_review.settings_override`). The grid above runs the cartesian product of the lists (here 6 runs), each with
-:func:`living_review.rerun.run_notebook`. Every combination is validated before any runs,
+(:mod:`living_review.runs.settings_override`). The grid above runs the cartesian product of the lists (here 6 runs), each with
+:func:`living_review.runs.rerun.run_notebook`. Every combination is validated before any runs,
 so a typo costs nothing. Runs execute in separate processes (at most ``max_workers`` at
 once, each starting its own kernel); a run that fails is recorded with its error and the
 others go on.
@@ -40,10 +40,10 @@ import pandas as pd
 import yaml
 from tqdm import tqdm
 
-from living_review import ledger
+from living_review.book import ledger
 from living_review.paths import project_root
-from living_review.notebook_parameters import read_parameters, validate_parameters
-from living_review.rerun import run_notebook
+from living_review.runs.notebook_parameters import read_parameters, validate_parameters
+from living_review.runs.rerun import run_notebook
 
 ESTIMATE_FIELDS = ("estimate", "ci_low", "ci_high", "k")
 
@@ -88,7 +88,7 @@ class SweepResult:
 
 def read_grid(path: Path, root: Path | None = None) -> Grid:
     """Read and check a grid file; ``ValueError`` naming the file and what is wrong."""
-    from living_review.settings_override import override_text
+    from living_review.runs.settings_override import override_text
 
     path = Path(path)
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
@@ -127,7 +127,7 @@ def _run_one(notebook: str, combo: dict, runs_dir: str, root: str) -> dict:
         result = run_notebook(Path(notebook), parameters, runs_dir=Path(runs_dir), root=Path(root), settings=settings)
     except Exception as exc:  # reported in the table; the other runs go on
         return {"status": "failed", "folder": "", "error": f"{type(exc).__name__}: {exc}", "glued": {}, "estimates": {}}
-    # the run's own ledger (living_review.rerun redirects it into the run folder); a failed
+    # the run's own ledger (living_review.runs.rerun redirects it into the run folder); a failed
     # run's estimates are left out, since the notebook stopped before checking them all
     estimates = {key: {field: record[field] for field in ESTIMATE_FIELDS}
                  for key, record in ledger.collect(result.folder).items()} if result.status == "ok" else {}

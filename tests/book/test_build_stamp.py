@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from living_review._version import __version__
-from living_review.build_stamp import build_date, build_stamp, last_search_date
-from living_review.fingerprint import data_fingerprint
+from living_review.book.build_stamp import build_date, build_stamp, last_search_date
+from living_review.book.fingerprint import data_fingerprint
 
 
 def test_build_date_follows_source_date_epoch(monkeypatch):

@@ -1,6 +1,6 @@
 """Analysis settings changed for one rerun: ``review.yml`` with some values replaced.
 
-A parameterised rerun (:mod:`living_review.rerun`) may change any value of the analysis
+A parameterised rerun (:mod:`living_review.runs.rerun`) may change any value of the analysis
 sections of ``review.yml`` (``meta_analysis``, ``survival``) for every chapter, not only
 those a chapter declares in its ``parameters`` cell. :func:`override_text` writes the
 changed configuration and checks it with :func:`living_review.settings.load_settings`, so

@@ -7,7 +7,7 @@ import pytest
 
 from living_review.paths import project_root
 from living_review.settings import SettingsError, load_settings
-from living_review.settings_override import override_text
+from living_review.runs.settings_override import override_text
 
 REVIEW = project_root() / "review.yml"
 

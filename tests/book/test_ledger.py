@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from living_review.fingerprint import build_inputs_fingerprint
-from living_review.ledger import collect, record, record_result, stale_keys
+from living_review.book.fingerprint import build_inputs_fingerprint
+from living_review.book.ledger import collect, record, record_result, stale_keys
 
 INPUTS = [{"study_id": "b_study", "events": 3, "n": 10}, {"study_id": "a_study", "events": 5, "n": 20}]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from living_review.notebook_parameters import ParameterError
-from living_review.sweep import read_grid, run_sweep
+from living_review.runs.notebook_parameters import ParameterError
+from living_review.runs.sweep import read_grid, run_sweep
 
 NOTEBOOK = '''---
 jupytext:
@@ -30,7 +30,7 @@ from myst_nb import glue
 if a == 3:
     raise ValueError("a = 3 fails on purpose")
 glue("product", a * b, display=False)
-from living_review import ledger
+from living_review.book import ledger
 ledger.record("sweep.probe", outcome="ORR", estimate=a * b / 10, ci_low=0.0, ci_high=0.5, k=a, n=10,
               params={}, inputs=[])
 ```

@@ -11,7 +11,7 @@ no time stamp and no path of the machine, its keys are sorted and floats are wri
 the same inputs always gives the same bytes.
 
 Each record also holds ``inputs_fingerprint``, the
-:func:`living_review.fingerprint.build_inputs_fingerprint` (data, code, configuration,
+:func:`living_review.book.fingerprint.build_inputs_fingerprint` (data, code, configuration,
 templates) when it was written. A record whose fingerprint is not the current one was
 not rewritten by the last build (its chapter no longer publishes it, or was not
 re-executed): :func:`stale_keys` names such records, and a release refuses them.
@@ -35,7 +35,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from living_review.fingerprint import build_inputs_fingerprint
+from living_review.book.fingerprint import build_inputs_fingerprint
 from living_review.paths import build_dir, project_root
 
 KEY_PATTERN = re.compile(r"^[a-z0-9_.-]+$")

@@ -21,8 +21,8 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
 from living_review._version import __version__
-from living_review.build_stamp import build_stamp
-from living_review.fingerprint import build_inputs_fingerprint, release_summaries_fingerprint
+from living_review.book.build_stamp import build_stamp
+from living_review.book.fingerprint import build_inputs_fingerprint, release_summaries_fingerprint
 from living_review.paths import project_root
 
 logger = logging.getLogger(__name__)

@@ -13,7 +13,7 @@ import rispy
 import yaml
 
 import living_review
-from living_review.citation import bibtex, load_citation, ris, write_zenodo_json, zenodo_json
+from living_review.release.citation import bibtex, load_citation, ris, write_zenodo_json, zenodo_json
 from living_review.paths import project_root
 
 ROOT = project_root()
@@ -46,7 +46,7 @@ def test_cff_version_is_the_package_version():
 
 def test_committed_zenodo_json_is_what_the_generator_produces():
     assert (ROOT / ".zenodo.json").read_text(encoding="utf-8") == zenodo_json(ROOT), (
-        "regenerate it: python -m living_review.citation"
+        "regenerate it: python -m living_review.release.citation"
     )
 
 

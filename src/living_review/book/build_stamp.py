@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from living_review._version import __version__
-from living_review.fingerprint import data_fingerprint
+from living_review.book.fingerprint import data_fingerprint
 
 SEARCH_RECORDS = Path("data") / "search" / "records.csv"
 SEARCH_DATE_COLUMN = "search_date"

@@ -1,6 +1,6 @@
 """Parameterised reruns: execute a chapter with other parameters, checked against its own.
 
-The parameters are read and checked by :mod:`living_review.notebook_parameters`.
+The parameters are read and checked by :mod:`living_review.runs.notebook_parameters`.
 :func:`run_notebook` executes with papermill in the notebook's folder and writes, under
 ``runs/<UTC time>-<hash>/``, the executed notebook, an HTML export (rendered by myst-nb's
 docutils writer, with images embedded) and ``run.json``: the parameters, the notebook,
@@ -35,8 +35,8 @@ import jupytext
 import nbformat
 
 from living_review._version import __version__
-from living_review.fingerprint import data_fingerprint
-from living_review.notebook_parameters import read_parameters, validate_parameters
+from living_review.book.fingerprint import data_fingerprint
+from living_review.runs.notebook_parameters import read_parameters, validate_parameters
 from living_review.paths import BUILD_DIR_VARIABLE, project_root
 
 GLUE_MIME_PREFIX = "application/papermill.record/"
@@ -139,7 +139,7 @@ def run_notebook(path: Path, parameters: dict, *, runs_dir: Path | None = None, 
     runs_dir : where run folders go (default ``<root>/runs``).
     root : project root, whose ``data/`` is fingerprinted (default: the project root).
     settings : ``{"section.key": value}`` changes to ``review.yml`` for this run
-        (:mod:`living_review.settings_override`); the changed file is kept in the run folder.
+        (:mod:`living_review.runs.settings_override`); the changed file is kept in the run folder.
     timeout : seconds allowed per cell.
 
     Returns
@@ -150,7 +150,7 @@ def run_notebook(path: Path, parameters: dict, *, runs_dir: Path | None = None, 
     import papermill
 
     from living_review.settings import SETTINGS_VARIABLE
-    from living_review.settings_override import override_text, parse_value
+    from living_review.runs.settings_override import override_text, parse_value
 
     path = Path(path).resolve()
     root = Path(root or project_root()).resolve()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from living_review.fingerprint import build_inputs_fingerprint, data_fingerprint, tree_fingerprint
+from living_review.book.fingerprint import build_inputs_fingerprint, data_fingerprint, tree_fingerprint
 
 
 def _write(root: Path, files: dict[str, str]) -> None:
@@ -63,7 +63,7 @@ def test_build_inputs_cover_code_and_configuration(tmp_path):
 
 
 def test_release_summaries_fingerprint_covers_summaries_only(tmp_path):
-    from living_review.fingerprint import release_summaries_fingerprint
+    from living_review.book.fingerprint import release_summaries_fingerprint
 
     empty = release_summaries_fingerprint(tmp_path)
     folder = tmp_path / "releases" / "1.0.0"

@@ -4,7 +4,7 @@ Each drug chapter is the same jupytext notebook (``drug_chapters.template`` in
 ``review.yml``) with its ``parameters`` cell overridden by papermill: the drug, the
 histology and the outcomes, and the pooling method of ``meta_analysis`` (model,
 transform, tau² method, Hartung-Knapp, level), which a parameterised rerun may change
-(:mod:`living_review.rerun`). The generated notebooks are written unexecuted
+(:mod:`living_review.runs.rerun`). The generated notebooks are written unexecuted
 (papermill's ``prepare_only``); the book build executes them like every other chapter.
 A file is rewritten only when its content changes, so an unchanged chapter is not
 re-executed by an incremental build.

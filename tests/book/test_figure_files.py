@@ -6,7 +6,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 
-from living_review.figure_files import save_reproducibly  # noqa: E402
+from living_review.book.figure_files import save_reproducibly  # noqa: E402
 
 
 def _figure():
