@@ -102,6 +102,14 @@ def _run_id(parent: Path, end: dt.date) -> str:
     return run_id
 
 
+def _stage_append(table: Path, new: pd.DataFrame, staged: Path) -> None:
+    """Write the records table with ``new`` appended to ``staged``; earlier rows keep their bytes."""
+    head = table.read_bytes() if table.exists() else b""
+    if head and not head.endswith(b"\n"):
+        head += b"\n"
+    staged.write_bytes(head + new.to_csv(index=False, header=not head, lineterminator="\n").encode("utf-8"))
+
+
 def default_client(search: SavedSearch) -> Client:
     interval = pubmed_runner.min_interval() if search.key == "pubmed" else DEFAULT_INTERVAL[search.key]
     return Client(source=search.name, min_interval=interval)
@@ -154,7 +162,7 @@ def run_search(search: SavedSearch, search_dir: str | Path, *, start: dt.date | 
                        source=search.name, origin=f"{where}/{row['origin']}")
         new = make_records(rows, f"{where} ({search.name})")
         old = read_records(table) if table.exists() else make_records([], table.name)
-        combined = make_records(pd.concat([old, new]).to_dict("records"), table.name)
+        make_records(pd.concat([old, new]).to_dict("records"), table.name)  # ids stay unique
         manifest = {"key": search.key, "source": search.name, "run_id": run_id, "api": search.api,
                     "base_url": search.base_url, "query": search.query, "date_field": search.date_field,
                     "start": start.isoformat(), "end": end.isoformat(), "started_at": started,
@@ -163,7 +171,7 @@ def run_search(search: SavedSearch, search_dir: str | Path, *, start: dt.date | 
                     "requests": recorder.exchanges}
         (partial / "run.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n",
                                           encoding="utf-8")
-        combined.to_csv(staged, index=False)
+        _stage_append(table, new, staged)
         os.replace(partial, final)
         try:
             os.replace(staged, table)

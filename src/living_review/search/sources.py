@@ -127,3 +127,12 @@ def saved_search_table(searches: dict[str, SavedSearch]):
     rows = [{"Source": s.name, "Interface": s.api, "Dates limited by": s.date_field, "Query": s.query}
             for s in searches.values()]
     return pd.DataFrame(rows, columns=["Source", "Interface", "Dates limited by", "Query"])
+
+
+def reviewers_per_record(path: str | Path) -> int:
+    """``saved_searches.reviewers_per_record``: independent reviewers each record needs (default 2)."""
+    raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    value = (raw.get(SECTION) or {}).get("reviewers_per_record", 2)
+    if not isinstance(value, int) or value < 1:
+        raise ValueError(f"{Path(path).name}: {SECTION}.reviewers_per_record {value!r} must be a whole number, 1 or more")
+    return value
