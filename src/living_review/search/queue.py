@@ -42,7 +42,9 @@ def query_terms(query: str) -> list[str]:
     text = _FIELD_TAG.sub(" ", query or "")
     phrases = re.findall(r'"([^"]+)"', text)
     rest = re.sub(r'"[^"]+"', " ", text)
-    words = [w for w in re.findall(r"[A-Za-z][A-Za-z0-9-]+", rest) if w.lower() not in _OPERATORS]
+    # Field names (FIRST_PDATE, AREA[...]) are not search terms.
+    words = [w for w in re.findall(r"[A-Za-z][A-Za-z0-9_-]+", rest)
+             if w.lower() not in _OPERATORS and "_" not in w]
     seen, out = set(), []
     for term in [*phrases, *words]:
         key = term.lower()
