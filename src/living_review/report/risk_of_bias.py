@@ -99,19 +99,19 @@ def low_risk_ids(a: Assessment) -> set[str]:
     return {sid for sid, o in a.overall.items() if o == "low"}
 
 
-def counts_text(a: Assessment, cohorts: pd.DataFrame) -> dict[str, str]:
+def counts_text(a: Assessment, studies: pd.DataFrame, cohorts: pd.DataFrame) -> dict[str, str]:
     """Counts for the prose: judgements on full texts, cohorts by overall judgement.
 
     Names: ``rob_n_judgements``, ``rob_n_full_text`` (judgements resting on a full text),
     ``rob_n_full_text_pooled`` (of those, in ``cohorts``), ``rob_n_cohorts``,
     ``rob_n_low``/``rob_n_unclear``/``rob_n_high`` (over ``cohorts``), ``rob_tool``,
-    ``rob_full_text_cohorts`` (labels of cohorts assessed on a full text).
+    ``rob_full_text_cohorts`` (labels, from ``studies``, of cohorts assessed on a full text).
     """
     items = a.items
     full = items[items["basis"] == "full_text"]
     ids = set(cohorts["study_id"])
     by = pd.Series({sid: a.overall[sid] for sid in cohorts["study_id"]}, dtype=object)
-    labels = cohorts.set_index("study_id")["label"] if "label" in cohorts else pd.Series(dtype=object)
+    labels = studies.set_index("study_id")["label"]
     ft_ids = sorted(set(full["study_id"]))
     return {
         "rob_tool": tool.TOOL,
