@@ -12,8 +12,8 @@ Okabe M, Ito K. Color universal design (CUD), 2008.
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import pandas as pd
+from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from living_review.data import risk_of_bias as tool
@@ -40,7 +40,9 @@ def traffic_light(a: Assessment, studies: pd.DataFrame):
     ids, labels = list(studies["study_id"]), list(studies["label"])
     items = list(tool.ITEMS)
     cols = items + ["Overall"]
-    fig, ax = plt.subplots(figsize=(7.0, 0.32 * len(ids) + 1.9))
+    # a bare Figure, not pyplot: the chapter displays the returned figure once, and nothing else
+    fig = Figure(figsize=(7.0, 0.32 * len(ids) + 1.9))
+    ax = fig.subplots()
     for y, sid in enumerate(ids):
         for x, item in enumerate(cols):
             j = a.overall[sid] if item == "Overall" else a.judgement(sid, item)
@@ -88,7 +90,8 @@ def summary_plot(a: Assessment, studies: pd.DataFrame, weights, *, weight_label:
     """
     shares = summary_shares(a, studies, weights)
     rows = list(shares.index)
-    fig, ax = plt.subplots(figsize=(7.0, 0.3 * len(rows) + 1.5))
+    fig = Figure(figsize=(7.0, 0.3 * len(rows) + 1.5))
+    ax = fig.subplots()
     left = pd.Series(0.0, index=rows)
     for j in ORDER:
         ax.barh(range(len(rows)), shares[j], left=left, color=COLOURS[j], edgecolor="black", linewidth=0.4,
