@@ -59,7 +59,7 @@ def test_table_shape_and_pdf_source():
     assert list(table.columns) == ["Outcome", "№ of participants (studies)", "Estimate (95% CI)", "Certainty",
                                    "What happens"]
     assert table.iloc[0].tolist()[:4] == ["ORR", "288 (10 cohorts)", "13.1% (4.8 to 24.0)",
-                                          "⊕◯◯◯ Very low{sup}`a`{sup}`b`"]
+                                          "⊕◯◯◯ Very low {sup}`a,b`"]
     assert table.iloc[1, 2] == "4.9 months (3.3 to 7.1)"
     source = sof_table.standard_source([ORR, OS], caption="Summary.", name="tbl-x", note="Start low.")
     assert source.startswith("```{tabularcolumns}") and ":name: tbl-x" in source

@@ -102,7 +102,7 @@ def standard_table(rows, level: float = 0.95) -> pd.DataFrame:
     marks = footnotes(rows).letters
     out = []
     for r, letters in zip(rows, marks):
-        sup = "".join(f"{{sup}}`{x}`" for x in letters)
+        sup = f" {{sup}}`{','.join(letters)}`" if letters else ""
         out.append({"Outcome": r.outcome, "№ of participants (studies)": f"{r.patients} ({r.k} cohorts)",
                     head: _estimate(r, level),
                     "Certainty": f"{SYMBOLS[r.certainty.rating]} {r.certainty.rating.capitalize()}{sup}",
