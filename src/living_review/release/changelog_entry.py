@@ -167,6 +167,7 @@ def render_markdown(comparison: Comparison, digits: int = 3, context: EntryConte
 
     out.append(f"**Studies.** Version {c.current_version} holds {cohorts_text(ctx, c.current_studies)}; "
                f"version {c.previous_version} held {cohorts_text(ctx, c.previous_studies)}.")
+    out.append("")
     for verb, ids in (("Added", c.studies_added), ("Removed", c.studies_removed)):
         if ids:
             out += [f"{verb}: {cohorts_text(ctx, ids)}:", ""] + [f"- {_named(ctx, s)}" for s in ids] + [""]
