@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from living_review.release.compare import Comparison, EstimateChange
 from living_review.report.dictionary import latex_columns
+from living_review.report.markup import code, md
 
 # PDF column widths (fractions of the line) of the entry's two tables
 HEADLINE_WIDTHS = (0.3, 0.22, 0.22, 0.24)
@@ -33,19 +34,21 @@ def render_markdown(comparison: Comparison, digits: int = 3) -> str:
     c = comparison
     out = [f"## Version {c.current_version} (compared with {c.previous_version})", ""]
     out.append(f"- Evidence data: {'changed' if c.data_changed else 'unchanged'}.")
-    out.append(f"- Analysis parameters: {'; '.join(c.parameters_changed) if c.parameters_changed else 'unchanged'}.")
-    out.append(f"- Studies added: {', '.join(c.studies_added) or 'none'}.")
-    out.append(f"- Studies removed: {', '.join(c.studies_removed) or 'none'}.")
+    # every value below comes from data or summaries: escaped, so it is shown literally
+    out.append(f"- Analysis parameters: {md('; '.join(c.parameters_changed)) if c.parameters_changed else 'unchanged'}.")
+    out.append(f"- Studies added: {md(', '.join(c.studies_added)) or 'none'}.")
+    out.append(f"- Studies removed: {md(', '.join(c.studies_removed)) or 'none'}.")
     out += ["", "### Corrections", ""]
-    out += [f"- {corr.summary()}" for corr in c.corrections] or ["None."]
+    out += [f"- {md(corr.summary())}" for corr in c.corrections] or ["None."]
     if c.headlines:
         out += ["", "### Headline conclusions", "", latex_columns(HEADLINE_WIDTHS).rstrip(), ""]
         out += ["| Conclusion | Previous (CI) | Now (CI) | Flag |", "|---|---|---|---|"]
         for h in c.headlines:
             old, new = _interval_text(h.change, digits)
-            out.append(f"| {h.label} | {old} | {new} | {_flag_text(h.change)} |")
+            out.append(f"| {md(h.label)} | {md(old)} | {md(new)} | {md(_flag_text(h.change))} |")
         out += ["", "Analyses carrying each conclusion (previous → now, by ledger key):", ""]
-        out += [f"- {h.label}: `{h.previous_key or 'none'}` → `{h.current_key or 'none'}`" for h in c.headlines]
+        out += [f"- {md(h.label)}: {code(h.previous_key or 'none')} → {code(h.current_key or 'none')}"
+                for h in c.headlines]
     out += ["", "### Estimates that changed", ""]
     changed = [e for e in c.moved if e.status != "added"]
     added = [e for e in c.moved if e.status == "added"]
@@ -56,7 +59,7 @@ def render_markdown(comparison: Comparison, digits: int = 3) -> str:
         out += ["| Estimate | Outcome | Previous (CI) | Now (CI) | Flag |", "|---|---|---|---|---|"]
         for e in changed:
             old, new = _interval_text(e, digits)
-            out.append(f"| {e.key} | {e.outcome} | {old} | {new} | {_flag_text(e)} |")
+            out.append(f"| {md(e.key)} | {md(e.outcome)} | {md(old)} | {md(new)} | {md(_flag_text(e))} |")
     if added:
         out += ["", f"Estimates first published in version {c.current_version}: {len(added)} "
                 f"({_by_family(added)}); their values are in the chapters and in the release summary."]
