@@ -66,7 +66,7 @@ def test_survival_ranges_are_checked(tmp_path, old, new, message):
 
 
 @pytest.mark.parametrize(("text", "message"), [
-    ("meta_analysis: {transform: PFT\n", "review.yml:2:1: YAML syntax error"),
+    ("meta_analysis: {transform: PFT\n", "review.yml:1:16: YAML syntax error"),
     ("meta_analysis:\n\ttransform: PFT\n", "review.yml:2:1: a tab is used for indentation"),
     ("42\n", "review.yml:1: expected sections"),
 ])

@@ -115,7 +115,7 @@ def test_settings_enter_the_grid_and_are_checked_before_running(grid, tmp_path):
 
 
 @pytest.mark.parametrize("text,message", [
-    ("notebook: nb.md\nparameters:\n  a: [1, 2\n", r"^grid\.yaml:4:1: YAML syntax error"),
+    ("notebook: nb.md\nparameters:\n  a: [1, 2\n", r"^grid\.yaml:3:6: YAML syntax error"),
     ("notebook: nb.md\nparameters:\n\ta: [1, 2]\n", r"^grid\.yaml:3:1: a tab is used for indentation"),
     ("42\n", r"^grid\.yaml:1: the grid is 42, not a mapping"),
     ("- a\n- b\n", r"^grid\.yaml:1: the grid is \['a', 'b'\], not a mapping"),

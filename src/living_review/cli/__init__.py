@@ -54,7 +54,8 @@ def describe_error(error: BaseException) -> tuple[str, int]:
         return "\n".join(lines + [f"FAILED: {n_err} error(s), {len(lines) - n_err} warning(s)"]), 1
     if isinstance(error, yaml.MarkedYAMLError) and error.problem_mark is not None:
         mark = error.problem_mark
-        return (f"{mark.name}:{mark.line + 1}:{mark.column + 1}: YAML syntax error: {error.problem} "
+        name = mark.name if mark.name and not mark.name.startswith("<") else "<yaml>"
+        return (f"{name}:{mark.line + 1}:{mark.column + 1}: YAML syntax error: {error.problem} "
                 "(check the indentation, colons and brackets)"), 1
     if isinstance(error, json.JSONDecodeError):
         return f"{error.lineno}:{error.colno}: JSON syntax error: {error.msg} (fix the JSON syntax there)", 1

@@ -60,9 +60,11 @@ def _key_lines(node, prefix: tuple, out: dict) -> None:
 
 
 def _message(err: yaml.YAMLError) -> tuple[int, int, str]:
-    mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
-    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     problem = getattr(err, "problem", None) or str(err)
+    mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
+    if "stream end" in problem and getattr(err, "context_mark", None) is not None:
+        mark = err.context_mark  # a bracket or quote never closed: where it opens, not the end of the file
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     if "'\\t'" in problem or "\t" in problem:
         return line, column, "a tab is used for indentation (indent with spaces)"
     context = getattr(err, "context", None)
