@@ -118,3 +118,13 @@ def test_yaml_and_json_errors_give_their_place():
     except json.JSONDecodeError as error:
         message, status = describe_error(error)
     assert status == 1 and message.startswith("1:7: JSON syntax error")
+
+
+@pytest.mark.parametrize("option,name,value,message", [
+    ("-p", "outcomes", "[ORR", "outcomes: '[ORR' is not valid YAML"),
+    ("-s", "survival.landmarks_months", "[3, 6", "value '[3, 6' is not valid YAML"),
+])
+def test_rerun_values_that_are_not_yaml(tmp_path, capsys, option, name, value, message):
+    template = project_root() / "notebooks" / "templates" / "drug_results.md"
+    status, err = _run(["rerun", str(template), option, name, value, "--runs-dir", str(tmp_path)], capsys)
+    assert status == 2 and message in err

@@ -168,7 +168,10 @@ def read_parameters(path: Path) -> dict[str, Parameter]:
 
 
 def _coerce(spec: Parameter, raw: Any) -> Any:
-    value = yaml.safe_load(raw) if isinstance(raw, str) and spec.kind is not str else raw
+    try:
+        value = yaml.safe_load(raw) if isinstance(raw, str) and spec.kind is not str else raw
+    except yaml.YAMLError:
+        raise ParameterError(f"{spec.name}: {raw!r} is not valid YAML (write e.g. true, 0.9 or \"[ORR, DCR]\")") from None
     kind = spec.kind
     if kind is float and isinstance(value, int) and not isinstance(value, bool):
         value = float(value)
