@@ -30,7 +30,7 @@ NOT_FREE = {"field"}
 SEARCH_TEXT = {"search/records.csv": ("title", "authors", "journal", "abstract"),
                "search/screening_log.csv": ("note",)}
 # pages that show free text from data in a table or in prose (the five pages of the report, and more)
-PAGES_WITH_DATA = ("notebooks/generated/lenvatinib", "notebooks/08_safety", "notebooks/07_trials_versus_real_world",
+PAGES_WITH_DATA = ("notebooks/generated/drug_lenvatinib", "notebooks/08_safety", "notebooks/07_trials_versus_real_world",
                    "notebooks/04_search_and_selection", "book/changelog")
 
 
