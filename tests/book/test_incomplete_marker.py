@@ -33,7 +33,9 @@ def test_invalid_data_stop_the_build_before_any_chapter_and_leave_the_marker(bro
     ledger.mkdir(parents=True)
     (ledger / "kept.json").write_text("{}")
     env = {**os.environ, "PYTHONPATH": str(broken_project / "src"), "LIVING_REVIEW_ROOT": str(broken_project)}
-    done = subprocess.run(["make", "--no-print-directory", target, f"VENV={VENV}", "-o", f"{VENV}/.installed"],
+    # the environment and the MathJax copy are taken as they are: only the build steps run
+    done = subprocess.run(["make", "--no-print-directory", target, f"VENV={VENV}", "-o", f"{VENV}/.installed",
+                           "-o", "node_modules/mathjax/es5/tex-chtml.js"],
                           cwd=broken_project, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode != 0
     assert "data/studies.csv:2: n_enrolled: " in done.stderr and "Traceback" not in done.stderr
