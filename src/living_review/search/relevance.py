@@ -136,6 +136,7 @@ class NaiveBayes:
     log_prior : ``ln(n_1 / n_0)``.
     n_relevant, n_irrelevant : training records of each class.
     alpha : additive smoothing.
+    seen : per term, whether it occurs in a training record.
     """
 
     tfidf: Tfidf
@@ -144,16 +145,22 @@ class NaiveBayes:
     n_relevant: int
     n_irrelevant: int
     alpha: float
+    seen: np.ndarray
 
     def scores(self, features: sparse.csr_matrix) -> np.ndarray:
         """Log odds of relevance of each row of ``features``."""
         return self.log_prior + np.asarray(features @ self.log_ratio).ravel()
 
     def terms(self, row: sparse.csr_matrix, k: int = 3) -> str:
-        """The ``k`` terms that raise this record's score most, e.g. ``"lenvatinib +0.41, atc +0.22"``."""
+        """The ``k`` terms that raise this record's score most, e.g. ``"lenvatinib +0.41, atc +0.22"``.
+
+        Only terms met in training are named: a term no decided record contains shifts the
+        score towards the smaller class by the smoothing alone, which explains nothing.
+        """
         row = sparse.csr_matrix(row)
-        push = row.data * self.log_ratio[row.indices]
-        best = sorted(zip(-push, row.indices))[:k]
+        keep = self.seen[row.indices]
+        push = row.data[keep] * self.log_ratio[row.indices[keep]]
+        best = sorted(zip(-push, row.indices[keep]))[:k]
         return ", ".join(f"{self.tfidf.vocabulary[j]} {-p:+.2f}" for p, j in best if -p > 0)
 
 
@@ -173,7 +180,7 @@ def fit_naive_bayes(features: sparse.csr_matrix, labels: Sequence[int], tfidf: T
     v = features.shape[1]
     log_theta = [np.log((alpha + s) / (alpha * v + s.sum())) for s in sums]
     return NaiveBayes(tfidf=tfidf, log_ratio=log_theta[1] - log_theta[0], log_prior=math.log(n1 / n0),
-                      n_relevant=n1, n_irrelevant=n0, alpha=alpha)
+                      n_relevant=n1, n_irrelevant=n0, alpha=alpha, seen=(sums[0] + sums[1]) > 0)
 
 
 def labels_from_log(log: pd.DataFrame) -> dict[str, int]:
