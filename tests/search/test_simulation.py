@@ -116,3 +116,23 @@ def test_screen_by_relevance_exports_ranks_and_refits_at_the_prompt(project, cap
     assert "Relevance: score " in out and "raised by" in out and "zebrafish +" not in out  # unseen in training
     decisions = pd.read_csv(project / "screening_decisions.csv", dtype=str, keep_default_na=False)
     assert decisions.record_id.tolist()[0] == "pubmed-T-00002" and len(decisions) == 2
+
+
+def test_simulate_folder_leaves_out_duplicates_and_undecided_records(tmp_path):
+    from living_review.search.records import make_records
+
+    rows = [("db-1", RELEVANT_TEXT, "include"), ("db-2", IRRELEVANT_TEXT, "exclude"), ("db-4", IRRELEVANT_TEXT, "exclude"),
+            ("db-5", RELEVANT_TEXT, ""), ("db-6", RELEVANT_TEXT, "include"), ("db-3", RELEVANT_TEXT, "include")]
+    make_records([{"record_id": r, "source": "PubMed", "search_date": "2026-01-01", "title": t} for r, t, _ in rows]
+                 ).to_csv(tmp_path / "records.csv", index=False)
+    pd.DataFrame([{"record_id": r, "stage": "title_abstract", "decision": d, "reason": "" if d == "include" else
+                   "not_atc", "study_ids": "", "date": "2026-01-02", "note": ""} for r, _, d in rows if d]
+                 ).to_csv(tmp_path / "screening_log.csv", index=False)
+    pd.DataFrame([{"removed_id": "db-6", "kept_id": "db-1", "matched_id": "db-1", "rule": "doi", "score": "",
+                   "reason": ""}]).to_csv(tmp_path / "merge_log.csv", index=False)
+    result = simulate_folder(tmp_path, shuffles=3)
+    # db-5 has no decision and db-6 is a duplicate: N = 4, K = 2, recorded order db-1, db-2, db-4, db-3.
+    # The model reads the seeds db-1 and db-2, then db-3 (the relevant text): 3 reads; the recorded order 4.
+    assert (result.n_records, result.n_relevant, result.seeds) == (4, 2, ("db-1", "db-2"))
+    assert result.order("relevance").found == (1, 1, 2, 2) and result.order("relevance").reads_100 == 3
+    assert result.order("recorded").found == (1, 1, 1, 2) and result.order("recorded").reads_100 == 4
