@@ -180,7 +180,8 @@ def _medians(surv: np.ndarray, grid: np.ndarray) -> np.ndarray:
     t0 = np.where(i_min >= 0, grid[np.maximum(i_min, 0)], 0.0)
     s0 = np.where(i_min >= 0, surv[np.arange(len(surv)), np.maximum(i_min, 0)], 1.0)
     t1, s1 = grid[i_max], surv[np.arange(len(surv)), i_max]
-    interp = t1 - (t1 - t0) * (s1 - 0.5) / (s1 - s0)
+    with np.errstate(divide="ignore", invalid="ignore"):  # rows that never cross 1/2 are discarded below
+        interp = t1 - (t1 - t0) * (s1 - 0.5) / (s1 - s0)
     out[ends_below] = interp[ends_below]
     out[surv[:, -1] == 0.5] = grid[-1]
     return out
@@ -273,7 +274,7 @@ def pool_survival(study, time, n_risk, survival, correction: tuple[float, float]
     q = float((((y - beta_fixed) ** 2 / v)[observed]).sum())
     dof = int(observed.sum()) - len(ids)
     h2 = q / dof if dof > 0 else float("nan")
-    i2 = max(0.0, (h2 - 1) / h2) if dof > 0 else float("nan")
+    i2 = (0.0 if h2 <= 1 else (h2 - 1) / h2) if dof > 0 else float("nan")
     s_fixed = np.cumprod(np.sin(beta_fixed) ** 2)
     s_random = np.cumprod(np.sin(beta_random) ** 2)
     cot_f, cot_r = 1 / np.tan(beta_fixed), 1 / np.tan(beta_random)
