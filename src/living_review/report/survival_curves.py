@@ -92,8 +92,9 @@ def record_curve(res: PooledSurvival, curves: StudyCurves, *, key: str, chapter:
     extra = {"q": res.q, "df": res.df, "h2": res.h2, "i2": res.i2}
     n = int(curves.cohorts["n"].sum())
     written = []
-    for m in LANDMARKS:
-        r = res.random.set_index("time").loc[float(m)]
+    curve = res.random.set_index("time")
+    for m in (m for m in LANDMARKS if float(m) in curve.index):  # a stratum's grid may end earlier
+        r = curve.loc[float(m)]
         k_at = int((curves.rows["time"] == float(m)).sum())
         record(f"{key}.survival_{m}m", outcome=f"{curves.endpoint} at {m} months", estimate=r["survival"],
                ci_low=r["ci_low"], ci_high=r["ci_high"], k=k_at, n=n, params=params, inputs=inputs, extra=extra,
