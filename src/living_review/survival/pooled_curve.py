@@ -78,70 +78,68 @@ def z_value(level: float) -> float:
 
 
 def _grid(study, time, n_risk, survival):
-    df = pd.DataFrame({"study": np.asarray(study).astype(str), "time": np.asarray(time, float),
-                       "n_risk": np.asarray(n_risk, float), "survival": np.asarray(survival, float)})
-    if not len(np.asarray(study)) == len(np.asarray(time)) == len(np.asarray(n_risk)) == len(np.asarray(survival)):
+    """Check the rows and lay them out as studies × times; every error names the study and the time."""
+    sid = np.asarray(study).astype(str)
+    t, n, s = (np.asarray(x, float).ravel() for x in (time, n_risk, survival))
+    if not len(sid) == len(t) == len(n) == len(s):
         raise ValueError("study, time, n_risk and survival must have the same length")
-    for r in df.itertuples():
-        where = f"study {r.study}, time {r.time:g}"
-        if not np.isfinite(r.time) or r.time <= 0:
-            raise ValueError(f"{where}: time must be a positive number (survival at time 0 is 1 by definition)")
-        if not np.isfinite(r.survival) or not 0 <= r.survival <= 1:
-            raise ValueError(f"{where}: survival {r.survival} is outside [0, 1] (give proportions, not percent)")
-        if not np.isfinite(r.n_risk) or r.n_risk < 0:
-            raise ValueError(f"{where}: n_risk {r.n_risk} must be a number >= 0")
-    dup = df[df.duplicated(["study", "time"])]
-    if len(dup):
-        raise ValueError(f"study {dup['study'].iloc[0]}, time {dup['time'].iloc[0]:g}: given twice")
-    df = df.sort_values(["study", "time"], kind="stable").reset_index(drop=True)
-    ids = tuple(pd.unique(df["study"]))
+
+    def fail(i, what):
+        raise ValueError(f"study {sid[i]}, time {t[i]:g}: {what}")
+
+    for bad, what in ((~np.isfinite(t) | (t <= 0), "time must be a positive number (survival at time 0 is 1 "
+                                                   "by definition)"),
+                      (~np.isfinite(s) | (s < 0) | (s > 1), "survival {} is outside [0, 1] (give proportions, not "
+                                                            "percent)"),
+                      (~np.isfinite(n) | (n < 0), "n_risk {} must be a number >= 0")):
+        if bad.any():
+            i = int(np.argmax(bad))
+            fail(i, what.format(s[i] if "survival" in what else n[i]))
+    ids, code = np.unique(sid, return_inverse=True)
     if len(ids) < 2:
         raise ValueError(f"{len(ids)} study given ({', '.join(ids) or 'none'}); pooling needs at least 2")
-    grid = np.sort(df["time"].unique())
-    for sid, g in df.groupby("study", sort=False):
-        t = g["time"].to_numpy()
-        expected = grid[grid <= t[-1]]
-        if len(t) != len(expected) or (t != expected).any():
-            gap = next(x for x in expected if x not in set(t))
-            raise ValueError(f"study {sid}, time {gap:g}: no survival given; every study needs every time of the "
-                             f"common grid up to its last follow-up ({', '.join(f'{x:g}' for x in expected)})")
-        s = g["survival"].to_numpy()
-        up = np.flatnonzero(np.diff(s) > 0)
-        if len(up):
-            raise ValueError(f"study {sid}, time {t[up[0] + 1]:g}: survival rises from {s[up[0]]} to "
-                             f"{s[up[0] + 1]} (a survival curve never increases)")
-        zero = np.flatnonzero(s[:-1] == 0)
-        if len(zero):
-            raise ValueError(f"study {sid}, time {t[zero[0] + 1]:g}: given after survival reached 0 at "
-                             f"{t[zero[0]]:g} (drop the later times)")
-    return df, ids, grid
+    order = np.lexsort((t, code))
+    sid, t, n, s, code = sid[order], t[order], n[order], s[order], code[order]
+    same = (code[1:] == code[:-1])
+    if (same & (t[1:] == t[:-1])).any():
+        fail(int(np.argmax(same & (t[1:] == t[:-1]))) + 1, "given twice")
+    grid = np.unique(t)
+    pos = np.searchsorted(grid, t)
+    first = np.concatenate([[True], ~same])
+    rank = np.arange(len(t)) - np.maximum.accumulate(np.where(first, np.arange(len(t)), 0))
+    if (pos != rank).any():
+        i = int(np.argmax(pos != rank))
+        gap = grid[rank[i]]
+        raise ValueError(f"study {sid[i]}, time {gap:g}: no survival given; every study needs every time of the "
+                         f"common grid up to its last follow-up ({', '.join(f'{x:g}' for x in grid[grid <= t[i]])})")
+    rises = same & (s[1:] > s[:-1])
+    if rises.any():
+        i = int(np.argmax(rises)) + 1
+        fail(i, f"survival rises from {s[i - 1]} to {s[i]} (a survival curve never increases)")
+    after_zero = same & (s[:-1] == 0)
+    if after_zero.any():
+        i = int(np.argmax(after_zero)) + 1
+        fail(i, f"given after survival reached 0 at {t[i - 1]:g} (drop the later times)")
+    return sid, code, pos, t, n, s, tuple(ids), grid
 
 
-def _arcsine(df, ids, grid, correction):
+def _arcsine(code, pos, n, s, k, grid, correction):
     """Per study and interval: arcsine of the conditional survival and its variance (K × T)."""
-    k, t = len(ids), len(grid)
-    y = np.full((k, t), np.nan)
-    v = np.full((k, t), np.nan)
-    n_at = np.zeros(t)
-    for i, sid in enumerate(ids):
-        g = df[df["study"] == sid]
-        s, n = g["survival"].to_numpy(), g["n_risk"].to_numpy()
-        cond = s / np.concatenate([[1.0], s[:-1]])
-        m = len(s)
-        if correction is None:
-            if (n == 0).any():
-                raise ValueError(f"study {sid}, time {g['time'].iloc[int(np.argmax(n == 0))]:g}: n_risk 0 needs a "
-                                 "continuity correction (correction=None divides by n_risk)")
-            y[i, :m], v[i, :m] = np.arcsin(np.sqrt(cond)), 1.0 / n
-        else:
-            a, b = correction
-            y[i, :m] = np.arcsin(np.sqrt((n * cond + a) / (n + b)))
-            v[i, :m] = a / (n + b)
-        n_at[:m] += n
+    first = pos == 0
+    cond = s / np.where(first, 1.0, np.concatenate([[1.0], s[:-1]]))
+    if correction is None:
+        if (n == 0).any():
+            raise ValueError("n_risk 0 needs a continuity correction (correction=None divides by n_risk)")
+        yv, vv = np.arcsin(np.sqrt(cond)), 1.0 / n
+    else:
+        a, b = correction
+        yv, vv = np.arcsin(np.sqrt((n * cond + a) / (n + b))), a / (n + b)
+    y = np.full((k, len(grid)), np.nan)
+    v = np.full((k, len(grid)), MISSING_VARIANCE)
+    y[code, pos], v[code, pos] = yv, vv
     observed = ~np.isnan(y)
-    col_mean = np.nanmean(y, axis=0)
-    y = np.where(observed, y, col_mean)
-    v = np.where(observed, v, MISSING_VARIANCE)
+    y = np.where(observed, y, np.nanmean(y, axis=0))
+    n_at = np.bincount(pos, weights=n, minlength=len(grid))
     return y, v, observed, np.round(n_at)
 
 
@@ -261,8 +259,9 @@ def pool_survival(study, time, n_risk, survival, correction: tuple[float, float]
     if ci == "montecarlo" and n_draws < 2:
         raise ValueError("ci='montecarlo' needs n_draws >= 2 (msurv uses 10000)")
     z = z_value(level)
-    df, ids, grid = _grid(study, time, n_risk, survival)
-    y, v, observed, n_at = _arcsine(df, ids, grid, None if correction is None else tuple(map(float, correction)))
+    _, code, pos, _, n, s, ids, grid = _grid(study, time, n_risk, survival)
+    y, v, observed, n_at = _arcsine(code, pos, n, s, len(ids), grid,
+                                    None if correction is None else tuple(map(float, correction)))
     tau = _between_covariance(y, v, observed)
     t = len(grid)
     w_random = np.linalg.solve(v[:, :, None] * np.eye(t) + tau, np.broadcast_to(np.eye(t), (len(ids), t, t)))
