@@ -112,8 +112,10 @@ def survival_figure(curves: StudyCurves, res: PooledSurvival, *, title: str):
     """Survminer-style figure: each cohort's curve (reconstructed solid, approximated dashed) with its
     reported median marked, the pooled random-effects curve with its CI band, numbers at risk below."""
     import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
-    fig, (ax, tab) = plt.subplots(2, 1, figsize=(6.6, 4.6), height_ratios=[5, 1])
+    fig = Figure(figsize=(6.6, 4.6))  # not pyplot's: the chapter displays it once, through figures.publish
+    ax, tab = fig.subplots(2, 1, height_ratios=[5, 1])
     grid = np.concatenate([[0.0], res.random["time"].to_numpy()])
     for sid, part in curves.rows.groupby("study_id", sort=True):
         row = curves.cohorts.set_index("study_id").loc[sid]
