@@ -59,3 +59,17 @@ def test_strata_and_figure(curves):
     labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     assert "cohort, reconstructed from a digitised curve" not in labels  # nothing reconstructed is drawn
     assert np.isfinite(fig.axes[0].get_ylim()).all()
+
+
+def test_ledger_sentence_quotes_the_records_or_says_there_are_none(curves, tmp_path):
+    from living_review.book.ledger import collect
+
+    (tmp_path / "_build").mkdir(exist_ok=True)
+    res = sc.pool(curves, 0.95)
+    sc.record_curve(res, curves, key="survival.os.drug_x", chapter="06_survival", root=tmp_path)
+    records = collect(tmp_path)
+    text = sc.ledger_sentence(records, "survival.os.drug_x", "OS")
+    r12 = records["survival.os.drug_x.survival_12m"]
+    assert f"OS at 12 months {100 * r12['estimate']:.1f} ({100 * r12['ci_low']:.1f}–{100 * r12['ci_high']:.1f})%" in text
+    assert "(4 of 4 cohort curves approximated)" in text
+    assert sc.ledger_sentence(records, "survival.os.drug_y", "OS").startswith("no pooled OS curve is recorded")

@@ -151,3 +151,20 @@ def survival_figure(curves: StudyCurves, res: PooledSurvival, *, title: str):
         tab.text(t, 0.35, str(n), ha="center", va="center", fontsize=8)
     fig.tight_layout()
     return fig
+
+
+def ledger_sentence(records: dict[str, dict], prefix: str, endpoint: str) -> str:
+    """What the survival chapter recorded under ``prefix`` (e.g. ``survival.os.drug_lenvatinib``), as one
+    sentence for another chapter; says so when nothing was recorded in this build."""
+    at = {m: records.get(f"{prefix}.survival_{m}m") for m in (6, 12)}
+    med = records.get(f"{prefix}.median")
+    if not any(at.values()) and med is None:
+        return (f"no pooled {endpoint} curve is recorded for this group in this build (it needs two cohorts "
+                "with a median or landmark rate)")
+    parts = [f"{endpoint} at {m} months {_ci(r['estimate'], r['ci_low'], r['ci_high'])}%"
+             for m, r in at.items() if r is not None]
+    if med is not None:
+        parts.append(f"median {_ci(med['estimate'], med['ci_low'], med['ci_high'], scale=1)} months")
+    first = next(r for r in (*at.values(), med) if r is not None)
+    approx = first["params"].get("approximated", 0)
+    return ", ".join(parts) + f" ({approx} of {len(first['inputs'])} cohort curves approximated)"
