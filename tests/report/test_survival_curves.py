@@ -70,6 +70,7 @@ def test_ledger_sentence_quotes_the_records_or_says_there_are_none(curves, tmp_p
     records = collect(tmp_path)
     text = sc.ledger_sentence(records, "survival.os.drug_x", "OS")
     r12 = records["survival.os.drug_x.survival_12m"]
-    assert f"OS at 12 months {100 * r12['estimate']:.1f} ({100 * r12['ci_low']:.1f}–{100 * r12['ci_high']:.1f})%" in text
+    want = f"OS at 12 months {100 * r12['estimate']:.1f} ({100 * r12['ci_low']:.1f}–{100 * r12['ci_high']:.1f})%"
+    assert want in text
     assert "(4 of 4 cohort curves approximated)" in text
     assert sc.ledger_sentence(records, "survival.os.drug_y", "OS").startswith("no pooled OS curve is recorded")

@@ -62,7 +62,8 @@ class _Curve:
 
 def test_a_digitised_curve_replaces_the_approximation():
     rng = np.random.default_rng(1)
-    ipd = pd.DataFrame({"time": np.round(rng.exponential(6, 60), 2) + 0.01, "event": (rng.random(60) < 0.8).astype(int)})
+    ipd = pd.DataFrame({"time": np.round(rng.exponential(6, 60), 2) + 0.01,
+                        "event": (rng.random(60) < 0.8).astype(int)})
     sc = study_curves(_cohorts(), _landmarks(), "OS", digitised=[_Curve(ipd)])
     row = sc.cohorts.set_index("study_id").loc["a"]
     assert row["source"] == RECONSTRUCTED and sc.n_reconstructed == 1

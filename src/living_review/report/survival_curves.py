@@ -33,7 +33,8 @@ def strata(curves: StudyCurves, column: str, level: float, *, min_k: int = 2) ->
                                 n_draws=N_DRAWS, seed=SEED), left
 
 
-def _ci(est: float, lo: float, hi: float, scale: float = 100, digits: int = 1) -> str:
+def ci_text(est: float, lo: float, hi: float, scale: float = 100, digits: int = 1) -> str:
+    """``est (lo–hi)`` times ``scale`` (100: percent), "not reached" for NaN, no interval when ``lo`` is NaN."""
     if np.isnan(est):
         return "not reached"
     body = f"{scale * est:.{digits}f}"
@@ -47,12 +48,14 @@ def cao_table(res: PooledSurvival, previous: pd.DataFrame, endpoint: str) -> pd.
     for m in LANDMARKS:
         r = res.random.set_index("time").loc[float(m)]
         cao = prev.get(f"rate_{m}_months", np.nan)
-        rows.append({"Quantity": f"Survival at {m} months (%)", "This review": _ci(r["survival"], r["ci_low"], r["ci_high"]),
+        rows.append({"Quantity": f"Survival at {m} months (%)",
+                     "This review": ci_text(r["survival"], r["ci_low"], r["ci_high"]),
                      "Cao 2024": "–" if np.isnan(cao) else f"{cao:.2f}",
                      "Difference": "–" if np.isnan(cao) else f"{100 * r['survival'] - cao:+.1f}"})
     cao_m = prev.get("median", np.nan)
     lo, hi = prev.get("median_ci_lower", np.nan), prev.get("median_ci_upper", np.nan)
-    rows.append({"Quantity": "Median (months)", "This review": _ci(res.median_random, *res.median_random_ci, scale=1),
+    rows.append({"Quantity": "Median (months)",
+                 "This review": ci_text(res.median_random, *res.median_random_ci, scale=1),
                  "Cao 2024": f"{cao_m:g}" + ("" if np.isnan(lo) else f" ({lo:g}–{hi:g})"),
                  "Difference": "–" if np.isnan(res.median_random) else f"{res.median_random - cao_m:+.1f}"})
     return pd.DataFrame(rows)
@@ -65,10 +68,10 @@ def strata_table(results: dict[str, StrataSurvival], names: dict[str, str]) -> p
         for level, r in st.strata.items():
             at = r.random.set_index("time")
             rows.append({"Subgroups": column, "Stratum": names.get(level, level), "Cohorts": r.k,
-                         "6 months (%)": _ci(*at.loc[6.0, ["survival", "ci_low", "ci_high"]]),
-                         "12 months (%)": (_ci(*at.loc[12.0, ["survival", "ci_low", "ci_high"]])
+                         "6 months (%)": ci_text(*at.loc[6.0, ["survival", "ci_low", "ci_high"]]),
+                         "12 months (%)": (ci_text(*at.loc[12.0, ["survival", "ci_low", "ci_high"]])
                                            if 12.0 in at.index else "beyond the common grid"),
-                         "Median (months)": _ci(r.median_random, np.nan, np.nan, scale=1),
+                         "Median (months)": ci_text(r.median_random, np.nan, np.nan, scale=1),
                          "Between strata": f"Q = {st.q_between:.2f}, df = {st.df}, p = {st.p:.2f}"})
     return pd.DataFrame(rows)
 
@@ -161,10 +164,10 @@ def ledger_sentence(records: dict[str, dict], prefix: str, endpoint: str) -> str
     if not any(at.values()) and med is None:
         return (f"no pooled {endpoint} curve is recorded for this group in this build (it needs two cohorts "
                 "with a median or landmark rate)")
-    parts = [f"{endpoint} at {m} months {_ci(r['estimate'], r['ci_low'], r['ci_high'])}%"
+    parts = [f"{endpoint} at {m} months {ci_text(r['estimate'], r['ci_low'], r['ci_high'])}%"
              for m, r in at.items() if r is not None]
     if med is not None:
-        parts.append(f"median {_ci(med['estimate'], med['ci_low'], med['ci_high'], scale=1)} months")
+        parts.append(f"median {ci_text(med['estimate'], med['ci_low'], med['ci_high'], scale=1)} months")
     first = next(r for r in (*at.values(), med) if r is not None)
     approx = first["params"].get("approximated", 0)
     return ", ".join(parts) + f" ({approx} of {len(first['inputs'])} cohort curves approximated)"

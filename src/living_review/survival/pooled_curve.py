@@ -250,7 +250,7 @@ def pool_survival(study, time, n_risk, survival, correction: tuple[float, float]
     -------
     >>> r = pool_survival(["a", "a", "b", "b"], [1, 2, 1, 2], [20, 15, 30, 22], [0.8, 0.6, 0.75, 0.5])
     >>> round(float(r.random["survival"].iloc[-1]), 4)
-    0.5512
+    0.5324
     """
     if ci not in ("greenwood", "montecarlo"):
         raise ValueError(f"ci={ci!r} is not allowed; choose one of greenwood, montecarlo")
