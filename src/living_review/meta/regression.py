@@ -193,7 +193,8 @@ def metareg(events, totals, covariates, *, transform: Transform = "PFT", tau2_me
     Notes
     -----
     β̂ = (XᵀWX)⁻¹XᵀWy with W = diag(1/(vᵢ + τ̂²)); Var β̂ = (XᵀWX)⁻¹, multiplied by
-    s² = yᵀPy/(k−p) with Knapp-Hartung (then t(k−p) and F tests). R² = max(0, (τ²₀ − τ²)/τ²₀)
+    s² = yᵀPy/(k−p) with Knapp-Hartung (then t(k−p) and F tests). When every effect is equal
+    s² = 0: the SEs are 0, the test statistics NaN and QM NaN, as metafor's NA. R² = max(0, (τ²₀ − τ²)/τ²₀)
     with τ²₀ from the intercept-only model.
 
     References
@@ -223,14 +224,17 @@ def metareg(events, totals, covariates, *, transform: Transform = "PFT", tau2_me
     else:
         crit, dist = stats.norm.ppf(1 - a / 2), stats.norm()
     se = np.sqrt(np.diag(cov))
-    stat = beta / se
+    with np.errstate(invalid="ignore", divide="ignore"):
+        stat = beta / se
     b2, c2 = beta[1:], cov[1:, 1:]
-    qm = float(b2 @ np.linalg.solve(c2, b2)) if p > 1 else float("nan")
-    if hakn and p > 1:
+    # all effects equal under Knapp-Hartung: s² = 0, so every SE is 0 and QM does not exist (NA in metafor)
+    defined = p > 1 and np.all(np.isfinite(c2)) and np.linalg.matrix_rank(c2) == p - 1 and np.all(se > 0)
+    qm = float(b2 @ np.linalg.solve(c2, b2)) if defined else float("nan")
+    if hakn and defined:
         qm /= p - 1
         qm_p = float(stats.f.sf(qm, p - 1, k - p))
     else:
-        qm_p = float(stats.chi2.sf(qm, p - 1)) if p > 1 else float("nan")
+        qm_p = float(stats.chi2.sf(qm, p - 1)) if defined else float("nan")
     _, P0, _ = _p_matrix(v, X, 0.0)
     qe = float(y @ P0 @ y)
     t2_null = residual_tau2(y, v, np.ones((k, 1)), tau2_method)
