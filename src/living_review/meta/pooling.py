@@ -176,7 +176,7 @@ def _with_subgroups(result, x, n, labels, groups, tau_common, opts) -> MetaPropR
 
         yi, vi = study_effects(x, n, opts["transform"])
         design = (g[:, None] == np.array(order)[None, :]).astype(float)
-        tau2 = residual_tau2(yi, vi, design, opts["tau2_method"])
+        tau2 = residual_tau2(yi, vi, design, opts["tau2_method"], n)
     subs = {}
     for name in order:
         sel = g == name

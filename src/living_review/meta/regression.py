@@ -214,7 +214,7 @@ def metareg(events, totals, covariates, *, transform: Transform = "PFT", tau2_me
     if k <= p:
         raise ValueError(f"{k} studies cannot estimate {p} coefficients; use fewer covariates.")
     y, v = study_effects(x, n, transform)
-    t2 = residual_tau2(y, v, X, tau2_method)
+    t2 = residual_tau2(y, v, X, tau2_method, n)
     w, P, cov = _p_matrix(v, X, t2)
     beta = cov @ (X.T @ (w * y))
     a = 1 - level
@@ -237,7 +237,7 @@ def metareg(events, totals, covariates, *, transform: Transform = "PFT", tau2_me
         qm_p = float(stats.chi2.sf(qm, p - 1)) if defined else float("nan")
     _, P0, _ = _p_matrix(v, X, 0.0)
     qe = float(y @ P0 @ y)
-    t2_null = residual_tau2(y, v, np.ones((k, 1)), tau2_method)
+    t2_null = residual_tau2(y, v, np.ones((k, 1)), tau2_method, n)
     r2 = max(0.0, (t2_null - t2) / t2_null) if t2_null > 0 else 0.0
     coefs = pd.DataFrame({"term": names, "estimate": beta, "se": se, "stat": stat,
                           "pvalue": 2 * dist.sf(np.abs(stat)), "ci_low": beta - crit * se, "ci_high": beta + crit * se})
