@@ -126,22 +126,30 @@ def build_summary(evidence, settings, *, n_terms: int = 3) -> tuple[SofRow, ...]
     return tuple(rows)
 
 
+#: I² in the summary of findings is Cochran's-Q-based (as R meta prints it), not metafor's τ²-based one.
+HET_COLUMN = "I² (Q-based); τ²"
+
+
 def sof_table(rows, level: float = 0.95) -> pd.DataFrame:
-    """Display table: Outcome, k, Patients, Estimate (CI at ``level``), I²; τ², Certainty.
+    """Display table: Outcome, k, Patients, Estimate (CI at ``level``), I² (Q-based); τ², Certainty.
 
     τ² is on the analysis scale: the proportion transform for rates, the log scale for medians.
+    An outcome from one study is not pooled: its exact interval is labelled so, and "–"
+    stands for I² and τ².
     """
     head = f"Estimate ({100 * level:g}% CI)"
     out = []
     for r in rows:
         if r.scale == "proportion":
             est = f"{100 * r.estimate:.1f}% ({100 * r.ci_low:.1f}–{100 * r.ci_high:.1f})"
+            if r.k == 1:  # not pooled: the study's exact interval
+                est += ", one study, exact CI"
         else:
             est = f"{r.estimate:.1f} mo ({r.ci_low:.1f}–{r.ci_high:.1f})"
         het = "–" if r.k < 2 else f"{100 * r.i2:.0f}%; {r.tau2:.3f}"
         out.append({"Outcome": r.outcome, "k": r.k, "Patients": r.patients, head: est,
-                    "I²; τ²": het, "Certainty": r.certainty.rating})
-    return pd.DataFrame(out, columns=["Outcome", "k", "Patients", head, "I²; τ²", "Certainty"])
+                    HET_COLUMN: het, "Certainty": r.certainty.rating})
+    return pd.DataFrame(out, columns=["Outcome", "k", "Patients", head, HET_COLUMN, "Certainty"])
 
 
 def reasons_table(rows) -> pd.DataFrame:
