@@ -1,5 +1,6 @@
 """The summary-of-findings rows, their certainty and their tables."""
 
+import dataclasses
 import math
 
 import pytest
@@ -24,6 +25,10 @@ def test_summary_rows_come_from_the_same_analyses_as_the_chapters():
     table = sof.sof_table(rows, level=0.9)
     assert "Estimate (90% CI)" in table.columns and len(sof.reasons_table(rows)) == len(rows)
     assert not math.isnan(rows[2].i2)
+    assert sof.HET_COLUMN in table.columns  # says which I2 it shows
+    # an outcome from one study is labelled as such, with no I2 or tau2
+    one = sof.sof_table([dataclasses.replace(rows[0], k=1)], level=0.9).iloc[0]
+    assert one["Estimate (90% CI)"].endswith(", one study, exact CI") and one[sof.HET_COLUMN] == "–"
     with pytest.raises(ValueError, match="n_terms"):
         sof.build_summary(ev, settings, n_terms=-1)
 
