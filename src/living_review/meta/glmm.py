@@ -167,7 +167,7 @@ def fit_glmm(events, totals, X=None) -> GLMMFit:
         th[p] = abs(th[p])
         if np.max(np.abs(step)) < 1e-10:
             break
-    if th[p] < 1e-4 and nll(np.append(th[:p], 0.0)) <= nll(th):
+    if th[p] < 1e-4 and nll(np.append(th[:p], 0.0)) <= nll(th) + 1e-9:
         th[p] = 0.0  # boundary: no between-study variance
     H = _hessian(nll, th)
     # a subgroup whose studies all have 0 (or all) events has β → ±∞ and a flat likelihood;

@@ -252,7 +252,7 @@ for (spec in list(list("cao_dcr", cao_grp), list("large_k", large_grp))) {
 # default mixed-effects model) and ranktest (Begg)
 refs$bias <- list()
 for (spec in list(c("cao_orr", "PFT"), c("cao_dcr", "PFT"), c("large_k", "PLOGIT"), c("unequal_n", "PFT"),
-                  c("zero_events", "PAS"), c("homogeneous", "PRAW"))) {
+                  c("zero_events", "PAS"), c("homogeneous", "PRAW"), c("cao_dcr", "PLN"))) {
   d <- datasets[[spec[1]]]; e <- effects(d$x, d$n, spec[2])
   r <- rma(e$yi, e$vi, method = "REML", control = ctl)
   eg_lm <- regtest(r, model = "lm")
