@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from living_review.data import links, rules
+from living_review.data import links, risk_of_bias, rules
 from living_review.data.cells import typed_rows
 from living_review.data.csvfile import read_csv
 from living_review.data.problems import DataValidationError, Problem, errors
@@ -44,6 +44,7 @@ class Evidence:
     adverse_events, discrepancies, previous_version_inputs, sources : as in the CSV files.
     previous_version_results : the pooled values Cao 2024 published (one row per outcome,
         subset and statistic, with the printed precision in ``decimals``).
+    risk_of_bias : one row per cohort and JBI checklist item (:mod:`living_review.data.risk_of_bias`).
     fingerprint : SHA-256 over every file under the data folder (names and bytes, sorted
         path order, data/km and data/search included).
     warnings : problems that did not stop loading.
@@ -58,6 +59,7 @@ class Evidence:
     sources: pd.DataFrame
     fingerprint: str
     previous_version_results: pd.DataFrame = field(default_factory=pd.DataFrame)
+    risk_of_bias: pd.DataFrame = field(default_factory=pd.DataFrame)
     warnings: tuple[Problem, ...] = field(default=())
     data_dir: Path | None = None
 
@@ -122,8 +124,9 @@ def _row_rules(tables, f, st, lm, ae, di, pv, cell_level) -> list[Problem]:
     problems += links.overlap(f["studies"], st, f["discrepancies"], di)
     problems += links.previous_version(f["previous_version_inputs"], pv, f["studies"], st)
     problems += links.adverse_denominators(f["adverse_events"], ae, st)
+    problems += risk_of_bias.rob_rules(f["risk_of_bias"], tables["risk_of_bias"], f["studies"], st)
     problems += links.discrepancy_references({f[n]: tables[n] for n in ("studies", "landmarks", "adverse_events")}, di)
-    cited = ("studies", "landmarks", "adverse_events", "discrepancies", "previous_version_results")
+    cited = ("studies", "landmarks", "adverse_events", "discrepancies", "previous_version_results", "risk_of_bias")
     problems += links.source_codes({f[n]: tables[n] for n in cited}, tables["sources"])
     # An invalid cell is loaded as empty; a rule tripping over that same cell would
     # report it twice, so the cell-level message alone is kept.
@@ -210,6 +213,7 @@ def load_evidence(data_dir: str | Path | None = None) -> Evidence:
         previous_version_inputs=frames["previous_version_inputs"],
         sources=frames["sources"],
         previous_version_results=frames["previous_version_results"],
+        risk_of_bias=frames["risk_of_bias"],
         fingerprint=tree_fingerprint([folder], folder.parent),
         warnings=tuple(problems),
         data_dir=folder,
