@@ -61,4 +61,4 @@ def test_display_tables():
     judged = rb.judged_frame(a, ev.studies)
     assert (judged["Judgement"] != "Unclear").all()
     assert len(judged) == int((ev.risk_of_bias["judgement"] != "unclear").sum())
-    assert a.judgement("pitoia2014", "Q1") == "yes" and "18 cohorts assessed" in a.summary()
+    assert a.judgement("pitoia2014", "Q1") == "yes" and f"{len(ev.studies)} cohorts assessed" in a.summary()
