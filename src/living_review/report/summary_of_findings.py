@@ -241,6 +241,7 @@ def ledger_params(row: SofRow) -> dict:
 def _estimate_text(r: SofRow, level: float) -> str:
     lvl = f"{100 * level:g}% CI"
     if r.scale == "proportion":
+        lvl = f"{lvl}, exact, one study" if r.k == 1 else lvl  # one study is not pooled
         return f"{100 * r.estimate:.1f}% ({lvl} {100 * r.ci_low:.1f}–{100 * r.ci_high:.1f}%)"
     return f"{r.estimate:.1f} months ({lvl} {r.ci_low:.1f}–{r.ci_high:.1f})"
 
