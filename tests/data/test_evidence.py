@@ -29,7 +29,8 @@ def test_real_data_validate_without_errors():
     ev = load_evidence(REAL_DATA)
     assert isinstance(ev, Evidence)
     # The only warnings are the cohorts identified by citation only.
-    assert {p.message.split("'")[1] for p in ev.warnings} == {"ha2010", "bible2012", "wirth2021", "pitoia2014"}
+    assert {p.message.split("'")[1] for p in ev.warnings} == {"ha2010", "bible2012", "wirth2021", "pitoia2014",
+                                                                "mikoshiba2025"}
 
 
 def test_study_ids_are_the_fixed_identifiers():
@@ -108,7 +109,7 @@ def test_fingerprint_covers_data_and_changes_with_one_count(data_copy):
 
 def test_summary_is_readable():
     text = load_evidence(REAL_DATA).summary()
-    assert text.startswith("18 cohorts (13 ATC monotherapy, 3 ATC combination, 2 other histology; "
+    assert text.startswith("20 cohorts (15 ATC monotherapy, 3 ATC combination, 2 other histology; "
                            "6 in the previous version)")
     assert "fingerprint" in text
 

@@ -31,6 +31,7 @@ Row = tuple[int, dict[str, Any]]
 SETTING_OF_DESIGN = {
     "prospective_trial": "trial",
     "retrospective_cohort": "real_world",
+    "prospective_observational": "real_world",
     "post_marketing_surveillance": "real_world",
 }
 ATC_HISTOLOGIES = ("ATC", "mixed ATC")

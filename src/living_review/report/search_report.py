@@ -19,6 +19,7 @@ from living_review.search.prisma import PrismaCounts
 from living_review.search.screening import exclusion_table
 
 _DESIGN = {"prospective_trial": "Prospective trial", "retrospective_cohort": "Retrospective cohort",
+           "prospective_observational": "Prospective observational study",
            "post_marketing_surveillance": "Post-marketing surveillance"}
 _ROLE = {"atc_monotherapy": "ATC monotherapy: pooled", "atc_combination": "Combination: pooled separately",
          "other_histology": "Other histology: not pooled with ATC"}

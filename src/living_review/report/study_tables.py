@@ -22,6 +22,7 @@ Histology = Literal["ATC", "MTC", "DTC", "PDTC"]
 HISTOLOGIES: tuple[str, ...] = get_args(Histology)
 
 _DESIGN = {"prospective_trial": "prospective trial", "retrospective_cohort": "retrospective cohort",
+           "prospective_observational": "prospective observational study",
            "post_marketing_surveillance": "post-marketing surveillance"}
 _LINE = {"first_line": "first line", "pretreated": "pretreated", "mixed": "mixed lines", "not_reported": "not reported"}
 
