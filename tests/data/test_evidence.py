@@ -38,7 +38,7 @@ def test_study_ids_are_the_fixed_identifiers():
     assert ids == {
         "ha2010", "bible2012", "savvides2013", "tahara2017", "wirth2021", "higashiyama2022", "ito2017_atc",
         "ito2017_mtc", "kim2021", "sparano2021", "pitoia2014", "iwasaki2018", "iwasaki2023", "koyama2018",
-        "pms_japan2020", "dierks2021", "atlep2022", "anlotinib_chemo2023",
+        "pms_japan2020", "dierks2021", "atlep2022", "anlotinib_chemo2023", "mikoshiba2025", "matsuo2025",
     }
 
 
