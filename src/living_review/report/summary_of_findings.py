@@ -61,12 +61,13 @@ def _proportion_row(cohorts, outcome, meta) -> SofRow | None:
         return None
     counts = study_tables.outcome_counts(cohorts, outcome)
     low, non_trial = _shares(cohorts, dict(zip(counts["study_id"], counts["n"])))
-    egger = float("nan")
+    egger, slope = float("nan"), float("nan")
     if result.k >= MIN_K_SMALL_STUDY_TEST:
-        egger = egger_test(counts["events"], counts["n"], transform=result.transform).pvalue
+        test = egger_test(counts["events"], counts["n"], transform=result.transform)
+        egger, slope = test.pvalue, test.estimate
     patients = int(counts["n"].sum())
     profile = EvidenceProfile(result.k, patients, result.ci_low, result.ci_high, "proportion", result.i2,
-                              low, non_trial, small_study_p=egger)
+                              low, non_trial, small_study_p=egger, small_study_slope=slope)
     return SofRow(outcome, outcome.lower(), "proportion", result.k, patients, result.estimate, result.ci_low,
                   result.ci_high, result.i2, result.tau2, rate_certainty(profile), result,
                   tuple(study_tables.ledger_inputs(cohorts, outcome)))
