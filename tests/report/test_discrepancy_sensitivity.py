@@ -19,9 +19,9 @@ from living_review.settings import load_settings
 ROOT = Path(__file__).resolve().parents[2]
 
 # pool(x1, n) and pool(c(x, 0), c(n, 15)) in discrepancy_dcr_metafor.R
-R_D01 = (0.6441346638, 0.4584505012, 0.8117301672)
-R_D02 = (0.5193160666, 0.3019299711, 0.7333173631)
-R_PRIMARY = (0.6048463333, 0.4500218622, 0.7506021746)
+R_D01 = (0.6441346650, 0.4584504681, 0.8117301959)
+R_D02 = (0.5193160665, 0.3019300162, 0.7333173194)
+R_PRIMARY = (0.6048463299, 0.4500219391, 0.7506021005)
 
 
 @pytest.fixture(scope="module")

@@ -1,11 +1,12 @@
 # Reference values for tests/report/test_discrepancy_sensitivity.py: the all-cohort DCR of the
 # ATC monotherapy cohorts with Tahara 2017 at 16/17 (D01) and with Bible 2012's 0/15 restored (D02).
 # Freeman-Tukey double arcsine, REML, back-transformed with the harmonic mean of the sample sizes.
+# REML converged tightly (threshold 1e-12), as in tests/meta/r/make_references.R.
 # Run: Rscript tests/report/r/discrepancy_dcr_metafor.R
 library(metafor)
 pool <- function(x, n) {
   es <- escalc(measure = "PFT", xi = x, ni = n)
-  fit <- rma(yi, vi, data = es, method = "REML")
+  fit <- rma(yi, vi, data = es, method = "REML", control = list(threshold = 1e-12, maxiter = 10000))
   p <- predict(fit, transf = transf.ipft.hm, targs = list(ni = n))
   cat(sprintf("%.10f %.10f %.10f\n", p$pred, p$ci.lb, p$ci.ub))
 }
