@@ -80,7 +80,9 @@ def included_table(studies: pd.DataFrame) -> pd.DataFrame:
         drug = r.drug if pd.isna(r.combination_partner) else f"{r.drug} + {r.combination_partner}"
         rows.append({"Study": f"{r.label} {{cite:p}}`{r.study_id}`",
                      "Design": _DESIGN.get(r.design, str(r.design).replace("_", " ")),
-                     "Drug": drug, "N": int(r.n_enrolled), "Role": _role(r),
+                     "Drug": drug, "Role": _role(r),
+                     # the enrolled number, or the evaluable one (marked) where enrolment is not stated
+                     "N": str(int(r.n_enrolled)) if pd.notna(r.n_enrolled) else f"{int(getattr(r, 'n_evaluable_response'))} evaluable",
                      "Version": "Cao 2024" if bool(r.in_previous_version) else "update"})
     return pd.DataFrame(rows, columns=["Study", "Design", "Drug", "N", "Role", "Version"])
 
