@@ -41,12 +41,18 @@ cff-venv: $(CFF_STAMP)  ## separate environment with cffconvert, for the CITATIO
 chapters: $(STAMP)  ## generate the per-drug chapters from their template (papermill)
 	$(PY) -m living_review.book.chapters
 
+# the maths renderer and its fonts, copied into the site so that it reads offline
+MATHJAX := node_modules/mathjax/es5/tex-chtml.js
+$(MATHJAX): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $(MATHJAX)
+
 validate: $(STAMP)  ## validate data/ and stop on the first build step if it is invalid
 	$(VENV)/bin/living-review validate data
 
 # While a build runs, and after one that failed, _build/INCOMPLETE says so: the pages in
 # _build may then mix old and new results and must not be published or cited.
-html: chapters validate  ## execute every chapter and build the HTML site into _build/html
+html: chapters validate $(MATHJAX)  ## execute every chapter and build the HTML site into _build/html
 	mkdir -p $(BUILD) && echo "HTML build started $$(date -u +%FT%TZ); not finished" > $(BUILD)/INCOMPLETE
 	$(JB) build . --builder html --path-output . $(JB_FLAGS)
 	rm -f $(BUILD)/INCOMPLETE

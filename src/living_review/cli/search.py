@@ -40,6 +40,9 @@ def register(subparsers) -> None:
     ded.add_argument("--threshold", type=float, default=95.0, help="title similarity 0-100 (default 95)")
     ded.add_argument("--workers", type=int, default=1)
     ded.set_defaults(func=run_dedupe)
+    from living_review.cli.search_run import add_run_parser
+
+    add_run_parser(sub)
     parser.set_defaults(func=lambda args: (parser.print_help(), 2)[1])
 
 
@@ -67,7 +70,10 @@ def run_dedupe(args: argparse.Namespace) -> int:
     records = args.records or _search_dir() / "records.csv"
     target = args.merge_log or records.with_name("merge_log.csv")
     try:
-        result = dedupe(read_records(records), threshold=args.threshold, workers=args.workers)
+        from living_review.search.decisions import screened_ids
+
+        result = dedupe(read_records(records), threshold=args.threshold, workers=args.workers,
+                        keep_first=screened_ids(records.parent))
     except (ValueError, FileNotFoundError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1

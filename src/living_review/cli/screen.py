@@ -1,0 +1,180 @@
+"""``living-review screen``: screen the queue at a prompt, or round-trip it through a CSV.
+
+``living-review screen --reviewer AB [--stage title_abstract|full_text]``
+    shows each record awaiting a decision (title, authors, journal, identifiers, why it was
+    matched, abstract) and asks ``[i]nclude, [e]xclude, [s]kip, [q]uit``; an exclusion asks
+    for a reason from the controlled list, a full-text inclusion for its study ids. Each
+    answer is written at once to ``screening_decisions.csv``.
+``--export CSV`` writes the queue for a spreadsheet; ``--import CSV`` reads it back.
+``--conflicts`` lists the conflicts; ``--resolve`` asks for the decision that settles each.
+
+After every change the resolved decisions are written into ``screening_log.csv``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import textwrap
+from pathlib import Path
+
+import pandas as pd
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("screen", help="screen new search records (prompt or CSV round trip)")
+    parser.add_argument("--reviewer", help="your initials (2 to 4 letters); required to record decisions")
+    parser.add_argument("--stage", default="title_abstract", choices=["title_abstract", "full_text"])
+    parser.add_argument("--date", help="date of the decisions (default today)")
+    parser.add_argument("--export", type=Path, metavar="CSV", help="write the queue to a CSV and stop")
+    parser.add_argument("--import", dest="import_", type=Path, metavar="CSV", help="read decisions from a CSV")
+    parser.add_argument("--conflicts", action="store_true", help="list the conflicts and stop")
+    parser.add_argument("--resolve", action="store_true", help="settle each conflict at the prompt")
+    parser.set_defaults(func=run)
+
+
+def _ask(prompt: str) -> str:
+    try:
+        return input(prompt).strip()
+    except EOFError:
+        return "q"
+
+
+def _card(rec, k: int, n: int) -> str:
+    ids = ", ".join(f"{name} {value}" for name, value in (("DOI", rec.doi), ("PMID", rec.pmid)) if value)
+    abstract = textwrap.fill(rec.abstract, 88, initial_indent="  ", subsequent_indent="  ") if rec.abstract else "  (no abstract)"
+    return "\n".join([f"--- {k}/{n}  {rec.record_id}  [{rec.source}, {rec.year or 'no year'}]",
+                      textwrap.fill(rec.title, 88), f"Authors: {rec.authors or '-'}",
+                      f"Journal: {rec.journal or '-'}", f"Identifiers: {ids or '-'}",
+                      f"Why matched: {rec.why_matched}", "Abstract:", abstract])
+
+
+def _decide(stage: str) -> dict | None:
+    """One decision from the prompt: ``None`` to skip, ``{}`` to quit."""
+    from living_review.search.screening import EXCLUSION_REASONS
+
+    codes = list(EXCLUSION_REASONS)
+    while True:
+        answer = _ask("[i]nclude, [e]xclude, [s]kip, [q]uit: ").lower()
+        if answer in ("q", "quit"):
+            return {}
+        if answer in ("s", "skip", ""):
+            return None
+        if answer in ("i", "include"):
+            ids = _ask("study ids (;-separated): ") if stage == "full_text" else ""
+            return {"decision": "include", "reason": "", "study_ids": ids}
+        if answer in ("e", "exclude"):
+            print("\n".join(f"  {k}. {c}: {EXCLUSION_REASONS[c]}" for k, c in enumerate(codes, 1)))
+            pick = _ask("reason (number or code): ")
+            code = codes[int(pick) - 1] if pick.isdigit() and 1 <= int(pick) <= len(codes) else pick
+            if code in EXCLUSION_REASONS:
+                return {"decision": "exclude", "reason": code, "study_ids": ""}
+            print(f"  {pick!r} is not a reason of the list; answer again")
+        else:
+            print("  answer i, e, s or q")
+
+
+def run(args: argparse.Namespace) -> int:
+    from living_review.paths import data_dir
+    from living_review.search.decisions import check_reviewer
+
+    try:
+        folder = data_dir() / "search"
+        reviewer = check_reviewer(args.reviewer) if args.reviewer else None
+        if (args.import_ or args.resolve or not (args.export or args.conflicts)) and not reviewer:
+            raise ValueError("give --reviewer with your initials to record decisions")
+        date = dt.date.fromisoformat(args.date).isoformat() if args.date else dt.date.today().isoformat()
+        return _run(args, folder, reviewer, date)
+    except (ValueError, FileNotFoundError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+
+
+def _run(args, folder: Path, reviewer: str | None, date: str) -> int:
+    from living_review.search.decisions import DECISIONS_FILE, append_decisions, read_decisions
+    from living_review.search.queue import export_queue, import_decisions
+
+    if args.conflicts:
+        conflicts = _sync(folder).conflicts
+        print(conflicts.to_string(index=False) if len(conflicts) else "no conflicts")
+        return 0
+    if args.import_:
+        rows = import_decisions(args.import_, reviewer=reviewer, date=date)
+        append_decisions(folder / DECISIONS_FILE, rows)
+        print(f"{args.import_}: {len(rows)} decisions of {reviewer} recorded")
+        print(_sync(folder).summary())
+        return 0
+    queue = _queue(folder, args.stage, reviewer)
+    if args.export:
+        export_queue(queue, args.export)
+        print(f"{args.export}: {len(queue)} records to screen at {args.stage}")
+        return 0
+    if args.resolve:
+        return _resolve(folder, reviewer, date)
+    print(f"{len(queue)} records await {reviewer}'s decision at {args.stage}")
+    for k, rec in enumerate(queue.itertuples(index=False), start=1):
+        print(_card(rec, k, len(queue)))
+        choice = _decide(args.stage)
+        if choice == {}:
+            break
+        if choice is None:
+            continue
+        row = {"record_id": rec.record_id, "stage": args.stage, "date": date, "note": "",
+               "reviewer": reviewer, "role": "screen", **choice}
+        append_decisions(folder / DECISIONS_FILE, pd.DataFrame([row]))
+    read_decisions(folder / DECISIONS_FILE)
+    print(_sync(folder).summary())
+    return 0
+
+
+def _queue(folder: Path, stage: str, reviewer: str | None) -> pd.DataFrame:
+    from living_review.search.decisions import DECISIONS_FILE, read_decisions
+    from living_review.search.dedupe import read_merge_log
+    from living_review.search.queue import manifests_by_run, screening_queue
+    from living_review.search.records import read_records
+    from living_review.search.run import run_manifests
+    from living_review.search.screening import read_screening_log
+
+    merge_path = folder / "merge_log.csv"
+    if not merge_path.exists():
+        raise FileNotFoundError(f"{merge_path} not found; run `living-review search dedupe` first")
+    return screening_queue(read_records(folder / "records.csv"), read_merge_log(merge_path),
+                           read_screening_log(folder / "screening_log.csv"),
+                           read_decisions(folder / DECISIONS_FILE),
+                           manifests_by_run(run_manifests(folder)), stage=stage, reviewer=reviewer)
+
+
+def _sync(folder: Path):
+    """Write the resolved decisions into the screening log; return the resolution."""
+    from living_review.search.decisions import DECISIONS_FILE, merge_into_log, read_decisions, resolve
+    from living_review.search.screening import read_screening_log
+    from living_review.search.sources import reviewers_per_record
+
+    resolution = resolve(read_decisions(folder / DECISIONS_FILE),
+                         reviewers_per_record(folder / "search_strategy.yaml"))
+    log_path = folder / "screening_log.csv"
+    merged = merge_into_log(read_screening_log(log_path), resolution)
+    tmp = log_path.with_name(".screening_log.csv.partial")
+    merged.to_csv(tmp, index=False)
+    tmp.replace(log_path)
+    return resolution
+
+
+def _resolve(folder: Path, reviewer: str, date: str) -> int:
+    from living_review.search.decisions import DECISIONS_FILE, append_decisions
+
+    conflicts = _sync(folder).conflicts
+    print(f"{len(conflicts)} conflicts to resolve")
+    for row in conflicts.itertuples(index=False):
+        print(f"--- {row.record_id} at {row.stage}: {row.decisions}")
+        choice = _decide(row.stage)
+        if choice == {}:
+            break
+        if choice is None:
+            continue
+        append_decisions(folder / DECISIONS_FILE, pd.DataFrame([{
+            "record_id": row.record_id, "stage": row.stage, "date": date, "note": "",
+            "reviewer": reviewer, "role": "resolve", **choice}]))
+    print(_sync(folder).summary())
+    return 0
