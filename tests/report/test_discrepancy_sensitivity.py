@@ -98,6 +98,9 @@ def test_table_and_ledger_records(computed, tmp_path):
     assert list(t.columns) == ["Discrepancy", "Alternative", "Estimate", "Primary (95% CI)", "Alternative (95% CI)"]
     keys = ds.record(rows, chapter="09_sensitivity_analyses", root=tmp_path)
     assert "discrepancy.d01.dcr.all" in keys and len(keys) == len(set(keys))
+    # the combination analysis is recorded by its own chapter only (one chapter per ledger key)
+    assert not any(k.startswith("discrepancy.d11.") for k in keys)
+    assert ds.record(rows, chapter="11_combination_regimens", root=tmp_path)
 
 
 def _spec_rows():

@@ -42,6 +42,7 @@ class AnalysisSpec:
     changes: tuple[tuple[str, str], ...]
     outcomes: tuple[str, ...]
     description: str
+    chapter: str = ""
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ class SensitivityRow:
     estimand: str
     primary: pe.Estimate | None
     alternative: pe.Estimate | None
+    chapter: str = ""
 
     @property
     def key(self) -> str:
@@ -100,7 +102,7 @@ def read_specs(data_dir: str | Path, studies: pd.DataFrame | None = None) -> tup
             if r["kind"] == "replace" and not pairs:
                 problems.append(f"{where}: changes: a replacement needs column=value (give the other value)")
             specs.append(AnalysisSpec(r["discrepancy_id"], r["kind"], r["study_id"], tuple(pairs), outs,
-                                      r.get("description", "")))
+                                      r.get("description", ""), r.get("chapter", "")))
     return specs, problems
 
 
@@ -137,7 +139,7 @@ def _ae_rows(spec: AnalysisSpec, evidence, settings) -> list[SensitivityRow]:
         alt = safety_report._pool(keep, settings.meta_analysis) if len(keep) else None
         rows.append(SensitivityRow(spec.discrepancy_id, spec.description, "all", "all ATC monotherapy",
                                    f"ae_{safety_report.ledger_key_part(t.term)}", _ae(t.term, t.result, t.rows),
-                                   None if alt is None else _ae(t.term, alt, keep)))
+                                   None if alt is None else _ae(t.term, alt, keep), spec.chapter))
     return rows
 
 
@@ -157,7 +159,7 @@ def run(evidence, settings, specs: list[AnalysisSpec]) -> list[SensitivityRow]:
         if same in merged:
             first = merged[same]
             merged[same] = AnalysisSpec(f"{first.discrepancy_id}, {spec.discrepancy_id}", *same[:3], spec.outcomes,
-                                        first.description)
+                                        first.description, first.chapter)
         else:
             merged[same] = spec
     for spec in merged.values():
@@ -177,7 +179,8 @@ def run(evidence, settings, specs: list[AnalysisSpec]) -> list[SensitivityRow]:
                         continue
                     if p is not None and a is not None and p.inputs == a.inputs:
                         continue  # the study does not enter this estimate either way
-                    rows.append(SensitivityRow(spec.discrepancy_id, spec.description, scope, label, estimand, p, a))
+                    rows.append(SensitivityRow(spec.discrepancy_id, spec.description, scope, label, estimand, p, a,
+                                               spec.chapter))
     return rows
 
 
@@ -209,11 +212,16 @@ _ESTIMAND = {"orr": "ORR", "dcr": "DCR", "pfs_median": "median PFS, log-median p
 
 
 def record(rows: list[SensitivityRow], *, chapter: str, root=None) -> list[str]:
-    """Record each alternative estimate as ``discrepancy.<dNN>.<estimand>.<scope>`` (primary value in extra)."""
+    """Record each alternative estimate as ``discrepancy.<dNN>.<estimand>.<scope>`` (primary value in extra).
+
+    Only the rows whose analysis names ``chapter`` are recorded, so that each key has one chapter.
+    """
     from living_review.book.ledger import record as put
 
     keys = []
     for r in rows:
+        if r.chapter and r.chapter != chapter:
+            continue
         a, p = r.alternative, r.primary
         if a is None or pd.isna(a.ci_low):
             continue
