@@ -37,7 +37,7 @@ def test_log_median_names_what_it_left_out():
     left = {label for label, _, _ in e.left_out}
     assert left == {"Bible 2012", "Japan PMS 2020", "Mikoshiba 2025"}  # the cohorts without a CI
     assert all(why == "no confidence interval reported" for _, why, _ in e.left_out)
-    assert "left out because no confidence interval" in pe.left_out_text(e)
+    assert pe.left_out_text(e).startswith("3 cohorts (156 patients) without a reported confidence interval: ")
 
 
 def test_scopes_of_a_trial_and_of_a_combination():

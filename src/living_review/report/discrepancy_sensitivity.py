@@ -115,7 +115,7 @@ def apply(studies: pd.DataFrame, spec: AnalysisSpec) -> pd.DataFrame:
     if spec.kind == "represent":
         group = out.loc[at, "overlap_group"].iloc[0]
         members = out["overlap_group"] == group
-        out["overlap_keep"] = out["overlap_keep"].astype(object)
+        out["overlap_keep"] = out["overlap_keep"].astype("boolean")
         out.loc[members, "overlap_keep"] = False
         out.loc[at, "overlap_keep"] = True
         return out

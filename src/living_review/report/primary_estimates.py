@@ -128,10 +128,10 @@ def estimates(cohorts: pd.DataFrame, outcome: str, settings) -> dict[str, Estima
 
 
 def left_out_text(e: Estimate | None) -> str:
-    """'N cohorts (M patients) left out: label (why), ...' or '' when none."""
+    """'N cohorts (M patients) without a reported confidence interval: label (n patients), ...' or ''."""
     if e is None or not e.left_out:
         return ""
     n = int(np.sum([p for _, _, p in e.left_out]))
     names = ", ".join(f"{label} ({n_} patients)" for label, _, n_ in e.left_out)
-    return (f"{len(e.left_out)} cohort{'s' if len(e.left_out) > 1 else ''} ({n} patients) left out because "
-            f"no confidence interval is reported: {names}")
+    return (f"{len(e.left_out)} cohort{'s' if len(e.left_out) > 1 else ''} ({n} patients) without a reported "
+            f"confidence interval: {names}")
