@@ -20,7 +20,8 @@ def test_regimens_group_by_tki_and_partner(studies):
     groups = comb.regimens(studies)
     assert {k: list(v["study_id"]) for k, v in groups.items()} == {
         "anlotinib + paclitaxel, capecitabine, or paclitaxel + carboplatin": ["anlotinib_chemo2023"],
-        "lenvatinib + pembrolizumab": ["dierks2021", "atlep2022"]}
+        "lenvatinib + pembrolizumab": ["dierks2021", "atlep2022"],
+        "pazopanib + paclitaxel + IMRT": ["sherman2023_pazopanib"]}
 
 
 def test_overlapping_cohorts_are_not_pooled(studies):

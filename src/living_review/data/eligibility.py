@@ -97,6 +97,8 @@ def failed_rules(rules: list[Rule], facts: dict[str, str]) -> list[Rule]:
 def _reported(studies: list[dict], outcome: str) -> bool:
     if outcome == "AE":
         return any(s.get("_has_ae") for s in studies)
+    if any(outcome in s.get("_landmarks", ()) for s in studies):
+        return True  # a landmark survival rate reports PFS or OS as well as a median does
     return any((s.get(c) or "").strip() for s in studies for c in OUTCOME_COLUMNS[outcome])
 
 
@@ -123,14 +125,21 @@ def check_decisions(data_dir: str | Path | None = None) -> list[Problem]:
     log_rows, found2 = _read(folder / SCREENING_FILE, shown_s)
     study_rows, found3 = _read(folder / "studies.csv", f"{folder.name}/studies.csv")
     ae_rows, found4 = _read(folder / "adverse_events.csv", f"{folder.name}/adverse_events.csv")
-    problems += found + found2 + found3 + found4
+    lm_rows, found5 = _read(folder / "landmarks.csv", f"{folder.name}/landmarks.csv")
+    problems += found + found2 + found3 + found4 + found5
     with_ae = {r["study_id"] for _, r in ae_rows}
-    studies = {r["study_id"]: {**r, "_has_ae": r["study_id"] in with_ae} for _, r in study_rows}
+    landmarks: dict[str, set[str]] = {}
+    for _, r in lm_rows:
+        landmarks.setdefault(r["study_id"], set()).add(r.get("endpoint", ""))
+    studies = {r["study_id"]: {**r, "_has_ae": r["study_id"] in with_ae, "_landmarks": landmarks.get(r["study_id"], set())}
+               for _, r in study_rows}
     facts = {r["record_id"]: (line, r) for line, r in facts_rows}
     for line, row in log_rows:
         if row.get("stage") != "full_text":
             continue
         rid, decision = row["record_id"], row["decision"]
+        if decision == "not_retrieved":
+            continue  # nothing was read, so no rule can be checked
         if rid not in facts:
             problems.append(Problem(shown_s, line, "record_id", f"{rid!r} has no row in {ASSESSMENTS_FILE} (add "
                                     "its facts so the rules can be checked)"))
