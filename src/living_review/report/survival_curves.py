@@ -33,6 +33,25 @@ def strata(curves: StudyCurves, column: str, level: float, *, min_k: int = 2) ->
                                 n_draws=N_DRAWS, seed=SEED), left
 
 
+MIN_RECONSTRUCTED = 2
+
+
+def reconstructed_only(curves: StudyCurves, level: float) -> tuple[StudyCurves, PooledSurvival | None]:
+    """The analysis without the approximated curves: the cohorts whose curve was reconstructed from a
+    digitised curve, pooled when there are at least two (``None`` otherwise)."""
+    only = curves.subset("source", RECONSTRUCTED)
+    return only, (pool(only, level) if only.n_reconstructed >= MIN_RECONSTRUCTED else None)
+
+
+def reconstructed_text(only: StudyCurves, res: PooledSurvival | None) -> str:
+    """What the analysis without the approximated curves gives, or why it is not run."""
+    ep = only.endpoint
+    if res is None:
+        return f"{only.n_reconstructed} reconstructed {ep} curves, and pooling needs {MIN_RECONSTRUCTED}"
+    return (f"{ep} from the {only.n_reconstructed} reconstructed curves alone: median "
+            f"{ci_text(res.median_random, *res.median_random_ci, scale=1)} months")
+
+
 def ci_text(est: float, lo: float, hi: float, scale: float = 100, digits: int = 1) -> str:
     """``est (lo–hi)`` times ``scale`` (100: percent), "not reached" for NaN, no interval when ``lo`` is NaN."""
     if np.isnan(est):
