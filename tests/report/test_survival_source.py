@@ -86,8 +86,8 @@ def test_this_builds_record_is_read_when_current(settings, cohorts, book):
     assert read.origin == "this build" and read.reason == ""
     assert read.pooling.result.estimate == _direct(cohorts, "OS", settings).result.estimate
     note = ss.sources_note([read])
-    assert note == ("The pooled median OS (survival.os.log_median) is the survival chapter's records in this "
-                    "build's ledger.")
+    assert note == ("The pooled median OS (survival.os.log_median) comes from the survival chapter's records in "
+                    "this build's ledger.")
 
 
 def test_a_stale_record_is_not_read(settings, cohorts, book):
@@ -209,3 +209,23 @@ def test_a_drug_with_one_cohort_has_no_pooled_curve(ev, settings, book):
     read = ss.read_curve(ev, "OS", settings.survival.level, drug="imatinib", root=book, book_root=book)
     assert read.records == {} and read.sentence().startswith("no pooled OS curve for this group")
     assert ss.sources_note((), [read]) == "No survival estimate on this page is pooled."
+
+
+def test_no_other_page_pools_the_survival_chapters_estimates_again():
+    """The summary and the drug template read the survival chapter's records; they call no pooling of their own."""
+    root = project_root()
+    for page in ("notebooks/01_summary_of_findings.md", "notebooks/templates/drug_results.md"):
+        text = (root / page).read_text(encoding="utf-8")
+        assert "ss.read_medians(" in text and "ss.read_curve(" in text, page
+        for call in ("pool_medians(", "log_median(", "sc.pool(", "pool_survival(", "ledger_sentence("):
+            assert call not in text, f"{page} calls {call}"
+
+
+@pytest.mark.parametrize("endpoint", ["PFS", "OS"])
+def test_the_sensitivity_chapters_primary_median_is_the_survival_chapters(settings, cohorts, endpoint):
+    from living_review.report import primary_estimates as pe
+
+    primary = pe.log_median(cohorts, endpoint, settings.meta_analysis, settings.survival)
+    mine = ss.pool_group_medians(cohorts, endpoint, settings).result
+    assert (primary.estimate, primary.ci_low, primary.ci_high, primary.k) == (mine.estimate, mine.ci_low,
+                                                                              mine.ci_high, mine.k)

@@ -260,8 +260,8 @@ def _origin_text(origin: Origin, reason: str) -> str:
     if origin == "book build":
         return ("the survival chapter's records in the book's build, read because this rerun has a ledger of "
                 "its own and its parameters give the same analyses")
-    return (f"computed on this page with the survival chapter's functions and this page's parameters, because "
-            f"{reason or 'no record was found'}")
+    return (f"a computation on this page with the survival chapter's functions and this page's parameters, "
+            f"because {reason or 'no record was found'}")
 
 
 def sources_note(medians=(), curves=()) -> str:
@@ -276,7 +276,7 @@ def sources_note(medians=(), curves=()) -> str:
     for what, origin, reason in items:
         groups.setdefault((origin, reason), []).append(what)
     parts = [f"{', '.join(names[:-1]) + ' and ' if len(names) > 1 else ''}{names[-1]} "
-             f"{'are' if len(names) > 1 else 'is'} {_origin_text(origin, reason)}"
+             f"{'come' if len(names) > 1 else 'comes'} from {_origin_text(origin, reason)}"
              for (origin, reason), names in groups.items()]
     text = "; ".join(parts)
     return text[:1].upper() + text[1:] + "."
