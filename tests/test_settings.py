@@ -24,8 +24,25 @@ def _load(tmp_path, text):
 
 def test_the_project_configuration_loads():
     settings = load_settings()
-    assert settings.meta_analysis.transform in {"PFT", "PLOGIT", "PAS", "PRAW"}
+    assert settings.meta_analysis.transform in {"PFT", "PLOGIT", "PAS", "PRAW", "PLN"}
     assert settings.drug_chapters.drugs
+
+
+def test_every_option_the_engine_supports_is_accepted(tmp_path):
+    # the closed sets are the engine's own (living_review.meta.options), not a second list
+    from living_review.meta.options import MODELS, TAU2_METHODS, TRANSFORMS
+    from living_review.settings import MetaAnalysisSettings, Model, Tau2Method, Transform
+    from typing import get_args, get_type_hints
+
+    hints = get_type_hints(MetaAnalysisSettings)
+    assert (get_args(hints["transform"]), get_args(hints["tau2_method"]), get_args(hints["model"])) == (
+        TRANSFORMS, TAU2_METHODS, MODELS)
+    assert (get_args(Transform), get_args(Tau2Method), get_args(Model)) == (TRANSFORMS, TAU2_METHODS, MODELS)
+    for transform in TRANSFORMS:
+        for method in TAU2_METHODS:
+            text = VALID.replace("transform: PFT", f"transform: {transform}").replace("REML", method)
+            m = _load(tmp_path, text).meta_analysis
+            assert (m.transform, m.tau2_method) == (transform, method)
 
 
 def test_valid_file(tmp_path):

@@ -68,13 +68,13 @@ def test_reads_names_types_and_allowed_sets(notebook):
     assert list(spec) == ["scale", "label", "transform", "outcomes", "fail"]
     assert spec["scale"].kind is float and spec["scale"].allowed is None
     assert spec["label"].allowed == ("x", "y")  # from the '# one of:' comment
-    assert spec["transform"].allowed == ("PFT", "PLOGIT", "PAS", "PRAW")  # settings.Transform
+    assert spec["transform"].allowed == ("PFT", "PLOGIT", "PAS", "PRAW", "PLN")  # the engine's Transform
     assert spec["outcomes"].item_allowed == ("ORR", "DCR")  # settings: tuple[Outcome, ...]
 
 
 def test_settings_aliases_and_numeric_sets():
     spec = parse_parameters('tau2_method = "REML"\nlevel = 0.95  # one of: 0.9, 0.95\noutcome = "ORR"\n')
-    assert spec["tau2_method"].allowed == ("DL", "REML", "ML", "PM", "SJ", "HE", "EB")
+    assert spec["tau2_method"].allowed == ("DL", "REML", "ML", "PM", "SJ", "HE", "EB", "HS", "HSk", "GENQ", "PMM")
     assert spec["level"].allowed == (0.9, 0.95)
     assert spec["outcome"].allowed == ("ORR", "DCR")  # the alias Outcome
 
@@ -99,7 +99,7 @@ def test_bad_parameters_list_what_is_allowed(notebook, given, message):
     text = str(caught.value)
     assert message in text
     assert "label (text, one of x, y; default 'x')" in text
-    assert "transform (text, one of PFT, PLOGIT, PAS, PRAW" in text
+    assert "transform (text, one of PFT, PLOGIT, PAS, PRAW, PLN;" in text
 
 
 def test_text_sets_stay_text_and_defaults_must_be_allowed():
