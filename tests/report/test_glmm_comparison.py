@@ -75,3 +75,12 @@ def test_a_converged_fit_is_recorded_with_its_numbers(tmp_path):
     rec = json.loads(G.record_glmm("sensitivity.orr.glmm", c, FITS, chapter="09", root=tmp_path).read_text())
     assert "status" not in rec and rec["estimate"] == pytest.approx(c.glmm.estimate, abs=0)
     assert is_estimated(rec)
+
+
+def test_the_review_data_notes_studies_with_no_event():
+    from living_review.data import load_evidence
+    from living_review.report.sensitivity import primary_studies
+
+    c = G.compare_glmm(primary_studies(load_evidence().studies), "ORR", OPTIONS)
+    assert c.converged and c.primary_label == "PFT, REML (primary)" and c.glmm.model == "glmm"
+    assert any("0 or all events" in n for n in c.notes)  # Bible 2012: 0/15 responses
