@@ -90,3 +90,19 @@ def test_survival_ranges_are_checked(tmp_path, old, new, message):
 def test_unreadable_file_names_line_and_column(tmp_path, text, message):
     with pytest.raises(SettingsError, match=re.escape(message)):
         _load(tmp_path, text)
+
+
+def test_the_readme_lists_exactly_the_options_the_engine_offers():
+    from living_review.meta.options import TAU2_METHODS, TRANSFORMS
+    from living_review.paths import project_root
+
+    rows = {line.split("|")[1].strip(): "|".join(line.split("|")[2:4])
+            for line in (project_root() / "README.md").read_text(encoding="utf-8").splitlines()
+            if line.startswith("| ") and line.count("|") >= 4}
+    def codes(text):
+        return re.sub(r"\([^)]*\)", "", text).replace(" ", "").split(",")
+
+    assert sorted(codes(rows["transforms"].split(";")[0])) == sorted(TRANSFORMS)
+    listed, checked = rows["tau² estimators"].split("|")
+    assert sorted(codes(listed)) == sorted(TAU2_METHODS)
+    assert f"({len(TRANSFORMS)} × {len(TAU2_METHODS)})" in checked

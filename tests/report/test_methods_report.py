@@ -68,6 +68,9 @@ def test_method_text(settings):
     assert text["level"] == "90%"
     assert text["landmarks"] == "6 and 12 months"
     assert text["transform"] == "logit (PLOGIT)"
+    assert text["transforms"].endswith("untransformed proportion (PRAW) and log (PLN)")
+    assert text["tau2_methods"].startswith("DerSimonian-Laird (DL), restricted maximum likelihood (REML), ")
+    assert (text["n_transforms"], text["n_tau2_methods"]) == ("5", "11")
 
 
 def test_prediction_rule_is_the_engine_default():

@@ -48,7 +48,9 @@ def method_text(settings: ReviewSettings) -> dict[str, str]:
 
     Keys: ``model``, ``transform``, ``tau2``, ``ci`` (how the CI of the pooled estimate is
     formed), ``level`` (e.g. "95%"), ``prediction`` (rule, or "not computed"),
-    ``survival_level`` and ``landmarks`` (e.g. "3, 6, 9 and 12 months").
+    ``survival_level`` and ``landmarks`` (e.g. "3, 6, 9 and 12 months"); ``transforms`` and
+    ``tau2_methods``: every option the engine offers, named (the estimator grid's rows and
+    columns); ``n_transforms`` and ``n_tau2_methods``: how many.
 
     Example
     -------
@@ -69,7 +71,16 @@ def method_text(settings: ReviewSettings) -> dict[str, str]:
         "prediction": PREDICTION_NAMES[prediction_rule()] if m.prediction_interval else "not computed",
         "survival_level": f"{100 * s.level:g}%",
         "landmarks": f"{landmarks} months",
+        "transforms": _named(TRANSFORMS, TRANSFORM_NAMES),
+        "tau2_methods": _named(TAU2_METHODS, TAU2_NAMES),
+        "n_transforms": str(len(TRANSFORMS)),
+        "n_tau2_methods": str(len(TAU2_METHODS)),
     }
+
+
+def _named(options: tuple[str, ...], names: dict[str, str]) -> str:
+    items = [f"{names[o]} ({o})" for o in options]
+    return ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def settings_table(settings: ReviewSettings) -> pd.DataFrame:
