@@ -95,13 +95,14 @@ def arrange_parts(document: nodes.document, parts: list[tuple[str, list[str]]]) 
 def merge_bibliographies(document: nodes.document) -> None:
     """One entry per work in each ``thebibliography``, sorted by label; citations retargeted.
 
-    Two entries are the same work when they read the same (label and formatted reference).
+    Two entries are the same work when their formatted references read the same (their labels
+    may differ: "I+17" on a page citing one arm of a paper, "I+17a" on one citing both).
     """
     retarget: dict[str, str] = {}
     for bibliography in list(document.findall(thebibliography)):
         kept: dict[str, nodes.citation] = {}
         for citation in list(bibliography.children):
-            work = citation.astext()
+            work = " ".join(c.astext() for c in citation.children if not isinstance(c, nodes.label))
             target = f"{citation['docname']}:{citation['ids'][0]}"
             if work in kept:
                 first = kept[work]

@@ -7,7 +7,8 @@ names are hyphenated in narrow columns ("lenva-tinib"). For the LaTeX builder on
 post-transform gives each table without a ``tabularcolumns`` of its own
 
 - a break opportunity after ``_``, ``|``, ``/``, ``,`` and ``=`` inside any word longer than
-  :data:`LONG_WORD` characters (so identifiers and expressions wrap inside their cell);
+  :data:`LONG_WORD` characters (so identifiers and expressions wrap inside their cell; tables
+  with a ``tabularcolumns`` of their own get these too);
 - a width for each column of at least its longest unbreakable word (header included), the
   rest of the line shared in proportion to how much more text the column holds;
 - ragged-right (or, for right-aligned columns, ragged-left) cells without hyphenation.
@@ -32,7 +33,7 @@ LONG_WORD = 14
 BREAK_AFTER = re.compile(r"(?<=[_|/,=])")
 TEXT_BLOCK_PT = 451.0  # A4 with the default 1 in side margins (``hmargin`` in sphinxsetup)
 CELL_PADDING_PT = 12.0  # 2 \tabcolsep
-POINTS_PER_CHAR = {"text": 5.0, "code": 6.0, "head": 5.6}
+POINTS_PER_CHAR = {"text": 4.7, "code": 6.0, "head": 5.5}
 
 PREAMBLE = r"""
 % table columns of living_review.book.latex_tables: a share of the line, ragged, never hyphenated
@@ -150,6 +151,9 @@ class FitLatexTables(SphinxPostTransform):
         for table in list(self.document.findall(nodes.table)):
             index = table.parent.index(table)
             if index > 0 and isinstance(table.parent[index - 1], addnodes.tabular_col_spec):
+                # the table's author chose the widths: long words may still break
+                for entry in table.findall(nodes.entry):
+                    _break_long_words(entry)
                 continue
             spec = fit_table(table)
             if spec is not None:
