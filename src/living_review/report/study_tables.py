@@ -226,29 +226,46 @@ def response_table(cohorts: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["Study", "Histology", "N", *OUTCOMES])
 
 
-def notice_figure(message: str, *, width: float = 6.5):
-    """A small figure that states why a planned plot has nothing to show (keeps figure numbering stable)."""
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(width, 0.9))
-    ax = fig.add_axes((0, 0, 1, 1))
-    ax.set_axis_off()
-    ax.text(0.5, 0.5, message, ha="center", va="center", wrap=True, fontsize=9.5, style="italic")
-    return fig
-
-
 def response_forest(result: MetaPropResult | None, outcome: Outcome, *, subject: str):
-    """Forest plot of a pooled response rate, or a notice figure when no cohort reports it.
+    """Forest plot of a pooled response rate, or ``None`` when no cohort reports it (nothing to plot).
 
-    ``subject`` names the cohorts in the notice (e.g. "pazopanib in ATC").
+    ``subject`` names the cohorts (e.g. "pazopanib in ATC"); the chapter's text says why a
+    plot is missing (:func:`outcome_sentence`).
     """
     _check(outcome, OUTCOMES, "outcome")
     if result is None:
-        return notice_figure(f"No cohort of {subject} reports the {outcome} in the sources read: nothing to plot.")
+        return None
     from living_review.meta.forest import forest
 
     label = {"ORR": "Objective response rate", "DCR": "Disease control rate"}[outcome]
     return forest(result, xlabel=label)
+
+
+_OUTCOME_WORDS = {"ORR": "Objective response rate (complete or partial response)",
+                  "DCR": "Disease control rate (complete or partial response or stable disease)"}
+
+
+def response_caption(result: MetaPropResult, outcome: Outcome, *, cohorts: str) -> str:
+    """Caption of :func:`response_forest`; "pooled" only when two or more cohorts were pooled.
+
+    ``cohorts`` says which cohorts (MyST, e.g. "of the cohorts in {numref}`tbl-x`").
+    """
+    _check(outcome, OUTCOMES, "outcome")
+    if result.k == 1:
+        return (f"{_OUTCOME_WORDS[outcome]} of the one cohort {cohorts} that reports it, with its exact "
+                "interval; with one cohort nothing is pooled.")
+    return (f"{_OUTCOME_WORDS[outcome]} of the {result.k} cohorts {cohorts} that report it, with the "
+            "random-effects estimate (diamond), its prediction interval and the heterogeneity statistics.")
+
+
+def response_alt(result: MetaPropResult, outcome: Outcome, *, subject: str) -> str:
+    """Alt text of :func:`response_forest`: what the plot shows, in words."""
+    _check(outcome, OUTCOMES, "outcome")
+    what = {"ORR": "objective response rate", "DCR": "disease control rate"}[outcome]
+    if result.k == 1:
+        return f"Forest plot of the {what} of the one cohort of {subject} that reports it, with its interval."
+    return (f"Forest plot of the {what} of {result.k} cohorts of {subject}, one row per cohort with its "
+            f"interval, and the pooled estimate of {100 * result.estimate:.0f}% as a diamond.")
 
 
 def outcome_sentence(result: MetaPropResult | None, outcome: Outcome, *, subject: str) -> str:
@@ -272,16 +289,34 @@ def outcome_sentence(result: MetaPropResult | None, outcome: Outcome, *, subject
 
 
 def discrepancy_note(discrepancies: pd.DataFrame, cohorts: pd.DataFrame, outcome: Outcome) -> str:
-    """Prose on the recorded conflicts (``discrepancies.csv``) over the ``outcome`` counts of ``cohorts``."""
+    """Prose (MyST) on the recorded conflicts (``discrepancies.csv``) over the ``outcome`` counts of ``cohorts``.
+
+    Each conflict reads as the value this review uses against what each source gives, with
+    the source codes linked to the sources page, and whether it is resolved.
+    """
+    from living_review.report.sources import link_codes, myst_text
+
     _check(outcome, OUTCOMES, "outcome")
     labels = dict(zip(cohorts["study_id"], cohorts["label"]))
     hits = discrepancies[discrepancies["study_id"].isin(list(labels))
                          & discrepancies["field"].eq(f"{outcome.lower()}_events")]
     if hits.empty:
         return f"No recorded conflict between sources affects these {outcome} counts."
-    parts = [f"{d.discrepancy_id} ({labels[d.study_id]}): value used {d.value_used}, against {d.value_a} in "
-             f"{d.source_a} ({d.status}; sensitivity analysis: {d.sensitivity})" for d in hits.itertuples()]
-    return "Recorded conflicts: " + "; ".join(parts) + "."
+
+    def text(value) -> str:
+        return link_codes(myst_text(str(value)))
+
+    def gives(source, value) -> str | None:
+        if not isinstance(source, str) or not source.strip():
+            return None
+        return f"{text(source)} gives {text(value)}"
+
+    parts = []
+    for d in hits.itertuples():
+        sources = " and ".join(g for g in (gives(d.source_a, d.value_a), gives(d.source_b, d.value_b)) if g)
+        parts.append(f"{myst_text(labels[d.study_id])}: this review uses {text(d.value_used)}; {sources} "
+                     f"({text(d.status)}; sensitivity analysis: {text(d.sensitivity)})")
+    return "Sources disagree on these counts. " + "; ".join(parts) + "."
 
 
 def record_if_pooled(key: str, result, *, outcome: str, inputs: list[dict], chapter: str,

@@ -13,6 +13,8 @@ import re
 import pandas as pd
 from IPython.display import Markdown
 
+from living_review.report.sources import link_codes
+
 NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
@@ -20,7 +22,8 @@ def _cell(value) -> str:
     if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
         return "–"
     text = str(value).replace("|", "\\|").replace("\n", " ")
-    return text
+    # "(seed S-3)": a link to the source's entry on the sources page
+    return link_codes(text)
 
 
 def markdown_source(frame: pd.DataFrame, *, caption: str | None = None, name: str | None = None,
