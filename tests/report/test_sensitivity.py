@@ -13,6 +13,7 @@ import pytest  # noqa: E402
 
 from living_review.data import load_evidence  # noqa: E402
 from living_review.meta import metaprop  # noqa: E402
+from living_review.meta.glmm_pooling import ZERO_EVENT_WARNING  # noqa: E402
 from living_review.report import sensitivity as S  # noqa: E402
 from living_review.report.reproduction import meta_options  # noqa: E402
 from living_review.settings import MetaAnalysisSettings  # noqa: E402
@@ -74,7 +75,11 @@ def test_glmm_comparison_returns_warnings_as_notes():
     fits, notes = S.glmm_against_pft(S.primary_studies(EV.studies), "ORR", OPTIONS)
     assert list(fits) == ["PFT, REML (primary)", "GLMM (logit, ML)"]
     assert fits["GLMM (logit, ML)"].model == "glmm"
-    assert any("0 or all events" in n for n in notes)  # Bible 2012: 0/15 responses
+    # Bible 2012: 0/15 responses; the note is a sentence for readers, not the fitting message
+    assert notes == [S.glmm_note(ZERO_EVENT_WARNING, "ORR")]
+    assert notes[0].startswith("For the ORR, cohorts in which no patient or every patient had the event")
+    assert "I2" not in notes[0] and "R meta" not in notes[0]
+    assert S.glmm_note("Fit did not converge.", "DCR") == "For the DCR, the GLMM fit reports: Fit did not converge."
 
 
 def test_grid_and_sequential_fits_are_recorded(tmp_path):

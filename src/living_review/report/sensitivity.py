@@ -187,12 +187,24 @@ def grid_range(grid: pd.DataFrame) -> tuple[float, float]:
     return float(grid["estimate"].min()), float(grid["estimate"].max())
 
 
+def glmm_note(message: str, outcome: str) -> str:
+    """A warning of the GLMM fit as a sentence for readers (known warnings; others as they are)."""
+    from living_review.meta.glmm_pooling import ZERO_EVENT_WARNING
+
+    if message == ZERO_EVENT_WARNING:
+        return (f"For the {outcome}, cohorts in which no patient or every patient had the event add nothing "
+                "to the GLMM's test of heterogeneity, so the I² it gives understates how much the cohorts "
+                "differ; the likelihood-ratio test and the τ²-based I² do not have this limitation.")
+    return f"For the {outcome}, the GLMM fit reports: {message.rstrip('.')}."
+
+
 def glmm_against_pft(studies: pd.DataFrame, outcome: str, options: dict) -> tuple[dict, list[str]]:
     """The configured inverse-variance fit and the random-intercept logistic GLMM on the same studies.
 
     Returns ``({label: result}, notes)``; warnings raised by the GLMM fit (for instance that
-    studies with 0 or all events add nothing to its Wald Q) are returned as notes, so the
-    chapter can state them instead of printing a traceback-like warning.
+    studies with 0 or all events add nothing to its Wald Q) are returned as sentences for
+    readers (:func:`glmm_note`), so the chapter can state them instead of printing a fitting
+    message.
     """
     import warnings
 
@@ -201,7 +213,7 @@ def glmm_against_pft(studies: pd.DataFrame, outcome: str, options: dict) -> tupl
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         out["GLMM (logit, ML)"] = pool(studies, outcome, options, model="glmm", transform="PLOGIT", hakn=False)
-    return out, sorted({str(w.message) for w in caught})
+    return out, sorted({glmm_note(str(w.message), outcome) for w in caught})
 
 
 def _ids(studies: pd.DataFrame, outcome: str) -> dict[str, str]:
