@@ -203,9 +203,12 @@ def median_forest(pooling: MedianPooling, *, subject: str):
     """
     if pooling.result is None:
         return None
-    from living_review.survival import forest_medians
+    from living_review.meta.forest import forest_medians
+    from living_review.survival.median_prediction import median_prediction_interval
 
-    return forest_medians(pooling.result, xlabel=f"Median {pooling.endpoint} (months, log scale)")
+    # the same layout as the proportion forests: N, median [CI] and weight, diamond, prediction interval
+    return forest_medians(pooling.result, prediction=median_prediction_interval(pooling.result),
+                          xlabel=f"Median {pooling.endpoint} (months, log scale)")
 
 
 def median_alt(pooling: MedianPooling, *, subject: str) -> str:
