@@ -44,7 +44,16 @@ def test_every_source_of_the_data_is_an_entry_of_the_glossary():
     pages = [e for e in entries if e.startswith("P-")]
     assert pages == sorted(pages, key=lambda c: int(c[2:])) and entries.index(pages[0]) == (sources["kind"] == "seed").sum()
     row = sources.set_index("code").loc["S-0"]  # data/sources.csv: Kim 2021, with its DOI address
-    assert f"  {myst_text(row.description).rstrip('.')}. Seed publication. <{row.url}>" in text
+    assert (f"  {myst_text(row.description).rstrip('.')}. Seed publication. "
+            f"[doi.org/10.1007/s12020-020-02425-y](<{row.url}>)") in text
+
+
+def test_a_long_address_is_linked_whole_and_shown_short():
+    url = "https://searchworks.example.org/?f%5Bfacet%5D%5B%5D=Peer+Reviewed&q=%22Susan%2C+Urba%22&search_field=all"
+    frame = pd.DataFrame({"code": ["P-1"], "kind": ["page"], "description": ["Ha 2010 abstract"], "url": [url]})
+    line = sources_glossary(frame).splitlines()[2]
+    shown = line.split("[", 1)[1].split("](", 1)[0]
+    assert line.endswith(f"](<{url}>)") and shown.endswith("…") and len(shown) <= 60
 
 
 def test_a_source_without_an_address_says_so():

@@ -140,18 +140,6 @@ def test_figures_are_forests_or_nothing(studies):
     assert fig.axes[0].get_xlabel() == "Objective response rate"
 
 
-def test_captions_say_pooled_only_when_cohorts_were_pooled(studies):
-    one = st.pool_outcome(_toy(studies, ["ha2010"]), "ORR", MetaAnalysisSettings())
-    caption = st.response_caption(one, "ORR", cohorts="of Table 1")
-    assert "nothing is pooled" in caption and "random-effects" not in caption
-    assert "file" not in st.response_alt(one, "ORR", subject="x") and "one cohort of x" in st.response_alt(
-        one, "ORR", subject="x")
-    two = st.pool_outcome(_toy(studies, ["savvides2013", "ito2017_atc"]), "DCR", MetaAnalysisSettings())
-    assert "of the 2 cohorts of Table 1 that report it, with the random-effects estimate" in st.response_caption(
-        two, "DCR", cohorts="of Table 1")
-    assert f"pooled estimate of {100 * two.estimate:.0f}%" in st.response_alt(two, "DCR", subject="x")
-
-
 def test_other_histologies_are_listed_apart_with_their_statements(studies):
     other = st.other_histology_cohorts(studies)
     # data/studies.csv: Pitoia 2014 (DTC) and the Ito 2017 MTC arm are the other-histology cohorts

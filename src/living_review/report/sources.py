@@ -24,6 +24,7 @@ import pandas as pd
 CODES = re.compile(r"\((?:seed |extraction notes )?([SP]-\d+(?:\s*,\s*[SP]-\d+)*)\)")
 CODE = re.compile(r"[SP]-\d+")
 KIND_WORDS = {"seed": "Seed publication", "page": "Page read during the search"}
+SHOWN_URL = 60
 MARKUP = re.compile(r"([\\`*_\[\]<>{}$|~^#])")
 
 
@@ -48,6 +49,18 @@ def strip_codes(text: str) -> str:
     return re.sub(r"\s*" + CODES.pattern, "", text)
 
 
+def _address(url: str) -> str:
+    """A link to ``url`` whose text is the address without its scheme, shortened to fit a line.
+
+    Some addresses read are catalogue searches 200 characters long with no place to break a
+    line; the link keeps the whole address, the text only its start.
+    """
+    text = re.sub(r"^https?://", "", url)
+    if len(text) > SHOWN_URL:
+        text = text[: SHOWN_URL - 1].rstrip("/?&=") + "…"
+    return f"[{myst_text(text)}](<{url}>)"
+
+
 def sources_glossary(sources: pd.DataFrame) -> str:
     """The MyST glossary of ``sources`` (columns ``code``, ``kind``, ``description``, ``url``).
 
@@ -65,7 +78,7 @@ def sources_glossary(sources: pd.DataFrame) -> str:
     for row in sorted(sources.itertuples(index=False), key=lambda r: order(r.code)):
         url = row.url if isinstance(row.url, str) and row.url.strip() else ""
         kind = KIND_WORDS.get(row.kind, str(row.kind).capitalize())
-        where = f" <{url.strip()}>" if url else " (no address recorded)"
+        where = f" {_address(url.strip())}" if url else " (no address recorded)"
         description = myst_text(str(row.description)).rstrip(".")
         lines += [row.code, f"  {description}. {kind}.{where}", ""]
     lines.append(":::")

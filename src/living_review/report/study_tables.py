@@ -168,6 +168,23 @@ def pool_outcome(cohorts: pd.DataFrame, outcome: Outcome, meta_settings) -> Meta
                     tau2_method=m.tau2_method, model=m.model, hakn=m.hakn, level=m.level)
 
 
+def pool_by_drug(cohorts: pd.DataFrame, outcome: Outcome, meta_settings) -> MetaPropResult | None:
+    """:func:`pool_outcome` with one subgroup per drug (each with its own τ²), for the summary's forests.
+
+    The overall estimate is the one of :func:`pool_outcome` on the same cohorts; a drug with
+    one cohort shows that cohort alone (no subgroup diamond). ``None`` when no cohort reports it.
+    """
+    counts = outcome_counts(cohorts, outcome)
+    if counts.empty:
+        return None
+    drugs = cohorts.set_index("study_id")["drug"].str.capitalize()
+    m = meta_settings
+    transform = "PLOGIT" if m.model == "glmm" else m.transform
+    return metaprop(counts["events"], counts["n"], studies=counts["label"].tolist(), transform=transform,
+                    tau2_method=m.tau2_method, model=m.model, hakn=m.hakn, level=m.level,
+                    subgroups=[drugs[s] for s in counts["study_id"]])
+
+
 def ledger_inputs(cohorts: pd.DataFrame, outcome: Outcome) -> list[dict]:
     """Per-study inputs of a pooled ``outcome`` for :func:`living_review.book.ledger.record_result`."""
     counts = outcome_counts(cohorts, outcome)
@@ -239,33 +256,6 @@ def response_forest(result: MetaPropResult | None, outcome: Outcome, *, subject:
 
     label = {"ORR": "Objective response rate", "DCR": "Disease control rate"}[outcome]
     return forest(result, xlabel=label)
-
-
-_OUTCOME_WORDS = {"ORR": "Objective response rate (complete or partial response)",
-                  "DCR": "Disease control rate (complete or partial response or stable disease)"}
-
-
-def response_caption(result: MetaPropResult, outcome: Outcome, *, cohorts: str) -> str:
-    """Caption of :func:`response_forest`; "pooled" only when two or more cohorts were pooled.
-
-    ``cohorts`` says which cohorts (MyST, e.g. "of the cohorts in {numref}`tbl-x`").
-    """
-    _check(outcome, OUTCOMES, "outcome")
-    if result.k == 1:
-        return (f"{_OUTCOME_WORDS[outcome]} of the one cohort {cohorts} that reports it, with its exact "
-                "interval; with one cohort nothing is pooled.")
-    return (f"{_OUTCOME_WORDS[outcome]} of the {result.k} cohorts {cohorts} that report it, with the "
-            "random-effects estimate (diamond), its prediction interval and the heterogeneity statistics.")
-
-
-def response_alt(result: MetaPropResult, outcome: Outcome, *, subject: str) -> str:
-    """Alt text of :func:`response_forest`: what the plot shows, in words."""
-    _check(outcome, OUTCOMES, "outcome")
-    what = {"ORR": "objective response rate", "DCR": "disease control rate"}[outcome]
-    if result.k == 1:
-        return f"Forest plot of the {what} of the one cohort of {subject} that reports it, with its interval."
-    return (f"Forest plot of the {what} of {result.k} cohorts of {subject}, one row per cohort with its "
-            f"interval, and the pooled estimate of {100 * result.estimate:.0f}% as a diamond.")
 
 
 def outcome_sentence(result: MetaPropResult | None, outcome: Outcome, *, subject: str) -> str:
