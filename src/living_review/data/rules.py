@@ -30,6 +30,7 @@ from living_review.data.problems import Problem
 Row = tuple[int, dict[str, Any]]
 SETTING_OF_DESIGN = {
     "prospective_trial": "trial",
+    "randomised_trial": "trial",
     "retrospective_cohort": "real_world",
     "post_marketing_surveillance": "real_world",
 }
