@@ -60,6 +60,8 @@ html: chapters validate $(MATHJAX)  ## execute every chapter and build the HTML 
 pdf: chapters validate  ## build the PDF into _build/latex (after html, reuses its executed pages)
 	mkdir -p $(BUILD) && echo "PDF build started $$(date -u +%FT%TZ); not finished" > $(BUILD)/INCOMPLETE
 	$(JB) build . --builder pdflatex --path-output . $(JB_FLAGS)
+	# the site's downloads get the new PDF (living_review.book.downloads)
+	$(PY) -m living_review.book.downloads
 	rm -f $(BUILD)/INCOMPLETE
 
 book: sysdeps venv  ## set everything up, then build the HTML site and the PDF
