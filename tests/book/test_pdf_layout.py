@@ -156,6 +156,12 @@ def test_contents_have_the_parts_and_chapters_of_the_toc(book_build):
     assert found == expected
 
 
+def test_the_contents_page_is_called_contents(pages):
+    # Sphinx would name it after the first part ("Findings")
+    first = next(p for p in pages if any(w.text == "Findings" for w in p.words))
+    assert first.words[0].text.casefold() == "contents", [w.text for w in first.words[:5]]
+
+
 def test_one_bibliography_at_the_end_with_each_work_once(book_build, pages):
     entries = toc_entries(book_build)
     assert [e for e in entries if e[0] == "chapter"][-1] == ("chapter", "Bibliography")
