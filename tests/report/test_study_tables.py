@@ -115,9 +115,9 @@ def test_conflict_notes_overlap_text_and_placeholders(studies):
     ev = load_evidence()
     note = st.discrepancy_note(ev.discrepancies, _toy(studies, ["tahara2017"]), "DCR")
     # data/discrepancies.csv D01: Tahara DCR 12/17 used against Cao's 16/17
-    assert note.startswith("Sources disagree on these counts. Tahara 2017: this review uses 12/17; "
-                           "Cao 2024 Fig. 3 (source {term}`S-3`), secondary gives 16/17 (94%) and ")
-    assert "(source {term}`P-8`) gives 71%, i.e. about 12/17 (unresolved; sensitivity analysis: " in note
+    assert note.startswith("Sources disagree on these counts. Tahara 2017: this review uses 12/17. "
+                           "Cao 2024 Fig. 3 (source {term}`S-3`), secondary: 16/17 (94%). ")
+    assert "(source {term}`P-8`): 71%, i.e. about 12/17. Unresolved; sensitivity analysis: re-pool with 16/17" in note
     assert "D01" not in note and "seed" not in note
     assert st.discrepancy_note(ev.discrepancies, _toy(studies, ["tahara2017"]), "ORR").startswith("No recorded")
     assert st.overlap_text(studies.iloc[0:0]) == "no cohort here shares patients with a kept cohort"

@@ -296,17 +296,18 @@ def discrepancy_note(discrepancies: pd.DataFrame, cohorts: pd.DataFrame, outcome
     def text(value) -> str:
         return link_codes(myst_text(str(value)))
 
-    def gives(source, value) -> str | None:
+    def reading(source, value) -> str | None:
         if not isinstance(source, str) or not source.strip():
             return None
-        return f"{text(source)} gives {text(value)}"
+        return f"{text(source)}: {text(value)}."
 
     parts = []
     for d in hits.itertuples():
-        sources = " and ".join(g for g in (gives(d.source_a, d.value_a), gives(d.source_b, d.value_b)) if g)
-        parts.append(f"{myst_text(labels[d.study_id])}: this review uses {text(d.value_used)}; {sources} "
-                     f"({text(d.status)}; sensitivity analysis: {text(d.sensitivity)})")
-    return "Sources disagree on these counts. " + "; ".join(parts) + "."
+        readings = " ".join(r for r in (reading(d.source_a, d.value_a), reading(d.source_b, d.value_b)) if r)
+        status = text(d.status)
+        parts.append(f"{myst_text(labels[d.study_id])}: this review uses {text(d.value_used)}. {readings} "
+                     f"{status[:1].upper() + status[1:]}; sensitivity analysis: {text(d.sensitivity)}.")
+    return "Sources disagree on these counts. " + " ".join(parts)
 
 
 def record_if_pooled(key: str, result, *, outcome: str, inputs: list[dict], chapter: str,
