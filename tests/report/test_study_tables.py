@@ -119,6 +119,9 @@ def test_conflict_notes_overlap_text_and_placeholders(studies):
                            "Cao 2024 Fig. 3 (source {term}`S-3`), secondary: 16/17 (94%). ")
     assert "(source {term}`P-8`): 71%, i.e. about 12/17. Unresolved; sensitivity analysis: re-pool with 16/17" in note
     assert "D01" not in note and "seed" not in note
+    # data/discrepancies.csv D02: Bible 2012's DCR is not used
+    bible = st.discrepancy_note(ev.discrepancies, _toy(studies, ["bible2012"]), "DCR")
+    assert "Bible 2012: this review uses no value (study not in DCR pooling). " in bible
     assert st.discrepancy_note(ev.discrepancies, _toy(studies, ["tahara2017"]), "ORR").startswith("No recorded")
     assert st.overlap_text(studies.iloc[0:0]) == "no cohort here shares patients with a kept cohort"
     assert st.overlap_text(_toy(studies, ["koyama2018"])).endswith(": Koyama 2018")

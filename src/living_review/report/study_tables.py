@@ -305,7 +305,10 @@ def discrepancy_note(discrepancies: pd.DataFrame, cohorts: pd.DataFrame, outcome
     for d in hits.itertuples():
         readings = " ".join(r for r in (reading(d.source_a, d.value_a), reading(d.source_b, d.value_b)) if r)
         status = text(d.status)
-        parts.append(f"{myst_text(labels[d.study_id])}: this review uses {text(d.value_used)}. {readings} "
+        used = text(d.value_used)
+        # "missing (study not in DCR pooling)": no value is used
+        used = "no value" + used[len("missing"):] if used.startswith("missing") else used
+        parts.append(f"{myst_text(labels[d.study_id])}: this review uses {used}. {readings} "
                      f"{status[:1].upper() + status[1:]}; sensitivity analysis: {text(d.sensitivity)}.")
     return "Sources disagree on these counts. " + " ".join(parts)
 
