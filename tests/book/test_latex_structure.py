@@ -136,6 +136,7 @@ def headings(tex: str) -> list[tuple[str, str]]:
 def test_parts_hold_their_chapters_in_order(tex):
     levels = [h for h in headings(tex) if h[0] in ("part", "chapter", "section")]
     assert levels == [
+        ("chapter", "About this book"),  # unnumbered: the root page's own text
         ("part", "Findings first"), ("chapter", "Chapter A"), ("section", "Section A1"),
         ("part", "Then the rest"), ("chapter", "Chapter B"), ("chapter", "Chapter C"),
     ]
@@ -146,6 +147,8 @@ def test_root_page_text_comes_before_the_first_part_without_a_chapter(tex):
     assert tex.index("Opening text") < first_part
     assert tex.index("Stamp.") < first_part
     assert r"\chapter{This version}" not in tex
+    # under an unnumbered heading of its own, after the contents
+    assert tex.index(r"\sphinxtableofcontents") < tex.index(r"\chapter*{About this book}") < tex.index("Opening text")
 
 
 def test_one_bibliography_each_work_once_sorted(tex):

@@ -13,7 +13,8 @@ run after Sphinx gathered the citations), this module
 
 - puts each chapter under a section titled with its part's caption, which
   ``latex_toplevel_sectioning = "part"`` renders as ``\\part``; the root page's own text
-  stays in front of the first part, its headings as unnumbered run-in headings;
+  stays in front of the first part, as an unnumbered chapter "About this book" whose
+  headings are rubrics;
 - keeps one bibliography entry per work, in order of its label, and points every citation
   at the entry kept;
 - removes every section left without content, such as the emptied "References" headings.
@@ -35,6 +36,7 @@ from sphinxcontrib.bibtex.nodes import raw_latex
 
 from living_review._version import __version__
 
+FRONT_TITLE = "About this book"
 CITE_LINK = re.compile(r"\\hyperlink\{cite\.([^}]*)\}")
 
 
@@ -69,6 +71,10 @@ def arrange_parts(document: nodes.document, parts: list[tuple[str, list[str]]]) 
     if top is None or not parts:
         return
     chapters = {node["docname"]: node for node in _outermost_files(document)}
+    # the root page's text opens the book under its own unnumbered heading (and running head)
+    first = next((i for i, child in enumerate(top.children) if not isinstance(child, nodes.title)), len(top.children))
+    opening = r"\chapter*{%s}\markboth{%s}{%s}" % ((FRONT_TITLE,) * 3)
+    top.insert(first, nodes.raw("", opening, format="latex"))
     # the root page's own headings: unnumbered, so that its parts are the book's first level
     for section in [child for child in top.children if isinstance(child, nodes.section)]:
         flattened: list[nodes.Node] = []
