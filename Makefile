@@ -50,15 +50,22 @@ $(MATHJAX): package.json package-lock.json
 validate: $(STAMP)  ## validate data/ and stop on the first build step if it is invalid
 	$(VENV)/bin/living-review validate data
 
-# While a build runs, and after one that failed, _build/INCOMPLETE says so: the pages in
-# _build may then mix old and new results and must not be published or cited.
-html: chapters validate $(MATHJAX)  ## execute every chapter and build the HTML site into _build/html
+# While a build runs, and after one that failed at any step (validation included),
+# _build/INCOMPLETE says so: the pages in _build may then mix old and new results and must
+# not be published or cited. The marker is written first; the data are validated before
+# any chapter is generated or executed, so invalid data rewrite no ledger file.
+html: $(STAMP) $(MATHJAX)  ## validate data/, execute every chapter and build the HTML site into _build/html
 	mkdir -p $(BUILD) && echo "HTML build started $$(date -u +%FT%TZ); not finished" > $(BUILD)/INCOMPLETE
+	$(VENV)/bin/living-review validate data
+	$(PY) -m living_review.book.chapters
 	$(JB) build . --builder html --path-output . $(JB_FLAGS)
+	$(PY) -m living_review.book.stale_images $(BUILD)/html
 	rm -f $(BUILD)/INCOMPLETE
 
-pdf: chapters validate  ## build the PDF into _build/latex (after html, reuses its executed pages)
+pdf: $(STAMP)  ## validate data/ and build the PDF into _build/latex (after html, reuses its executed pages)
 	mkdir -p $(BUILD) && echo "PDF build started $$(date -u +%FT%TZ); not finished" > $(BUILD)/INCOMPLETE
+	$(VENV)/bin/living-review validate data
+	$(PY) -m living_review.book.chapters
 	$(JB) build . --builder pdflatex --path-output . $(JB_FLAGS)
 	# the site's downloads get the new PDF (living_review.book.downloads)
 	$(PY) -m living_review.book.downloads

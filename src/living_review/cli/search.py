@@ -12,7 +12,6 @@ import argparse
 import sys
 from pathlib import Path
 
-import pandas as pd
 
 from living_review.search.importers import FORMATS
 
@@ -48,18 +47,20 @@ def register(subparsers) -> None:
 
 def run_import(args: argparse.Namespace) -> int:
     from living_review.search.importers import import_files
-    from living_review.search.records import make_records, read_records, write_records
+    from living_review.search.records import append_records, read_records, write_records
 
     out = args.out or _search_dir() / "records.csv"
     try:
         new = import_files(args.files, search_date=args.search_date, source=args.source, fmt=args.fmt)
         if out.exists() and not args.replace:
-            new = make_records(pd.concat([read_records(out), new]).to_dict("records"), out.name)
-        write_records(new, out)
+            append_records(new, out)  # existing lines are kept byte for byte
+            total = len(read_records(out))
+        else:
+            total = len(write_records(new, out) and new)
     except (ValueError, FileNotFoundError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
-    print(f"{out}: {len(new)} records")
+    print(f"{out}: {len(new)} records added, {total} in all")
     return 0
 
 

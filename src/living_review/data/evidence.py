@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from living_review.data import comparisons, links, risk_of_bias, rules
+from living_review.data import comparisons, folders, links, risk_of_bias, rules
 from living_review.data.cells import typed_rows
 from living_review.data.csvfile import read_csv
 from living_review.data.problems import DataValidationError, Problem, errors
@@ -106,6 +106,7 @@ def _check(data_dir: Path) -> tuple[list[Problem], Schema | None, dict[str, list
             continue
         tables[name], found = typed_rows(raw, res)
         problems += found
+    problems += _folders(data_dir, shown, tables.get("studies", []))
     if len(tables) < len(RESOURCE_NAMES):
         return problems, schema, tables
     cell_level = {(p.file, p.line, p.column) for p in problems if p.severity == "error"}
@@ -113,6 +114,21 @@ def _check(data_dir: Path) -> tuple[list[Problem], Schema | None, dict[str, list
     f = shown
     problems += _row_rules(tables, f, st, lm, ae, di, pv, cell_level)
     return problems, schema, tables
+
+
+def _folders(data_dir: Path, shown: dict[str, str], studies: list[Row]) -> list[Problem]:
+    """The digitised curves, the search logs and the bibliography (see :mod:`living_review.data.folders`)."""
+    ids = {v["study_id"] for _, v in studies if v.get("study_id")}
+    if not ids:  # without the study table the cross-file checks would report every row
+        return []
+    out: list[Problem] = []
+    if (data_dir / "km").is_dir():
+        out += folders.check_km(data_dir / "km", f"{data_dir.name}/km", ids)
+    if (data_dir / "search").is_dir():
+        out += folders.check_search(data_dir / "search", f"{data_dir.name}/search", ids)
+    out += folders.check_bibliography(data_dir.parent / "book" / "references.bib", "book/references.bib",
+                                      shown["studies"], studies)
+    return out
 
 
 def _row_rules(tables, f, st, lm, ae, di, pv, cell_level) -> list[Problem]:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from living_review.release.compare import Comparison, EstimateChange, Interval
 from living_review.release.published import PublishedValue
 from living_review.report.dictionary import latex_columns
+from living_review.report.markup import md
 
 REPRODUCTION_SCOPE = "reproduction"
 HEADLINE_WIDTHS = (0.24, 0.2, 0.2, 0.36)
@@ -80,7 +81,8 @@ def cohorts_text(ctx: EntryContext, ids) -> str:
 
 def _named(ctx: EntryContext, sid: str) -> str:
     s = _study(ctx, sid)
-    return f"{s.label} {{cite:p}}`{s.cite_key}`" if s.cite_key else s.label
+    # labels come from data: escaped, so they are shown as written
+    return f"{md(s.label)} {{cite:p}}`{s.cite_key}`" if s.cite_key else md(s.label)
 
 
 def _value(interval: Interval | None, digits: int, missing: str) -> str:
@@ -137,10 +139,11 @@ def _headline_rows(c: Comparison, ctx: EntryContext, digits: int) -> list[str]:
                 ok = pub.reproduced_by(ch.previous.estimate, ch.previous.ci_low, ch.previous.ci_high)
                 old += "; reproduces it" if ok else "; does not reproduce it"
             reading = _reading(ctx, ch.outcome, pub, ch.current) if pub else _reading(ctx, ch.outcome, ch.previous, ch.current)
-            out.append(f"| {h.label} | {pub.text() if pub else 'not published'} | {old} | {new} | {reading} |")
+            out.append(f"| {md(h.label)} | {md(pub.text()) if pub else 'not published'} | {md(old)} | {md(new)} "
+                       f"| {md(reading)} |")
         else:
             old = _value(ch.previous, digits, "not reported")
-            out.append(f"| {h.label} | {old} | {new} | {_reading(ctx, ch.outcome, ch.previous, ch.current)} |")
+            out.append(f"| {md(h.label)} | {md(old)} | {md(new)} | {md(_reading(ctx, ch.outcome, ch.previous, ch.current))} |")
     return out
 
 
@@ -163,7 +166,7 @@ def render_markdown(comparison: Comparison, digits: int = 3, context: EntryConte
     chapters_of = chapters_of or {}
     out = [f"## Version {c.current_version} (compared with {c.previous_version})", ""]
     if c.current_scope in ctx.search:
-        out += [f"**Search.** {ctx.search[c.current_scope]}", ""]
+        out += [f"**Search.** {md(ctx.search[c.current_scope])}", ""]
 
     out.append(f"**Studies.** Version {c.current_version} holds {cohorts_text(ctx, c.current_studies)}; "
                f"version {c.previous_version} held {cohorts_text(ctx, c.previous_studies)}.")
@@ -193,7 +196,7 @@ def render_markdown(comparison: Comparison, digits: int = 3, context: EntryConte
     labels = {sid: s.label for sid, s in ctx.studies.items()}
     if c.corrections:
         out += [f"**Corrections.** {plural(len(c.corrections), 'correction')} recorded for this release:", ""]
-        out += [f"- {corr.sentence(labels)}" for corr in c.corrections] + [""]
+        out += [f"- {md(corr.sentence(labels))}" for corr in c.corrections] + [""]
     else:
         out += ["**Corrections.** None recorded for this release.", ""]
 
@@ -201,7 +204,7 @@ def render_markdown(comparison: Comparison, digits: int = 3, context: EntryConte
         out += ["**Headline conclusions.**", ""] + _headline_rows(c, ctx, digits) + [""]
 
     if c.parameters_changed:
-        out += [f"**Analysis parameters.** Changed: {'; '.join(p.replace(' -> ', ' → ') for p in c.parameters_changed)}.", ""]
+        out += [f"**Analysis parameters.** Changed: {md('; '.join(p.replace(' -> ', ' → ') for p in c.parameters_changed))}.", ""]
     else:
         out += ["**Analysis parameters.** Unchanged.", ""]
 
@@ -229,6 +232,6 @@ def render_markdown(comparison: Comparison, digits: int = 3, context: EntryConte
             old = _value(e.previous, digits, "not published")
             new = _value(e.current, digits, "no longer published")
             flags = "; ".join(e.flags()) if e.flagged else ""
-            out.append(f"| {estimate_label(e, ctx, chapters_of.get(e.key, ''))} | {old} | {new} | {flags} |")
+            out.append(f"| {md(estimate_label(e, ctx, chapters_of.get(e.key, '')))} | {md(old)} | {md(new)} | {md(flags)} |")
     return "\n".join(out).rstrip() + "\n"
 

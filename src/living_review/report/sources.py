@@ -20,17 +20,18 @@ import re
 
 import pandas as pd
 
+from living_review.report.markup import md
+
 # "(seed S-3)", "(extraction notes P-8)", "(P-17, P-19)", "(S-0)"
 CODES = re.compile(r"\((?:seed |extraction notes )?([SP]-\d+(?:\s*,\s*[SP]-\d+)*)\)")
 CODE = re.compile(r"[SP]-\d+")
 KIND_WORDS = {"seed": "Seed publication", "page": "Page read during the search"}
 SHOWN_URL = 60
-MARKUP = re.compile(r"([\\`*_\[\]<>{}$|~^#])")
 
 
 def myst_text(text: str) -> str:
-    """``text`` with every character MyST would read as markup escaped."""
-    return MARKUP.sub(r"\\\1", " ".join(text.split()))
+    """``text`` on one line, every character MyST would read as markup escaped (:func:`markup.md`)."""
+    return md(" ".join(str(text).split()))
 
 
 def _links(match: re.Match) -> str:

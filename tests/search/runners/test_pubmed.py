@@ -58,7 +58,7 @@ def test_bad_esearch(replay, saved, saver, fast_client, name, message):
 def test_malformed_medline_names_file_and_line(replay, saved, saver, fast_client):
     replay.on("/pubmed/esearch.fcgi", replay.Reply.file("esearch-3.xml"))
     replay.on("/pubmed/efetch.fcgi", replay.Reply.file("efetch-bad.medline"))
-    with pytest.raises(SearchError, match=r"malformed MEDLINE: efetch-001.medline, line 4"):
+    with pytest.raises(SearchError, match=r"malformed MEDLINE: efetch-001\.medline:4:"):
         pubmed.run(saved["pubmed"], START, END, fast_client(), saver)
 
 
