@@ -121,3 +121,16 @@ def test_median_forest_without_prediction_for_two_cohorts():
     res = _median_result(k=2)
     texts = _texts(forest_medians(res, prediction=median_prediction_interval(res)))
     assert "Prediction interval" not in texts  # drawn for k >= 3, as for proportions
+
+
+def test_one_study_has_no_diamond():
+    # k = 1: nothing is pooled, so the forest shows the study row and no diamond (polygon)
+    from matplotlib.patches import Polygon
+
+    from living_review.meta import metaprop
+    from living_review.meta.forest import forest
+
+    fig = forest(metaprop([0], [15], studies=["Pazopanib"]))
+    ax = fig.axes[0]
+    assert not any(isinstance(p, Polygon) for p in ax.patches)
+    assert any("one study" in t.get_text() for t in ax.texts)
