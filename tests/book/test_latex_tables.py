@@ -78,3 +78,18 @@ def test_tables_with_merged_cells_are_left_alone():
 """
     table = publish_doctree(source, settings_overrides={"report_level": 5}).next_node(nodes.table)
     assert fit_table(table) is None
+
+
+def test_a_table_whose_words_do_not_fit_is_set_smaller():
+    from living_review.book.latex_tables import FONT_SIZES, font_scale
+
+    room = TEXT_BLOCK_PT - CELL_PADDING_PT * 10
+    assert font_scale([room / 10] * 10) == 1.0
+    assert font_scale([room / 10 / 0.85] * 10) == 0.8  # too wide at \small (0.9), fits at \footnotesize
+    assert font_scale([room] * 10) == min(FONT_SIZES)  # the smallest size is the floor
+    columns = "\n".join(f"     - Column{i}" for i in range(1, 12))
+    cells = "\n".join(f"     - ATLEP-PEMBRO{i}" for i in range(1, 12))
+    source = f".. list-table::\n   :header-rows: 1\n\n   * - Column0\n{columns}\n   * - ATLEP-PEMBRO0\n{cells}\n"
+    table = publish_doctree(source, settings_overrides={"report_level": 5}).next_node(nodes.table)
+    spec = fit_table(table)
+    assert spec["font_scale"] < 1.0 and sum(float(s.split("{")[1].rstrip("}")) for s in spec["spec"].split("\\LR")[1:]) <= 1.0

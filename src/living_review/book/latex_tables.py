@@ -11,7 +11,9 @@ post-transform gives each table without a ``tabularcolumns`` of its own
   with a ``tabularcolumns`` of their own get these too);
 - a width for each column of at least its longest unbreakable word (header included), the
   rest of the line shared in proportion to how much more text the column holds;
-- ragged-right (or, for right-aligned columns, ragged-left) cells without hyphenation.
+- ragged-right (or, for right-aligned columns, ragged-left) cells without hyphenation;
+- a smaller type size (down to ``\\scriptsize``) for a table with so many columns that their
+  longest words do not fit the line at the text size.
 
 The HTML site is untouched: there, tables scroll in their own box.
 """
@@ -30,6 +32,8 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from living_review._version import __version__
 
 LONG_WORD = 14
+# relative size -> LaTeX size command (10 pt text: \small is 9 pt, \footnotesize 8 pt, \scriptsize 7 pt)
+FONT_SIZES = {1.0: "", 0.9: r"\small", 0.8: r"\footnotesize", 0.7: r"\scriptsize"}
 BREAK_AFTER = re.compile(r"(?<=[_|/,=])")
 TEXT_BLOCK_PT = 451.0  # A4 with the default 1 in side margins (``hmargin`` in sphinxsetup)
 CELL_PADDING_PT = 12.0  # 2 \tabcolsep
@@ -130,7 +134,8 @@ def fit_table(table: nodes.table) -> addnodes.tabular_col_spec | None:
         sizes = [_widths(entry, kind) for entry, kind in column] or [(0.0, 0.0)]
         minimum.append(max(s[0] for s in sizes))
         natural.append(max(s[1] for s in sizes))
-    shares = column_shares(minimum, natural)
+    scale = font_scale(minimum)
+    shares = column_shares([m * scale for m in minimum], [n * scale for n in natural])
     for column in cells:
         for entry, _ in column:
             _break_long_words(entry)
@@ -138,7 +143,15 @@ def fit_table(table: nodes.table) -> addnodes.tabular_col_spec | None:
         r"\LR%s{%s}" % (_align([e for e, kind in column if kind == "text"]), share)
         for column, share in zip(cells, shares)
     )
-    return addnodes.tabular_col_spec(spec=spec)
+    spec_node = addnodes.tabular_col_spec(spec=spec)
+    spec_node["font_scale"] = scale
+    return spec_node
+
+
+def font_scale(minimum: list[float], line: float = TEXT_BLOCK_PT) -> float:
+    """The largest of the sizes in :data:`FONT_SIZES` at which every column's longest word fits."""
+    room = line - CELL_PADDING_PT * len(minimum)
+    return next((scale for scale in FONT_SIZES if sum(minimum) * scale <= room + 1e-9), min(FONT_SIZES))
 
 
 class FitLatexTables(SphinxPostTransform):
@@ -156,8 +169,14 @@ class FitLatexTables(SphinxPostTransform):
                     _break_long_words(entry)
                 continue
             spec = fit_table(table)
-            if spec is not None:
-                table.parent.insert(index, spec)
+            if spec is None:
+                continue
+            table.parent.insert(index, spec)
+            size = FONT_SIZES[spec["font_scale"]]
+            if size:
+                # a table whose longest words do not fit the line at the text size is set smaller
+                table.parent.insert(index, nodes.raw("", f"\\begingroup{size}", format="latex"))
+                table.parent.insert(table.parent.index(table) + 1, nodes.raw("", "\\endgroup", format="latex"))
 
 
 def _add_preamble(app: Sphinx, config: Config) -> None:
