@@ -67,6 +67,8 @@ pdf: $(STAMP)  ## validate data/ and build the PDF into _build/latex (after html
 	$(VENV)/bin/living-review validate data
 	$(PY) -m living_review.book.chapters
 	$(JB) build . --builder pdflatex --path-output . $(JB_FLAGS)
+	# the site's downloads get the new PDF (living_review.book.downloads)
+	$(PY) -m living_review.book.downloads
 	rm -f $(BUILD)/INCOMPLETE
 
 book: sysdeps venv  ## set everything up, then build the HTML site and the PDF

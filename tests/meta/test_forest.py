@@ -67,6 +67,62 @@ def test_sequential_forest_rows_and_labels():
     assert "Omitting" in _texts(fig) and len(fig.axes[0].lines) == 2 * len(NAMES)
 
 
+def test_axis_covers_the_prediction_interval():
+    # heterogeneous cohorts: the prediction interval runs past every CI (as the lenvatinib ORR's did)
+    r = metaprop([10, 40, 20, 45], [100] * 4)
+    fig = forest(r)
+    assert r.pi_high > max(r.studies["ci_high"].max(), r.ci_high) + 0.2
+    lo, hi = fig.axes[0].get_xlim()
+    bar = next(p for p in fig.axes[0].patches if isinstance(p, Rectangle))
+    assert lo <= bar.get_x() and bar.get_x() + bar.get_width() <= hi
+    assert hi >= r.pi_high
+
+
+def _median_result(k=5):
+    import pandas as pd
+
+    from living_review.survival import pool_log_medians
+
+    table = pd.DataFrame({
+        "label": ["Savvides 2013", "Tahara 2017", "Wirth 2021", "Kim 2021", "Sparano 2021", "Bible 2012"][:k] + ["No CI"],
+        "median": [3.9, 10.6, 3.2, 6.7, 3.1, 3.9][:k] + [4.0], "ci_low": [2.2, 3.8, 2.8, 3.0, 0.6, 2.0][:k] + [None],
+        "ci_high": [7.1, 19.8, 8.2, 8.4, 5.5, 8.0][:k] + [None], "ci_level": [0.95] * (k + 1),
+        "n": [20, 17, 34, 14, 23, 15][:k] + [11]})
+    return pool_log_medians(table, no_ci="exclude")
+
+
+def test_median_forest_has_the_layout_of_the_proportion_forest():
+    from living_review.meta.forest import forest_medians
+    from living_review.survival.median_prediction import median_prediction_interval
+
+    res = _median_result()
+    pi = median_prediction_interval(res)
+    fig = forest_medians(res, prediction=pi)
+    texts = _texts(fig)
+    for column in ("Study", "N", "Median", "95%-CI", "Weight"):
+        assert column in texts
+    assert "Tahara 2017" in texts and "17" in texts and "[3.8; 19.8]" in texts
+    assert "no CI" in texts and "not pooled" in texts  # the median without a CI stays listed
+    assert "Random effects model" in texts and f"[{res.ci_low:.1f}; {res.ci_high:.1f}]" in texts
+    assert "108" in texts  # patients of the five pooled cohorts: 20 + 17 + 34 + 14 + 23
+    assert "Prediction interval" in texts and f"[{pi.low:.1f}; {pi.high:.1f}]" in texts
+    assert any(t.startswith(f"Heterogeneity: I\u00b2 = {100 * res.i2:.0f}%") for t in texts)
+    ax = fig.axes[0]
+    assert ax.get_xscale() == "log"
+    assert len([p for p in ax.patches if isinstance(p, Polygon)]) == 1
+    lo, hi = ax.get_xlim()
+    assert lo <= pi.low and pi.high <= hi and lo <= 0.6 and hi >= 19.8
+
+
+def test_median_forest_without_prediction_for_two_cohorts():
+    from living_review.meta.forest import forest_medians
+    from living_review.survival.median_prediction import median_prediction_interval
+
+    res = _median_result(k=2)
+    texts = _texts(forest_medians(res, prediction=median_prediction_interval(res)))
+    assert "Prediction interval" not in texts  # drawn for k >= 3, as for proportions
+
+
 def test_one_study_has_no_diamond():
     # k = 1: nothing is pooled, so the forest shows the study row and no diamond (polygon)
     from matplotlib.patches import Polygon

@@ -6,7 +6,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 
-from living_review.report.figures import publish  # noqa: E402
+from living_review.report.figures import figure_markdown, publish  # noqa: E402
 
 
 def _figure():
@@ -29,6 +29,27 @@ def test_two_saves_are_identical_and_undated(tmp_path):
 def test_names_are_checked(tmp_path, name):
     with pytest.raises(ValueError, match="figure name"):
         publish(_figure(), name, folder=tmp_path)
+
+
+def test_nothing_to_plot_is_no_figure(tmp_path):
+    assert figure_markdown(None, "drug-x-dcr", label="fig-x-dcr", caption="unused", alt="unused",
+                           folder=tmp_path) is None
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_figure_is_written_for_the_site_and_the_pdf_and_shown_with_caption_and_alt(tmp_path, monkeypatch):
+    chapter = tmp_path / "notebooks" / "generated"
+    chapter.mkdir(parents=True)
+    monkeypatch.chdir(chapter)
+    md = figure_markdown(_figure(), "drug-x-orr", label="fig-x-orr", caption="Objective response rate.",
+                         alt='Forest plot of "ORR"\n of 3 cohorts.', folder=tmp_path / "_build" / "figures")
+    assert (tmp_path / "_build" / "figures" / "drug-x-orr.svg").is_file()
+    assert (tmp_path / "_build" / "figures" / "drug-x-orr.pdf").is_file()
+    # the builders choose the file by extension: SVG in HTML, PDF in LaTeX
+    assert md.data == (":::{figure} ../../_build/figures/drug-x-orr.*\n:name: fig-x-orr\n"
+                       ":alt: Forest plot of 'ORR' of 3 cohorts.\n\nObjective response rate.\n:::")
+    with pytest.raises(ValueError, match="figure label"):
+        figure_markdown(_figure(), "drug-x-orr", label="Fig X", caption="c", alt="a", folder=tmp_path)
 
 
 def test_data_text_with_dollars_is_drawn_literally(tmp_path):

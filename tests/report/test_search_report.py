@@ -57,6 +57,10 @@ def test_excluded_table_from_the_log():
     assert t["Report"].tolist() == ["Smith J, 2019: A title", "x" * 87 + "..."]
     assert t["Reason"].tolist() == ["Case report", "Fewer than 5 ATC patients"]
     assert t["Note"].tolist() == ["–", "3 patients"]
+    records.loc[0, "title"] = "[title not recorded in the extraction notes] Smith J, sorafenib in ATC, Thyroid 2019"
+    assert excluded_table(records, log)["Report"].tolist()[0] == (
+        "Smith J, 2019: Smith J, sorafenib in ATC, Thyroid 2019 (a description: the title was not shown in the "
+        "pages read)")
 
 
 def test_project_checklist_has_every_prisma_2020_item_once():

@@ -13,6 +13,7 @@ import pytest  # noqa: E402
 
 from living_review.data import load_evidence  # noqa: E402
 from living_review.meta import metaprop  # noqa: E402
+from living_review.meta.glmm_pooling import ZERO_EVENT_WARNING  # noqa: E402
 from living_review.report import sensitivity as S  # noqa: E402
 from living_review.report.reproduction import meta_options  # noqa: E402
 from living_review.settings import MetaAnalysisSettings  # noqa: E402
@@ -73,6 +74,13 @@ def test_study_sets_are_keyed_and_exclude_what_they_say():
     assert {f"set_overlap_{s}" for s in JP} <= set(sets)
     assert "bible2012" not in set(sets["set_no_secondary"][1]["study_id"])  # response counts only in Cao 2024
     assert set(sets["set_overlap_koyama2018"][1]["study_id"]) & JP == {"koyama2018"}
+
+
+def test_glmm_warnings_become_sentences_for_readers():
+    note = S.glmm_note(ZERO_EVENT_WARNING, "ORR")
+    assert note.startswith("For the ORR, cohorts in which no patient or every patient had the event")
+    assert "I2" not in note and "R meta" not in note
+    assert S.glmm_note("Fit did not converge.", "DCR") == "For the DCR, the GLMM fit reports: Fit did not converge."
 
 
 def test_grid_and_sequential_fits_are_recorded(tmp_path):

@@ -120,7 +120,13 @@ def test_conflict_notes_overlap_text_and_placeholders(studies):
     ev = load_evidence()
     note = st.discrepancy_note(ev.discrepancies, _toy(studies, ["tahara2017"]), "DCR")
     # data/discrepancies.csv D01: Tahara DCR 12/17 used against Cao's 16/17
-    assert note.startswith("Recorded conflicts: D01 (Tahara 2017): value used 12/17, against 16/17")
+    assert note.startswith("Sources disagree on these counts. Tahara 2017: this review uses 12/17. "
+                           "Cao 2024 Fig. 3 (source {term}`S-3`), secondary: 16/17 (94%). ")
+    assert "(source {term}`P-8`): 71%, i.e. about 12/17. Unresolved; sensitivity analysis: re-pool with 16/17" in note
+    assert "D01" not in note and "seed" not in note
+    # data/discrepancies.csv D02: Bible 2012's DCR is not used
+    bible = st.discrepancy_note(ev.discrepancies, _toy(studies, ["bible2012"]), "DCR")
+    assert "Bible 2012: this review uses no value (study not in DCR pooling). " in bible
     assert st.discrepancy_note(ev.discrepancies, _toy(studies, ["tahara2017"]), "ORR").startswith("No recorded")
     assert st.overlap_text(studies.iloc[0:0]) == "no cohort here shares patients with a kept cohort"
     assert st.overlap_text(_toy(studies, ["koyama2018"])).endswith(": Koyama 2018")
@@ -131,12 +137,12 @@ def test_conflict_notes_overlap_text_and_placeholders(studies):
     assert st.record_if_pooled("drug.x.orr", None, outcome="ORR", inputs=[], chapter="x") is None
 
 
-def test_figures_are_forests_or_notices(studies):
+def test_figures_are_forests_or_nothing(studies):
     import matplotlib
 
     matplotlib.use("Agg")
-    notice = st.response_forest(None, "DCR", subject="pazopanib in ATC")
-    assert "pazopanib in ATC" in notice.axes[0].texts[0].get_text()
+    # nothing to plot is not a figure: the chapter's sentence says why
+    assert st.response_forest(None, "DCR", subject="pazopanib in ATC") is None
     result = st.pool_outcome(_toy(studies, ["ha2010"]), "ORR", MetaAnalysisSettings())
     fig = st.response_forest(result, "ORR", subject="x")
     assert fig.axes[0].get_xlabel() == "Objective response rate"

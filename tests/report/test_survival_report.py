@@ -88,6 +88,9 @@ def test_sentences_figures_and_ledger_parts(ev):
     none = sr.pool_medians(_rows(ev, ["ha2010"]), "PFS", tau2_method="REML", level=0.95)
     assert sr.median_sentence(none) == "The median PFS is not pooled: no median PFS is reported in the sources read."
     assert sr.pooled_inputs(none) == [] and sr.ledger_params(none) == {}
-    assert "not pooled" in sr.median_forest(none, subject="imatinib").axes[0].texts[0].get_text()
+    assert sr.median_forest(none, subject="imatinib") is None  # nothing pooled: no figure
+    assert f"pooled median of {got.result.estimate:.1f} months" in sr.median_alt(got, subject="x")
+    with pytest.raises(ValueError, match="not pooled"):
+        sr.median_alt(none, subject="imatinib")
     both = sr.medians_table(_rows(ev, ["tahara2017"]))
     assert both["Measure"].tolist() == ["PFS", "OS"]

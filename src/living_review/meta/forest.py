@@ -8,6 +8,7 @@ import matplotlib as mpl
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Polygon
+from matplotlib.ticker import NullFormatter
 from matplotlib.transforms import blended_transform_factory
 
 from living_review.meta import plotstyle
@@ -93,6 +94,8 @@ def forest(result: MetaPropResult, *, title: str | None = None, xlabel: str = "P
         top = len(rows) + 1
         ax.set_ylim(0.3, top + (1.7 if title else 0.7))
         hi = max(result.studies["ci_high"].max(), result.ci_high)
+        if any(kind == "prediction" for kind, _ in rows):
+            hi = max(hi, result.pi_high)  # the axis covers the prediction interval it draws
         xmax = min(1.0, math.ceil(hi * 10) / 10 + 1e-9) if xlim is None else xlim[1]
         lo_x = 0.0 if xlim is None else xlim[0]
         ax.set_xlim(lo_x, xmax)
@@ -208,4 +211,107 @@ def forest_sequential(result, *, title: str | None = None, xlabel: str = "Propor
             ax.text(0.995, y, "--" if np.isnan(r.i2) else f"{100 * r.i2:.0f}%", ha="right", **txt)
             ax.plot([r.ci_low, r.ci_high], [y, y], color=plotstyle.POOLED_COLOUR, lw=0.9)
             ax.plot([r.estimate], [y], marker="D", ms=4.5, color=plotstyle.POOLED_COLOUR, ls="")
+    return fig
+
+
+def _log_ticks(lo: float, hi: float) -> list[float]:
+    return [t for t in (0.25, 0.5, 1, 2, 3, 5, 10, 20, 30, 50, 100, 200) if lo <= t <= hi]
+
+
+def forest_medians(result, *, prediction=None, xlabel: str = "Median (months, log scale)",
+                   width: float = plotstyle.PAGE_WIDTH_IN) -> Figure:
+    """Forest plot of pooled log medians in the layout of :func:`forest`.
+
+    Parameters
+    ----------
+    result : ``LogMedianMeta`` of :func:`living_review.survival.pool_log_medians`; its table
+        gives each cohort's label, median, CI, patients (``n``) and weight (0: not pooled).
+    prediction : the prediction interval (``MedianPrediction``, months) drawn under the
+        diamond when k ≥ 3, as for proportions; None draws none.
+    xlabel : label under the (log-scale) axis.
+    width : figure width in inches.
+
+    Notes
+    -----
+    Columns: study, patients, the plot (squares with area ∝ weight, whiskers for the CI, open
+    circles for medians without a CI, which are not pooled), median, CI and weight. Then the
+    pooled diamond, the prediction bar and the heterogeneity line; the axis covers them all.
+    """
+    table = result.table.reset_index(drop=True)
+    show_pi = prediction is not None and result.k > 2
+    rows = [("study", r) for r in table.itertuples(index=False)] + [("gap", None), ("pooled", result)]
+    rows += [("prediction", prediction)] if show_pi else []
+    q_p = "< 0.01" if result.q_pvalue < 0.01 else f"= {result.q_pvalue:.2f}"
+    rows.append(("het", f"Heterogeneity: I\u00b2 = {100 * result.i2:.0f}%, \u03c4\u00b2 = {result.tau2:.4f} "
+                        f"(log scale), p {q_p}"))
+    n_rows = len(rows) + 2
+    lows = [*table["ci_low"].dropna(), *table["median"], result.ci_low] + ([prediction.low] if show_pi else [])
+    highs = [*table["ci_high"].dropna(), *table["median"], result.ci_high] + ([prediction.high] if show_pi else [])
+    lo_x, hi_x = min(lows) / 1.15, max(highs) * 1.15
+    with mpl.rc_context(plotstyle.rc()):
+        height = ROW_IN * n_rows + 0.7
+        fig = Figure(figsize=(width, height))
+        ax = fig.add_axes((0.41, 0.7 / height, 0.28, 1 - 0.75 / height))
+        top = len(rows) + 1
+        ax.set_ylim(0.3, top + 0.7)
+        ax.set_xscale("log")
+        ax.set_xlim(lo_x, hi_x)
+        ticks = _log_ticks(lo_x, hi_x)
+        ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
+        ax.xaxis.set_minor_formatter(NullFormatter())
+        ax.set_yticks([])
+        for side in ("left", "right", "top"):
+            ax.spines[side].set_visible(False)
+        ax.set_xlabel(xlabel)
+        tf = blended_transform_factory(fig.transFigure, ax.transData)
+        cols = {"study": 0.01, "total": 0.385, "est": 0.765, "ci": 0.865, "w": 0.995}
+        head = dict(transform=tf, fontweight="bold", va="center")
+        ax.text(cols["study"], top, "Study", ha="left", **head)
+        ax.text(cols["total"], top, "N", ha="right", **head)
+        ax.text(cols["est"], top, "Median", ha="right", **head)
+        ax.text(cols["ci"], top, f"{100 * result.level:.0f}%-CI", ha="center", **head)
+        ax.text(cols["w"], top, "Weight", ha="right", **head)
+        wmax = table["weight"].max()
+        for i, (kind, item) in enumerate(rows):
+            y = top - 1 - i
+            txt = dict(transform=tf, va="center")
+            if kind == "study":
+                ax.text(cols["study"], y, str(item.label), ha="left", **txt)
+                if np.isfinite(item.n):
+                    ax.text(cols["total"], y, f"{int(item.n)}", ha="right", **txt)
+                ax.text(cols["est"], y, f"{item.median:.1f}", ha="right", **txt)
+                if np.isfinite(item.ci_low):
+                    ax.text(cols["ci"], y, f"[{item.ci_low:.1f}; {item.ci_high:.1f}]", ha="center", **txt)
+                    ax.plot([item.ci_low, item.ci_high], [y, y], color=plotstyle.STUDY_COLOUR, lw=0.9, clip_on=False)
+                else:
+                    ax.text(cols["ci"], y, "no CI", ha="center", fontstyle="italic", **txt)
+                if item.weight > 0:
+                    ax.text(cols["w"], y, f"{100 * item.weight:.1f}%", ha="right", **txt)
+                    size = 3 + 9 * math.sqrt(item.weight / wmax)
+                    ax.plot([item.median], [y], marker="s", ms=size, color="#7f7f7f", mec=plotstyle.STUDY_COLOUR,
+                            mew=0.6, ls="")
+                else:
+                    ax.text(cols["w"], y, "not pooled", ha="right", fontstyle="italic", **txt)
+                    ax.plot([item.median], [y], marker="o", ms=5, mfc="white", mec=plotstyle.STUDY_COLOUR, ls="")
+            elif kind == "pooled":
+                y_overall = y
+                pooled_n = table.loc[table["weight"] > 0, "n"].sum()
+                ax.text(cols["study"], y, "Random effects model", ha="left", fontweight="bold", **txt)
+                if np.isfinite(pooled_n) and pooled_n > 0:
+                    ax.text(cols["total"], y, f"{int(pooled_n)}", ha="right", fontweight="bold", **txt)
+                ax.text(cols["est"], y, f"{item.estimate:.1f}", ha="right", fontweight="bold", **txt)
+                ax.text(cols["ci"], y, f"[{item.ci_low:.1f}; {item.ci_high:.1f}]", ha="center", fontweight="bold",
+                        **txt)
+                ax.text(cols["w"], y, "100%", ha="right", fontweight="bold", **txt)
+                ax.add_patch(Polygon([(item.ci_low, y), (item.estimate, y + 0.32), (item.ci_high, y),
+                                      (item.estimate, y - 0.32)], closed=True, fc=plotstyle.POOLED_COLOUR,
+                                     ec=plotstyle.POOLED_COLOUR, clip_on=False))
+            elif kind == "prediction":
+                ax.text(cols["study"], y, "Prediction interval", ha="left", **txt)
+                ax.text(cols["ci"], y, f"[{item.low:.1f}; {item.high:.1f}]", ha="center", **txt)
+                ax.add_patch(mpl.patches.Rectangle((item.low, y - 0.13), item.high - item.low, 0.26,
+                                                   fc=plotstyle.PREDICTION_COLOUR, ec="none", clip_on=False))
+            elif kind == "het":
+                ax.text(cols["study"], y, item, ha="left", fontsize=plotstyle.FONT_SIZE - 1, **txt)
+        ax.vlines(result.estimate, y_overall - 0.35, top - 0.5, color=plotstyle.POOLED_COLOUR, lw=0.6, ls=(0, (3, 3)))
     return fig

@@ -31,6 +31,9 @@ FIELD_WORDS = {
 }
 # "(seed S-3)", "(extraction notes P-8)", "(P-17, P-19)": copy codes, listed in the sources table
 _SOURCE_CODE = re.compile(r"\s*\((?:seed |extraction notes )?[SP]-\d+(?:\s*,\s*[SP]-\d+)*\)")
+# "(extraction notes, row KANAGAWA-IVC; search record rec-kanagawa_ivc2019)": where a copy is
+# filed before its page is listed in the sources table, not for readers
+_FILING_NOTE = re.compile(r"\s*\(extraction notes, row [^()]*\)")
 
 
 @dataclass(frozen=True)
@@ -115,7 +118,7 @@ def _words(text: str, labels: dict[str, str]) -> str:
 
 
 def _plain(source: str) -> str:
-    return _SOURCE_CODE.sub("", source).strip().rstrip(",;")
+    return _FILING_NOTE.sub("", _SOURCE_CODE.sub("", source)).strip().rstrip(",;")
 
 
 def _release_of(version: str) -> str:

@@ -9,6 +9,7 @@ PDF (chosen by the PDF build), so figures are vector graphics in both.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -74,3 +75,29 @@ def publish(fig, name: str, *, folder: Path | None = None):
     literal_text(fig)
     save_reproducibly(fig, (folder or build_dir() / FIGURE_DIR) / f"{name}.svg")
     return fig
+
+
+def figure_markdown(fig, name: str, *, label: str, caption: str, alt: str, folder: Path | None = None):
+    """A numbered figure as MyST, or nothing when there is nothing to plot (``fig`` is None).
+
+    A figure that would only say "nothing to plot" is not a figure: the chapter's text says
+    why there is none, and no caption describes a plot that is not there. Otherwise ``fig`` is
+    written as ``<name>.svg`` (for the site) and ``<name>.pdf`` (for the PDF) beside the other
+    figure files, and the returned Markdown output shows it under ``caption``, with ``label``
+    for ``{numref}`` and ``alt`` saying what the figure shows.
+
+    The MyST names the files relative to the working directory, which is the chapter's own
+    folder when the book executes it.
+    """
+    from IPython.display import Markdown
+
+    if fig is None:
+        return None
+    if not NAME.match(label):
+        raise ValueError(f"figure label {label!r}: use lower-case letters, digits, '-' and '_' only")
+    svg = publish(fig, name, folder=folder)
+    target = (folder or build_dir() / FIGURE_DIR) / f"{name}.svg"
+    save_reproducibly(svg, target.with_suffix(".pdf"))
+    where = Path(os.path.relpath(target.parent, Path.cwd())).as_posix()
+    one_line = " ".join(alt.split()).replace('"', "'")
+    return Markdown(f":::{{figure}} {where}/{name}.*\n:name: {label}\n:alt: {one_line}\n\n{caption.strip()}\n:::")

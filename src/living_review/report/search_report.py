@@ -7,6 +7,8 @@ from ``data/search/prisma2020_checklist.csv``. This module only arranges them fo
 
 from __future__ import annotations
 
+import re
+
 from pathlib import Path
 
 import pandas as pd
@@ -88,10 +90,18 @@ def included_table(studies: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["Study", "Design", "Drug", "N", "Role", "Version"])
 
 
+# the search records mark a description written in place of a title not shown in the pages read
+_NO_TITLE = re.compile(r"^\[title not recorded[^\]]*\]\s*")
+
+
 def _report_name(row) -> str:
     title = str(row.title)
+    described = bool(_NO_TITLE.match(title))
+    title = _NO_TITLE.sub("", title)
     if len(title) > 90:
         title = title[:87].rstrip() + "..."
+    if described:
+        title += " (a description: the title was not shown in the pages read)"
     who = str(row.authors).split(";")[0].strip() if row.authors else ""
     lead = ", ".join(p for p in (who, str(row.year or "")) if p)
     return f"{lead}: {title}" if lead else title

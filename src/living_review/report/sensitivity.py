@@ -187,6 +187,17 @@ def grid_range(grid: pd.DataFrame) -> tuple[float, float]:
     return float(grid["estimate"].min()), float(grid["estimate"].max())
 
 
+def glmm_note(message: str, outcome: str) -> str:
+    """A warning of the GLMM fit as a sentence for readers (known warnings; others as they are)."""
+    from living_review.meta.glmm_pooling import ZERO_EVENT_WARNING
+
+    if message == ZERO_EVENT_WARNING:
+        return (f"For the {outcome}, cohorts in which no patient or every patient had the event add nothing "
+                "to the GLMM's test of heterogeneity, so the I² it gives understates how much the cohorts "
+                "differ; the likelihood-ratio test and the τ²-based I² do not have this limitation.")
+    return f"For the {outcome}, the GLMM fit reports: {message.rstrip('.')}."
+
+
 def _ids(studies: pd.DataFrame, outcome: str) -> dict[str, str]:
     c = counts(studies, outcome)
     return dict(zip(c["label"], c["study_id"]))

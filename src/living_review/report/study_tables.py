@@ -169,6 +169,23 @@ def pool_outcome(cohorts: pd.DataFrame, outcome: Outcome, meta_settings) -> Meta
                     tau2_method=m.tau2_method, model=m.model, hakn=m.hakn, level=m.level)
 
 
+def pool_by_drug(cohorts: pd.DataFrame, outcome: Outcome, meta_settings) -> MetaPropResult | None:
+    """:func:`pool_outcome` with one subgroup per drug (each with its own τ²), for the summary's forests.
+
+    The overall estimate is the one of :func:`pool_outcome` on the same cohorts; a drug with
+    one cohort shows that cohort alone (no subgroup diamond). ``None`` when no cohort reports it.
+    """
+    counts = outcome_counts(cohorts, outcome)
+    if counts.empty:
+        return None
+    drugs = cohorts.set_index("study_id")["drug"].str.capitalize()
+    m = meta_settings
+    transform = "PLOGIT" if m.model == "glmm" else m.transform
+    return metaprop(counts["events"], counts["n"], studies=counts["label"].tolist(), transform=transform,
+                    tau2_method=m.tau2_method, model=m.model, hakn=m.hakn, level=m.level,
+                    subgroups=[drugs[s] for s in counts["study_id"]])
+
+
 def ledger_inputs(cohorts: pd.DataFrame, outcome: Outcome) -> list[dict]:
     """Per-study inputs of a pooled ``outcome`` for :func:`living_review.book.ledger.record_result`."""
     counts = outcome_counts(cohorts, outcome)
@@ -227,25 +244,15 @@ def response_table(cohorts: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["Study", "Histology", "N", *OUTCOMES])
 
 
-def notice_figure(message: str, *, width: float = 6.5):
-    """A small figure that states why a planned plot has nothing to show (keeps figure numbering stable)."""
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(width, 0.9))
-    ax = fig.add_axes((0, 0, 1, 1))
-    ax.set_axis_off()
-    ax.text(0.5, 0.5, message, ha="center", va="center", wrap=True, fontsize=9.5, style="italic")
-    return fig
-
-
 def response_forest(result: MetaPropResult | None, outcome: Outcome, *, subject: str):
-    """Forest plot of a pooled response rate, or a notice figure when no cohort reports it.
+    """Forest plot of a pooled response rate, or ``None`` when no cohort reports it (nothing to plot).
 
-    ``subject`` names the cohorts in the notice (e.g. "pazopanib in ATC").
+    ``subject`` names the cohorts (e.g. "pazopanib in ATC"); the chapter's text says why a
+    plot is missing (:func:`outcome_sentence`).
     """
     _check(outcome, OUTCOMES, "outcome")
     if result is None:
-        return notice_figure(f"No cohort of {subject} reports the {outcome} in the sources read: nothing to plot.")
+        return None
     from living_review.meta.forest import forest
 
     label = {"ORR": "Objective response rate", "DCR": "Disease control rate"}[outcome]
@@ -277,19 +284,41 @@ def outcome_sentence(result: MetaPropResult | None, outcome: Outcome, *, subject
 
 
 def discrepancy_note(discrepancies: pd.DataFrame, cohorts: pd.DataFrame, outcome: Outcome) -> str:
-    """Prose on the recorded conflicts (``discrepancies.csv``) over the ``outcome`` counts of ``cohorts``."""
+    """Prose (MyST) on the recorded conflicts (``discrepancies.csv``) over the ``outcome`` counts of ``cohorts``.
+
+    Each conflict reads as the value this review uses against what each source gives, with
+    the source codes linked to the sources page, and whether it is resolved.
+    """
+    from living_review.report.sources import link_codes, myst_text
+
     _check(outcome, OUTCOMES, "outcome")
     labels = dict(zip(cohorts["study_id"], cohorts["label"]))
     hits = discrepancies[discrepancies["study_id"].isin(list(labels))
                          & discrepancies["field"].eq(f"{outcome.lower()}_events")]
     if hits.empty:
         return f"No recorded conflict between sources affects these {outcome} counts."
-    parts = [f"{d.discrepancy_id} ({labels[d.study_id]}): value used {d.value_used}, against {d.value_a} in "
-             f"{d.source_a} ({d.status}; sensitivity analysis: {d.sensitivity}"
-             + ("" if str(d.sensitivity).lower().startswith("none") else
-                ", computed on this update's estimates in the sensitivity analyses chapter") + ")"
-             for d in hits.itertuples()]
-    return "Recorded conflicts: " + "; ".join(parts) + "."
+
+    def text(value) -> str:
+        return link_codes(myst_text(str(value)))
+
+    def reading(source, value) -> str | None:
+        if not isinstance(source, str) or not source.strip():
+            return None
+        return f"{text(source)}: {text(value)}."
+
+    parts = []
+    for d in hits.itertuples():
+        readings = " ".join(r for r in (reading(d.source_a, d.value_a), reading(d.source_b, d.value_b)) if r)
+        status = text(d.status)
+        used = text(d.value_used)
+        # "missing (study not in DCR pooling)": no value is used
+        used = "no value" + used[len("missing"):] if used.startswith("missing") else used
+        # a named sensitivity analysis is computed on this update's estimates
+        where = ("" if str(d.sensitivity).lower().startswith("none") else
+                 ", computed on this update's estimates in the sensitivity analyses chapter")
+        parts.append(f"{myst_text(labels[d.study_id])}: this review uses {used}. {readings} "
+                     f"{status[:1].upper() + status[1:]}; sensitivity analysis: {text(d.sensitivity)}{where}.")
+    return "Sources disagree on these counts. " + " ".join(parts)
 
 
 def record_if_pooled(key: str, result, *, outcome: str, inputs: list[dict], chapter: str,

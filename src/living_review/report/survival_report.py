@@ -197,11 +197,25 @@ def median_sentence(pooling: MedianPooling) -> str:
 
 
 def median_forest(pooling: MedianPooling, *, subject: str):
-    """Forest plot of medians with the pooled median, or a notice figure when fewer than two have a CI."""
+    """Forest plot of medians with the pooled median, or ``None`` when fewer than two have a CI.
+
+    Nothing pooled is nothing to plot: :func:`median_sentence` says why, and the medians
+    table lists what was reported.
+    """
     if pooling.result is None:
-        from living_review.report.study_tables import notice_figure
+        return None
+    from living_review.meta.forest import forest_medians
+    from living_review.survival.median_prediction import median_prediction_interval
 
-        return notice_figure(f"Median {pooling.endpoint} of {subject} not pooled: {pooling.reason}.")
-    from living_review.survival import forest_medians
+    # the same layout as the proportion forests: N, median [CI] and weight, diamond, prediction interval
+    return forest_medians(pooling.result, prediction=median_prediction_interval(pooling.result),
+                          xlabel=f"Median {pooling.endpoint} (months, log scale)")
 
-    return forest_medians(pooling.result, xlabel=f"Median {pooling.endpoint} (months, log scale)")
+
+def median_alt(pooling: MedianPooling, *, subject: str) -> str:
+    """Alt text of :func:`median_forest`: what the plot shows, in words."""
+    r = pooling.result
+    if r is None:
+        raise ValueError(f"median {pooling.endpoint} of {subject} was not pooled: there is no figure to describe")
+    return (f"Forest plot of the median {pooling.endpoint} of {r.k} cohorts of {subject} on a log scale, one "
+            f"row per cohort with its interval, and the pooled median of {r.estimate:.1f} months as a diamond.")

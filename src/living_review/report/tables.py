@@ -19,6 +19,7 @@ import pandas as pd
 from IPython.display import Markdown
 
 from living_review.report.markup import md
+from living_review.report.sources import link_codes
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
@@ -26,7 +27,8 @@ NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 def _cell(value) -> str:
     if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
         return "–"
-    return md(value)
+    # "(seed S-3)": a link to the source's entry on the sources page (escaping leaves codes as they are)
+    return link_codes(md(value))
 
 
 def markdown_source(frame: pd.DataFrame, *, caption: str | None = None, name: str | None = None,
