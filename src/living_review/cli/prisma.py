@@ -28,9 +28,9 @@ def study_ids(data_dir: Path) -> list[str]:
         load_evidence = None
     if load_evidence is not None:
         return load_evidence(data_dir).studies["study_id"].astype(str).tolist()
-    import pandas as pd
+    from living_review.data.encoding import read_frame
 
-    return pd.read_csv(data_dir / "studies.csv", dtype=str, usecols=["study_id"])["study_id"].tolist()
+    return read_frame(data_dir / "studies.csv", "data/studies.csv")["study_id"].tolist()
 
 
 def run(args: argparse.Namespace) -> int:

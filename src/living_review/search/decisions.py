@@ -24,6 +24,7 @@ from typing import Literal, get_args
 import pandas as pd
 
 from living_review.search.screening import SCREENING_COLUMNS, check_log
+from living_review.data.encoding import read_frame
 
 Role = Literal["screen", "resolve"]
 ROLES: tuple[str, ...] = get_args(Role)
@@ -72,7 +73,7 @@ def read_decisions(path: str | Path) -> pd.DataFrame:
     path = Path(path)
     if not path.exists():
         return empty_decisions()
-    return check_decisions(pd.read_csv(path, dtype=str, keep_default_na=False), path.name)
+    return check_decisions(read_frame(path, path.name), path.name)
 
 
 def append_decisions(path: str | Path, rows: pd.DataFrame) -> pd.DataFrame:
@@ -175,5 +176,5 @@ def screened_ids(search_dir: str | Path) -> set[str]:
     ids: set[str] = set()
     log = folder / "screening_log.csv"
     if log.exists():
-        ids |= set(pd.read_csv(log, dtype=str, keep_default_na=False)["record_id"])
+        ids |= set(read_frame(log, log.name)["record_id"])
     return ids | set(read_decisions(folder / DECISIONS_FILE)["record_id"])

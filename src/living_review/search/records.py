@@ -297,10 +297,16 @@ def _fails(fix, value: str) -> bool:
 
 
 def read_records(path: str | Path) -> pd.DataFrame:
-    """Read and validate a records CSV written by :func:`write_records` (any encoding)."""
+    """Read and validate a records CSV of ``data/search`` (UTF-8, or UTF-16 with BOM; any line ending).
+
+    Bytes that are not UTF-8 are refused at their line, like every data file
+    (:func:`living_review.data.encoding.read_table_text`).
+    """
     import io
 
-    text = read_text(path)
+    from living_review.data.encoding import read_table_text
+
+    text = read_table_text(path, Path(path).name)
     try:
         frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:
@@ -340,19 +346,20 @@ def append_records(new: pd.DataFrame, path: str | Path) -> Path:
     validate_records(pd.concat([old, new], ignore_index=True), path.name)
     rows = validate_records(new, path.name)
     raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:  # another encoding: written anew as UTF-8
-        return write_records(pd.concat([old, rows], ignore_index=True), path)
-    header = next(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    # the file's own encoding, column order and line ending, so that its existing lines stay as they are
+    codec, bom = "utf-8", codecs.BOM_UTF8 if raw.startswith(codecs.BOM_UTF8) else b""
+    for mark, name in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if raw.startswith(mark):
+            codec, bom = name, mark
+    text = raw[len(bom):].decode(codec)
+    header = next(csv.reader(io.StringIO(text)))
+    ending = "\r\n" if "\r\n" in text else "\r" if "\n" not in text and "\r" in text else "\n"
     buffer = io.StringIO()
-    # the file's own column order and line ending, so that its existing lines stay as they are
-    csv.writer(buffer, lineterminator="\r\n" if "\r\n" in text else "\n").writerows(
-        rows[[h.strip() for h in header]].itertuples(index=False))
+    csv.writer(buffer, lineterminator=ending).writerows(rows[[h.strip() for h in header]].itertuples(index=False))
     with path.open("ab") as out:
-        if raw and not raw.endswith(b"\n"):
-            out.write(b"\n")
-        out.write(buffer.getvalue().encode("utf-8"))
+        if text and not text.endswith(("\n", "\r")):
+            out.write(ending.encode(codec))
+        out.write(buffer.getvalue().encode(codec))
     return path
 
 

@@ -27,6 +27,7 @@ from typing import Iterable, Literal, get_args
 import pandas as pd
 
 from living_review.search.records import source_kind
+from living_review.data.encoding import read_frame
 
 Stage = Literal["title_abstract", "full_text"]
 Decision = Literal["include", "exclude", "not_retrieved", "previously_included"]
@@ -99,7 +100,7 @@ def read_screening_log(path: str | Path) -> pd.DataFrame:
     Raises ``ValueError`` naming the file, CSV line and column of the first problem.
     """
     path = Path(path)
-    log = pd.read_csv(path, dtype=str, keep_default_na=False)
+    log = read_frame(path, path.name)
     return check_log(log, path.name)
 
 
