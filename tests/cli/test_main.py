@@ -128,3 +128,89 @@ def test_rerun_values_that_are_not_yaml(tmp_path, capsys, option, name, value, m
     template = project_root() / "notebooks" / "templates" / "drug_results.md"
     status, err = _run(["rerun", str(template), option, name, value, "--runs-dir", str(tmp_path)], capsys)
     assert status == 2 and message in err
+
+
+# Every valid form a spreadsheet saves a data file in, accepted by every command that reads it.
+def _utf16_le(text):
+    return b"\xff\xfe" + text.encode("utf-16-le")
+
+
+def _utf16_be(text):
+    return b"\xfe\xff" + text.encode("utf-16-be")
+
+
+def _shuffled(text):
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(text)))
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows([list(reversed(r)) for r in rows])
+    return out.getvalue().encode("utf-8")
+
+
+VARIANTS = {
+    "bom": lambda text: b"\xef\xbb\xbf" + text.encode("utf-8"),
+    "crlf": lambda text: text.replace("\n", "\r\n").encode("utf-8"),
+    "cr-only": lambda text: text.replace("\n", "\r").encode("utf-8"),
+    "utf-16-le": _utf16_le,
+    "utf-16-be": _utf16_be,
+    "utf-16-le-crlf": lambda text: _utf16_le(text.replace("\n", "\r\n")),
+    "shuffled": _shuffled,
+}
+
+
+def _save_as(path, variant):
+    path.write_bytes(VARIANTS[variant](path.read_text(encoding="utf-8")))
+
+
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+def test_validate_accepts_every_valid_variant(data, capsys, variant):
+    for name in ("studies.csv", "search/records.csv", "search/screening_log.csv", "km/index.csv"):
+        _save_as(data / name, variant)
+    status, err = _run(["validate", str(data)], capsys)
+    assert status == 0, err
+
+
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+def test_search_import_appends_to_a_table_saved_in_any_valid_variant(data, tmp_path, capsys, variant):
+    from living_review.search.records import read_records
+
+    records = data / "search" / "records.csv"
+    before = read_records(records)
+    _save_as(records, variant)
+    saved = records.read_bytes()
+    export = tmp_path / "new.ris"
+    export.write_text("TY  - JOUR\nTI  - A new title\nDB  - Embase\nER  - \n", encoding="utf-8")
+    status, err = _run(["search", "import", str(export), "--search-date", "2025-01-01", "--out", str(records)],
+                       capsys)
+    assert status == 0, err
+    assert records.read_bytes().startswith(saved)  # appended, in the file's own encoding
+    after = read_records(records)
+    assert after.iloc[:-1].equals(before) and after["title"].iloc[-1] == "A new title"
+
+
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+def test_search_dedupe_reads_any_valid_variant(data, capsys, variant):
+    records = data / "search" / "records.csv"
+    status, _ = _run(["search", "dedupe", "--records", str(records), "--merge-log", str(data / "clean.csv")], capsys)
+    assert status == 0
+    for name in ("records.csv", "screening_log.csv"):
+        _save_as(data / "search" / name, variant)
+    status, err = _run(["search", "dedupe", "--records", str(records), "--merge-log", str(data / "variant.csv")],
+                       capsys)
+    assert status == 0, err
+    assert (data / "variant.csv").read_bytes() == (data / "clean.csv").read_bytes()
+
+
+@pytest.mark.parametrize("damage,where", [
+    (lambda raw: raw.decode("utf-8").encode("utf-16-le"), "records.csv:1: -: file looks like UTF-16 without a "
+     "byte-order mark"),
+    (lambda raw: raw.replace(b"Kim M", b"Kim \xe9", 1), "records.csv:2: -: file is not UTF-8: byte 0xe9"),
+])
+def test_undecodable_records_are_located_by_every_command(data, capsys, damage, where):
+    records = data / "search" / "records.csv"
+    records.write_bytes(damage(records.read_bytes()))
+    for argv in (["validate", str(data)], ["search", "dedupe", "--records", str(records)]):
+        status, err = _run(argv, capsys)
+        assert status == 1 and where in err, (argv, err)

@@ -352,7 +352,7 @@ def append_records(new: pd.DataFrame, path: str | Path) -> Path:
         if raw.startswith(mark):
             codec, bom = name, mark
     text = raw[len(bom):].decode(codec)
-    header = next(csv.reader(io.StringIO(text)))
+    header = next(csv.reader(io.StringIO(text, newline="")))
     ending = "\r\n" if "\r\n" in text else "\r" if "\n" not in text and "\r" in text else "\n"
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator=ending).writerows(rows[[h.strip() for h in header]].itertuples(index=False))
