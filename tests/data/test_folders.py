@@ -93,15 +93,25 @@ def test_strategy_dates_and_syntax(data_copy):
     assert p.file == "data/search/search_strategy.yaml" and "YAML syntax error" in p.message and p.line > 1
 
 
-def test_a_study_without_bibliography_entry_is_reported_at_its_line(tmp_path):
+def _without_entry(tmp_path, study_id):
     shutil.copytree(project_root() / "data", tmp_path / "data")
     (tmp_path / "book").mkdir()
     bib = (project_root() / "book" / "references.bib").read_text(encoding="utf-8")
-    (tmp_path / "book" / "references.bib").write_text(bib.replace("@article{kim2021,", "@article{kim2021x,"))
+    (tmp_path / "book" / "references.bib").write_text(bib.replace(f"@article{{{study_id},", f"@article{{{study_id}x,"))
+    return next(i for i, r in enumerate(read_rows(tmp_path / "data" / "studies.csv"), 1) if r[0] == study_id)
+
+
+def test_a_study_without_bibliography_entry_is_generated_not_reported(tmp_path):
+    _without_entry(tmp_path, "kim2021")
+    assert not _errors(tmp_path / "data")
+
+
+def test_a_study_whose_entry_cannot_be_generated_is_reported_at_its_line(tmp_path):
+    line = _without_entry(tmp_path, "pms_japan2020")  # no author in the data, none in its search record
     (p,) = _errors(tmp_path / "data")
-    line = next(i for i, r in enumerate(read_rows(tmp_path / "data" / "studies.csv"), 1) if r[0] == "kim2021")
     assert (p.file, p.line, p.column) == ("data/studies.csv", line, "study_id")
-    assert "no entry in book/references.bib" in p.message
+    assert p.message.startswith("no entry for 'pms_japan2020' in book/references.bib, and none can be generated: "
+                                "first_author 'not shown in sources read' is not a name")
 
 
 def test_the_project_bibliography_has_every_study():

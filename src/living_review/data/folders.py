@@ -16,7 +16,8 @@ Notes
   then the PRISMA counts computed from them (every record reaching a final status).
 * ``search/search_strategy.yaml`` reads as YAML; its ``search_date`` values are real dates.
 * ``book/references.bib`` (next to the data folder, when present) has an entry for every
-  ``study_id``: the chapters cite each cohort by its id.
+  ``study_id``, or the build can generate one from the data (the chapters cite each cohort
+  by its id); a study for which neither holds is reported with the reason.
 * The build date is today, or the day of ``SOURCE_DATE_EPOCH`` when it is set (a release).
 """
 
@@ -29,12 +30,12 @@ from pathlib import Path
 from typing import Any
 
 from living_review.data.csvfile import read_csv
+from living_review.data.encoding import read_frame
 from living_review.data.problems import Problem
 
 Row = tuple[int, dict[str, Any]]
 _LOCATED = re.compile(r"^(?P<file>[^\s:,]+?)(?::(?P<line>\d+):?|,? (?:line|row) (?P<row>\d+)[:,]?)\s*(?P<rest>.*)$", re.S)
 _RECORD = re.compile(r"\brecord\(?s?\)? (?P<id>[A-Za-z0-9_.:-]+)")
-_BIB_KEY = re.compile(r"^\s*@\w+\s*\{\s*([^,\s]+)\s*,", re.M)
 
 
 def build_date() -> dt.date:
@@ -191,10 +192,31 @@ def _strategy(path: Path, shown: str) -> list[Problem]:
 
 
 def check_bibliography(bib: Path, shown: str, studies_file: str, studies: list[Row]) -> list[Problem]:
-    """Every study cited by its id needs an entry in the book's bibliography."""
+    """Every study is cited by its id: its entry is in the book's bibliography or can be generated.
+
+    The build generates the entry of a study that has none in ``book/references.bib``
+    (:mod:`living_review.book.bibliography`); only a study whose entry cannot be made from
+    the data is reported, with the reason.
+    """
+    import pandas as pd
+
+    from living_review.book.bibliography import hand_written_keys, study_entries
+
     if not bib.is_file():
         return []
-    keys = set(_BIB_KEY.findall(bib.read_text(encoding="utf-8", errors="replace")))
-    return [Problem(studies_file, line, "study_id", f"{v['study_id']!r} has no entry in {shown} (the chapters cite "
-                    f"each cohort by its id: add @article{{{v['study_id']}, ...}} there)")
-            for line, v in studies if v.get("study_id") and v["study_id"] not in keys]
+    keys = hand_written_keys(bib)
+    missing = [(line, v) for line, v in studies if v.get("study_id") and v["study_id"] not in keys]
+    if not missing:
+        return []
+    search = bib.parent.parent / "data" / "search"
+    tables = []
+    for name in ("records.csv", "screening_log.csv"):
+        try:
+            tables.append(read_frame(search / name) if (search / name).is_file() else pd.DataFrame())
+        except ValueError:  # reported at its line by check_search
+            tables.append(pd.DataFrame())
+    frame = pd.DataFrame([{k: "" if x is None else str(x) for k, x in v.items()} for _, v in missing])
+    _, impossible = study_entries(frame, tables[0], tables[1], keys)
+    return [Problem(studies_file, line, "study_id", f"no entry for {v['study_id']!r} in {shown}, and none can be "
+                    f"generated: {impossible[v['study_id']]} (add @article{{{v['study_id']}, ...}} to {shown})")
+            for line, v in missing if v["study_id"] in impossible]

@@ -73,8 +73,10 @@ def _demote(markdown: str) -> str:
 
 
 def _bib_keys(root: Path) -> set[str]:
-    bib = root / "book" / "references.bib"
-    return set(re.findall(r"^@\w+\{([^,\s]+),", bib.read_text(encoding="utf-8"), flags=re.M)) if bib.is_file() else set()
+    """Keys the book can cite: hand-written entries and those generated at build time."""
+    from living_review.book.bibliography import hand_written_keys, project_entries
+
+    return hand_written_keys(root / "book" / "references.bib") | set(project_entries(root)[0])
 
 
 def _studies(root: Path) -> dict[str, Study]:
