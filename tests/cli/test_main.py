@@ -95,7 +95,8 @@ def test_an_unexpected_error_is_one_line_without_traceback(monkeypatch, capsys):
 
 @pytest.mark.parametrize("error,start", [
     (FileNotFoundError(2, "No such file or directory", "x.csv"), "x.csv: No such file or directory"),
-    (ValueError("x.csv:3: bad"), "error: x.csv:3: bad"),
+    (ValueError("x.csv:3: bad"), "x.csv:3: bad"),  # already located: shown as it is
+    (ValueError("bad, somewhere"), "error: bad, somewhere"),
     (KeyError("name_of_database"), "error: 'name_of_database'"),
 ])
 def test_input_errors_exit_one(error, start):

@@ -11,6 +11,8 @@ import json
 import sys
 from pathlib import Path
 
+from living_review.cli import describe_error
+
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser("prisma", help="PRISMA 2020 counts (--json) or flow diagram")
@@ -41,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
         root = data_dir()
         counts = load_prisma(args.search_dir or root / "search", study_ids(root))
     except (ValueError, FileNotFoundError) as err:
-        print(f"error: {err}", file=sys.stderr)
+        print(describe_error(err)[0], file=sys.stderr)
         return 1
     if args.json:
         print(json.dumps(counts.as_dict(), indent=2))

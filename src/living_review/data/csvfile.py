@@ -31,7 +31,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from living_review.data.encoding import decode_table
+from living_review.data.encoding import decode_table, delimiter
 from living_review.data.problems import Problem
 
 #: Longest cell accepted (characters): the csv module's default field limit, checked per
@@ -58,7 +58,7 @@ def _hint(name: str, candidates) -> str:
 def _records(text: str, shown: str) -> tuple[list[tuple[int, list[str]]], Problem | None]:
     """Records with the physical line each starts on; or the syntax error at the line where its record starts."""
     records: list[tuple[int, list[str]]] = []
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True, delimiter=delimiter(text))
     consumed = 0
     limit = csv.field_size_limit()
     # the cell length is checked per column afterwards (MAX_CELL), so the parser itself has no limit
@@ -97,6 +97,9 @@ def read_csv(path: Path, expected: tuple[str, ...], shown: str) -> tuple[RawTabl
     text, problems = decode_table(path.read_bytes(), shown)
     if text is None:
         return None, problems
+    if delimiter(text) == "\t":
+        problems.append(Problem(shown, 1, "-", "tab-separated cells (handled; save the file as comma-separated CSV)",
+                                "warning"))
     records, problem = _records(text, shown)
     if problem is not None:
         return None, problems + [problem]

@@ -1,9 +1,10 @@
 """Decoding a data file once, whatever valid form a spreadsheet saved it in.
 
 Accepted, each with a warning that says how to save the file in the committed form (UTF-8
-without BOM, LF line endings): a UTF-8 byte-order mark, UTF-16 (little- or big-endian)
-with its byte-order mark (a spreadsheet's "Unicode text" export), CRLF line endings, and
-a file whose every line ends in a bare CR (old Macintosh exports). The text returned has
+without BOM, LF line endings, commas): a UTF-8 byte-order mark, UTF-16 (little- or
+big-endian) with its byte-order mark, CRLF line endings, a file whose every line ends in a
+bare CR (old Macintosh exports), and tab-separated cells (a spreadsheet's "Unicode text"
+export is UTF-16 with tabs; :func:`delimiter`). The text returned has
 LF line endings, so that physical line numbers are counted the same way for every form.
 
 Refused, at the file and line: bytes that are not UTF-8, UTF-16 without a byte-order mark
@@ -119,15 +120,68 @@ def read_table_text(path: str | Path, shown: str | None = None) -> str:
     return text
 
 
+def delimiter(text: str) -> str:
+    """``"\\t"`` for a tab-separated file (a spreadsheet's "Unicode text" export), else ``","``.
+
+    Decided by the header line alone: tabs and no comma.
+    """
+    header = text.split("\n", 1)[0]
+    return "\t" if "\t" in header and "," not in header else ","
+
+
+def row_lines(text: str) -> list[int]:
+    """The physical line (header = 1) on which each non-blank data record of CSV ``text`` starts."""
+    import csv
+
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter(text))
+    lines, consumed = [], 0
+    try:
+        for k, record in enumerate(reader):
+            if k and record:
+                lines.append(consumed + 1)
+            consumed = reader.line_num
+    except csv.Error:
+        return []
+    return lines
+
+
+def _syntax(text: str, shown: str) -> str | None:
+    """Where and why CSV ``text`` cannot be parsed (the line a never-closed quote opens on), else ``None``."""
+    import csv
+
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True, delimiter=delimiter(text))
+    consumed = 0
+    try:
+        for _ in reader:
+            consumed = reader.line_num
+    except csv.Error as exc:
+        if "end of data" in str(exc):
+            return (f"{shown}:{consumed + 1}: a quote opened on this line is never closed (close it, or write a "
+                    "quote inside a quoted cell as \"\")")
+        return f"{shown}:{reader.line_num}: CSV syntax error: {exc} (check the quotes)"
+    return None
+
+
+def read_frame_lines(path: str | Path, shown: str | None = None, **options) -> tuple[pd.DataFrame, list[int]]:
+    """:func:`read_frame` and the physical line each row starts on (for ``FILE:LINE`` messages)."""
+    shown = shown or str(path)
+    text = read_table_text(path, shown)
+    problem = _syntax(text, shown)
+    if problem:
+        raise ValueError(problem)
+    options = {"dtype": str, "keep_default_na": False, "sep": delimiter(text), **options}
+    try:
+        frame = pd.read_csv(io.StringIO(text), **options)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:
+        raise ValueError(f"{shown}:1: not a readable CSV file ({err}; check its quotes and commas)") from None
+    lines = row_lines(text)
+    return frame, lines if len(lines) == len(frame) else list(range(2, len(frame) + 2))
+
+
 def read_frame(path: str | Path, shown: str | None = None, **options) -> pd.DataFrame:
     """``pandas.read_csv`` of a data file decoded by :func:`read_table_text`.
 
     ``options`` go to :func:`pandas.read_csv`; the default is every cell as text with empty
-    cells as ``""``. A CSV syntax error raises ``ValueError`` naming the file.
+    cells as ``""``. A CSV syntax error raises ``ValueError`` at the file and line.
     """
-    shown = shown or str(path)
-    options = {"dtype": str, "keep_default_na": False, **options}
-    try:
-        return pd.read_csv(io.StringIO(read_table_text(path, shown)), **options)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:
-        raise ValueError(f"{shown}: not a readable CSV file ({err}; check its quotes and commas)") from None
+    return read_frame_lines(path, shown, **options)[0]

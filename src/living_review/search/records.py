@@ -302,33 +302,17 @@ def read_records(path: str | Path) -> pd.DataFrame:
     Bytes that are not UTF-8 are refused at their line, like every data file
     (:func:`living_review.data.encoding.read_table_text`).
     """
-    import io
+    from living_review.data.encoding import read_frame_lines
 
-    from living_review.data.encoding import read_table_text
-
-    text = read_table_text(path, Path(path).name)
-    try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:
-        raise ValueError(f"{Path(path).name}: not a readable CSV file ({err}; check its quotes and commas)") from None
-    return validate_records(frame, Path(path).name, record_lines(text))
+    frame, lines = read_frame_lines(path, Path(path).name)
+    return validate_records(frame, Path(path).name, lines)
 
 
 def record_lines(text: str) -> list[int]:
     """The file line on which each data record of CSV ``text`` starts (header = line 1)."""
-    import csv
-    import io
+    from living_review.data.encoding import row_lines
 
-    reader = csv.reader(io.StringIO(text))
-    lines, consumed = [], 0
-    try:
-        for k, record in enumerate(reader):
-            if k and record:
-                lines.append(consumed + 1)
-            consumed = reader.line_num
-    except csv.Error:
-        return []
-    return lines
+    return row_lines(text)
 
 
 def append_records(new: pd.DataFrame, path: str | Path) -> Path:
