@@ -215,3 +215,98 @@ def test_undecodable_records_are_located_by_every_command(data, capsys, damage, 
     for argv in (["validate", str(data)], ["search", "dedupe", "--records", str(records)]):
         status, err = _run(argv, capsys)
         assert status == 1 and where in err, (argv, err)
+
+
+# The commands of the update cycle (search run, screen, status) on bad input.
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    root = tmp_path / "project"
+    shutil.copytree(project_root() / "data", root / "data")
+    shutil.copy(project_root() / "_toc.yml", root / "_toc.yml")
+    monkeypatch.setenv("LIVING_REVIEW_ROOT", str(root))
+    return root
+
+
+def _export(tmp_path, body, header="record_id,stage,decision,reason,study_ids,note"):
+    path = tmp_path / "q.csv"
+    path.write_text(f"{header}\n{body}", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("body,where", [
+    ("rec-kim2021,title_abstract,maybe,,,\n", "q.csv:2: decision: 'maybe' is not allowed (use one of: include"),
+    ("rec-kim2021,title_abstract,exclude,dull,,\n", "q.csv:2: reason: exclusion reason 'dull'"),
+    ('rec-kim2021,title_abstract,include,,,"two\nlines"\nrec-ha2010,title_abstract,maybe,,,\n',
+     "q.csv:4: decision: 'maybe'"),  # the record after a two-line note starts on line 4
+    ('"rec-kim2021,title_abstract,include,,,\n', "q.csv:2: a quote opened on this line is never closed"),
+    ("rec-nosuch,title_abstract,include,,,\n", "q.csv:2: record_id: 'rec-nosuch' is not a record of records.csv"),
+])
+def test_screen_import_of_a_bad_export_is_located(project, tmp_path, capsys, body, where):
+    decisions = project / "data" / "search" / "screening_decisions.csv"
+    status, err = _run(["screen", "--reviewer", "AB", "--import", str(_export(tmp_path, body))], capsys)
+    assert status == 1 and err.startswith(where), err
+    assert not decisions.exists()  # nothing recorded
+
+
+def test_screen_import_without_a_column_names_the_header(project, tmp_path, capsys):
+    path = _export(tmp_path, "rec-kim2021,title_abstract,include\n", header="record_id,stage,decision")
+    status, err = _run(["screen", "--reviewer", "AB", "--import", str(path)], capsys)
+    assert status == 1 and err.startswith("q.csv:1: missing column(s) ['reason']")
+
+
+def test_screen_import_of_a_utf16_tab_separated_export(project, tmp_path, capsys):
+    path = tmp_path / "q.txt"
+    text = "record_id\tstage\tdecision\treason\nrec-kim2021\ttitle_abstract\tinclude\t\n"
+    path.write_bytes(b"\xff\xfe" + text.replace("\n", "\r\n").encode("utf-16-le"))
+    status, err = _run(["screen", "--reviewer", "AB", "--import", str(path)], capsys)
+    assert status == 0, err
+    assert "rec-kim2021,title_abstract,include" in (project / "data" / "search" / "screening_decisions.csv").read_text()
+
+
+@pytest.mark.parametrize("argv,start", [
+    (["--date", "2025-02-30"], "error: --date '2025-02-30' is not a real date YYYY-MM-DD (check day and month)"),
+    (["--date", "2999-01-01"], "error: --date 2999-01-01 is after today"),
+    (["--import", "/nonexistent-folder/q.csv"], "error: --import /nonexistent-folder/q.csv: the folder"),
+    (["--import", "missing.csv"], "error: --import missing.csv: no such file"),
+    (["--reviewer", "A1"], "error: reviewer 'A1' must be the reviewer's initials"),
+])
+def test_screen_refuses_bad_options(project, capsys, argv, start):
+    status, err = _run(["screen", "--reviewer", "AB", *argv], capsys)
+    assert status == 1 and err.startswith(start), err
+
+
+def test_a_malformed_decisions_file_is_located_by_screen_and_status(project, capsys):
+    decisions = project / "data" / "search" / "screening_decisions.csv"
+    decisions.write_text("record_id,stage,decision,reason,study_ids,date,note,reviewer,role\n"
+                         "rec-kim2021,title_abstract,include,,,2026-01-01,,ab1,screen\n", encoding="utf-8")
+    for argv in (["screen", "--conflicts"], ["status"]):
+        status, err = _run(argv, capsys)
+        assert status == 1 and err.startswith("screening_decisions.csv:2: reviewer: reviewer 'ab1'"), (argv, err)
+
+
+def test_search_run_refuses_an_unknown_source_before_any_request(project, capsys):
+    status, err = _run(["search", "run", "nosuch"], capsys)
+    assert status == 2 and err.startswith("error: unknown source 'nosuch' (use one of: pubmed, europepmc, ctgov)")
+
+
+@pytest.mark.parametrize("argv,message", [
+    (["--from", "2025-02-30"], "argument --from: '2025-02-30' is not a real date YYYY-MM-DD (check day and month)"),
+    (["--to", "2999-01-01"], "argument --to: 2999-01-01 is after today"),
+])
+def test_search_run_refuses_bad_dates_before_any_request(project, capsys, argv, message):
+    with pytest.raises(SystemExit) as info:
+        main(["search", "run", *argv])
+    err = capsys.readouterr().err
+    assert info.value.code == 2 and message in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("text,start", [
+    ("saved_searches:\n\tsources: {}\n", "search_strategy.yaml:2:1: a tab is used for indentation"),
+    ("saved_searches: {sources: [\n", "search_strategy.yaml:1:27: YAML syntax error"),
+    ("42\n", "search_strategy.yaml:1: the file holds 42, not a mapping"),
+])
+def test_a_broken_strategy_file_is_located_by_search_run_and_status(project, capsys, text, start):
+    (project / "data" / "search" / "search_strategy.yaml").write_text(text, encoding="utf-8")
+    for argv in (["search", "run"], ["status"]):
+        status, err = _run(argv, capsys)
+        assert status == 1 and err.startswith(start), (argv, err)

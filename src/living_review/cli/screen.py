@@ -122,7 +122,10 @@ def _run(args, folder: Path, reviewer: str | None, date: str) -> int:
         print(conflicts.to_string(index=False) if len(conflicts) else "no conflicts")
         return 0
     if args.import_:
-        rows = import_decisions(args.import_, reviewer=reviewer, date=date)
+        from living_review.search.records import read_records
+
+        known = set(read_records(folder / "records.csv")["record_id"])
+        rows = import_decisions(args.import_, reviewer=reviewer, date=date, known=known)
         append_decisions(folder / DECISIONS_FILE, rows)
         print(f"{args.import_}: {len(rows)} decisions of {reviewer} recorded")
         print(_sync(folder).summary())

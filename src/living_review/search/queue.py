@@ -109,11 +109,13 @@ def export_queue(queue: pd.DataFrame, path: str | Path) -> Path:
     return path
 
 
-def import_decisions(path: str | Path, *, reviewer: str, date: str | None = None) -> pd.DataFrame:
+def import_decisions(path: str | Path, *, reviewer: str, date: str | None = None,
+                     known: set[str] | None = None) -> pd.DataFrame:
     """Read a screened export back as decision rows of ``reviewer`` (rows left undecided are skipped).
 
     ``date`` (ISO) fills empty date cells; default today. Raises ``ValueError`` naming the
-    file and line of the first bad row (a decision or reason outside the controlled lists).
+    file and line of the first bad row (a decision or reason outside the controlled lists,
+    or, with ``known`` the record ids of the records table, a record that is not in it).
     """
     from living_review.data.encoding import read_frame_lines
 
@@ -133,4 +135,9 @@ def import_decisions(path: str | Path, *, reviewer: str, date: str | None = None
         "date": table["date"] if "date" in table else day, "note": table.get("note", ""),
         "reviewer": who, "role": "screen"}).fillna("")
     rows.loc[rows["date"].str.strip() == "", "date"] = day
+    if known is not None:
+        for line, record in zip(table["line"], rows["record_id"].str.strip()):
+            if record not in known:
+                raise ValueError(f"{path.name}:{line}: record_id: {record!r} is not a record of records.csv (keep "
+                                 "the record ids of the exported queue)")
     return check_decisions(rows[list(DECISION_COLUMNS)], path.name, table["line"].tolist())
