@@ -139,8 +139,13 @@ def citation_key(citation: Citation) -> str:
     return "living_review_v" + re.sub(r"[^A-Za-z0-9]+", "_", citation.version).strip("_")
 
 
+_BIB_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\textbraceleft{}", "}": r"\textbraceright{}",
+                "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+
+
 def _bib_escape(text: str) -> str:
-    return re.sub(r"([&%$#_])", r"\\\1", text)
+    """Text for a braced BibTeX field: LaTeX's special characters written as commands (braces stay balanced)."""
+    return re.sub(r"[&%$#_]|[\\{}~^]", lambda m: _BIB_SPECIAL.get(m.group(), "\\" + m.group()), text)
 
 
 def bibtex(root: Path | None = None) -> str:
