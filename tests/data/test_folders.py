@@ -125,3 +125,23 @@ def test_build_date_follows_source_date_epoch(monkeypatch):
     assert build_date() == dt.date.today()
     assert date_problem("2020-01-01", "x", today=dt.date(2019, 12, 31)).startswith("2020-01-01 is after")
     assert date_problem("2020-01-01", "x", today=dt.date(2020, 1, 1)) is None
+
+
+@pytest.mark.parametrize("name,text,where", [
+    ("search_strategy.yaml", "42\n", ("data/search/search_strategy.yaml", 1, "the file holds 42, not a mapping")),
+    ("search_strategy.yaml", "saved_searches:\n\tsources: {}\n",
+     ("data/search/search_strategy.yaml", 2, "column 1: a tab is used for indentation")),
+    ("search_strategy.yaml", "saved_searches:\n  first_date: '2023-01-01'\n  sources:\n    scopus: {}\n",
+     ("data/search/search_strategy.yaml", 4, "saved_searches.sources.scopus: unknown source")),
+    ("merge_log.csv", 'removed_id,kept_id\n"x,y\n', ("data/search/merge_log.csv", 2, "a quote opened on this line")),
+    ("screening_decisions.csv", "record_id,stage,decision,reason,study_ids,date,note,reviewer,role\n"
+     "rec-kim2021,title_abstract,include,,,2026-01-01,,ab1,screen\n",
+     ("data/search/screening_decisions.csv", 2, "reviewer: reviewer 'ab1' must be")),
+    ("screening_decisions.csv", "record_id,stage\n\xe9\n".encode("latin-1"),
+     ("data/search/screening_decisions.csv", 2, "file is not UTF-8")),
+])
+def test_every_file_of_the_search_folder_is_located(data_copy, name, text, where):
+    path = data_copy.path(f"search/{name}")
+    path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+    (p,) = _errors(data_copy.dir)
+    assert (p.file, p.line) == where[:2] and where[2] in p.message, p

@@ -34,7 +34,8 @@ from living_review.data.encoding import read_frame
 from living_review.data.problems import Problem
 
 Row = tuple[int, dict[str, Any]]
-_LOCATED = re.compile(r"^(?P<file>[^\s:,]+?)(?::(?P<line>\d+):?|,? (?:line|row) (?P<row>\d+)[:,]?)\s*(?P<rest>.*)$", re.S)
+_LOCATED = re.compile(r"^(?P<file>[^\s:,]+?)(?::(?P<line>\d+)(?::(?P<col>\d+))?:?|,? (?:line|row) (?P<row>\d+)[:,]?)"
+                      r"\s*(?P<rest>.*)$", re.S)
 _RECORD = re.compile(r"\brecord\(?s?\)? (?P<id>[A-Za-z0-9_.:-]+)")
 
 
@@ -60,11 +61,21 @@ def date_problem(text: str, what: str, today: dt.date | None = None) -> str | No
 
 def _from_error(error: Exception, shown: str, lines: dict[str, int] | None = None) -> Problem:
     """A checker's ``ValueError`` as a Problem at its file and line (or the named record's line)."""
+    from living_review.data.problems import DataValidationError
+
+    if isinstance(error, DataValidationError):  # a file that cannot be decoded: its own located problem
+        first = next(p for p in error.problems if p.severity == "error")
+        return Problem(f"{Path(shown).parent.as_posix()}/{Path(first.file).name}", first.line, first.column,
+                       first.message)
     text = str(error)
     match = _LOCATED.match(text)
     line, rest = 0, text
+    if match and Path(match["file"]).name != Path(shown).name and Path(match["file"]).suffix in (".csv", ".yaml"):
+        shown = f"{Path(shown).parent.as_posix()}/{Path(match['file']).name}"  # the fault is in another file
     if match and Path(match["file"]).name == Path(shown).name:
         line, rest = int(match["line"] or match["row"]), match["rest"]
+        if match["col"]:
+            rest = f"column {match['col']}: {rest}"
     elif lines:
         found = _RECORD.search(text)
         line = lines.get(found["id"], 0) if found else 0
@@ -149,6 +160,7 @@ def check_search(search_dir: Path, shown: str, study_ids: set[str]) -> list[Prob
             if message:
                 problems.append(Problem(log_file, line, "date", message))
     problems += _strategy(search_dir / "search_strategy.yaml", f"{shown}/search_strategy.yaml")
+    problems += _decisions(search_dir, shown)
     if any(p.severity == "error" for p in problems) or records is None or log is None:
         return problems
     from living_review.search.prisma import load_prisma
@@ -163,6 +175,19 @@ def check_search(search_dir: Path, shown: str, study_ids: set[str]) -> list[Prob
     return problems
 
 
+def _decisions(search_dir: Path, shown: str) -> list[Problem]:
+    """The reviewers' decisions file (``screening_decisions.csv``), when there is one."""
+    from living_review.search.decisions import DECISIONS_FILE, read_decisions
+
+    if not (search_dir / DECISIONS_FILE).is_file():
+        return []
+    try:
+        read_decisions(search_dir / DECISIONS_FILE)
+    except ValueError as error:
+        return [_from_error(error, f"{shown}/{DECISIONS_FILE}")]
+    return []
+
+
 def _strategy(path: Path, shown: str) -> list[Problem]:
     from living_review.data.yamlfile import YamlError, read_yaml
 
@@ -172,7 +197,18 @@ def _strategy(path: Path, shown: str) -> list[Problem]:
         doc = read_yaml(path, shown)
     except YamlError as error:
         return [_from_error(error, shown)]
+    if not isinstance(doc.data, dict):
+        return [Problem(shown, 1, "-", f"the file holds {doc.data!r}, not a mapping of sections (see "
+                        "data/search/README.md)")]
     out: list[Problem] = []
+    from living_review.search.sources import load_saved_searches, reviewers_per_record
+
+    if "saved_searches" in doc.data:
+        for check in (load_saved_searches, reviewers_per_record):
+            try:
+                check(path)
+            except ValueError as error:
+                out.append(_from_error(error, shown))
 
     def walk(node, keys: tuple) -> None:
         if isinstance(node, dict):
