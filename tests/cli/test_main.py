@@ -310,3 +310,42 @@ def test_a_broken_strategy_file_is_located_by_search_run_and_status(project, cap
     for argv in (["search", "run"], ["status"]):
         status, err = _run(argv, capsys)
         assert status == 1 and err.startswith(start), (argv, err)
+
+
+def test_rerun_blames_a_refused_setting_on_its_option_not_on_review_yml(tmp_path, capsys):
+    template = project_root() / "notebooks" / "templates" / "drug_results.md"
+    status, err = _run(["rerun", str(template), "-s", "survival.level", "5", "--runs-dir", str(tmp_path)], capsys)
+    assert status == 2 and err.startswith("-s survival.level 5: survival.level must lie strictly between 0 and 1")
+    assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("option,name", [("-p", "level"), ("-s", "survival.level")])
+def test_a_400_digit_number_is_refused_without_traceback(tmp_path, capsys, option, name):
+    template = project_root() / "notebooks" / "templates" / "drug_results.md"
+    status, err = _run(["rerun", str(template), option, name, "9" * 400, "--runs-dir", str(tmp_path)], capsys)
+    assert status == 2 and "a whole number of 400 digits is too large for a number" in err
+
+
+def test_sweep_grid_with_a_400_digit_number(tmp_path, capsys):
+    shutil.copy(project_root() / "notebooks" / "templates" / "drug_results.md", tmp_path / "nb.md")
+    grid = tmp_path / "grid.yaml"
+    grid.write_text(f"notebook: nb.md\nparameters:\n  level: [{'9' * 400}]\n", encoding="utf-8")
+    status, err = _run(["sweep", str(grid), "--runs-dir", str(tmp_path / "runs")], capsys)
+    assert status == 2 and err.startswith("grid.yaml:3: parameters.level = ") and "400 digits" in err
+
+
+def test_rerun_of_a_missing_notebook(capsys):
+    status, err = _run(["rerun", "notebooks/nosuch.md"], capsys)
+    assert status == 2 and err.startswith("notebooks/nosuch.md: no such notebook (check the path)")
+
+
+@pytest.mark.parametrize("raw,where", [
+    ("title,authors\nA title,Kim M\n".encode("utf-16-le"), "x.csv:1: file looks like UTF-16 without a byte-order mark"),
+    (b"title,authors\nA\x00 title,Kim M\n", "x.csv:2: control character U+0000 in the file"),
+])
+def test_search_import_of_an_undecodable_export(tmp_path, capsys, raw, where):
+    export = tmp_path / "x.csv"
+    export.write_bytes(raw)
+    status, err = _run(["search", "import", str(export), "--search-date", "2025-01-01", "--source", "WoS",
+                        "--out", str(tmp_path / "records.csv")], capsys)
+    assert status == 1 and err.startswith(where), err

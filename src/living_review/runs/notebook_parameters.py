@@ -174,7 +174,11 @@ def _coerce(spec: Parameter, raw: Any) -> Any:
         raise ParameterError(f"{spec.name}: {raw!r} is not valid YAML (write e.g. true, 0.9 or \"[ORR, DCR]\")") from None
     kind = spec.kind
     if kind is float and isinstance(value, int) and not isinstance(value, bool):
-        value = float(value)
+        try:
+            value = float(value)
+        except OverflowError:
+            raise ParameterError(f"{spec.name}: a whole number of {len(str(abs(value)))} digits is too large for a "
+                                 "number (check the value)") from None
     if kind is not None and not (type(value) is kind):
         raise ParameterError(f"{spec.name}: {raw!r} is not a {TYPE_NAMES.get(kind, kind.__name__)}")
     if spec.allowed is not None and value not in spec.allowed:

@@ -223,9 +223,30 @@ def decode_bytes(raw: bytes) -> str:
     return raw.decode("latin-1")
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def read_text(path: str | Path) -> str:
-    """Read a text file with :func:`decode_bytes`, line endings normalised to ``\\n``."""
-    return decode_bytes(Path(path).read_bytes()).replace("\r\n", "\n").replace("\r", "\n")
+    """Read an export with :func:`decode_bytes`, line endings normalised to ``\\n``.
+
+    ``ValueError`` at ``FILE:LINE`` for UTF-16 without a byte-order mark (every other byte
+    NUL: it would decode as Latin-1 noise) and for a control character such as NUL, which no
+    bibliographic field holds.
+    """
+    from living_review.data.encoding import _looks_utf16
+
+    raw = Path(path).read_bytes()
+    name = Path(path).name
+    if not raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and _looks_utf16(raw):
+        raise ValueError(f"{name}:1: file looks like UTF-16 without a byte-order mark (every other byte is NUL; "
+                         "export it again as UTF-8, or as UTF-16 with BOM)")
+    text = decode_bytes(raw).replace("\r\n", "\n").replace("\r", "\n")
+    bad = _CONTROL.search(text)
+    if bad:
+        line = text[: bad.start()].count("\n") + 1
+        raise ValueError(f"{name}:{line}: control character U+{ord(bad.group()):04X} in the file (delete it; it is "
+                         "invisible in most editors)")
+    return text
 
 
 def make_records(rows: Iterable[Mapping[str, object]], where: str = "records") -> pd.DataFrame:
