@@ -137,3 +137,9 @@ def test_hostile_metadata_stays_valid_bibtex_and_literal_on_the_page(tmp_path):
     assert [t.type for t in tokens] == ["fence"] and tokens[0].content == text
     tokens = MarkdownIt("commonmark").parse(code_block(ris(root), "text"))
     assert [t.type for t in tokens] == ["fence"] and f"TI  - {title}" in tokens[0].content
+
+
+def test_a_citation_file_with_a_syntax_error_is_located(tmp_path):
+    (tmp_path / "CITATION.cff").write_text("title: x\nauthors:\n\t- name: y\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"^CITATION.cff:3:1: a tab is used for indentation"):
+        load_citation(tmp_path)
