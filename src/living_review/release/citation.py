@@ -40,7 +40,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-
 from living_review.paths import project_root
 
 CFF_FILE = "CITATION.cff"
