@@ -64,3 +64,11 @@ def test_table_shape_and_pdf_source():
     source = sof_table.standard_source([ORR, OS], caption="Summary.", name="tbl-x", note="Start low.")
     assert source.startswith("```{tabularcolumns}") and ":name: tbl-x" in source
     assert source.rstrip().endswith("{sup}`c` Wide.") and "Start low." in source
+
+
+def test_one_study_estimate_is_labelled_exact():
+    # one study is not pooled: its interval is the exact one, and the table says so
+    single = Row("ORR", "orr", "proportion", 1, 15, 0.0, 0.0, 0.218, _rating("very low"))
+    table = sof_table.standard_table([single, HTN])
+    assert table.iloc[0]["Estimate (95% CI)"] == "0.0% (0.0 to 21.8; one study, exact CI)"
+    assert "one study" not in table.iloc[1]["Estimate (95% CI)"]

@@ -1,5 +1,6 @@
 """The summary-of-findings rows, their certainty and their tables."""
 
+import dataclasses
 import math
 from dataclasses import replace
 
@@ -24,6 +25,9 @@ def test_summary_rows_come_from_the_same_analyses_as_the_chapters():
     assert all(r.ci_low <= r.estimate <= r.ci_high for r in rows)
     assert all(r.rob is not None and r.rob.weight == "meta-analysis weight" for r in rows)
     assert not math.isnan(rows[2].i2)
+    # an outcome from one study is labelled as such in the prose, with no heterogeneity
+    one = sof.glue_texts([dataclasses.replace(rows[0], k=1)], 0.95)
+    assert "(95% CI, exact, one study " in one["est_orr"] and one["het_orr"] == "not applicable"
     with pytest.raises(ValueError, match="n_terms"):
         sof.build_summary(ev, settings, n_terms=-1)
 

@@ -7,6 +7,12 @@
     answer is written at once to ``screening_decisions.csv``.
 ``--export CSV`` writes the queue for a spreadsheet; ``--import CSV`` reads it back.
 ``--conflicts`` lists the conflicts; ``--resolve`` asks for the decision that settles each.
+``--order relevance`` screens the queue by a relevance model trained on the decisions so far
+(:mod:`living_review.search.relevance`), refitted after each decision at the prompt; the
+export then carries each record's rank, score and top terms. The default is the recorded order.
+``--simulate`` replays the recorded decisions under the model's, the recorded and random
+orders and prints the records read to find the inclusions (:mod:`living_review.search.simulation`);
+``--curve CSV`` writes the recall curve.
 
 After every change the resolved decisions are written into ``screening_log.csv``.
 """
@@ -33,6 +39,12 @@ def register(subparsers) -> None:
     parser.add_argument("--import", dest="import_", type=Path, metavar="CSV", help="read decisions from a CSV")
     parser.add_argument("--conflicts", action="store_true", help="list the conflicts and stop")
     parser.add_argument("--resolve", action="store_true", help="settle each conflict at the prompt")
+    parser.add_argument("--order", default="recorded", choices=["recorded", "relevance"],
+                        help="order of the queue (default: recorded)")
+    parser.add_argument("--simulate", action="store_true", help="replay the recorded decisions by order and stop")
+    parser.add_argument("--shuffles", type=int, default=100, help="random orders averaged by --simulate (default 100)")
+    parser.add_argument("--seed", type=int, default=1, help="seed of the random orders (default 1)")
+    parser.add_argument("--curve", type=Path, metavar="CSV", help="with --simulate: write the recall curve")
     parser.set_defaults(func=run)
 
 
@@ -44,12 +56,14 @@ def _ask(prompt: str) -> str:
 
 
 def _card(rec, k: int, n: int) -> str:
+    score = getattr(rec, "relevance_score", float("nan"))
+    rank = f"Relevance: score {score:+.2f}, raised by {rec.relevance_terms or 'no term'}" if pd.notna(score) else ""
     ids = ", ".join(f"{name} {value}" for name, value in (("DOI", rec.doi), ("PMID", rec.pmid)) if value)
     abstract = textwrap.fill(rec.abstract, 88, initial_indent="  ", subsequent_indent="  ") if rec.abstract else "  (no abstract)"
     return "\n".join([f"--- {k}/{n}  {rec.record_id}  [{rec.source}, {rec.year or 'no year'}]",
                       textwrap.fill(rec.title, 88), f"Authors: {rec.authors or '-'}",
                       f"Journal: {rec.journal or '-'}", f"Identifiers: {ids or '-'}",
-                      f"Why matched: {rec.why_matched}", "Abstract:", abstract])
+                      f"Why matched: {rec.why_matched}", *([rank] if rank else []), "Abstract:", abstract])
 
 
 def _decide(stage: str) -> dict | None:
@@ -98,6 +112,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         folder = data_dir() / "search"
         reviewer = check_reviewer(args.reviewer) if args.reviewer else None
+        if args.simulate:
+            return _simulate(args, folder)
         if (args.import_ or args.resolve or not (args.export or args.conflicts)) and not reviewer:
             raise ValueError("give --reviewer with your initials to record decisions")
         date = _day(args.date) if args.date else dt.date.today().isoformat()
@@ -130,16 +146,26 @@ def _run(args, folder: Path, reviewer: str | None, date: str) -> int:
         print(f"{args.import_}: {len(rows)} decisions of {reviewer} recorded")
         print(_sync(folder).summary())
         return 0
-    queue = _queue(folder, args.stage, reviewer)
-    if args.export:
-        export_queue(queue, args.export)
-        print(f"{args.export}: {len(queue)} records to screen at {args.stage}")
-        return 0
     if args.resolve:
         return _resolve(folder, reviewer, date)
+    from living_review.search.records import read_records
+
+    queue = _queue(folder, args.stage, reviewer)
+    records, labels = read_records(folder / "records.csv"), _labels(folder, reviewer)
+    if args.export:
+        ordered, message = _ordered(records, queue, labels, args.order)
+        export_queue(ordered if args.order == "relevance" else queue, args.export)
+        print(f"{args.export}: {len(queue)} records to screen at {args.stage}, in {message}")
+        return 0
     print(f"{len(queue)} records await {reviewer}'s decision at {args.stage}")
-    for k, rec in enumerate(queue.itertuples(index=False), start=1):
-        print(_card(rec, k, len(queue)))
+    seen: set[str] = set()
+    while len(seen) < len(queue):
+        ordered, message = _ordered(records, queue[~queue["record_id"].isin(seen)], labels, args.order)
+        if not seen:
+            print(f"order: {message}" + ("; refitted after each decision" if args.order == "relevance" else ""))
+        rec = next(ordered.itertuples(index=False))
+        seen.add(rec.record_id)
+        print(_card(rec, len(seen), len(queue)))
         choice = _decide(args.stage)
         if choice == {}:
             break
@@ -148,6 +174,8 @@ def _run(args, folder: Path, reviewer: str | None, date: str) -> int:
         row = {"record_id": rec.record_id, "stage": args.stage, "date": date, "note": "",
                "reviewer": reviewer, "role": "screen", **choice}
         append_decisions(folder / DECISIONS_FILE, pd.DataFrame([row]))
+        if args.stage == "title_abstract":
+            labels[rec.record_id] = int(choice["decision"] == "include")
     read_decisions(folder / DECISIONS_FILE)
     print(_sync(folder).summary())
     return 0
@@ -168,6 +196,35 @@ def _queue(folder: Path, stage: str, reviewer: str | None) -> pd.DataFrame:
                            read_screening_log(folder / "screening_log.csv"),
                            read_decisions(folder / DECISIONS_FILE),
                            manifests_by_run(run_manifests(folder)), stage=stage, reviewer=reviewer)
+
+
+def _labels(folder: Path, reviewer: str | None) -> dict[str, int]:
+    from living_review.search.decisions import DECISIONS_FILE, read_decisions
+    from living_review.search.relevance import decision_labels
+    from living_review.search.screening import read_screening_log
+
+    return decision_labels(read_screening_log(folder / "screening_log.csv"),
+                           read_decisions(folder / DECISIONS_FILE), reviewer)
+
+
+def _ordered(records: pd.DataFrame, queue: pd.DataFrame, labels: dict[str, int],
+             order: str) -> tuple[pd.DataFrame, str]:
+    """The queue in ``order``, with its rank columns, and what ordered it."""
+    from living_review.search.relevance import apply_ranking, rank_records
+
+    ranking = rank_records(queue, records, labels, order=order)
+    return apply_ranking(queue, ranking), ranking.message
+
+
+def _simulate(args, folder: Path) -> int:
+    from living_review.search.simulation import simulate_folder
+
+    result = simulate_folder(folder, shuffles=args.shuffles, seed=args.seed)
+    print(result.summary())
+    if args.curve:
+        result.curve().to_csv(args.curve, index=False)
+        print(f"{args.curve}: recall curve, {result.n_records} rows")
+    return 0
 
 
 def _sync(folder: Path):

@@ -249,7 +249,7 @@ def living_table(result: SequentialResult) -> pd.DataFrame:
         "Added": [f"{r.label} ({r.date})" for r in f.itertuples(index=False)],
         "k": f["k"].astype(int).to_numpy(),
         "Estimate [CI]": [f"{r.estimate:.2f} [{r.ci_low:.2f}; {r.ci_high:.2f}]" for r in f.itertuples(index=False)],
-        "τ²": [f"{t:.4f}" for t in f["tau2"]],
+        "τ²": ["–" if pd.isna(t) else f"{t:.4f}" for t in f["tau2"]],  # k = 1: no τ²
         "I²": ["–" if pd.isna(i) else f"{100 * i:.0f}%" for i in f["i2"]],
     })
 

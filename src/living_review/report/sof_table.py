@@ -92,7 +92,8 @@ def footnotes(rows) -> Footnotes:
 
 def _estimate(r, level: float) -> str:
     if r.scale == "proportion":
-        return f"{100 * r.estimate:.1f}% ({100 * r.ci_low:.1f} to {100 * r.ci_high:.1f})"
+        one = "; one study, exact CI" if r.k == 1 else ""  # one study is not pooled
+        return f"{100 * r.estimate:.1f}% ({100 * r.ci_low:.1f} to {100 * r.ci_high:.1f}{one})"
     return f"{r.estimate:.1f} months ({r.ci_low:.1f} to {r.ci_high:.1f})"
 
 

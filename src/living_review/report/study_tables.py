@@ -22,6 +22,7 @@ Histology = Literal["ATC", "MTC", "DTC", "PDTC"]
 HISTOLOGIES: tuple[str, ...] = get_args(Histology)
 
 _DESIGN = {"prospective_trial": "prospective trial", "retrospective_cohort": "retrospective cohort",
+           "prospective_observational": "prospective observational study",
            "post_marketing_surveillance": "post-marketing surveillance"}
 _LINE = {"first_line": "first line", "pretreated": "pretreated", "mixed": "mixed lines", "not_reported": "not reported"}
 
@@ -261,9 +262,13 @@ def outcome_sentence(result: MetaPropResult | None, outcome: Outcome, *, subject
     table = result.studies
     if result.k == 1:
         row = table.iloc[0]
+        exact = (f"{100 * result.estimate:.1f}% ({lvl}, exact, {100 * result.ci_low:.1f}–"
+                 f"{100 * result.ci_high:.1f}%)")
         return (f"One cohort ({row['study']}, {int(row['events'])}/{int(row['n'])}) reports the {outcome}: "
-                f"{est}; with a single study the 'pooled' value is that study's own, its interval is the "
-                "transformed estimate ± z·SE, τ² is 0 and heterogeneity is not defined.")
+                f"{exact}; one study is not a meta-analysis, so nothing is pooled and there is no τ² or I².")
+    if result.model == "glmm" and result.glmm is not None and not result.glmm.converged:
+        return (f"{result.k} cohorts report the {outcome}, but the logistic mixed model did not converge, "
+                "so no pooled estimate is given.")
     pi = ""
     if result.k >= 3 and not np.isnan(result.pi_low):
         pi = f"; prediction interval {100 * result.pi_low:.1f}–{100 * result.pi_high:.1f}%"
@@ -280,7 +285,10 @@ def discrepancy_note(discrepancies: pd.DataFrame, cohorts: pd.DataFrame, outcome
     if hits.empty:
         return f"No recorded conflict between sources affects these {outcome} counts."
     parts = [f"{d.discrepancy_id} ({labels[d.study_id]}): value used {d.value_used}, against {d.value_a} in "
-             f"{d.source_a} ({d.status}; sensitivity analysis: {d.sensitivity})" for d in hits.itertuples()]
+             f"{d.source_a} ({d.status}; sensitivity analysis: {d.sensitivity}"
+             + ("" if str(d.sensitivity).lower().startswith("none") else
+                ", computed on this update's estimates in the sensitivity analyses chapter") + ")"
+             for d in hits.itertuples()]
     return "Recorded conflicts: " + "; ".join(parts) + "."
 
 

@@ -65,11 +65,12 @@ def _weights(ids, model_weights, patients) -> tuple[list[float], str]:
     return [float(n) for n in patients], "patients"
 
 
-def _profile(r, k, patients, scale, ids, weights, a: Assessment, small_study_p=float("nan")):
+def _profile(r, k, patients, scale, ids, weights, a: Assessment, small_study_p=float("nan"),
+             small_study_slope=float("nan")):
     w, what = weights
     shares = risk_of_bias.weight_shares(ids, w, a, weight=what)
     profile = EvidenceProfile(k, patients, r.ci_low, r.ci_high, scale, r.i2, shares.concern, shares.high,
-                              small_study_p=small_study_p)
+                              small_study_p=small_study_p, small_study_slope=small_study_slope)
     return rate_certainty(profile), shares
 
 
@@ -79,12 +80,13 @@ def _proportion_row(cohorts, outcome, meta, a) -> SofRow | None:
         return None
     counts = study_tables.outcome_counts(cohorts, outcome)
     ids = counts["study_id"].tolist()
-    egger = float("nan")
+    egger, slope = float("nan"), float("nan")
     if result.k >= MIN_K_SMALL_STUDY_TEST:
-        egger = egger_test(counts["events"], counts["n"], transform=result.transform).pvalue
+        test = egger_test(counts["events"], counts["n"], transform=result.transform)
+        egger, slope = test.pvalue, test.estimate
     patients = int(counts["n"].sum())
     weights = _weights(ids, result.studies["weight_random"], counts["n"])
-    cert, shares = _profile(result, result.k, patients, "proportion", ids, weights, a, egger)
+    cert, shares = _profile(result, result.k, patients, "proportion", ids, weights, a, egger, slope)
     return SofRow(outcome, outcome.lower(), "proportion", result.k, patients, result.estimate, result.ci_low,
                   result.ci_high, result.i2, result.tau2, cert, result,
                   tuple(study_tables.ledger_inputs(cohorts, outcome)), tuple(ids), shares)
@@ -241,6 +243,7 @@ def ledger_params(row: SofRow) -> dict:
 def _estimate_text(r: SofRow, level: float) -> str:
     lvl = f"{100 * level:g}% CI"
     if r.scale == "proportion":
+        lvl = f"{lvl}, exact, one study" if r.k == 1 else lvl  # one study is not pooled
         return f"{100 * r.estimate:.1f}% ({lvl} {100 * r.ci_low:.1f}–{100 * r.ci_high:.1f}%)"
     return f"{r.estimate:.1f} months ({lvl} {r.ci_low:.1f}–{r.ci_high:.1f})"
 

@@ -102,9 +102,14 @@ def manifests_by_run(manifests: list[dict]) -> dict[str, dict]:
 
 
 def export_queue(queue: pd.DataFrame, path: str | Path) -> Path:
-    """Write the queue as a CSV to screen in a spreadsheet (decision columns left empty)."""
+    """Write the queue as a CSV to screen in a spreadsheet (decision columns left empty).
+
+    A queue ordered by :func:`~living_review.search.relevance.rank_records` keeps its order
+    and its ``relevance_rank``, ``relevance_score`` and ``relevance_terms`` columns, last.
+    """
     path = Path(path)
-    out = queue.reindex(columns=list(EXPORT_COLUMNS)).fillna("")
+    ranked = [c for c in ("relevance_rank", "relevance_score", "relevance_terms") if c in queue.columns]
+    out = queue.reindex(columns=[*EXPORT_COLUMNS, *ranked]).fillna("")
     out.to_csv(path, index=False)
     return path
 
