@@ -173,6 +173,18 @@ def test_validate_accepts_every_valid_variant(data, capsys, variant):
     assert status == 0, err
 
 
+@pytest.mark.parametrize("variant", sorted(set(VARIANTS) - {"shuffled"}))
+def test_validate_and_prisma_accept_every_csv_of_data_in_a_variant(data, capsys, monkeypatch, variant):
+    for path in sorted(data.rglob("*.csv")):
+        _save_as(path, variant)
+    status, err = _run(["validate", str(data)], capsys)
+    assert status == 0, err
+    shutil.copy(project_root() / "_toc.yml", data.parent / "_toc.yml")
+    monkeypatch.setenv("LIVING_REVIEW_ROOT", str(data.parent))
+    status, err = _run(["prisma", "--json"], capsys)
+    assert status == 0, err
+
+
 @pytest.mark.parametrize("variant", sorted(VARIANTS))
 def test_search_import_appends_to_a_table_saved_in_any_valid_variant(data, tmp_path, capsys, variant):
     from living_review.search.records import read_records

@@ -178,6 +178,29 @@ def read_frame_lines(path: str | Path, shown: str | None = None, **options) -> t
     return frame, lines if len(lines) == len(frame) else list(range(2, len(frame) + 2))
 
 
+def dict_rows(path: str | Path, shown: str | None = None) -> list[tuple[int, dict[str, str]]]:
+    """``(physical line, {column: cell})`` for each record of a data file decoded by :func:`read_table_text`.
+
+    Raises :class:`DataValidationError` when the file cannot be decoded and ``ValueError``
+    at the line of a CSV syntax error.
+    """
+    import csv
+
+    shown = shown or str(path)
+    text = read_table_text(path, shown)
+    problem = _syntax(text, shown)
+    if problem:
+        raise ValueError(problem)
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter(text))
+    out, consumed = [], 1
+    for row in reader:
+        # DictReader skips blank records; the row starts on the line after the previous record
+        start = reader.line_num - sum(cell.count("\n") for cell in row.values() if isinstance(cell, str))
+        out.append((max(start, consumed + 1), row))
+        consumed = reader.line_num
+    return out
+
+
 def read_frame(path: str | Path, shown: str | None = None, **options) -> pd.DataFrame:
     """``pandas.read_csv`` of a data file decoded by :func:`read_table_text`.
 

@@ -14,7 +14,11 @@ Notes
 * ``search/``: records (``search_date`` a real date, not after the build date), the
   screening log (study ids of ``studies.csv``, reported at the log's line; real dates),
   then the PRISMA counts computed from them (every record reaching a final status).
-* ``search/search_strategy.yaml`` reads as YAML; its ``search_date`` values are real dates.
+* ``search/search_strategy.yaml`` reads as YAML (a mapping); its ``search_date`` values are
+  real dates; its saved searches and ``reviewers_per_record`` pass the checks of
+  :mod:`living_review.search.sources`. ``search/screening_decisions.csv``, when present,
+  passes :func:`living_review.search.decisions.read_decisions`; a fault found while
+  counting (the merge log, say) is reported in the file it lies in.
 * ``book/references.bib`` (next to the data folder, when present) has an entry for every
   ``study_id``, or the build can generate one from the data (the chapters cite each cohort
   by its id); a study for which neither holds is reported with the reason.

@@ -146,15 +146,14 @@ def parse_parameters(code: str, source: str = "parameters cell") -> dict[str, Pa
 
 def data_values(table: str, column: str, source: str = "parameters cell") -> tuple[str, ...]:
     """The distinct non-empty values of ``column`` in ``data/<table>.csv``, sorted."""
-    import csv
-
     from living_review.paths import data_dir
 
     path = data_dir() / f"{table}.csv"
+    from living_review.data.encoding import dict_rows
+
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            rows = list(csv.DictReader(handle))
-    except (OSError, UnicodeDecodeError, csv.Error) as error:
+        rows = [row for _, row in dict_rows(path, f"data/{table}.csv")]
+    except (OSError, ValueError) as error:
         raise ParameterError(f"{source}: cannot read the allowed values from data/{table}.csv ({error})") from None
     if rows and column not in rows[0]:
         raise ParameterError(f"{source}: data/{table}.csv has no column {column!r}")
