@@ -2,7 +2,7 @@
 
 Slow: builds the HTML book once from a project copy with one study more, added as the
 README's "How to add a study" says (studies, risk of bias, search record and screening
-log), and nothing added to ``book/references.bib``.
+log, eligibility facts), and nothing added to ``book/references.bib``.
 """
 
 from __future__ import annotations
@@ -47,6 +47,12 @@ def add_study(data: Path) -> None:
     record.update(record_id="rec-smith2026", source="hand search", search_date="2026-11-21", title=TITLE,
                   authors="Smith AB; Doe J", year="2026", journal="Thyroid", origin="hand search of Thyroid")
     _write(data / "search" / "records.csv", records + [[record[c] for c in records[0]]])
+    facts = _rows(data / "search" / "eligibility_assessments.csv")
+    fact = dict.fromkeys(facts[0], "")
+    fact.update(record_id="rec-smith2026", population="other_histology", patients="8", antiangiogenic_tki="true",
+                outcomes="ORR;DCR", bibliographic_record="citation", report_type="primary",
+                source="Smith 2026 abstract (hand search)")
+    _write(data / "search" / "eligibility_assessments.csv", facts + [[fact[c] for c in facts[0]]])
     log = _rows(data / "search" / "screening_log.csv")
     _write(data / "search" / "screening_log.csv", log + [["rec-smith2026", "full_text", "include", "", NEW,
                                                           "2026-11-21", ""]])
