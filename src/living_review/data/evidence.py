@@ -110,6 +110,10 @@ def _check(data_dir: Path) -> tuple[list[Problem], Schema | None, dict[str, list
     problems += _folders(data_dir, shown, tables.get("studies", []))
     if len(tables) < len(RESOURCE_NAMES):
         return problems, schema, tables
+    if (data_dir / "search" / "eligibility_rules.csv").is_file() and not any(p.severity == "error" for p in problems):
+        from living_review.data.eligibility import check_decisions
+
+        problems += check_decisions(data_dir)  # the methods chapter refuses to build otherwise
     cell_level = {(p.file, p.line, p.column) for p in problems if p.severity == "error"}
     st, lm, ae, di, pv = (tables[n] for n in RESOURCE_NAMES[:5])
     f = shown
@@ -128,10 +132,6 @@ def _folders(data_dir: Path, shown: dict[str, str], studies: list[Row]) -> list[
         out += folders.check_km(data_dir / "km", f"{data_dir.name}/km", ids)
     if (data_dir / "search").is_dir():
         out += folders.check_search(data_dir / "search", f"{data_dir.name}/search", ids)
-        if (data_dir / "search" / "eligibility_rules.csv").is_file() and not any(p.severity == "error" for p in out):
-            from living_review.data.eligibility import check_decisions
-
-            out += check_decisions(data_dir)  # the methods chapter refuses to build otherwise
     out += folders.check_bibliography(data_dir.parent / "book" / "references.bib", "book/references.bib",
                                       shown["studies"], studies)
     return out
