@@ -129,9 +129,14 @@ def estimates(cohorts: pd.DataFrame, outcome: str, settings) -> dict[str, Estima
 
 def left_out_text(e: Estimate | None) -> str:
     """'N cohorts (M patients) without a reported confidence interval: label (n patients), ...' or ''."""
-    if e is None or not e.left_out:
+    return "" if e is None else left_out_sentence(e.left_out)
+
+
+def left_out_sentence(left_out) -> str:
+    """:func:`left_out_text` of ``(label, why, patients)`` tuples."""
+    if not left_out:
         return ""
-    n = int(np.sum([p for _, _, p in e.left_out]))
-    names = ", ".join(f"{label} ({n_} patients)" for label, _, n_ in e.left_out)
-    return (f"{len(e.left_out)} cohort{'s' if len(e.left_out) > 1 else ''} ({n} patients) without a reported "
+    n = int(np.sum([p for _, _, p in left_out]))
+    names = ", ".join(f"{label} ({n_} patients)" for label, _, n_ in left_out)
+    return (f"{len(left_out)} cohort{'s' if len(left_out) > 1 else ''} ({n} patients) without a reported "
             f"confidence interval: {names}")
