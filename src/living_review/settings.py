@@ -81,7 +81,11 @@ def _check(value: Any, annotation: Any, where: str) -> Any:
     if annotation is float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise SettingsError(f"{where}: expected a number, got {value!r}")
-        return float(value)
+        try:
+            return float(value)
+        except OverflowError:
+            raise SettingsError(f"{where}: a whole number of {len(str(abs(value)))} digits is too large for a "
+                                "number (check the value)") from None
     if annotation is bool and not isinstance(value, bool):
         raise SettingsError(f"{where}: expected true or false, got {value!r}")
     if annotation is str and not isinstance(value, str):

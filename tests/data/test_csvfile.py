@@ -80,11 +80,54 @@ def test_non_utf8_file_is_an_error_naming_file_and_line(data_copy):
     assert "not UTF-8" in p.message and "0xe9" in p.message
 
 
-def test_utf16_file_is_an_error(data_copy):
-    path = data_copy.path("landmarks.csv")
-    path.write_bytes(path.read_text(encoding="utf-8").encode("utf-16"))
+# Every form a spreadsheet saves in: the tables read are those of the clean data, with one warning each.
+VARIANTS = {
+    "utf-16-le": (lambda text: b"\xff\xfe" + text.encode("utf-16-le"), ["UTF-16"]),
+    "utf-16-be": (lambda text: b"\xfe\xff" + text.encode("utf-16-be"), ["UTF-16"]),
+    "utf-16-crlf": (lambda text: text.replace("\n", "\r\n").encode("utf-16"), ["UTF-16", "CRLF"]),
+    "utf-8-bom-crlf": (lambda text: b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"),
+                       ["byte-order mark", "CRLF"]),
+    "cr-only": (lambda text: text.replace("\n", "\r").encode("utf-8"), ["CR line endings"]),
+}
+
+
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+@pytest.mark.parametrize("name", ["landmarks.csv", "studies.csv"])
+def test_valid_variants_are_accepted(data_copy, variant, name):
+    clean = load_evidence(data_copy.dir)
+    path = data_copy.path(name)
+    encode, expected = VARIANTS[variant]
+    path.write_bytes(encode(path.read_text(encoding="utf-8")))
+    ev = load_evidence(data_copy.dir)
+    new = _new(ev.warnings, clean.warnings)
+    assert [(w.file, w.line) for w in new] == [(f"data/{name}", 1)] * len(expected)
+    assert all(sum(word in w.message for w in new) == 1 for word in expected)
+    for frame in FRAMES:
+        pd.testing.assert_frame_equal(getattr(ev, frame), getattr(clean, frame))
+
+
+def test_utf16_line_numbers_are_exact(data_copy):
+    line = data_copy.set("studies.csv", "bible2012", "drug", "pazopanb")
+    path = data_copy.path("studies.csv")
+    path.write_bytes(path.read_text(encoding="utf-8").replace("\n", "\r\n").encode("utf-16"))
     (p,) = _only(validate(data_copy.dir))
-    assert p.file == "data/landmarks.csv" and "UTF-16" in p.message
+    assert (p.file, p.line, p.column) == ("data/studies.csv", line, "drug")
+
+
+def test_utf16_without_bom_is_an_error(data_copy):
+    path = data_copy.path("landmarks.csv")
+    path.write_bytes(path.read_text(encoding="utf-8").encode("utf-16-le"))
+    (p,) = _only(validate(data_copy.dir))
+    assert (p.file, p.line) == ("data/landmarks.csv", 1) and "UTF-16 without a byte-order mark" in p.message
+
+
+def test_damaged_utf16_is_an_error_at_its_line(data_copy):
+    path = data_copy.path("landmarks.csv")
+    raw = path.read_text(encoding="utf-8").encode("utf-16")
+    path.write_bytes(raw[:-1])  # an odd number of bytes: the last character is cut
+    (p,) = _only(validate(data_copy.dir))
+    assert p.file == "data/landmarks.csv" and p.line == path.read_bytes()[2:].decode(
+        "utf-16-le", errors="replace").count("\n") + 1 and "UTF-16" in p.message
 
 
 def test_blank_line_is_an_error(data_copy):

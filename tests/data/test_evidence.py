@@ -204,3 +204,19 @@ def test_previous_version_results_are_checked(data_copy):
     where = {(p.file, p.line, p.column) for p in validate(data_copy.dir) if p.severity == "error"}
     assert {("data/previous_version_results.csv", 2, "statistic"),
             ("data/previous_version_results.csv", 3, "source")} <= where
+
+
+def test_validate_checks_the_eligibility_of_every_full_text_decision(data_copy):
+    # the methods chapter refuses to build otherwise: validate warns first (a warning, so that
+    # screening and the PRISMA counts work before the facts are extracted)
+    path = data_copy.path("search/eligibility_assessments.csv")
+    path.write_text("".join(line for line in path.read_text(encoding="utf-8").splitlines(keepends=True)
+                            if not line.startswith("rec-kim2021,")), encoding="utf-8")
+    log = data_copy.path("search/screening_log.csv").read_text(encoding="utf-8").splitlines()
+    line = next(i for i, text in enumerate(log, 1) if text.startswith("rec-kim2021,full_text,"))
+    clean = {(p.file, p.line, p.message) for p in validate(REAL_DATA)}
+    problems = [p for p in validate(data_copy.dir) if (p.file, p.line, p.message) not in clean]
+    assert [(p.file, p.line, p.column, p.severity) for p in problems] == [
+        ("data/search/screening_log.csv", line, "record_id", "warning")]
+    assert "has no row in search/eligibility_assessments.csv" in problems[0].message
+    assert problems[0].message.endswith("the methods chapter will not build until this is fixed")

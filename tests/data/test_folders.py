@@ -93,15 +93,25 @@ def test_strategy_dates_and_syntax(data_copy):
     assert p.file == "data/search/search_strategy.yaml" and "YAML syntax error" in p.message and p.line > 1
 
 
-def test_a_study_without_bibliography_entry_is_reported_at_its_line(tmp_path):
+def _without_entry(tmp_path, study_id):
     shutil.copytree(project_root() / "data", tmp_path / "data")
     (tmp_path / "book").mkdir()
     bib = (project_root() / "book" / "references.bib").read_text(encoding="utf-8")
-    (tmp_path / "book" / "references.bib").write_text(bib.replace("@article{kim2021,", "@article{kim2021x,"))
+    (tmp_path / "book" / "references.bib").write_text(bib.replace(f"@article{{{study_id},", f"@article{{{study_id}x,"))
+    return next(i for i, r in enumerate(read_rows(tmp_path / "data" / "studies.csv"), 1) if r[0] == study_id)
+
+
+def test_a_study_without_bibliography_entry_is_generated_not_reported(tmp_path):
+    _without_entry(tmp_path, "kim2021")
+    assert not _errors(tmp_path / "data")
+
+
+def test_a_study_whose_entry_cannot_be_generated_is_reported_at_its_line(tmp_path):
+    line = _without_entry(tmp_path, "pms_japan2020")  # no author in the data, none in its search record
     (p,) = _errors(tmp_path / "data")
-    line = next(i for i, r in enumerate(read_rows(tmp_path / "data" / "studies.csv"), 1) if r[0] == "kim2021")
     assert (p.file, p.line, p.column) == ("data/studies.csv", line, "study_id")
-    assert "no entry in book/references.bib" in p.message
+    assert p.message.startswith("no entry for 'pms_japan2020' in book/references.bib, and none can be generated: "
+                                "first_author 'not shown in sources read' is not a name")
 
 
 def test_the_project_bibliography_has_every_study():
@@ -115,3 +125,23 @@ def test_build_date_follows_source_date_epoch(monkeypatch):
     assert build_date() == dt.date.today()
     assert date_problem("2020-01-01", "x", today=dt.date(2019, 12, 31)).startswith("2020-01-01 is after")
     assert date_problem("2020-01-01", "x", today=dt.date(2020, 1, 1)) is None
+
+
+@pytest.mark.parametrize("name,text,where", [
+    ("search_strategy.yaml", "42\n", ("data/search/search_strategy.yaml", 1, "the file holds 42, not a mapping")),
+    ("search_strategy.yaml", "saved_searches:\n\tsources: {}\n",
+     ("data/search/search_strategy.yaml", 2, "column 1: a tab is used for indentation")),
+    ("search_strategy.yaml", "saved_searches:\n  first_date: '2023-01-01'\n  sources:\n    scopus: {}\n",
+     ("data/search/search_strategy.yaml", 4, "saved_searches.sources.scopus: unknown source")),
+    ("merge_log.csv", 'removed_id,kept_id\n"x,y\n', ("data/search/merge_log.csv", 2, "a quote opened on this line")),
+    ("screening_decisions.csv", "record_id,stage,decision,reason,study_ids,date,note,reviewer,role\n"
+     "rec-kim2021,title_abstract,include,,,2026-01-01,,ab1,screen\n",
+     ("data/search/screening_decisions.csv", 2, "reviewer: reviewer 'ab1' must be")),
+    ("screening_decisions.csv", "record_id,stage\n\xe9\n".encode("latin-1"),
+     ("data/search/screening_decisions.csv", 2, "file is not UTF-8")),
+])
+def test_every_file_of_the_search_folder_is_located(data_copy, name, text, where):
+    path = data_copy.path(f"search/{name}")
+    path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+    (p,) = _errors(data_copy.dir)
+    assert (p.file, p.line) == where[:2] and where[2] in p.message, p

@@ -121,3 +121,25 @@ def test_zenodo_agrees_with_cffconvert_on_shared_fields():
     assert {"title", "version", "creators", "license", "keywords", "description"} <= set(shared)
     assert {k: theirs[k] for k in shared} == {k: ours[k] for k in shared}
 
+
+
+def test_hostile_metadata_stays_valid_bibtex_and_literal_on_the_page(tmp_path):
+    from markdown_it import MarkdownIt
+
+    from living_review.report.markup import code_block
+
+    title = "A {review ``` <script>alert(1)</script> & 50% $x_1$ # ~ ^ \\ }} end"
+    root = _cff_copy(tmp_path, title=title, authors=[{"name": "Team {x"}])
+    text = bibtex(root)
+    entry = next(iter(pybtex.database.parse_string(text, "bibtex").entries.values()))  # braces balanced
+    assert "<script>" in entry.fields["title"]
+    tokens = MarkdownIt("commonmark").parse(code_block(text, "bibtex"))
+    assert [t.type for t in tokens] == ["fence"] and tokens[0].content == text
+    tokens = MarkdownIt("commonmark").parse(code_block(ris(root), "text"))
+    assert [t.type for t in tokens] == ["fence"] and f"TI  - {title}" in tokens[0].content
+
+
+def test_a_citation_file_with_a_syntax_error_is_located(tmp_path):
+    (tmp_path / "CITATION.cff").write_text("title: x\nauthors:\n\t- name: y\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"^CITATION.cff:3:1: a tab is used for indentation"):
+        load_citation(tmp_path)

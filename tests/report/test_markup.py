@@ -6,7 +6,7 @@ import pytest
 from markdown_it import MarkdownIt
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
-from living_review.report.markup import Markup, code, figure_text, join, latex, md, role
+from living_review.report.markup import Markup, code, code_block, figure_text, join, latex, md, role
 
 HOSTILE = "<script>alert(1)</script><b>x</b> & % $ # _ { } ~ ^ \\ | *e* `c` [l](u) {cite}`k` $x$"
 
@@ -74,3 +74,16 @@ def test_intraword_underscores_stay_readable_and_inert(value):
     assert _inline_text(md(value)) == value
     if value in ("time_months", "a__b_c"):
         assert md(value) == value
+
+
+@pytest.mark.parametrize("text", [HOSTILE, "```\n<script>x</script>\n```", "a\n````\n<b>y</b>\n`````", "~~~\n<i>z</i>"])
+def test_code_block_keeps_every_line_literal(text):
+    tokens = MarkdownIt("commonmark").parse(code_block(text, "bibtex"))
+    assert [t.type for t in tokens] == ["fence"]  # one block: nothing after it is read as markup
+    assert tokens[0].content == text + "\n" and tokens[0].info == "bibtex"
+
+
+def test_code_block_drops_control_characters_and_refuses_a_strange_language():
+    assert MarkdownIt("commonmark").parse(code_block("a\x00b\x1b"))[0].content == "ab\n"
+    with pytest.raises(ValueError, match="language"):
+        code_block("x", "bibtex}\n<script>")

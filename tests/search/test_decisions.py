@@ -61,10 +61,10 @@ def test_merge_keeps_rows_without_reviewers_and_drops_unresolved():
 
 
 @pytest.mark.parametrize("change, message", [
-    ({"reviewer": "a"}, r"line 2 \(r1\): reviewer 'a' must be the reviewer's initials"),
-    ({"role": "vote"}, r"line 2 \(r1\): role 'vote' not allowed"),
-    ({"reason": "boring"}, r"line 2 \(r1\): exclusion reason 'boring' is not in the controlled list"),
-    ({"decision": "maybe"}, r"line 2 \(r1\): decision 'maybe' not allowed"),
+    ({"reviewer": "a"}, r":2: reviewer: reviewer 'a' must be the reviewer's initials"),
+    ({"role": "vote"}, r":2: role: 'vote' is not allowed \(use one of: screen, resolve; record r1\)"),
+    ({"reason": "boring"}, r":2: reason: exclusion reason 'boring' is not in the controlled list"),
+    ({"decision": "maybe"}, r":2: decision: 'maybe' is not allowed \(use one of: include"),
 ])
 def test_bad_rows_name_the_line(change, message):
     table = rows(("r1", TA, "AB", "exclude", "case_report", "screen"))

@@ -146,7 +146,7 @@ def test_import_files_dispatch_and_unique_ids(tmp_path):
     assert len(table) == 4 and table.record_id.is_unique
     with pytest.raises(ValueError, match="fmt="):
         import_files(paths, search_date="2025-06-01", fmt="bibtex")
-    with pytest.raises(ValueError, match="not an ISO date"):
+    with pytest.raises(ValueError, match="not a real date YYYY-MM-DD"):
         import_files(paths[:1], search_date="June 2025")
 
 

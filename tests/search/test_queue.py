@@ -60,5 +60,5 @@ def test_csv_round_trip(tmp_path):
         ["pubmed-R-00001", "exclude", "case_report", "AB", "screen", "2026-02-01"]]
     sheet.loc[1, ["decision", "reason"]] = "exclude", "dull"
     sheet.to_csv(path, index=False)
-    with pytest.raises(ValueError, match=r"q.csv, line 3 \(ctgov-R-00001\): exclusion reason 'dull'"):
+    with pytest.raises(ValueError, match=r"q.csv:3: reason: exclusion reason 'dull'.*record ctgov-R-00001"):
         import_decisions(path, reviewer="AB")

@@ -95,9 +95,21 @@ def test_duplicate_ids_rejected():
         make_records([_row(), _row()])
 
 
-def test_roundtrip_latin1_csv(tmp_path):
-    table = make_records([_row(authors="Iñiguez-Ariza NM")])
+def test_latin1_records_table_is_refused_at_its_line(tmp_path):
+    # The records table is data: like every file of data/ (and as validate reads it), it is
+    # UTF-8 or UTF-16 with BOM; a Latin-1 byte is reported at its line, never guessed.
+    table = make_records([_row(), _row(record_id="r2", authors="Iñiguez-Ariza NM")])
     path = write_records(table, tmp_path / "records.csv")
     latin = tmp_path / "latin.csv"
     latin.write_bytes(path.read_text(encoding="utf-8").encode("latin-1"))
-    pd.testing.assert_frame_equal(read_records(latin), table)
+    with pytest.raises(ValueError, match=r"latin.csv:3: -: file is not UTF-8: byte 0xf1"):
+        read_records(latin)
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be", "utf-8-sig"])
+def test_roundtrip_unicode_exports_of_the_records_table(tmp_path, codec):
+    table = make_records([_row(authors="Iñiguez-Ariza NM")])
+    path = write_records(table, tmp_path / "records.csv")
+    bom = {"utf-16-le": b"\xff\xfe", "utf-16-be": b"\xfe\xff"}.get(codec, b"")
+    path.write_bytes(bom + path.read_text(encoding="utf-8").replace("\n", "\r\n").encode(codec))
+    pd.testing.assert_frame_equal(read_records(path), table)

@@ -56,8 +56,8 @@ def test_every_path_reaches_its_final_status():
 
 
 @pytest.mark.parametrize("rows,message", [
-    ([("d1", "title_abstract", "maybe")], "decision 'maybe' not allowed"),
-    ([("d1", "abstract", "include")], "stage 'abstract' not allowed"),
+    ([("d1", "title_abstract", "maybe")], "decision: 'maybe' is not allowed"),
+    ([("d1", "abstract", "include")], "stage: 'abstract' is not allowed"),
     ([("d1", "title_abstract", "exclude", "too small")], "not in the controlled list"),
     ([("d1", "title_abstract", "include", "case_report")], "only 'exclude' takes a reason"),
     ([("d1", "title_abstract", "not_retrieved")], "only to the full_text stage"),
@@ -72,7 +72,7 @@ def test_log_rows_checked(rows, message):
 def test_bad_date_names_line():
     bad = log(("d1", "title_abstract", "include"))
     bad.loc[0, "date"] = "2 June"
-    with pytest.raises(ValueError, match=r"line 2 \(d1\): date '2 June'"):
+    with pytest.raises(ValueError, match=r":2: date: '2 June' is not a real date YYYY-MM-DD \(check day and month; record d1\)"):
         check_log(bad)
 
 

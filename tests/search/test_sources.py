@@ -28,9 +28,13 @@ def test_base_url_from_the_environment(monkeypatch):
 
 
 @pytest.mark.parametrize("text, message", [
-    ("x: 1\n", r"no 'saved_searches: sources:' section"),
-    ("saved_searches:\n  first_date: soon\n  sources: {}\n", r"first_date 'soon' is not an ISO date"),
-    ("saved_searches:\n  first_date: '2023-01-01'\n  sources:\n    scopus: {}\n", r"sources.scopus: unknown source"),
+    ("x: 1\n", r"^s.yaml:1: no 'saved_searches: sources:' section"),
+    ("saved_searches:\n  first_date: soon\n  sources: {}\n", r"^s.yaml:2: saved_searches.first_date 'soon' is not a real date"),
+    ("saved_searches:\n  first_date: '2023-01-01'\n  sources:\n    scopus: {}\n",
+     r"^s.yaml:4: saved_searches.sources.scopus: unknown source"),
+    ("saved_searches:\n\tsources: {}\n", r"^s.yaml:2:1: a tab is used for indentation"),
+    ("saved_searches: [\n", r"^s.yaml:1:17: YAML syntax error"),
+    ("42\n", r"^s.yaml:1: the file holds 42, not a mapping"),
     ("saved_searches:\n  first_date: '2023-01-01'\n  sources:\n    pubmed: {name: P, api: a, base_url: u, "
      "date_field: ppdt, query: q}\n", r"date_field 'ppdt' not allowed; choose one of \['edat', 'pdat', 'mdat'\]"),
     ("saved_searches:\n  first_date: '2023-01-01'\n  sources:\n    ctgov: {name: C, api: a, base_url: u, "

@@ -18,6 +18,7 @@ import pandas as pd
 
 from living_review._version import __version__
 from living_review.book.fingerprint import data_fingerprint
+from living_review.data.encoding import read_frame
 
 SEARCH_RECORDS = Path("data") / "search" / "records.csv"
 SEARCH_DATE_COLUMN = "search_date"
@@ -53,7 +54,7 @@ def last_search_date(root: Path) -> str:
     path = root / SEARCH_RECORDS
     if not path.is_file():
         return "not recorded"
-    dates = pd.read_csv(path, dtype=str, encoding="utf-8-sig").get(SEARCH_DATE_COLUMN)
+    dates = read_frame(path).get(SEARCH_DATE_COLUMN)
     if dates is None:
         return "not recorded"
     parsed = pd.to_datetime(dates.dropna().str.strip(), errors="coerce", format="ISO8601").dropna()

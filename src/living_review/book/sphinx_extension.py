@@ -10,6 +10,10 @@ Pages named in ``living_review_read_last`` (a list of docnames in the Sphinx con
 read, and so executed, after every other page, and again whenever any other page is: the
 changelog summarises what the other chapters computed in this build.
 
+Before the bibliography is read, it writes the entries of the included studies that have
+none in ``book/references.bib`` into the build folder (:mod:`living_review.book.bibliography`)
+and adds that file to ``bibtex_bibfiles``, so a study added to the data alone is cited.
+
 It also puts the version, the build date, the data fingerprint and the date of the last
 search into the page context (``living_review_stamp``) and into each page's footer.
 """
@@ -21,6 +25,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
 from living_review._version import __version__
+from living_review.book.bibliography import GENERATED_BIB, write_generated_bib
 from living_review.book.build_stamp import build_stamp
 from living_review.book.fingerprint import build_inputs_fingerprint, release_summaries_fingerprint
 from living_review.paths import project_root
@@ -88,6 +93,18 @@ def _stamp_pages(app: Sphinx, config) -> None:
     config.myst_substitutions = substitutions
 
 
+def _study_bibliography(app: Sphinx, config) -> None:
+    """Generate the missing study entries into ``<build folder>/bibliography/`` and read them too."""
+    from pathlib import Path
+
+    if "bibtex_bibfiles" not in config:  # sphinxcontrib-bibtex not loaded: nothing cites
+        return
+    target = write_generated_bib(project_root(), Path(app.outdir).parent / GENERATED_BIB)
+    files = list(config.bibtex_bibfiles or [])
+    if str(target) not in files:
+        config.bibtex_bibfiles = files + [str(target)]
+
+
 def _drop_duplicate_scripts(app: Sphinx, pagename, templatename, context, doctree) -> None:
     """Keep one copy of each script: sphinx-thebe adds its inline configuration twice when
     Sphinx re-reads documents, and a second ``const`` declaration is a console error."""
@@ -111,4 +128,5 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-get-outdated", _outdated)
     app.connect("env-before-read-docs", _read_last)
     app.connect("config-inited", _stamp_pages)
+    app.connect("config-inited", _study_bibliography)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

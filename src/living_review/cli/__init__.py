@@ -19,6 +19,7 @@ import argparse
 import json
 import os
 import pkgutil
+import re
 import sys
 import traceback
 from importlib import import_module
@@ -40,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 TRACEBACK_VARIABLE = "LIVING_REVIEW_TRACEBACK"
+_LOCATED = re.compile(r"^[^\s:]+:\d+(:\d+)?: ")
 
 
 def describe_error(error: BaseException) -> tuple[str, int]:
@@ -65,7 +67,9 @@ def describe_error(error: BaseException) -> tuple[str, int]:
     if isinstance(error, OSError) and error.filename:
         return f"{error.filename}: {error.strerror or error} (check the path)", 1
     if isinstance(error, (ValueError, OSError, LookupError)):
-        return f"error: {error}", 1
+        text = str(error)
+        # a message that already starts with its place (FILE:LINE:) is shown as it is
+        return (text if _LOCATED.match(text) else f"error: {text}"), 1
     return (f"internal error: {type(error).__name__}: {error} (this is a bug, not your input; "
             f"set {TRACEBACK_VARIABLE}=1 to see where it happened and report it)"), 3
 

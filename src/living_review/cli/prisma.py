@@ -11,6 +11,8 @@ import json
 import sys
 from pathlib import Path
 
+from living_review.cli import describe_error
+
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser("prisma", help="PRISMA 2020 counts (--json) or flow diagram")
@@ -28,9 +30,9 @@ def study_ids(data_dir: Path) -> list[str]:
         load_evidence = None
     if load_evidence is not None:
         return load_evidence(data_dir).studies["study_id"].astype(str).tolist()
-    import pandas as pd
+    from living_review.data.encoding import read_frame
 
-    return pd.read_csv(data_dir / "studies.csv", dtype=str, usecols=["study_id"])["study_id"].tolist()
+    return read_frame(data_dir / "studies.csv", "data/studies.csv")["study_id"].tolist()
 
 
 def run(args: argparse.Namespace) -> int:
@@ -41,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
         root = data_dir()
         counts = load_prisma(args.search_dir or root / "search", study_ids(root))
     except (ValueError, FileNotFoundError) as err:
-        print(f"error: {err}", file=sys.stderr)
+        print(describe_error(err)[0], file=sys.stderr)
         return 1
     if args.json:
         print(json.dumps(counts.as_dict(), indent=2))

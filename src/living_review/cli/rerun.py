@@ -26,6 +26,17 @@ def _display(path: Path) -> str:
         return str(path)
 
 
+def _blame_option(message: str, settings: dict) -> str:
+    """A refused value given with ``-s`` is blamed on the option, not on ``review.yml``."""
+    prefix = "review.yml: "
+    named = next((n for n in settings if message.startswith(f"{prefix}{n}")), None)
+    if named is None:
+        return message
+    value = str(settings[named])
+    value = value if len(value) <= 40 else f"{value[:20]}...({len(value)} characters)"
+    return f"-s {named} {value}: {message[len(prefix):]} (the value given for this run)"
+
+
 def rerun(args: argparse.Namespace) -> int:
     from living_review.runs.notebook_parameters import ParameterError
     from living_review.runs.rerun import run_notebook
@@ -39,9 +50,15 @@ def rerun(args: argparse.Namespace) -> int:
                 print(f"{kind} {name!r} given twice", file=sys.stderr)
                 return 2
             into[name] = value
+    if not Path(args.notebook).is_file():
+        print(f"{args.notebook}: no such notebook (check the path)", file=sys.stderr)
+        return 2
     try:
         result = run_notebook(Path(args.notebook), given, runs_dir=args.runs_dir, settings=settings)
-    except (ParameterError, SettingsError, FileNotFoundError) as error:
+    except SettingsError as error:
+        print(_blame_option(str(error), settings), file=sys.stderr)
+        return 2
+    except (ParameterError, FileNotFoundError) as error:
         print(error, file=sys.stderr)
         return 2
     print(result.summary())

@@ -27,6 +27,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from living_review.cli import describe_error
+
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser("screen", help="screen new search records (prompt or CSV round trip)")
@@ -89,6 +91,20 @@ def _decide(stage: str) -> dict | None:
             print("  answer i, e, s or q")
 
 
+def _day(text: str) -> str:
+    """The ``--date`` of the decisions: a real ISO date, not after today."""
+    from living_review.data.folders import build_date
+
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"--date {text!r} is not a real date YYYY-MM-DD (check day and month)") from None
+    if day > build_date():
+        raise ValueError(f"--date {text} is after today, {build_date().isoformat()} (a decision cannot be dated in "
+                         "the future; omit --date for today)")
+    return day.isoformat()
+
+
 def run(args: argparse.Namespace) -> int:
     from living_review.paths import data_dir
     from living_review.search.decisions import check_reviewer
@@ -100,10 +116,16 @@ def run(args: argparse.Namespace) -> int:
             return _simulate(args, folder)
         if (args.import_ or args.resolve or not (args.export or args.conflicts)) and not reviewer:
             raise ValueError("give --reviewer with your initials to record decisions")
-        date = dt.date.fromisoformat(args.date).isoformat() if args.date else dt.date.today().isoformat()
+        date = _day(args.date) if args.date else dt.date.today().isoformat()
+        for name, path in (("--export", args.export), ("--import", args.import_)):
+            if path is not None and not path.parent.is_dir():
+                raise ValueError(f"{name} {path}: the folder {path.parent} does not exist (create it, or give "
+                                 "another path)")
+        if args.import_ is not None and not args.import_.is_file():
+            raise ValueError(f"--import {args.import_}: no such file (give the CSV written by --export)")
         return _run(args, folder, reviewer, date)
     except (ValueError, FileNotFoundError) as err:
-        print(f"error: {err}", file=sys.stderr)
+        print(describe_error(err)[0], file=sys.stderr)
         return 1
 
 
@@ -116,7 +138,10 @@ def _run(args, folder: Path, reviewer: str | None, date: str) -> int:
         print(conflicts.to_string(index=False) if len(conflicts) else "no conflicts")
         return 0
     if args.import_:
-        rows = import_decisions(args.import_, reviewer=reviewer, date=date)
+        from living_review.search.records import read_records
+
+        known = set(read_records(folder / "records.csv")["record_id"])
+        rows = import_decisions(args.import_, reviewer=reviewer, date=date, known=known)
         append_decisions(folder / DECISIONS_FILE, rows)
         print(f"{args.import_}: {len(rows)} decisions of {reviewer} recorded")
         print(_sync(folder).summary())

@@ -12,7 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
-
+from living_review.cli import describe_error
 from living_review.search.importers import FORMATS
 
 
@@ -58,7 +58,7 @@ def run_import(args: argparse.Namespace) -> int:
         else:
             total = len(write_records(new, out) and new)
     except (ValueError, FileNotFoundError) as err:
-        print(f"error: {err}", file=sys.stderr)
+        print(describe_error(err)[0], file=sys.stderr)
         return 1
     print(f"{out}: {len(new)} records added, {total} in all")
     return 0
@@ -76,7 +76,7 @@ def run_dedupe(args: argparse.Namespace) -> int:
         result = dedupe(read_records(records), threshold=args.threshold, workers=args.workers,
                         keep_first=screened_ids(records.parent))
     except (ValueError, FileNotFoundError) as err:
-        print(f"error: {err}", file=sys.stderr)
+        print(describe_error(err)[0], file=sys.stderr)
         return 1
     result.merge_log.to_csv(target, index=False)
     print(result.summary())

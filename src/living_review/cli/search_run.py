@@ -12,23 +12,31 @@ import argparse
 import datetime as dt
 import sys
 
+from living_review.cli import describe_error
+
 
 def register(subparsers) -> None:
     """Nothing at the top level: ``search run`` is a sub-command of ``search``."""
 
 
 def _date(text: str) -> dt.date:
+    from living_review.data.folders import build_date
+
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an ISO date YYYY-MM-DD") from None
+        raise argparse.ArgumentTypeError(f"{text!r} is not a real date YYYY-MM-DD (check day and month)") from None
+    if day > build_date():
+        raise argparse.ArgumentTypeError(f"{text} is after today, {build_date().isoformat()} (a search cannot cover "
+                                         "days to come; omit it for today)")
+    return day
 
 
 def add_run_parser(sub) -> None:
     from living_review.search.sources import SOURCE_KEYS
 
     run = sub.add_parser("run", help="rerun the saved searches (PubMed, Europe PMC, ClinicalTrials.gov)")
-    run.add_argument("sources", nargs="*", choices=[[], *SOURCE_KEYS], metavar="SOURCE",
+    run.add_argument("sources", nargs="*", metavar="SOURCE",
                      help=f"sources to run, of {', '.join(SOURCE_KEYS)} (default: all saved searches)")
     run.add_argument("--from", dest="start", type=_date, help="first date (default: the last search date)")
     run.add_argument("--to", dest="end", type=_date, help="last date (default: today)")
@@ -45,20 +53,27 @@ def run_saved_searches(args: argparse.Namespace) -> int:
     try:
         searches = load_saved_searches(search_dir / "search_strategy.yaml")
     except (ValueError, FileNotFoundError) as err:
-        print(f"error: {err}", file=sys.stderr)
+        print(describe_error(err)[0], file=sys.stderr)
         return 1
+    from living_review.search.sources import SOURCE_KEYS
+
     keys = args.sources or list(searches)
+    strange = [k for k in keys if k not in SOURCE_KEYS]
+    if strange:
+        print(f"error: unknown source {', '.join(map(repr, strange))} (use one of: {', '.join(SOURCE_KEYS)})",
+              file=sys.stderr)
+        return 2
     unknown = [k for k in keys if k not in searches]
     if unknown:
-        print(f"error: no saved search for {unknown} in search_strategy.yaml; saved: {list(searches)}",
-              file=sys.stderr)
+        print(f"{search_dir / 'search_strategy.yaml'}: no saved search for {', '.join(unknown)} (add one, or run "
+              f"one of: {', '.join(searches)})", file=sys.stderr)
         return 1
     failed = 0
     for key in keys:
         try:
             result = run_search(searches[key], search_dir, start=args.start, end=args.end)
         except (SearchError, ValueError) as err:
-            print(f"error: {err}", file=sys.stderr)
+            print(describe_error(err)[0], file=sys.stderr)
             failed += 1
             continue
         print(result.summary())

@@ -10,6 +10,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from living_review.cli import describe_error
+
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser("status", help="searches, screening queue, studies to extract, stale build")
@@ -26,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
         required = reviewers_per_record(root / "data" / "search" / "search_strategy.yaml")
         status = review_status(root, build_dir(), required)
     except (ValueError, FileNotFoundError) as err:
-        print(f"error: {err}", file=sys.stderr)
+        print(describe_error(err)[0], file=sys.stderr)
         return 1
     print(status.summary())
     return 0

@@ -1,7 +1,9 @@
 """Reading one CSV file byte-exactly: encoding, line endings, layout, whitespace.
 
-Nothing is silently misread. A UTF-8 byte-order mark and CRLF line endings are handled and
-reported as warnings; a file that is not UTF-8, a blank line, a row with the wrong number
+Nothing is silently misread. The file is decoded once by
+:func:`living_review.data.encoding.decode_table`: a UTF-8 byte-order mark, UTF-16 with its
+byte-order mark, CRLF and CR-only line endings are handled and reported as warnings; bytes
+that are not UTF-8 are an error at their line. A blank line, a row with the wrong number
 of cells, an unknown, missing or duplicated column, and a value with leading or trailing
 whitespace are errors. Line numbers are physical lines of the file (header = line 1), so
 a record whose quoted cell spans lines is reported at the line where it starts.
@@ -29,15 +31,14 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from living_review.data.encoding import decode_table, delimiter
 from living_review.data.problems import Problem
 
-BOM = b"\xef\xbb\xbf"
 #: Longest cell accepted (characters): the csv module's default field limit, checked per
 #: cell here so that the message names the column.
 MAX_CELL = 131072
 # Control characters (NUL and the like) are never part of hand-entered text; tab and line breaks are.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
 @dataclass(frozen=True)
@@ -54,39 +55,10 @@ def _hint(name: str, candidates) -> str:
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
-def _decode(raw: bytes, shown: str, problems: list[Problem]) -> str | None:
-    if raw.startswith(UTF16_BOMS):
-        problems.append(Problem(shown, 1, "-", "file is UTF-16, not UTF-8 (re-save it as UTF-8)"))
-        return None
-    if raw.startswith(BOM):
-        problems.append(Problem(shown, 1, "-", "UTF-8 byte-order mark (handled; save the file as UTF-8 "
-                                "without BOM)", "warning"))
-        raw = raw[len(BOM):]
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        byte = raw[exc.start: exc.start + 1].hex()
-        problems.append(Problem(shown, line, "-", f"file is not UTF-8: byte 0x{byte} cannot be decoded "
-                                "(re-save the file as UTF-8)"))
-        return None
-
-
-def _line_endings(text: str, shown: str, problems: list[Problem]) -> None:
-    if "\r\n" in text:
-        line = text[: text.index("\r\n")].count("\n") + 1
-        problems.append(Problem(shown, line, "-", "CRLF line endings (handled; save the file with LF "
-                                "line endings)", "warning"))
-    bare = re.search(r"\r(?!\n)", text)
-    if bare:
-        line = text[: bare.start()].count("\n") + 1
-        problems.append(Problem(shown, line, "-", "bare carriage return (CR) in the file (use LF line endings)"))
-
-
 def _records(text: str, shown: str) -> tuple[list[tuple[int, list[str]]], Problem | None]:
     """Records with the physical line each starts on; or the syntax error at the line where its record starts."""
     records: list[tuple[int, list[str]]] = []
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True, delimiter=delimiter(text))
     consumed = 0
     limit = csv.field_size_limit()
     # the cell length is checked per column afterwards (MAX_CELL), so the parser itself has no limit
@@ -122,10 +94,12 @@ def read_csv(path: Path, expected: tuple[str, ...], shown: str) -> tuple[RawTabl
     if not path.is_file():
         return None, [Problem(shown, 0, "-", "file missing (restore it, or remove its resource from "
                               "datapackage.json)")]
-    text = _decode(path.read_bytes(), shown, problems)
+    text, problems = decode_table(path.read_bytes(), shown)
     if text is None:
         return None, problems
-    _line_endings(text, shown, problems)
+    if delimiter(text) == "\t":
+        problems.append(Problem(shown, 1, "-", "tab-separated cells (handled; save the file as comma-separated CSV)",
+                                "warning"))
     records, problem = _records(text, shown)
     if problem is not None:
         return None, problems + [problem]

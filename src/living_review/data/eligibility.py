@@ -18,12 +18,12 @@ Example
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, get_args
 
-from living_review.data.problems import Problem
+from living_review.data.encoding import dict_rows
+from living_review.data.problems import DataValidationError, Problem
 
 RULES_FILE = "search/eligibility_rules.csv"
 ASSESSMENTS_FILE = "search/eligibility_assessments.csv"
@@ -65,8 +65,12 @@ class Rule:
 def _read(path: Path, shown: str) -> tuple[list[tuple[int, dict]], list[Problem]]:
     if not path.exists():
         return [], [Problem(shown, 0, "-", "file is missing (restore it from version control)")]
-    with path.open(newline="", encoding="utf-8") as handle:
-        return [(i, row) for i, row in enumerate(csv.DictReader(handle), start=2)], []
+    try:
+        return dict_rows(path, shown), []
+    except DataValidationError as error:
+        return [], list(error.problems)
+    except ValueError as error:
+        return [], [Problem(shown, int(str(error).split(":")[1]), "-", str(error).split(": ", 1)[1])]
 
 
 def read_rules(data_dir: str | Path) -> tuple[list[Rule], list[Problem]]:

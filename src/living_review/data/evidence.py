@@ -110,6 +110,15 @@ def _check(data_dir: Path) -> tuple[list[Problem], Schema | None, dict[str, list
     problems += _folders(data_dir, shown, tables.get("studies", []))
     if len(tables) < len(RESOURCE_NAMES):
         return problems, schema, tables
+    if (data_dir / "search" / "eligibility_rules.csv").is_file() and not any(p.severity == "error" for p in problems):
+        from dataclasses import replace
+
+        from living_review.data.eligibility import check_decisions
+
+        # a warning, so that the counts of the update cycle (screen, then prisma) run before the
+        # facts are extracted; the methods chapter refuses to build until it is fixed
+        problems += [replace(p, severity="warning", message=f"{p.message}; the methods chapter will not build "
+                             "until this is fixed") for p in check_decisions(data_dir)]
     cell_level = {(p.file, p.line, p.column) for p in problems if p.severity == "error"}
     st, lm, ae, di, pv = (tables[n] for n in RESOURCE_NAMES[:5])
     f = shown

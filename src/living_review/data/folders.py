@@ -14,9 +14,14 @@ Notes
 * ``search/``: records (``search_date`` a real date, not after the build date), the
   screening log (study ids of ``studies.csv``, reported at the log's line; real dates),
   then the PRISMA counts computed from them (every record reaching a final status).
-* ``search/search_strategy.yaml`` reads as YAML; its ``search_date`` values are real dates.
+* ``search/search_strategy.yaml`` reads as YAML (a mapping); its ``search_date`` values are
+  real dates; its saved searches and ``reviewers_per_record`` pass the checks of
+  :mod:`living_review.search.sources`. ``search/screening_decisions.csv``, when present,
+  passes :func:`living_review.search.decisions.read_decisions`; a fault found while
+  counting (the merge log, say) is reported in the file it lies in.
 * ``book/references.bib`` (next to the data folder, when present) has an entry for every
-  ``study_id``: the chapters cite each cohort by its id.
+  ``study_id``, or the build can generate one from the data (the chapters cite each cohort
+  by its id); a study for which neither holds is reported with the reason.
 * The build date is today, or the day of ``SOURCE_DATE_EPOCH`` when it is set (a release).
 """
 
@@ -29,12 +34,13 @@ from pathlib import Path
 from typing import Any
 
 from living_review.data.csvfile import read_csv
+from living_review.data.encoding import read_frame
 from living_review.data.problems import Problem
 
 Row = tuple[int, dict[str, Any]]
-_LOCATED = re.compile(r"^(?P<file>[^\s:,]+?)(?::(?P<line>\d+):?|,? (?:line|row) (?P<row>\d+)[:,]?)\s*(?P<rest>.*)$", re.S)
+_LOCATED = re.compile(r"^(?P<file>[^\s:,]+?)(?::(?P<line>\d+)(?::(?P<col>\d+))?:?|,? (?:line|row) (?P<row>\d+)[:,]?)"
+                      r"\s*(?P<rest>.*)$", re.S)
 _RECORD = re.compile(r"\brecord\(?s?\)? (?P<id>[A-Za-z0-9_.:-]+)")
-_BIB_KEY = re.compile(r"^\s*@\w+\s*\{\s*([^,\s]+)\s*,", re.M)
 
 
 def build_date() -> dt.date:
@@ -59,11 +65,21 @@ def date_problem(text: str, what: str, today: dt.date | None = None) -> str | No
 
 def _from_error(error: Exception, shown: str, lines: dict[str, int] | None = None) -> Problem:
     """A checker's ``ValueError`` as a Problem at its file and line (or the named record's line)."""
+    from living_review.data.problems import DataValidationError
+
+    if isinstance(error, DataValidationError):  # a file that cannot be decoded: its own located problem
+        first = next(p for p in error.problems if p.severity == "error")
+        return Problem(f"{Path(shown).parent.as_posix()}/{Path(first.file).name}", first.line, first.column,
+                       first.message)
     text = str(error)
     match = _LOCATED.match(text)
     line, rest = 0, text
+    if match and Path(match["file"]).name != Path(shown).name and Path(match["file"]).suffix in (".csv", ".yaml"):
+        shown = f"{Path(shown).parent.as_posix()}/{Path(match['file']).name}"  # the fault is in another file
     if match and Path(match["file"]).name == Path(shown).name:
         line, rest = int(match["line"] or match["row"]), match["rest"]
+        if match["col"]:
+            rest = f"column {match['col']}: {rest}"
     elif lines:
         found = _RECORD.search(text)
         line = lines.get(found["id"], 0) if found else 0
@@ -148,6 +164,7 @@ def check_search(search_dir: Path, shown: str, study_ids: set[str]) -> list[Prob
             if message:
                 problems.append(Problem(log_file, line, "date", message))
     problems += _strategy(search_dir / "search_strategy.yaml", f"{shown}/search_strategy.yaml")
+    problems += _decisions(search_dir, shown)
     if any(p.severity == "error" for p in problems) or records is None or log is None:
         return problems
     from living_review.search.prisma import load_prisma
@@ -162,6 +179,19 @@ def check_search(search_dir: Path, shown: str, study_ids: set[str]) -> list[Prob
     return problems
 
 
+def _decisions(search_dir: Path, shown: str) -> list[Problem]:
+    """The reviewers' decisions file (``screening_decisions.csv``), when there is one."""
+    from living_review.search.decisions import DECISIONS_FILE, read_decisions
+
+    if not (search_dir / DECISIONS_FILE).is_file():
+        return []
+    try:
+        read_decisions(search_dir / DECISIONS_FILE)
+    except ValueError as error:
+        return [_from_error(error, f"{shown}/{DECISIONS_FILE}")]
+    return []
+
+
 def _strategy(path: Path, shown: str) -> list[Problem]:
     from living_review.data.yamlfile import YamlError, read_yaml
 
@@ -171,7 +201,18 @@ def _strategy(path: Path, shown: str) -> list[Problem]:
         doc = read_yaml(path, shown)
     except YamlError as error:
         return [_from_error(error, shown)]
+    if not isinstance(doc.data, dict):
+        return [Problem(shown, 1, "-", f"the file holds {doc.data!r}, not a mapping of sections (see "
+                        "data/search/README.md)")]
     out: list[Problem] = []
+    from living_review.search.sources import load_saved_searches, reviewers_per_record
+
+    if "saved_searches" in doc.data:
+        for check in (load_saved_searches, reviewers_per_record):
+            try:
+                check(path)
+            except ValueError as error:
+                out.append(_from_error(error, shown))
 
     def walk(node, keys: tuple) -> None:
         if isinstance(node, dict):
@@ -191,10 +232,31 @@ def _strategy(path: Path, shown: str) -> list[Problem]:
 
 
 def check_bibliography(bib: Path, shown: str, studies_file: str, studies: list[Row]) -> list[Problem]:
-    """Every study cited by its id needs an entry in the book's bibliography."""
+    """Every study is cited by its id: its entry is in the book's bibliography or can be generated.
+
+    The build generates the entry of a study that has none in ``book/references.bib``
+    (:mod:`living_review.book.bibliography`); only a study whose entry cannot be made from
+    the data is reported, with the reason.
+    """
+    import pandas as pd
+
+    from living_review.book.bibliography import hand_written_keys, study_entries
+
     if not bib.is_file():
         return []
-    keys = set(_BIB_KEY.findall(bib.read_text(encoding="utf-8", errors="replace")))
-    return [Problem(studies_file, line, "study_id", f"{v['study_id']!r} has no entry in {shown} (the chapters cite "
-                    f"each cohort by its id: add @article{{{v['study_id']}, ...}} there)")
-            for line, v in studies if v.get("study_id") and v["study_id"] not in keys]
+    keys = hand_written_keys(bib)
+    missing = [(line, v) for line, v in studies if v.get("study_id") and v["study_id"] not in keys]
+    if not missing:
+        return []
+    search = bib.parent.parent / "data" / "search"
+    tables = []
+    for name in ("records.csv", "screening_log.csv"):
+        try:
+            tables.append(read_frame(search / name) if (search / name).is_file() else pd.DataFrame())
+        except ValueError:  # reported at its line by check_search
+            tables.append(pd.DataFrame())
+    frame = pd.DataFrame([{k: "" if x is None else str(x) for k, x in v.items()} for _, v in missing])
+    _, impossible = study_entries(frame, tables[0], tables[1], keys)
+    return [Problem(studies_file, line, "study_id", f"no entry for {v['study_id']!r} in {shown}, and none can be "
+                    f"generated: {impossible[v['study_id']]} (add @article{{{v['study_id']}, ...}} to {shown})")
+            for line, v in missing if v["study_id"] in impossible]

@@ -7,10 +7,10 @@ records' ``origin``, the screening log), so that no file cites a copy that canno
 
 from __future__ import annotations
 
-import csv
 import re
 from pathlib import Path
 
+from living_review.data.encoding import dict_rows
 from living_review.data.problems import Problem
 
 _CODE = re.compile(r"\b([SP]-[0-9]+)\b")
@@ -22,8 +22,10 @@ def known_codes(data_dir: Path) -> set[str]:
     path = data_dir / SOURCES_FILE
     if not path.exists():
         return set()
-    with path.open(newline="", encoding="utf-8") as handle:
-        return {row.get("code", "") for row in csv.DictReader(handle)}
+    try:
+        return {row.get("code", "") for _, row in dict_rows(path)}
+    except ValueError:  # reported by the file-level checks
+        return set()
 
 
 def unknown_citations(data_dir: str | Path) -> list[Problem]:
@@ -41,11 +43,10 @@ def unknown_citations(data_dir: str | Path) -> list[Problem]:
             continue
         shown = f"{folder.name}/{path.relative_to(folder).as_posix()}"
         try:
-            with path.open(newline="", encoding="utf-8") as handle:
-                rows = list(csv.DictReader(handle))
-        except (UnicodeDecodeError, csv.Error):
+            rows = dict_rows(path, shown)
+        except ValueError:
             continue  # unreadable files are reported by the file-level checks
-        for line, row in enumerate(rows, start=2):
+        for line, row in rows:
             for column, text in row.items():
                 if not isinstance(text, str):
                     continue

@@ -59,12 +59,33 @@ def _key_lines(node, prefix: tuple, out: dict) -> None:
             _key_lines(item, (*prefix, i), out)
 
 
-def _message(err: yaml.YAMLError) -> tuple[int, int, str]:
+def _unclosed(text: str) -> tuple[int, int] | None:
+    """(line, column) of the last bracket that is never closed, outside quotes and comments."""
+    stack: list[tuple[int, int]] = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        quote = ""
+        for column, char in enumerate(line, start=1):
+            if quote:
+                quote = "" if char == quote else quote
+            elif char in "'\"":
+                quote = char
+            elif char == "#" and (column == 1 or line[column - 2].isspace()):
+                break
+            elif char in "[{":
+                stack.append((number, column))
+            elif char in "]}" and stack:
+                stack.pop()
+    return stack[-1] if stack else None
+
+
+def _message(err: yaml.YAMLError, text: str = "") -> tuple[int, int, str]:
     problem = getattr(err, "problem", None) or str(err)
     mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
     if "stream end" in problem and getattr(err, "context_mark", None) is not None:
         mark = err.context_mark  # a bracket or quote never closed: where it opens, not the end of the file
     line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    if "stream end" in problem and _unclosed(text):
+        line, column = _unclosed(text)
     if "'\\t'" in problem or "\t" in problem:
         return line, column, "a tab is used for indentation (indent with spaces)"
     context = getattr(err, "context", None)
@@ -97,7 +118,7 @@ def read_yaml(path: str | Path, shown: str | None = None) -> YamlDocument:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
     except yaml.YAMLError as err:
-        line, column, message = _message(err)
+        line, column, message = _message(err, text)
         raise YamlError(f"{shown}:{line}:{column}: {message}") from None
     lines: dict[tuple, int] = {}
     _key_lines(node, (), lines)

@@ -40,8 +40,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from living_review.paths import project_root
 
 CFF_FILE = "CITATION.cff"
@@ -102,8 +100,12 @@ def _date(value: Any) -> str | None:
 
 def load_citation(root: Path | None = None) -> Citation:
     """Read ``<root>/CITATION.cff``; ``ValueError`` naming the field if a required one is missing."""
+    from living_review.data.yamlfile import read_yaml
+
     path = Path(root or project_root()) / CFF_FILE
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    raw = read_yaml(path, CFF_FILE).data or {}  # a syntax error is located: FILE:LINE:COLUMN
+    if not isinstance(raw, dict):
+        raise ValueError(f"{CFF_FILE}:1: the file holds {raw!r}, not the fields of a citation (see cff-version 1.2)")
     for field in ("title", "version", "authors"):
         if not raw.get(field):
             raise ValueError(f"{CFF_FILE}: the field {field!r} is missing or empty; add it to cite a version")
@@ -139,8 +141,13 @@ def citation_key(citation: Citation) -> str:
     return "living_review_v" + re.sub(r"[^A-Za-z0-9]+", "_", citation.version).strip("_")
 
 
+_BIB_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\textbraceleft{}", "}": r"\textbraceright{}",
+                "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+
+
 def _bib_escape(text: str) -> str:
-    return re.sub(r"([&%$#_])", r"\\\1", text)
+    """Text for a braced BibTeX field: LaTeX's special characters written as commands (braces stay balanced)."""
+    return re.sub(r"[&%$#_]|[\\{}~^]", lambda m: _BIB_SPECIAL.get(m.group(), "\\" + m.group()), text)
 
 
 def bibtex(root: Path | None = None) -> str:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+from living_review.data.encoding import read_frame
 
 STUDY_COLUMNS = ("study_id", "study")
 VERSION_COLUMNS = ("version", "since_version", "release")
@@ -89,7 +90,7 @@ def read_corrections(path: Path, current_studies: set[str], version: str | None 
     path = Path(path)
     if not path.is_file():
         return ()
-    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    table = read_frame(path, path.name)
     study_column = next((c for c in STUDY_COLUMNS if c in table.columns), None)
     if study_column is None:
         raise ValueError(

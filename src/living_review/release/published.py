@@ -24,6 +24,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from living_review.data.encoding import read_frame
+
 # statistic names of previous_version_results.csv: (estimate, lower bound, upper bound)
 PROPORTION_STATISTICS = ("estimate", "ci_lower", "ci_upper")
 MEDIAN_STATISTICS = ("median", "median_ci_lower", "median_ci_upper")
@@ -83,7 +85,7 @@ def read_published(path: str | Path, names: tuple[str, ...] = ()) -> dict[str, P
     path = Path(path)
     if not path.is_file():
         return {}
-    table = pd.read_csv(path, dtype={"value": float, "decimals": "Int64"}, keep_default_na=False)
+    table = read_frame(path, path.name, dtype={"value": float, "decimals": "Int64"})
     if not names:
         names = tuple(sorted({f"{o.lower()}_{s}" for o, s in zip(table["outcome"], table["subset"])}
                              | {f"{o.lower()}_median" for o in table.loc[table["statistic"] == "median", "outcome"]}))

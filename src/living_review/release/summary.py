@@ -49,6 +49,7 @@ from living_review.book.fingerprint import data_fingerprint
 from living_review.paths import project_root
 from living_review.release.scopes import ALL, Scope, load_release_config
 from living_review.settings import load_settings
+from living_review.data.encoding import read_frame
 
 RELEASES_DIR = "releases"
 SUMMARY_FILE = "summary.json"
@@ -140,7 +141,7 @@ def _studies_table(root: Path) -> pd.DataFrame | None:
     path = root / "data" / "studies.csv"
     if not path.is_file():
         return None
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
+    return read_frame(path, "data/studies.csv")
 
 
 def study_list(root: Path | None = None) -> tuple[dict, ...]:

@@ -26,6 +26,7 @@ from living_review.release.published import read_published
 from living_review.release.scopes import load_release_config
 from living_review.release.summary import SUMMARY_FILE, release_dir, release_versions
 from living_review.report.study_tables import outcome_counts, select_cohorts
+from living_review.data.encoding import read_frame
 
 Outcome = Literal["ORR", "DCR"]
 OUTCOMES: tuple[str, ...] = get_args(Outcome)
@@ -72,15 +73,17 @@ def _demote(markdown: str) -> str:
 
 
 def _bib_keys(root: Path) -> set[str]:
-    bib = root / "book" / "references.bib"
-    return set(re.findall(r"^@\w+\{([^,\s]+),", bib.read_text(encoding="utf-8"), flags=re.M)) if bib.is_file() else set()
+    """Keys the book can cite: hand-written entries and those generated at build time."""
+    from living_review.book.bibliography import hand_written_keys, project_entries
+
+    return hand_written_keys(root / "book" / "references.bib") | set(project_entries(root)[0])
 
 
 def _studies(root: Path) -> dict[str, Study]:
     path = root / "data" / "studies.csv"
     if not path.is_file():
         return {}
-    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    table = read_frame(path, "data/studies.csv")
     keys = _bib_keys(root)
     found = {}
     for row in table.to_dict("records"):

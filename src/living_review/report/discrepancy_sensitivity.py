@@ -15,13 +15,13 @@ setting, or its combination regimen; see :mod:`living_review.report.primary_esti
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, get_args
 
 import pandas as pd
 
+from living_review.data.encoding import dict_rows
 from living_review.report import primary_estimates as pe
 from living_review.report import safety_report
 
@@ -77,32 +77,35 @@ def read_specs(data_dir: str | Path, studies: pd.DataFrame | None = None) -> tup
         return [], [f"{shown}:0: -: file is missing (restore it from version control)"]
     specs, problems = [], []
     known = set(studies["study_id"]) if studies is not None else None
-    with path.open(newline="", encoding="utf-8") as handle:
-        for line, r in enumerate(csv.DictReader(handle), start=2):
-            where = f"{shown}:{line}"
-            if r.get("kind") not in KINDS:
-                problems.append(f"{where}: kind: {r.get('kind')!r} is not allowed (choose one of {', '.join(KINDS)})")
-                continue
-            outs = tuple(o for o in (r.get("outcomes") or "").split(";") if o)
-            bad = [o for o in outs if o not in OUTCOME_CODES]
-            if bad or not outs:
-                problems.append(f"{where}: outcomes: {bad or 'none'} (use ';'-separated codes of "
-                                f"{', '.join(OUTCOME_CODES)})")
-                continue
-            if known is not None and r.get("study_id") not in known:
-                problems.append(f"{where}: study_id: {r.get('study_id')!r} is not in studies.csv (correct the id)")
-                continue
-            pairs = []
-            for part in (r.get("changes") or "").split(";"):
-                if part:
-                    col, _, val = part.partition("=")
-                    if not val or (studies is not None and col not in studies.columns):
-                        problems.append(f"{where}: changes: {part!r} is not column=value of studies.csv")
-                    pairs.append((col, val))
-            if r["kind"] == "replace" and not pairs:
-                problems.append(f"{where}: changes: a replacement needs column=value (give the other value)")
-            specs.append(AnalysisSpec(r["discrepancy_id"], r["kind"], r["study_id"], tuple(pairs), outs,
-                                      r.get("description", ""), r.get("chapter", "")))
+    try:
+        rows = dict_rows(path, shown)
+    except ValueError as error:
+        return [], [str(error.problems[0]) if hasattr(error, "problems") else str(error)]
+    for line, r in rows:
+        where = f"{shown}:{line}"
+        if r.get("kind") not in KINDS:
+            problems.append(f"{where}: kind: {r.get('kind')!r} is not allowed (choose one of {', '.join(KINDS)})")
+            continue
+        outs = tuple(o for o in (r.get("outcomes") or "").split(";") if o)
+        bad = [o for o in outs if o not in OUTCOME_CODES]
+        if bad or not outs:
+            problems.append(f"{where}: outcomes: {bad or 'none'} (use ';'-separated codes of "
+                            f"{', '.join(OUTCOME_CODES)})")
+            continue
+        if known is not None and r.get("study_id") not in known:
+            problems.append(f"{where}: study_id: {r.get('study_id')!r} is not in studies.csv (correct the id)")
+            continue
+        pairs = []
+        for part in (r.get("changes") or "").split(";"):
+            if part:
+                col, _, val = part.partition("=")
+                if not val or (studies is not None and col not in studies.columns):
+                    problems.append(f"{where}: changes: {part!r} is not column=value of studies.csv")
+                pairs.append((col, val))
+        if r["kind"] == "replace" and not pairs:
+            problems.append(f"{where}: changes: a replacement needs column=value (give the other value)")
+        specs.append(AnalysisSpec(r["discrepancy_id"], r["kind"], r["study_id"], tuple(pairs), outs,
+                                  r.get("description", ""), r.get("chapter", "")))
     return specs, problems
 
 

@@ -79,6 +79,19 @@ def code(value) -> Markup:
     return Markup(f"{fence}{pad}{text}{pad}{fence}")
 
 
+def code_block(value, language: str = "text") -> Markup:
+    """``value`` as a fenced code block, shown literally line by line (HTML and PDF).
+
+    The fence is longer than any run of backticks in ``value``, so no line of it can close
+    the block early and let the rest be read as markup; control characters are dropped.
+    """
+    if not re.fullmatch(r"[a-z0-9+-]*", language):
+        raise ValueError(f"language {language!r}: use lower-case letters, digits, '+' and '-' only")
+    text = _CONTROL.sub("", str(value)).replace("\r\n", "\n").rstrip("\n")
+    fence = "`" * max(3, max((len(r) for r in re.findall("`+", text)), default=0) + 1)
+    return Markup(f"{fence}{language}\n{text}\n{fence}\n")
+
+
 def role(name: str, target: str) -> Markup:
     """A MyST role such as ``{cite:p}`key```; ``target`` must be a plain key (no backtick)."""
     if not re.fullmatch(r"[a-z:]+", name):

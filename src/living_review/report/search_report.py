@@ -20,6 +20,7 @@ from living_review.report.markup import join, role
 from living_review.report.tables import markdown_source
 from living_review.search.prisma import PrismaCounts
 from living_review.search.screening import exclusion_table
+from living_review.data.encoding import read_frame
 
 _DESIGN = {"prospective_trial": "Prospective trial", "retrospective_cohort": "Retrospective cohort",
            "prospective_observational": "Prospective observational study",
@@ -160,7 +161,7 @@ def read_checklist(path: str | Path | None = None, *, root: Path | None = None) 
     status outside the closed set, or a page that is not in the book's table of contents.
     """
     path = Path(path) if path else data_dir() / "search" / "prisma2020_checklist.csv"
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame = read_frame(path, path.name)
     missing = [c for c in CHECKLIST_COLUMNS if c not in frame.columns]
     if missing:
         raise ValueError(f"{path.name}: missing column(s) {missing}; expected {list(CHECKLIST_COLUMNS)}")

@@ -146,15 +146,14 @@ def parse_parameters(code: str, source: str = "parameters cell") -> dict[str, Pa
 
 def data_values(table: str, column: str, source: str = "parameters cell") -> tuple[str, ...]:
     """The distinct non-empty values of ``column`` in ``data/<table>.csv``, sorted."""
-    import csv
-
     from living_review.paths import data_dir
 
     path = data_dir() / f"{table}.csv"
+    from living_review.data.encoding import dict_rows
+
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            rows = list(csv.DictReader(handle))
-    except (OSError, UnicodeDecodeError, csv.Error) as error:
+        rows = [row for _, row in dict_rows(path, f"data/{table}.csv")]
+    except (OSError, ValueError) as error:
         raise ParameterError(f"{source}: cannot read the allowed values from data/{table}.csv ({error})") from None
     if rows and column not in rows[0]:
         raise ParameterError(f"{source}: data/{table}.csv has no column {column!r}")
@@ -174,7 +173,11 @@ def _coerce(spec: Parameter, raw: Any) -> Any:
         raise ParameterError(f"{spec.name}: {raw!r} is not valid YAML (write e.g. true, 0.9 or \"[ORR, DCR]\")") from None
     kind = spec.kind
     if kind is float and isinstance(value, int) and not isinstance(value, bool):
-        value = float(value)
+        try:
+            value = float(value)
+        except OverflowError:
+            raise ParameterError(f"{spec.name}: a whole number of {len(str(abs(value)))} digits is too large for a "
+                                 "number (check the value)") from None
     if kind is not None and not (type(value) is kind):
         raise ParameterError(f"{spec.name}: {raw!r} is not a {TYPE_NAMES.get(kind, kind.__name__)}")
     if spec.allowed is not None and value not in spec.allowed:

@@ -134,7 +134,8 @@ def read_grid(path: Path, root: Path | None = None) -> Grid:
                         override_text(config, {str(name): option})
                 except ValueError as error:
                     message = str(error).replace("review.yml: ", "")
-                    raise type(error)(f"{doc.at(kind, name, i)}: {kind}.{name} = {option!r}: {message}") from None
+                    shown = repr(option) if len(repr(option)) <= 40 else f"{repr(option)[:20]}..."
+                    raise type(error)(f"{doc.at(kind, name, i)}: {kind}.{name} = {shown}: {message}") from None
             values[str(name)] = options
     for combo in Grid(notebook, values).combinations():
         parameters, settings = _split(combo)

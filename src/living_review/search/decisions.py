@@ -24,6 +24,7 @@ from typing import Literal, get_args
 import pandas as pd
 
 from living_review.search.screening import SCREENING_COLUMNS, check_log
+from living_review.data.encoding import read_frame, read_frame_lines
 
 Role = Literal["screen", "resolve"]
 ROLES: tuple[str, ...] = get_args(Role)
@@ -44,26 +45,28 @@ def empty_decisions() -> pd.DataFrame:
     return pd.DataFrame(columns=list(DECISION_COLUMNS), dtype=str)
 
 
-def check_decisions(table: pd.DataFrame, where: str = DECISIONS_FILE) -> pd.DataFrame:
-    """Check every row (closed sets of the screening log, initials, role); ``ValueError`` names the line."""
+def check_decisions(table: pd.DataFrame, where: str = DECISIONS_FILE, lines: list[int] | None = None) -> pd.DataFrame:
+    """Check every row (closed sets of the screening log, initials, role); ``ValueError`` says ``FILE:LINE: column:``.
+
+    ``lines`` gives the physical line of each row (default: one line per row after the header).
+    """
     missing = [c for c in DECISION_COLUMNS if c not in table.columns]
     if missing:
-        raise ValueError(f"{where}: missing column(s) {missing}; expected {list(DECISION_COLUMNS)}")
+        raise ValueError(f"{where}:1: missing column(s) {missing} (add them; expected {list(DECISION_COLUMNS)})")
     table = table.loc[:, list(DECISION_COLUMNS)].fillna("").astype(str).apply(lambda c: c.str.strip())
-    for line, row in enumerate(table.itertuples(index=False), start=2):
-        at = f"{where}, line {line} ({row.record_id})"
+    for k, row in enumerate(table.itertuples(index=False)):
+        line = lines[k] if lines and k < len(lines) else k + 2
+        at = f"{where}:{line}"
         try:
             check_reviewer(row.reviewer)
         except ValueError as err:
-            raise ValueError(f"{at}: {err}") from None
+            raise ValueError(f"{at}: reviewer: {err} (record {row.record_id})") from None
         if row.role not in ROLES:
-            raise ValueError(f"{at}: role {row.role!r} not allowed; choose one of {list(ROLES)}")
+            raise ValueError(f"{at}: role: {row.role!r} is not allowed (use one of: {', '.join(ROLES)}; "
+                             f"record {row.record_id})")
         # One row at a time through the screening log's own checks, so the rules are one.
         single = pd.DataFrame([row._asdict()])[list(SCREENING_COLUMNS)]
-        try:
-            check_log(single, where)
-        except ValueError as err:
-            raise ValueError(str(err).replace(f"{where}, line 2", f"{where}, line {line}")) from None
+        check_log(single, where, [line])
     return table.reset_index(drop=True)
 
 
@@ -72,7 +75,8 @@ def read_decisions(path: str | Path) -> pd.DataFrame:
     path = Path(path)
     if not path.exists():
         return empty_decisions()
-    return check_decisions(pd.read_csv(path, dtype=str, keep_default_na=False), path.name)
+    table, lines = read_frame_lines(path, path.name)
+    return check_decisions(table, path.name, lines)
 
 
 def append_decisions(path: str | Path, rows: pd.DataFrame) -> pd.DataFrame:
@@ -175,5 +179,5 @@ def screened_ids(search_dir: str | Path) -> set[str]:
     ids: set[str] = set()
     log = folder / "screening_log.csv"
     if log.exists():
-        ids |= set(pd.read_csv(log, dtype=str, keep_default_na=False)["record_id"])
+        ids |= set(read_frame(log, log.name)["record_id"])
     return ids | set(read_decisions(folder / DECISIONS_FILE)["record_id"])

@@ -8,6 +8,7 @@ record was preferred. ``len(kept) + len(merge_log) == len(records)`` always hold
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable
@@ -17,6 +18,7 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 from living_review.search.records import first_author_key, title_key, validate_records
+from living_review.data.encoding import read_frame
 
 MERGE_LOG_COLUMNS = ("removed_id", "kept_id", "matched_id", "rule", "score", "reason")
 
@@ -273,7 +275,7 @@ def _merge(table: pd.DataFrame, uf: _UnionFind, edges, threshold: float,
 
 def read_merge_log(path) -> pd.DataFrame:
     """Read a merge log CSV and check its columns."""
-    log = pd.read_csv(path, dtype=str, keep_default_na=False)
+    log = read_frame(path, Path(path).name)
     missing = [c for c in MERGE_LOG_COLUMNS if c not in log.columns]
     if missing:
         raise ValueError(f"{path}: merge log lacks column(s) {missing}; expected {list(MERGE_LOG_COLUMNS)}")

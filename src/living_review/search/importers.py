@@ -46,7 +46,7 @@ def _check_date(search_date: str) -> str:
     try:
         date = dt.date.fromisoformat(str(search_date))
     except ValueError:
-        raise ValueError(f"search_date {search_date!r} is not an ISO date YYYY-MM-DD") from None
+        raise ValueError(f"search_date {search_date!r} is not a real date YYYY-MM-DD (check day and month)") from None
     if date > dt.date.today():
         raise ValueError(f"search_date {search_date} is in the future (give the date the search was run)")
     return date.isoformat()

@@ -22,6 +22,7 @@ import pandas as pd
 
 from living_review.search.dedupe import read_merge_log
 from living_review.search.records import read_records
+from living_review.data.encoding import read_frame
 from living_review.search.screening import (
     EXCLUSION_REASONS, check_log, read_screening_log, split_ids, validate_screening,
 )
@@ -76,7 +77,7 @@ def read_previous_version(path: str | Path) -> PreviousVersion:
     rows = studies included. A failed check is a ``ValueError`` naming the counts.
     """
     path = Path(path)
-    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    table = read_frame(path, path.name)
     need = {"item", "reason", "count", "study_id", "source"}
     if need - set(table.columns):
         raise ValueError(f"{path.name}: missing column(s) {sorted(need - set(table.columns))}")

@@ -22,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from living_review.search.decisions import DECISION_COLUMNS, check_decisions, check_reviewer
-from living_review.search.records import read_text, source_kind
+from living_review.search.records import source_kind
 from living_review.search.screening import STAGES
 
 EXPORT_COLUMNS = ("record_id", "stage", "title", "authors", "year", "journal", "doi", "pmid",
@@ -114,22 +114,25 @@ def export_queue(queue: pd.DataFrame, path: str | Path) -> Path:
     return path
 
 
-def import_decisions(path: str | Path, *, reviewer: str, date: str | None = None) -> pd.DataFrame:
+def import_decisions(path: str | Path, *, reviewer: str, date: str | None = None,
+                     known: set[str] | None = None) -> pd.DataFrame:
     """Read a screened export back as decision rows of ``reviewer`` (rows left undecided are skipped).
 
     ``date`` (ISO) fills empty date cells; default today. Raises ``ValueError`` naming the
-    file and line of the first bad row (a decision or reason outside the controlled lists).
+    file and line of the first bad row (a decision or reason outside the controlled lists,
+    or, with ``known`` the record ids of the records table, a record that is not in it).
     """
-    import io
+    from living_review.data.encoding import read_frame_lines
 
     path = Path(path)
     who = check_reviewer(reviewer)
     day = date or dt.date.today().isoformat()
-    table = pd.read_csv(io.StringIO(read_text(path)), dtype=str, keep_default_na=False)
+    table, lines = read_frame_lines(path, path.name)
     missing = [c for c in ("record_id", "stage", "decision", "reason") if c not in table.columns]
     if missing:
-        raise ValueError(f"{path.name}: missing column(s) {missing}; export the queue with `screen --export`")
-    table = table.assign(line=range(2, len(table) + 2))
+        raise ValueError(f"{path.name}:1: missing column(s) {missing} (export the queue with `screen --export` "
+                         "and keep its header)")
+    table = table.assign(line=lines)
     table = table[table["decision"].str.strip() != ""]
     rows = pd.DataFrame({
         "record_id": table["record_id"], "stage": table["stage"], "decision": table["decision"].str.strip(),
@@ -137,12 +140,9 @@ def import_decisions(path: str | Path, *, reviewer: str, date: str | None = None
         "date": table["date"] if "date" in table else day, "note": table.get("note", ""),
         "reviewer": who, "role": "screen"}).fillna("")
     rows.loc[rows["date"].str.strip() == "", "date"] = day
-    try:
-        return check_decisions(rows[list(DECISION_COLUMNS)], path.name)
-    except ValueError as err:
-        # check_decisions counts the kept rows; name the line of the spreadsheet instead.
-        found = re.search(r"line (\d+)", str(err))
-        if found:
-            line = int(table["line"].iloc[int(found.group(1)) - 2])
-            raise ValueError(re.sub(r"line \d+", f"line {line}", str(err), count=1)) from None
-        raise
+    if known is not None:
+        for line, record in zip(table["line"], rows["record_id"].str.strip()):
+            if record not in known:
+                raise ValueError(f"{path.name}:{line}: record_id: {record!r} is not a record of records.csv (keep "
+                                 "the record ids of the exported queue)")
+    return check_decisions(rows[list(DECISION_COLUMNS)], path.name, table["line"].tolist())

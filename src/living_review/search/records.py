@@ -223,9 +223,30 @@ def decode_bytes(raw: bytes) -> str:
     return raw.decode("latin-1")
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def read_text(path: str | Path) -> str:
-    """Read a text file with :func:`decode_bytes`, line endings normalised to ``\\n``."""
-    return decode_bytes(Path(path).read_bytes()).replace("\r\n", "\n").replace("\r", "\n")
+    """Read an export with :func:`decode_bytes`, line endings normalised to ``\\n``.
+
+    ``ValueError`` at ``FILE:LINE`` for UTF-16 without a byte-order mark (every other byte
+    NUL: it would decode as Latin-1 noise) and for a control character such as NUL, which no
+    bibliographic field holds.
+    """
+    from living_review.data.encoding import _looks_utf16
+
+    raw = Path(path).read_bytes()
+    name = Path(path).name
+    if not raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and _looks_utf16(raw):
+        raise ValueError(f"{name}:1: file looks like UTF-16 without a byte-order mark (every other byte is NUL; "
+                         "export it again as UTF-8, or as UTF-16 with BOM)")
+    text = decode_bytes(raw).replace("\r\n", "\n").replace("\r", "\n")
+    bad = _CONTROL.search(text)
+    if bad:
+        line = text[: bad.start()].count("\n") + 1
+        raise ValueError(f"{name}:{line}: control character U+{ord(bad.group()):04X} in the file (delete it; it is "
+                         "invisible in most editors)")
+    return text
 
 
 def make_records(rows: Iterable[Mapping[str, object]], where: str = "records") -> pd.DataFrame:
@@ -297,32 +318,22 @@ def _fails(fix, value: str) -> bool:
 
 
 def read_records(path: str | Path) -> pd.DataFrame:
-    """Read and validate a records CSV written by :func:`write_records` (any encoding)."""
-    import io
+    """Read and validate a records CSV of ``data/search`` (UTF-8, or UTF-16 with BOM; any line ending).
 
-    text = read_text(path)
-    try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:
-        raise ValueError(f"{Path(path).name}: not a readable CSV file ({err}; check its quotes and commas)") from None
-    return validate_records(frame, Path(path).name, record_lines(text))
+    Bytes that are not UTF-8 are refused at their line, like every data file
+    (:func:`living_review.data.encoding.read_table_text`).
+    """
+    from living_review.data.encoding import read_frame_lines
+
+    frame, lines = read_frame_lines(path, Path(path).name)
+    return validate_records(frame, Path(path).name, lines)
 
 
 def record_lines(text: str) -> list[int]:
     """The file line on which each data record of CSV ``text`` starts (header = line 1)."""
-    import csv
-    import io
+    from living_review.data.encoding import row_lines
 
-    reader = csv.reader(io.StringIO(text))
-    lines, consumed = [], 0
-    try:
-        for k, record in enumerate(reader):
-            if k and record:
-                lines.append(consumed + 1)
-            consumed = reader.line_num
-    except csv.Error:
-        return []
-    return lines
+    return row_lines(text)
 
 
 def append_records(new: pd.DataFrame, path: str | Path) -> Path:
@@ -340,19 +351,20 @@ def append_records(new: pd.DataFrame, path: str | Path) -> Path:
     validate_records(pd.concat([old, new], ignore_index=True), path.name)
     rows = validate_records(new, path.name)
     raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:  # another encoding: written anew as UTF-8
-        return write_records(pd.concat([old, rows], ignore_index=True), path)
-    header = next(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    # the file's own encoding, column order and line ending, so that its existing lines stay as they are
+    codec, bom = "utf-8", codecs.BOM_UTF8 if raw.startswith(codecs.BOM_UTF8) else b""
+    for mark, name in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if raw.startswith(mark):
+            codec, bom = name, mark
+    text = raw[len(bom):].decode(codec)
+    header = next(csv.reader(io.StringIO(text, newline="")))
+    ending = "\r\n" if "\r\n" in text else "\r" if "\n" not in text and "\r" in text else "\n"
     buffer = io.StringIO()
-    # the file's own column order and line ending, so that its existing lines stay as they are
-    csv.writer(buffer, lineterminator="\r\n" if "\r\n" in text else "\n").writerows(
-        rows[[h.strip() for h in header]].itertuples(index=False))
+    csv.writer(buffer, lineterminator=ending).writerows(rows[[h.strip() for h in header]].itertuples(index=False))
     with path.open("ab") as out:
-        if raw and not raw.endswith(b"\n"):
-            out.write(b"\n")
-        out.write(buffer.getvalue().encode("utf-8"))
+        if text and not text.endswith(("\n", "\r")):
+            out.write(ending.encode(codec))
+        out.write(buffer.getvalue().encode(codec))
     return path
 
 

@@ -27,6 +27,7 @@ from typing import Iterable, Literal, get_args
 import pandas as pd
 
 from living_review.search.records import source_kind
+from living_review.data.encoding import read_frame_lines
 
 Stage = Literal["title_abstract", "full_text"]
 Decision = Literal["include", "exclude", "not_retrieved", "previously_included"]
@@ -96,46 +97,56 @@ def split_ids(value: str) -> list[str]:
 def read_screening_log(path: str | Path) -> pd.DataFrame:
     """Read a screening log CSV, check columns and closed sets, and return it.
 
-    Raises ``ValueError`` naming the file, CSV line and column of the first problem.
+    Raises ``ValueError`` naming the file, physical line and column of the first problem.
     """
     path = Path(path)
-    log = pd.read_csv(path, dtype=str, keep_default_na=False)
-    return check_log(log, path.name)
+    log, lines = read_frame_lines(path, path.name)
+    return check_log(log, path.name, lines)
 
 
-def check_log(log: pd.DataFrame, where: str = "screening log") -> pd.DataFrame:
-    """Check one screening log row by row (closed sets, reasons, dates, study ids present)."""
+def check_log(log: pd.DataFrame, where: str = "screening log", lines: list[int] | None = None) -> pd.DataFrame:
+    """Check one screening log row by row (closed sets, reasons, dates, study ids present).
+
+    ``ValueError`` says ``FILE:LINE: column: what is wrong (how to fix; record ID)``, with
+    ``lines`` the physical line of each row (default: one line per row after the header).
+    """
     missing = [c for c in SCREENING_COLUMNS if c not in log.columns]
     if missing:
-        raise ValueError(f"{where}: missing column(s) {missing}; expected {list(SCREENING_COLUMNS)}")
+        raise ValueError(f"{where}:1: missing column(s) {missing} (add them; expected {list(SCREENING_COLUMNS)})")
     log = log.loc[:, list(SCREENING_COLUMNS)].fillna("").astype(str).apply(lambda c: c.str.strip())
-    for line, row in enumerate(log.itertuples(index=False), start=2):
-        at = f"{where}, line {line} ({row.record_id})"
+    for k, row in enumerate(log.itertuples(index=False)):
+        line = lines[k] if lines and k < len(lines) else k + 2
+
+        def fail(column: str, what: str, fix: str) -> None:
+            raise ValueError(f"{where}:{line}: {column}: {what} ({fix}; record {row.record_id or 'without id'})")
+
         if row.stage not in STAGES:
-            raise ValueError(f"{at}: stage {row.stage!r} not allowed; choose one of {list(STAGES)}")
+            fail("stage", f"{row.stage!r} is not allowed", f"use one of: {', '.join(STAGES)}")
         if row.decision not in DECISIONS:
-            raise ValueError(f"{at}: decision {row.decision!r} not allowed; choose one of {list(DECISIONS)}")
+            fail("decision", f"{row.decision!r} is not allowed", f"use one of: {', '.join(DECISIONS)}")
         if row.decision == "exclude" and row.reason not in EXCLUSION_REASONS:
-            raise ValueError(f"{at}: exclusion reason {row.reason!r} is not in the controlled "
-                             f"list; choose one of {sorted(EXCLUSION_REASONS)}")
+            fail("reason", f"exclusion reason {row.reason!r} is not in the controlled list",
+                 f"use one of: {', '.join(sorted(EXCLUSION_REASONS))}")
         if row.decision != "exclude" and row.reason:
-            raise ValueError(f"{at}: a reason is given for decision {row.decision!r}; only "
-                             "'exclude' takes a reason (use the note column)")
+            fail("reason", f"a reason is given for decision {row.decision!r}",
+                 "only 'exclude' takes a reason; use the note column")
         if row.decision == "not_retrieved" and row.stage != "full_text":
-            raise ValueError(f"{at}: 'not_retrieved' applies only to the full_text stage")
+            fail("decision", "'not_retrieved' applies only to the full_text stage", "correct the stage or decision")
         needs_ids = row.decision == "previously_included" or (
             row.decision == "include" and row.stage == "full_text")
         if needs_ids != bool(split_ids(row.study_ids)):
-            raise ValueError(f"{at}: study_ids must be given exactly for full-text inclusions "
-                             f"and previously included reports (found {row.study_ids!r})")
+            fail("study_ids", f"study_ids must be given exactly for full-text inclusions and previously included "
+                 f"reports (found {row.study_ids!r})", "add or remove the study ids")
         try:
             dt.date.fromisoformat(row.date)
         except ValueError:
-            raise ValueError(f"{at}: date {row.date!r} is not an ISO date YYYY-MM-DD") from None
+            fail("date", f"{row.date!r} is not a real date YYYY-MM-DD", "check day and month")
     dup = log[log.duplicated(["record_id", "stage"], keep=False)]
     if not dup.empty:
-        raise ValueError(f"{where}: more than one row for (record, stage): "
-                         f"{sorted(set(zip(dup.record_id, dup.stage)))}")
+        first = int(dup.index[1])
+        line = lines[first] if lines and first < len(lines) else first + 2
+        raise ValueError(f"{where}:{line}: record_id: more than one row for (record, stage): "
+                         f"{sorted(set(zip(dup.record_id, dup.stage)))} (keep one row per record and stage)")
     return log.reset_index(drop=True)
 
 

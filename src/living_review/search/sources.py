@@ -27,7 +27,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, get_args
 
-import yaml
 
 SourceKey = Literal["pubmed", "europepmc", "ctgov"]
 SOURCE_KEYS: tuple[str, ...] = get_args(SourceKey)
@@ -80,22 +79,20 @@ def load_saved_searches(path: str | Path) -> dict[str, SavedSearch]:
 
     Raises ``ValueError`` naming the file, the source and the key that is wrong.
     """
-    path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as err:
-        raise ValueError(f"{path.name}: not valid YAML ({err})") from None
+    doc = _read(path)
+    raw = doc.data
     section = raw.get(SECTION)
     if not isinstance(section, dict) or not isinstance(section.get("sources"), dict):
-        raise ValueError(f"{path.name}: no '{SECTION}: sources:' section; add one saved search per source")
+        raise ValueError(f"{doc.at(SECTION)}: no '{SECTION}: sources:' section (add one saved search per source)")
     first = str(section.get("first_date", ""))
     try:
         dt.date.fromisoformat(first)
     except ValueError:
-        raise ValueError(f"{path.name}: {SECTION}.first_date {first!r} is not an ISO date YYYY-MM-DD") from None
+        raise ValueError(f"{doc.at(SECTION, 'first_date')}: {SECTION}.first_date {first!r} is not a real date "
+                         "YYYY-MM-DD (check day and month)") from None
     out: dict[str, SavedSearch] = {}
     for key, spec in section["sources"].items():
-        where = f"{path.name}: {SECTION}.sources.{key}"
+        where = f"{doc.at(SECTION, 'sources', key)}: {SECTION}.sources.{key}"
         if key not in SOURCE_KEYS:
             raise ValueError(f"{where}: unknown source; choose one of {list(SOURCE_KEYS)}")
         if not isinstance(spec, dict):
@@ -129,10 +126,25 @@ def saved_search_table(searches: dict[str, SavedSearch]):
     return pd.DataFrame(rows, columns=["Source", "Interface", "Dates limited by", "Query"])
 
 
+def _read(path: str | Path):
+    """The strategy file as a located YAML document whose top level is a mapping."""
+    from living_review.data.yamlfile import read_yaml
+
+    doc = read_yaml(path)
+    if doc.data is None:
+        return type(doc)({}, doc.shown, doc.lines)
+    if not isinstance(doc.data, dict):
+        raise ValueError(f"{doc.shown}:1: the file holds {doc.data!r}, not a mapping of sections (see "
+                         "data/search/README.md)")
+    return doc
+
+
 def reviewers_per_record(path: str | Path) -> int:
     """``saved_searches.reviewers_per_record``: independent reviewers each record needs (default 2)."""
-    raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    value = (raw.get(SECTION) or {}).get("reviewers_per_record", 2)
-    if not isinstance(value, int) or value < 1:
-        raise ValueError(f"{Path(path).name}: {SECTION}.reviewers_per_record {value!r} must be a whole number, 1 or more")
+    doc = _read(path)
+    section = doc.data.get(SECTION) or {}
+    value = section.get("reviewers_per_record", 2) if isinstance(section, dict) else 2
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise ValueError(f"{doc.at(SECTION, 'reviewers_per_record')}: {SECTION}.reviewers_per_record {value!r} "
+                         "must be a whole number, 1 or more")
     return value

@@ -25,6 +25,7 @@ from living_review.search.records import read_records
 from living_review.search.run import run_manifests
 from living_review.search.screening import read_screening_log, split_ids
 from living_review.search.sources import load_saved_searches
+from living_review.data.encoding import read_frame
 
 _FOOTER = re.compile(r"data fingerprint\s*<code>([0-9a-f]{6,64})</code>")
 
@@ -94,7 +95,7 @@ def review_status(root: Path, build_dir: Path | None = None, required: int = 2) 
     by_run = manifests_by_run(manifests)
     queued = {stage: len(screening_queue(records, merge, log, decisions, by_run, stage=stage))
               for stage in ("title_abstract", "full_text")}
-    known = set(pd.read_csv(root / "data" / "studies.csv", dtype=str, usecols=["study_id"])["study_id"])
+    known = set(read_frame(root / "data" / "studies.csv", "data/studies.csv")["study_id"])
     included = log[(log["stage"] == "full_text") & (log["decision"] == "include")]
     missing = sorted({s for cell in included["study_ids"] for s in split_ids(cell)} - known)
     return ReviewStatus(

@@ -17,6 +17,7 @@ import pandas as pd
 
 from living_review.paths import data_dir
 from living_review.survival.guyot import reconstruct_ipd
+from living_review.data.encoding import read_frame, read_table_text
 
 TimeUnit = Literal["months", "weeks", "days", "years"]
 Endpoint = Literal["OS", "PFS"]
@@ -69,7 +70,7 @@ def read_wpd_csv(path: str | Path, *, time_unit: TimeUnit = "months", dataset: s
         raise ValueError(f"time_unit={time_unit!r} is not allowed; choose one of {', '.join(get_args(TimeUnit))}")
     path = Path(path)
     src = _relative(path)
-    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    lines = read_table_text(path, src).splitlines()
     if not any(line.strip() for line in lines):
         raise ValueError(f"{src}: the file is empty; export the digitised dataset from WebPlotDigitizer as CSV")
     first = [c.strip() for c in lines[0].split(",")]
@@ -104,7 +105,7 @@ def read_wpd_csv(path: str | Path, *, time_unit: TimeUnit = "months", dataset: s
 def read_at_risk_csv(path: str | Path, *, time_unit: TimeUnit = "months") -> pd.DataFrame:
     """Read a numbers-at-risk table typed from a figure: header ``time,n_risk``; times converted to months."""
     path = Path(path)
-    table = pd.read_csv(path)
+    table = read_frame(path, _relative(path), dtype=None, keep_default_na=True)
     table.index = pd.Index(range(2, len(table) + 2), name="line")
     if "time" in table.columns:
         table["time"] = table["time"] * TO_MONTHS[time_unit]
@@ -139,7 +140,7 @@ def read_index(km_dir: Path | None = None) -> pd.DataFrame:
     """Read and check ``index.csv`` in ``km_dir`` (default ``data/km``); an empty index is valid."""
     km_dir = Path(km_dir) if km_dir is not None else data_dir() / "km"
     path = km_dir / "index.csv"
-    index = pd.read_csv(path, dtype=str, keep_default_na=False)
+    index = read_frame(path, _relative(path))
     src = _relative(path)
     missing = [c for c in INDEX_COLUMNS if c not in index.columns]
     if missing:
