@@ -59,11 +59,12 @@ def test_table_shape_and_pdf_source():
     assert list(table.columns) == ["Outcome", "№ of participants (studies)", "Estimate (95% CI)", "Certainty",
                                    "What happens"]
     assert table.iloc[0].tolist()[:4] == ["ORR", "288 (10 cohorts)", "13.1% (4.8 to 24.0)",
-                                          "⊕◯◯◯ Very low {sup}`a,b`"]
+                                          "⊕◯◯◯ Very low (a, b)"]
     assert table.iloc[1, 2] == "4.9 months (3.3 to 7.1)"
     source = sof_table.standard_source([ORR, OS], caption="Summary.", name="tbl-x", note="Start low.")
     assert source.startswith("```{tabularcolumns}") and ":name: tbl-x" in source
-    assert source.rstrip().endswith("{sup}`c` Wide.") and "Start low." in source
+    assert source.rstrip().endswith("(c) Wide.") and "Start low." in source
+    assert "{sup}" not in source  # a role in a cell is escaped and would reach readers as source text
 
 
 def test_one_study_estimate_is_labelled_exact():

@@ -103,7 +103,8 @@ def standard_table(rows, level: float = 0.95) -> pd.DataFrame:
     marks = footnotes(rows).letters
     out = []
     for r, letters in zip(rows, marks):
-        sup = f" {{sup}}`{','.join(letters)}`" if letters else ""
+        # plain letters: a MyST role inside a table cell is escaped like every cell value
+        sup = f" ({', '.join(letters)})" if letters else ""
         out.append({"Outcome": r.outcome, "№ of participants (studies)": f"{r.patients} ({r.k} cohorts)",
                     head: _estimate(r, level),
                     "Certainty": f"{SYMBOLS[r.certainty.rating]} {r.certainty.rating.capitalize()}{sup}",
@@ -116,6 +117,6 @@ def standard_source(rows, level: float = 0.95, *, caption: str, name: str, note:
     table = latex_columns(LATEX_WIDTHS) + markdown_source(standard_table(rows, level), caption=caption, name=name,
                                                           align="llll" + "l")
     notes = footnotes(rows).notes
-    lines = [f"{{sup}}`{letter}` {text}" for letter, text in notes]
+    lines = [f"({letter}) {text}" for letter, text in notes]
     body = "\n\n".join(([note] if note else []) + lines)
     return f"{table}\n\n{body}\n" if body else table
