@@ -86,8 +86,8 @@ def test_this_builds_record_is_read_when_current(settings, cohorts, book):
     assert read.origin == "this build" and read.reason == ""
     assert read.pooling.result.estimate == _direct(cohorts, "OS", settings).result.estimate
     note = ss.sources_note([read])
-    assert note == ("The pooled median OS (survival.os.log_median) comes from the survival chapter's records in "
-                    "this build's ledger.")
+    assert note == "The pooled median OS comes from the survival chapter, computed in this same build."
+    assert "survival.os" not in note and "ledger" not in note  # no internal keys in front of readers
 
 
 def test_a_stale_record_is_not_read(settings, cohorts, book):

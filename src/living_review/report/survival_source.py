@@ -256,7 +256,7 @@ def read_curve_records(prefix: str, *, level: float, cohort_ids, recompute: Call
 
 def _origin_text(origin: Origin, reason: str) -> str:
     if origin == "this build":
-        return "the survival chapter's records in this build's ledger"
+        return "the survival chapter, computed in this same build"
     if origin == "book build":
         return ("the survival chapter's records in the book's build, read because this rerun has a ledger of "
                 "its own and its parameters give the same analyses")
@@ -267,9 +267,10 @@ def _origin_text(origin: Origin, reason: str) -> str:
 def sources_note(medians=(), curves=()) -> str:
     """One sentence saying where each survival estimate of a page comes from (groups that cannot be
     pooled have no estimate and are not named)."""
-    items = [(f"the pooled median {m.pooling.endpoint} ({m.key})", m.origin, m.reason) for m in medians
+    # readers are told the chapter, not the ledger keys (those are in the ledger files themselves)
+    items = [(f"the pooled median {m.pooling.endpoint}", m.origin, m.reason) for m in medians
              if m.pooling.result is not None]
-    items += [(f"the pooled {c.endpoint} curve ({c.prefix}.*)", c.origin, c.reason) for c in curves if c.records]
+    items += [(f"the pooled {c.endpoint} curve", c.origin, c.reason) for c in curves if c.records]
     if not items:
         return "No survival estimate on this page is pooled."
     groups: dict[tuple[str, str], list[str]] = {}
