@@ -50,6 +50,7 @@ def test_valid_file(tmp_path):
     assert s.meta_analysis.tau2_method == "REML"
     assert s.survival.landmarks_months == (3.0, 6.0)
     assert "PFT" in s.summary()
+    assert "inverse-variance random-effects model" in s.summary() and "inverse model" not in s.summary()
 
 
 @pytest.mark.parametrize(

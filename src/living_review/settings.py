@@ -61,8 +61,11 @@ class ReviewSettings:
 
     def summary(self) -> str:
         m = self.meta_analysis
+        # printed in the chapters' prose: the model in words, not its configuration name
+        model = ("random-effects logistic model (GLMM)" if m.model == "glmm"
+                 else "inverse-variance random-effects model")
         return (
-            f"{self.short_title}: {m.model} model, {m.transform} transform, tau2 by {m.tau2_method}, "
+            f"{self.short_title}: {model}, {m.transform} transform, τ² by {m.tau2_method}, "
             f"{'Hartung-Knapp' if m.hakn else 'z-based'} {m.level:.0%} CIs"
         )
 
