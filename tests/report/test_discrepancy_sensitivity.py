@@ -108,3 +108,12 @@ def _spec_rows():
 
     with (data_dir() / ds.SPEC_FILE).open(newline="") as handle:
         return list(csv.DictReader(handle))
+
+
+def test_descriptions_name_no_overlap_group_code(computed):
+    """The description is printed in the analyses table: readers see cohorts, not the data's group codes."""
+    ev, specs, _ = computed
+    codes = {str(g) for g in ev.studies["overlap_group"].dropna()}
+    assert codes
+    for spec in specs:
+        assert not any(code in spec.description for code in codes), spec.description
