@@ -48,9 +48,13 @@ def primary_studies(studies: pd.DataFrame, *, overlap: OverlapRule = "keep_one")
     return s.sort_values("pub_order").reset_index(drop=True)
 
 
+REPRESENTS = " representing its overlap group"
+
+
 def overlap_variants(studies: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """Study sets for the overlap sensitivity analysis: the primary set, all cohorts, and each
-    member of every overlap group in turn representing its group ("<label> for <group>")."""
+    member of every overlap group in turn representing its group ("<label> representing its overlap
+    group"; the label is printed, so it names the cohort, not the data's group code)."""
     primary = primary_studies(studies)
     every = primary_studies(studies, overlap="all")
     out = {"one cohort per overlap group (primary)": primary, "all cohorts (overlap ignored)": every}
@@ -60,7 +64,7 @@ def overlap_variants(studies: pd.DataFrame) -> dict[str, pd.DataFrame]:
             keep = every[every["overlap_group"].ne(group) | (every["study_id"] == sid)]
             keep = keep[keep["overlap_group"].isna() | keep["overlap_keep"].fillna(False).astype(bool)
                         | (keep["study_id"] == sid)]
-            out[f"{label} for {group}"] = keep.reset_index(drop=True)
+            out[f"{label}{REPRESENTS}"] = keep.reset_index(drop=True)
     return out
 
 
@@ -81,8 +85,8 @@ def study_sets(studies: pd.DataFrame) -> dict[str, tuple[str, pd.DataFrame]]:
     for label, frame in overlap_variants(studies).items():
         if label.startswith("all cohorts"):
             out["set_all_cohorts"] = (label, frame)
-        elif " for " in label:
-            sid = every.loc[every["label"] == label.split(" for ")[0], "study_id"].iloc[0]
+        elif label.endswith(REPRESENTS):
+            sid = every.loc[every["label"] == label.removesuffix(REPRESENTS), "study_id"].iloc[0]
             out[f"set_overlap_{sid}"] = (label, frame)
     return out
 
