@@ -184,3 +184,18 @@ def test_published_values_of_the_previous_review_are_read_as_printed(tmp_path):
     assert "orr_all" not in values
     # this review's own 3-trial pooling, 4.787 (2.462 to 9.306), is not Cao's printed interval
     assert not values["os_median"].reproduced_by(4.787, 2.462, 9.306)
+
+
+def test_estimate_names_carry_no_ledger_codes():
+    from living_review.release.changelog_entry import estimate_label
+    from living_review.release.compare import EstimateChange, Interval
+
+    def change(key, outcome):
+        i = Interval(0.1, 0.0, 0.2)
+        return EstimateChange(key, outcome, i, i, False, False, False, None, None)
+
+    assert estimate_label(change("sens.orr.cumulative.upto_a", "ORR"), CONTEXT, "sof") == \
+        "ORR, cumulative, up to Alpha 2010 (Summary of findings)"
+    assert estimate_label(change("sens.orr.grid.plogit_reml", "ORR"), CONTEXT) == "ORR, grid, PLOGIT REML"
+    assert estimate_label(change("safety.grade3.anaemia.all_sets", "grade >=3 Anaemia"), CONTEXT) == \
+        "grade >=3 Anaemia, all sets"

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from living_review.meta.options import TAU2_METHODS, TRANSFORMS
 from living_review.release.compare import Comparison, EstimateChange, Interval
 from living_review.release.published import PublishedValue
 from living_review.report.dictionary import latex_columns
@@ -147,10 +148,28 @@ def _headline_rows(c: Comparison, ctx: EntryContext, digits: int) -> list[str]:
     return out
 
 
+# the engine's option codes, printed as the chapters print them
+CODES = {c.lower(): c for c in (*TRANSFORMS, *TAU2_METHODS, "GLMM", "ATC")}
+
+
+def _key_words(part: str, outcome: str, ctx: EntryContext) -> str:
+    """One ledger-key part in a reader's words: study ids become cohort names, option codes are
+    upper-case, and a part the outcome already says ("grade3", the term) is dropped."""
+    if part.lower() == outcome.lower() or (part.lower() == "grade3" and ">=3" in outcome):
+        return ""
+    if part.replace("_", " ").lower() in outcome.lower():
+        return ""
+    for prefix, words in (("upto_", "up to "), ("", "")):
+        sid = part[len(prefix):] if part.startswith(prefix) else None
+        if sid is not None and sid in ctx.studies:
+            return words + ctx.studies[sid].label
+    return " ".join(CODES.get(w.lower(), w) for w in part.replace("_", " ").split())
+
+
 def estimate_label(change: EstimateChange, ctx: EntryContext, chapter: str = "") -> str:
     """A reader's name for a ledger estimate: outcome, what was pooled, and its chapter."""
     parts = change.key.split(".")
-    rest = [p.replace("_", " ") for p in parts[1:] if p.lower() != change.outcome.lower()]
+    rest = [w for w in (_key_words(p, change.outcome, ctx) for p in parts[1:]) if w]
     title = ctx.chapters.get(chapter, "")
     text = f"{change.outcome}, {', '.join(rest)}" if rest else change.outcome
     return f"{text} ({title})" if title else text
