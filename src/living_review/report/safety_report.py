@@ -118,6 +118,13 @@ def _pct_ci(r: MetaPropResult) -> str:
     return f"{100 * r.estimate:.1f} ({100 * r.ci_low:.1f}–{100 * r.ci_high:.1f})"
 
 
+def _atc_only(r: MetaPropResult | None) -> str:
+    # one study left is not pooled: its exact interval, labelled as one study
+    if r is None:
+        return "–"
+    return _pct_ci(r) + (", one study, exact CI" if r.k == 1 else f", k = {r.k}")
+
+
 def term_table(poolings: list[TermPooling]) -> pd.DataFrame:
     """Terms reported by two or more cohorts: Term, k, Events/N by study (* mixed-histology set),
     Pooled % (CI), I², ATC-only sets % (CI)."""
@@ -129,7 +136,7 @@ def term_table(poolings: list[TermPooling]) -> pd.DataFrame:
                            for r in t.rows.itertuples())
         rows.append({"Term": t.term, "k": t.k, "Events/N": counts, "Pooled % (CI)": _pct_ci(t.result),
                      "I² (Q-based)": f"{100 * t.result.i2:.0f}%",
-                     "ATC-only % (CI)": _pct_ci(t.atc_only) if t.atc_only is not None else "–"})
+                     "ATC-only % (CI)": _atc_only(t.atc_only)})
     return pd.DataFrame(rows, columns=["Term", "k", "Events/N", "Pooled % (CI)", "I² (Q-based)", "ATC-only % (CI)"])
 
 
