@@ -28,7 +28,15 @@ $(STAMP): requirements.txt pyproject.toml
 	$(PY) -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
+# INSTALL=no builds with the environment in $(VENV) as it is and installs nothing into it
+# (living-review verify, when the commit's pins are those installed where it runs).
+INSTALL ?= yes
+ifeq ($(INSTALL),no)
+venv:
+	@test -x $(PY) || { echo "INSTALL=no, but there is no environment at $(VENV)"; exit 1; }
+else
 venv: $(STAMP)  ## create .venv with the pinned requirements and the package (editable)
+endif
 
 # cffconvert pins jsonschema<4, which the book's tools cannot use: it gets its own environment.
 $(CFF_STAMP): requirements-cff.txt
@@ -38,10 +46,10 @@ $(CFF_STAMP): requirements-cff.txt
 
 cff-venv: $(CFF_STAMP)  ## separate environment with cffconvert, for the CITATION.cff schema test
 
-chapters: $(STAMP)  ## generate the per-drug chapters from their template (papermill)
+chapters: venv  ## generate the per-drug chapters from their template (papermill)
 	$(PY) -m living_review.book.chapters
 
-validate: $(STAMP)  ## validate data/ and stop on the first build step if it is invalid
+validate: venv  ## validate data/ and stop on the first build step if it is invalid
 	$(VENV)/bin/living-review validate data
 
 # While a build runs, and after one that failed, _build/INCOMPLETE says so: the pages in

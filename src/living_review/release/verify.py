@@ -246,8 +246,9 @@ def rebuild(root: Path, version: str, commit: str, workdir: Path, *, reuse: bool
     if reuse:
         venv = Path(sys.prefix)
         say(f"the pins of {commit[:12]} are those installed here: building with {venv} as it is")
-        # -o: never remake the environment's install stamp, so nothing is installed into it
-        make += [f"VENV={venv}", "-o", str(venv / ".installed")]
+        # INSTALL=no (and -o for a Makefile older than it): never remake the environment's
+        # install stamp, so nothing is installed into the environment this command runs in
+        make += [f"VENV={venv}", "INSTALL=no", "-o", str(venv / ".installed")]
         env["PYTHONPATH"] = str(tree / "src")
     else:
         venv = tree / ".venv"
