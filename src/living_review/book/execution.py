@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -39,6 +40,7 @@ from living_review.book.fingerprint import tracked_fingerprint, tree_fingerprint
 from living_review.book.reads import Reads, read_log
 
 MANIFEST_DIR = Path("_build") / ".execution"
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
 JOBS_VARIABLE = "LIVING_REVIEW_JOBS"
 
 
@@ -146,7 +148,9 @@ def _execute_one(chapter: Chapter, root: Path, timeout: int, folder: Path) -> Ex
         capture_output=True, text=True,
     )
     if result.returncode != 0:
-        raise ChapterFailed(f"{chapter.docname} ({chapter.source.name}) raised:\n{result.stderr[-6000:]}")
+        lines = [line for line in ANSI.sub("", result.stderr).splitlines() if not line.startswith("[IPKernelApp]")]
+        error = "\n".join(lines)[-6000:]
+        raise ChapterFailed(f"{chapter.docname} ({chapter.source.name}) raised:\n{error}")
     return Executed(chapter.docname, nbformat.read(done, as_version=4), read_log(log), time.perf_counter() - started)
 
 
