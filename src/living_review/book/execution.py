@@ -165,14 +165,14 @@ def run(chapters: list[Chapter], root: Path, *, timeout: int, store: Callable[[C
         for phase in ([c for c in chapters if not c.consumer], [c for c in chapters if c.consumer]):
             if not phase:
                 continue
-            ledger_state = ledger_fingerprint(root)
             with ThreadPoolExecutor(max_workers=min(jobs(), len(phase))) as pool:
                 futures = {pool.submit(_execute_one, c, root, timeout, Path(tmp)): c for c in phase}
                 for future in as_completed(futures):
                     chapter = futures[future]
                     done = future.result()  # a chapter that raised stops the build here
                     store(chapter, done)
-                    write_manifest(root, chapter, done, code, ledger_state)
+                    # the ledger as this chapter left it (a consumer may record estimates too)
+                    write_manifest(root, chapter, done, code, ledger_fingerprint(root))
                     executed.append(done)
                     say(f"[{len(executed)}/{total}] Executed notebook in {done.seconds:.2f} seconds: "
                         f"{chapter.docname} ({total - len(executed)} left)")
