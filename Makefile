@@ -49,18 +49,31 @@ cff-venv: $(CFF_STAMP)  ## separate environment with cffconvert, for the CITATIO
 chapters: venv  ## generate the per-drug chapters from their template (papermill)
 	$(PY) -m living_review.book.chapters
 
+# the maths renderer and its fonts, copied into the site so that it reads offline
+MATHJAX := node_modules/mathjax/es5/tex-chtml.js
+$(MATHJAX): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $(MATHJAX)
+
 validate: venv  ## validate data/ and stop on the first build step if it is invalid
 	$(VENV)/bin/living-review validate data
 
-# While a build runs, and after one that failed, _build/INCOMPLETE says so: the pages in
-# _build may then mix old and new results and must not be published or cited.
-html: chapters validate  ## execute every chapter and build the HTML site into _build/html
+# While a build runs, and after one that failed at any step (validation included),
+# _build/INCOMPLETE says so: the pages in _build may then mix old and new results and must
+# not be published or cited. The marker is written first; the data are validated before
+# any chapter is generated or executed, so invalid data rewrite no ledger file.
+html: venv $(MATHJAX)  ## validate data/, execute every chapter and build the HTML site into _build/html
 	mkdir -p $(BUILD) && echo "HTML build started $$(date -u +%FT%TZ); not finished" > $(BUILD)/INCOMPLETE
+	$(VENV)/bin/living-review validate data
+	$(PY) -m living_review.book.chapters
 	$(JB) build . --builder html --path-output . $(JB_FLAGS)
+	$(PY) -m living_review.book.stale_images $(BUILD)/html
 	rm -f $(BUILD)/INCOMPLETE
 
-pdf: chapters validate  ## build the PDF into _build/latex (after html, reuses its executed pages)
+pdf: venv  ## validate data/ and build the PDF into _build/latex (after html, reuses its executed pages)
 	mkdir -p $(BUILD) && echo "PDF build started $$(date -u +%FT%TZ); not finished" > $(BUILD)/INCOMPLETE
+	$(VENV)/bin/living-review validate data
+	$(PY) -m living_review.book.chapters
 	$(JB) build . --builder pdflatex --path-output . $(JB_FLAGS)
 	rm -f $(BUILD)/INCOMPLETE
 

@@ -10,14 +10,17 @@ effects <- function(tr) {
   switch(tr,
     PFT = list(yi = 0.5 * (asin(sqrt(x / (n + 1))) + asin(sqrt((x + 1) / (n + 1)))), vi = 1 / (4 * n + 2)),
     PLOGIT = list(yi = log((x + cc) / (n - x + cc)), vi = 1 / (x + cc) + 1 / (n - x + cc)),
+    PLN = list(yi = log((x + cc) / (n + 2 * cc)), vi = 1 / (x + cc) - 1 / (n + 2 * cc)),
     PAS = list(yi = asin(sqrt(x / n)), vi = 1 / (4 * n)),
     PRAW = list(yi = x / n, vi = (x + cc) * (n - x + cc) / (n + 2 * cc)^3))
 }
 grid <- function() {
   fits <- 0
-  for (tr in c("PFT", "PLOGIT", "PAS", "PRAW")) for (m in c("DL", "REML", "ML", "PM", "SJ", "HE", "EB")) {
+  for (tr in c("PFT", "PLOGIT", "PAS", "PRAW", "PLN"))
+    for (m in c("DL", "REML", "ML", "PM", "SJ", "HE", "EB", "HS", "HSk", "GENQ", "PMM")) {
     e <- effects(tr)
-    r <- rma(e$yi, e$vi, method = m)
+    # GENQ needs weights (the study sizes, as living_review.meta uses)
+    r <- if (m == "GENQ") rma(e$yi, e$vi, weights = n, method = m) else rma(e$yi, e$vi, method = m)
     l1 <- leave1out(r)
     cu <- cumul(r, order = dates)
     fits <- fits + 1 + length(x) + length(x)

@@ -1,4 +1,4 @@
-"""Time a sensitivity grid (7 tau² estimators × 4 transforms, each with leave-one-out and
+"""Time a sensitivity grid (11 tau² estimators × 5 transforms, each with leave-one-out and
 cumulative analysis, 30 studies) in living_review.meta and in R metafor, and print the ratio.
 
 Run: python benchmarks/bench_metaprop.py [--repeats 5]

@@ -23,6 +23,10 @@ for pkg in "${PACKAGES[@]}"; do
   fi
 done
 
+# npm installs the site's offline maths renderer (MathJax, pinned in package.json); it may come
+# with a nodejs package from another repository, so the command is checked, not the package
+command -v npm >/dev/null 2>&1 || missing+=(npm)
+
 if [ ${#missing[@]} -eq 0 ]; then
   echo "system dependencies: all ${#PACKAGES[@]} Debian packages present"
   exit 0

@@ -49,3 +49,27 @@ def test_valid_file(tmp_path):
 def test_bad_values_name_the_key_and_what_is_allowed(tmp_path, old, new, message):
     with pytest.raises(SettingsError, match=re.escape(message)):
         _load(tmp_path, VALID.replace(old, new, 1))
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("survival: {level: 0.95", "survival: {level: 5", "survival.level must lie strictly between 0 and 1"),
+        ("landmarks_months: [3, 6]", "landmarks_months: [-3, 6]", "list of positive months, got [-3.0, 6.0]"),
+        ("landmarks_months: [3, 6]", "landmarks_months: []", "non-empty list of positive months"),
+        ("survival: {level: 0.95, landmarks_months: [3, 6]}", "survival: 42", "survival: expected a mapping"),
+    ],
+)
+def test_survival_ranges_are_checked(tmp_path, old, new, message):
+    with pytest.raises(SettingsError, match=re.escape(message)):
+        _load(tmp_path, VALID.replace(old, new, 1))
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("meta_analysis: {transform: PFT\n", "review.yml:1:16: YAML syntax error"),
+    ("meta_analysis:\n\ttransform: PFT\n", "review.yml:2:1: a tab is used for indentation"),
+    ("42\n", "review.yml:1: expected sections"),
+])
+def test_unreadable_file_names_line_and_column(tmp_path, text, message):
+    with pytest.raises(SettingsError, match=re.escape(message)):
+        _load(tmp_path, text)

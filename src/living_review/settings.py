@@ -92,6 +92,8 @@ def _check(value: Any, annotation: Any, where: str) -> Any:
 
 def _section(cls: type, raw: dict, name: str):
     raw = raw or {}
+    if not isinstance(raw, dict):
+        raise SettingsError(f"review.yml: {name}: expected a mapping of keys to values, got {raw!r}")
     resolved = get_type_hints(cls)
     unknown = set(raw) - set(resolved)
     if unknown:
@@ -105,6 +107,23 @@ def _section(cls: type, raw: dict, name: str):
 SETTINGS_VARIABLE = "LIVING_REVIEW_SETTINGS"
 
 
+def _read(path: Path) -> dict:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError):
+        from living_review.data.yamlfile import YamlError, read_yaml
+
+        try:  # read again, for the message with the line and column of the fault
+            raw = read_yaml(path).data
+        except YamlError as error:
+            raise SettingsError(str(error)) from None
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise SettingsError(f"{path.name}:1: expected sections (meta_analysis:, survival:, ...), got {raw!r}")
+    return raw
+
+
 def load_settings(path: Path | None = None) -> ReviewSettings:
     """Read and validate ``review.yml`` (default: the one at the project root).
 
@@ -113,7 +132,7 @@ def load_settings(path: Path | None = None) -> ReviewSettings:
     """
     override = os.environ.get(SETTINGS_VARIABLE)
     path = Path(path) if path else Path(override) if override else project_root() / "review.yml"
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    raw = _read(path)
     # "releases" is read by living_review.release.scopes: it shapes releases, not analyses
     known = {"review", "meta_analysis", "survival", "drug_chapters", "releases"}
     unknown = set(raw) - known
@@ -122,12 +141,18 @@ def load_settings(path: Path | None = None) -> ReviewSettings:
     meta = _section(MetaAnalysisSettings, raw.get("meta_analysis"), "meta_analysis")
     if not 0 < meta.level < 1:
         raise SettingsError(f"{path.name}: meta_analysis.level must lie strictly between 0 and 1, got {meta.level}")
+    survival = _section(SurvivalSettings, raw.get("survival"), "survival")
+    if not 0 < survival.level < 1:
+        raise SettingsError(f"{path.name}: survival.level must lie strictly between 0 and 1, got {survival.level}")
+    if not survival.landmarks_months or any(t <= 0 for t in survival.landmarks_months):
+        raise SettingsError(f"{path.name}: survival.landmarks_months must be a non-empty list of positive "
+                            f"months, got {list(survival.landmarks_months)}")
     review = raw.get("review") or {}
     return ReviewSettings(
         title=str(review.get("title", "")),
         short_title=str(review.get("short_title", review.get("title", ""))),
         meta_analysis=meta,
-        survival=_section(SurvivalSettings, raw.get("survival"), "survival"),
+        survival=survival,
         drug_chapters=_section(DrugChapterSettings, raw.get("drug_chapters"), "drug_chapters"),
         source=path,
     )

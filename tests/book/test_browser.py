@@ -1,4 +1,7 @@
-"""The built site in a real browser: no console errors, every image loads, no broken internal link.
+"""The built site in a real browser, offline: no request leaves the site, no console error,
+every image loads, no broken internal link, the maths is rendered (no raw TeX delimiters in
+the visible text), and at phone width (390 px) the page never scrolls sideways and every
+table scrolls inside its own box.
 
 Playwright drives Debian's Chromium (installed by scripts/install-system-deps.sh), headless,
 with background networking off, against the built site served from localhost. Screenshots
@@ -28,9 +31,12 @@ CHROMIUM_ARGS = [
 ]
 
 
-# The site loads MathJax from its CDN; the test machine has no internet, so such requests
-# are answered locally with an empty script, and any other external host fails the test.
-ALLOWED_EXTERNAL_HOSTS = {"cdn.jsdelivr.net"}
+# The site must read offline (an archived copy is cited): every request to another host is
+# blocked and reported, and MathJax must render from the site's own copy.
+ALLOWED_EXTERNAL_HOSTS: set[str] = set()
+PHONE = {"width": 390, "height": 844}
+# what MathJax leaves in the visible text when it did not run
+RAW_TEX = ("\\(", "\\)", "\\[", "\\]", "\\tfrac", "\\frac", "\\alpha", "\\left")
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -74,7 +80,7 @@ def test_every_page_loads_cleanly(site, browser, toc, book_build):
         if host in ("127.0.0.1", "localhost"):
             return route.continue_()
         external.add(host)
-        return route.fulfill(status=200, content_type="application/javascript", body="")
+        return route.abort()
 
     context.route("**/*", stub_external)
     for page_name in pages:
@@ -92,6 +98,10 @@ def test_every_page_loads_cleanly(site, browser, toc, book_build):
             problems.append(f"{page_name}: HTTP {response.status if response else 'no response'}")
             continue
         page.wait_for_load_state("networkidle")
+        page.wait_for_function("() => !window.MathJax || !MathJax.startup || MathJax.startup.promise", timeout=10000)
+        page.evaluate("() => window.MathJax && MathJax.startup ? MathJax.startup.promise : null")
+        visible = page.evaluate("() => document.querySelector('main, article, body').innerText")
+        problems += [f"{page_name}: raw TeX {t!r} in the visible text" for t in RAW_TEX if t in visible]
         broken = page.evaluate(
             "() => Array.from(document.images).filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)"
         )
@@ -114,3 +124,41 @@ def test_every_page_loads_cleanly(site, browser, toc, book_build):
     assert problems == [], "\n".join(problems)
     assert external <= ALLOWED_EXTERNAL_HOSTS, f"unexpected external hosts: {sorted(external - ALLOWED_EXTERNAL_HOSTS)}"
     assert len(pages) == len(toc) + 1
+
+
+def test_phone_width_never_scrolls_sideways(site, browser, toc):
+    """At 390 px the page is no wider than the screen; wide tables scroll inside their own box."""
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
+    context.route("**/*", lambda route: route.continue_() if (urlparse(route.request.url).hostname or "")
+                  in ("127.0.0.1", "localhost") else route.abort())
+    shots = project_root() / "test-artifacts" / "screenshots" / "phone"
+    shots.mkdir(parents=True, exist_ok=True)
+    problems: list[str] = []
+    for page_name in ["index"] + toc:
+        page = context.new_page()
+        page.goto(urljoin(site, f"{page_name}.html"), wait_until="load")
+        page.wait_for_load_state("networkidle")
+        wide = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        if wide > 1:
+            problems.append(f"{page_name}: the page scrolls sideways by {wide} px at 390 px")
+        # every table wider than the article sits in a box that scrolls it
+        clipped = page.evaluate("""() => Array.from(document.querySelectorAll('.bd-article table')).filter(t => {
+            const box = t.getBoundingClientRect();
+            if (t.scrollWidth <= t.clientWidth + 1 && box.right <= window.innerWidth + 1) return false;
+            let el = t;
+            while (el && el !== document.body) {
+                const o = getComputedStyle(el).overflowX;
+                if ((o === 'auto' || o === 'scroll') && el.getBoundingClientRect().right <= window.innerWidth + 1) return false;
+                el = el.parentElement;
+            }
+            return true;
+        }).length""")
+        if clipped:
+            problems.append(f"{page_name}: {clipped} table(s) wider than the screen without their own scroll box")
+        unlinked = page.evaluate("() => Array.from(document.querySelectorAll('.bd-article img')).filter(i => !i.closest('a')).length")
+        if unlinked:
+            problems.append(f"{page_name}: {unlinked} figure(s) do not open at full size on tap")
+        page.screenshot(path=str(shots / f"{page_name.replace('/', '__')}.png"), full_page=False)
+        page.close()
+    context.close()
+    assert problems == [], "\n".join(problems)

@@ -48,7 +48,7 @@ def test_vocabulary_near_miss_gets_close_match_hint(data_copy, text, suggestion)
 def test_vocabulary_far_miss_lists_allowed_values_without_hint(data_copy):
     data_copy.set("studies.csv", "kim2021", "design", "xyz")
     (p,) = _errors(data_copy.dir)
-    assert "use one of: prospective_trial, retrospective_cohort, post_marketing_surveillance)" in p.message
+    assert "use one of: prospective_trial, retrospective_cohort, post_marketing_surveillance, randomised_trial)" in p.message
 
 
 def test_duplicate_study_id_is_reported_at_second_line(data_copy):
@@ -73,3 +73,20 @@ def test_convert_cell_values():
     assert convert_cell("inf", Field("x", "number"))[0] is None
     assert convert_cell("1e+16", Field("x", "number"))[0] is None
     assert convert_cell(".5", Field("x", "number"))[0] is None
+
+
+@pytest.mark.parametrize("text,kind,message", [
+    ("1" * 20, "integer", "too large for a whole number"),
+    ("-" + "9" * 19, "integer", "too large for a whole number"),
+    ("1" * 400, "number", "more than a number holds exactly"),
+    ("1" * 16 + ".5", "number", "16 digits before the point"),
+])
+def test_numbers_beyond_what_the_tables_hold_are_refused(text, kind, message):
+    value, problem = convert_cell(text, Field("n", kind))
+    assert value is None and message in problem
+    assert len(problem) < 200  # a 400-digit value is not repeated in full
+
+
+def test_largest_accepted_numbers():
+    assert convert_cell("9" * 18, Field("n", "integer"))[0] == int("9" * 18)
+    assert convert_cell("9" * 15 + ".25", Field("n", "number"))[0] == float("9" * 15 + ".25")

@@ -127,3 +127,50 @@ def test_line_numbers_are_physical_with_multiline_cells(data_copy):
     data_copy.set("studies.csv", "bible2012", "drug", "pazopanb")
     (p,) = _only(validate(data_copy.dir))
     assert (p.line, p.column) == (line + 1, "drug")
+
+
+def _landmark_lines(data_copy):
+    path = data_copy.path("landmarks.csv")
+    return path, path.read_text(encoding="utf-8").split("\n")
+
+
+def test_unterminated_quote_is_reported_where_it_opens(data_copy):
+    path, lines = _landmark_lines(data_copy)
+    last = max(i for i, line in enumerate(lines) if line)
+    lines[last - 1] = lines[last - 1].split(",", 1)[0] + ',"' + lines[last - 1].split(",", 1)[1].replace('"', "")
+    lines[last] = lines[last].replace('"', "")  # nothing after the new quote closes it
+    path.write_text("\n".join(lines), encoding="utf-8")
+    (p,) = _only(validate(data_copy.dir))
+    assert (p.file, p.line) == ("data/landmarks.csv", last) and "never closed" in p.message
+
+
+def test_overlong_cell_names_its_column(data_copy):
+    path, lines = _landmark_lines(data_copy)
+    header = lines[0].split(",")
+    cells = lines[1].split(",")
+    cells[header.index("notes")] = "x" * 200_000
+    lines[1] = ",".join(cells)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    (p,) = _only(validate(data_copy.dir))
+    assert (p.line, p.column) == (2, "notes") and "longer than the limit" in p.message
+
+
+@pytest.mark.parametrize("char", ["\x00", "\x1b", "\x7f"])
+def test_control_character_in_a_cell_is_an_error(data_copy, char):
+    path, lines = _landmark_lines(data_copy)
+    header = lines[0].split(",")
+    cells = lines[1].split(",")
+    cells[header.index("notes")] = f"a{char}b"
+    lines[1] = ",".join(cells)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    (p,) = _only(validate(data_copy.dir))
+    assert (p.line, p.column) == (2, "notes") and f"U+{ord(char):04X}" in p.message
+
+
+def test_shuffled_columns_are_accepted(data_copy):
+    clean = load_evidence(data_copy.dir)
+    path = data_copy.path("landmarks.csv")
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame[list(reversed(frame.columns))].to_csv(path, index=False, lineterminator="\n")
+    ev = load_evidence(data_copy.dir)
+    pd.testing.assert_frame_equal(ev.landmarks, clean.landmarks)

@@ -37,7 +37,7 @@ def test_study_ids_are_the_fixed_identifiers():
     assert ids == {
         "ha2010", "bible2012", "savvides2013", "tahara2017", "wirth2021", "higashiyama2022", "ito2017_atc",
         "ito2017_mtc", "kim2021", "sparano2021", "pitoia2014", "iwasaki2018", "iwasaki2023", "koyama2018",
-        "pms_japan2020", "dierks2021", "atlep2022", "anlotinib_chemo2023",
+        "pms_japan2020", "dierks2021", "atlep2022", "anlotinib_chemo2023", "iwasaki2020", "sherman2023_pazopanib",
     }
 
 
@@ -108,7 +108,7 @@ def test_fingerprint_covers_data_and_changes_with_one_count(data_copy):
 
 def test_summary_is_readable():
     text = load_evidence(REAL_DATA).summary()
-    assert text.startswith("18 cohorts (13 ATC monotherapy, 3 ATC combination, 2 other histology; "
+    assert text.startswith("20 cohorts (14 ATC monotherapy, 4 ATC combination, 2 other histology; "
                            "6 in the previous version)")
     assert "fingerprint" in text
 

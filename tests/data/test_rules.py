@@ -160,3 +160,26 @@ def test_adverse_events_cannot_exceed_denominator(data_copy):
     path.write_text(text.replace("wirth2021,Hypertension,>=3,8,34", "wirth2021,Hypertension,>=3,35,34"), encoding="utf-8")
     (p,) = _errors(data_copy.dir)
     assert p.file == "data/adverse_events.csv" and p.column == "events" and "35 exceeds denominator = 34" in p.message
+
+
+def test_categories_exceed_n_evaluable_when_ne_is_empty(data_copy):
+    # Kim 2021: CR 0, PR 4, SD 9, PD 1 = 14 = N; with NE empty and PD 5 the categories sum to 18 > 14.
+    data_copy.set("studies.csv", "kim2021", "ne", "")
+    line = data_copy.set("studies.csv", "kim2021", "pd", "5")
+    errs = [p for p in _errors(data_copy.dir) if p.line == line]
+    assert any(p.column == "n_evaluable_response" and "CR+PR+SD+PD = 18 exceeds 14" in p.message for p in errs)
+
+
+def test_categories_below_n_evaluable_with_ne_empty_pass(data_copy):
+    data_copy.set("studies.csv", "kim2021", "ne", "")
+    data_copy.set("studies.csv", "kim2021", "pd", "0")  # 13 of 14 categorised; NE not reported
+    assert not [p for p in _errors(data_copy.dir) if p.column == "n_evaluable_response"]
+
+
+@pytest.mark.parametrize("date", ["2999", "2999-01"])
+def test_publication_after_the_build_date(data_copy, date):
+    data_copy.set("studies.csv", "kim2021", "year", date[:4])
+    line = data_copy.set("studies.csv", "kim2021", "pub_date", date)
+    errs = [p for p in _errors(data_copy.dir) if p.line == line]
+    assert any(p.column == "pub_date" and "after the build date" in p.message for p in errs)
+    assert any(p.column == "year" for p in errs)

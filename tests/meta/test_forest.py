@@ -65,3 +65,16 @@ def test_sequential_forest_rows_and_labels():
     assert "Adding (in order of date)" in texts
     fig = forest_sequential(leave_one_out(ORR, N, studies=NAMES))
     assert "Omitting" in _texts(fig) and len(fig.axes[0].lines) == 2 * len(NAMES)
+
+
+def test_one_study_has_no_diamond():
+    # k = 1: nothing is pooled, so the forest shows the study row and no diamond (polygon)
+    from matplotlib.patches import Polygon
+
+    from living_review.meta import metaprop
+    from living_review.meta.forest import forest
+
+    fig = forest(metaprop([0], [15], studies=["Pazopanib"]))
+    ax = fig.axes[0]
+    assert not any(isinstance(p, Polygon) for p in ax.patches)
+    assert any("one study" in t.get_text() for t in ax.texts)

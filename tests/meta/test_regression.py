@@ -52,6 +52,59 @@ def test_subgroups_with_common_tau2(ref, tol):
     d = REF["datasets"][ref["dataset"]]
     r = metaprop(d["x"], d["n"], subgroups=ref["groups"], tau_common=True)
     subs = list(r.subgroups.values())
-    assert all(s.tau2 == pytest.approx(ref["tau2"], abs=tol["tau2"]) for s in subs)
+    # every pooled subgroup carries the common tau2; a one-study subgroup pools nothing (NaN)
+    assert all(s.tau2 == pytest.approx(ref["tau2"], abs=tol["tau2"]) for s in subs if s.k > 1)
+    assert all(np.isnan(s.tau2) for s in subs if s.k == 1)
     np.testing.assert_allclose([s.te for s in subs], ref["te"], atol=tol["estimate"])
     np.testing.assert_allclose([s.se for s in subs], ref["se"], atol=tol["estimate"])
+
+
+DEFECTS = {d["case"]: d for d in REF["defects"]}
+
+
+@pytest.mark.parametrize("method", ["ML", "REML"])
+def test_residual_tau2_keeps_zero_when_likelihood_is_higher_there(method, tol):
+    # regression: Fisher scoring stopped at a local maximum (ML: tau2 0.313, log-lik -8.04);
+    # metafor's ll0check gives 0 (log-lik -7.51). Reference: rma(yi, vi, mods = ~ factor(g),
+    # method) on PLOGIT effects (make_references.R, defects)
+    ref = DEFECTS[f"ll0check_{method}"]
+    from living_review.meta.effects import study_effects
+    from living_review.meta.regression import residual_tau2
+
+    y, v = study_effects(np.array(ref["x"], float), np.array(ref["n"], float), "PLOGIT")
+    g = np.array(ref["groups"])
+    X = np.column_stack([np.ones(g.size), g == "B"]).astype(float)
+    assert residual_tau2(y, v, X, method) == pytest.approx(ref["tau2"], abs=tol["tau2"])
+    r = metareg(ref["x"], ref["n"], {"g": ref["groups"]}, transform="PLOGIT", tau2_method=method)
+    assert r.tau2 == pytest.approx(ref["tau2"], abs=tol["tau2"])
+    np.testing.assert_allclose(r.coefficients["estimate"], ref["beta"], atol=tol["estimate"])
+    assert r.qm == pytest.approx(ref["qm"], abs=tol["q"])
+    # and the subgroups with a common tau2 on the same inputs
+    common = metaprop(ref["x"], ref["n"], transform="PLOGIT", tau2_method=method, subgroups=ref["groups"], tau_common=True)
+    assert all(s.tau2 == pytest.approx(ref["tau2"], abs=tol["tau2"]) for s in common.subgroups.values())
+
+
+@pytest.mark.parametrize("transform", ["PRAW", "PAS"])
+def test_knapp_hartung_with_all_effects_equal(transform):
+    # regression: LinAlgError. metafor: b = 0, se = 0, QE = 0, QM = NA (make_references.R, defects)
+    ref = DEFECTS[f"knha_equal_{transform}"]
+    r = metareg(ref["x"], ref["n"], {"year": ref["year"]}, transform=transform, hakn=True)
+    np.testing.assert_allclose(r.coefficients["estimate"], ref["beta"], atol=1e-12)
+    np.testing.assert_allclose(r.coefficients["se"], ref["se"], atol=1e-12)
+    assert r.qe == pytest.approx(ref["qe"], abs=1e-12) and ref["qm"] is None and np.isnan(r.qm)
+    assert np.isnan(r.qm_pvalue) and r.tau2 == ref["tau2"]
+
+
+def test_genq_residual_tau2(tol):
+    # reference: rma(yi, vi, mods = ~ factor(g), weights = n, method = "GENQ") on PFT effects
+    ref = REF["genq_residual"]
+    from living_review.meta.effects import study_effects
+    from living_review.meta.regression import residual_tau2
+
+    n = np.array(DATA["n"], float)
+    y, v = study_effects(np.array(DATA["x"], float), n, "PFT")
+    g = np.array(ref["groups"])
+    X = np.column_stack([np.ones(g.size), g == "b", g == "c"]).astype(float)
+    assert residual_tau2(y, v, X, "GENQ", n) == pytest.approx(ref["tau2"], abs=tol["tau2"])
+    with pytest.raises(ValueError, match="needs weights"):
+        residual_tau2(y, v, X, "GENQ")

@@ -18,9 +18,11 @@ def test_rows_of_a_batch_equal_separate_fits(method):
     masks[1, :5] = False
     masks[2, 3] = False
     masks[3, 6:] = False
-    batch = estimate_tau2(np.tile(Y, (4, 1)), np.tile(V, (4, 1)), masks, method)
+    kw = {"weights": np.arange(1, Y.size + 1.0)} if method == "GENQ" else {}
+    batch = estimate_tau2(np.tile(Y, (4, 1)), np.tile(V, (4, 1)), masks, method, **kw)
     for row, m in zip(batch, masks):
-        assert row == pytest.approx(estimate_tau2(Y[m][None], V[m][None], np.ones((1, m.sum()), bool), method)[0], abs=1e-12)
+        assert row == pytest.approx(estimate_tau2(Y[m][None], V[m][None], np.ones((1, m.sum()), bool), method,
+                                                        **({"weights": kw["weights"][m]} if kw else {}))[0], abs=1e-12)
 
 
 @pytest.mark.parametrize("method", TAU2_METHODS)
@@ -28,7 +30,7 @@ def test_homogeneous_data_give_zero_not_negative(method):
     # the statsmodels combine_effects defect: DL must be floored at 0 on homogeneous data
     y = np.array([[0.30, 0.31, 0.29, 0.30]])
     v = np.full((1, 4), 0.04)
-    t = estimate_tau2(y, v, np.ones((1, 4), bool), method)[0]
+    t = estimate_tau2(y, v, np.ones((1, 4), bool), method, weights=np.ones(4))[0]
     assert t >= 0
     if method != "SJ":  # SJ is positive by construction
         assert t == 0

@@ -8,7 +8,7 @@ from living_review.report import certainty
 
 NAN = float("nan")
 CLEAN = certainty.EvidenceProfile(k=3, patients=400, ci_low=0.40, ci_high=0.50, scale="proportion", i2=0.10,
-                            share_low_source=0.0, share_non_trial=0.0)
+                            share_rob_concern=0.0, share_rob_high=0.0)
 
 
 def test_single_arm_starts_low_and_clean_comparative_evidence_stays_high():
@@ -19,8 +19,8 @@ def test_single_arm_starts_low_and_clean_comparative_evidence_stays_high():
 
 
 @pytest.mark.parametrize(("change", "domain", "levels"), [
-    ({"share_low_source": 0.51}, "risk of bias", 1),
-    ({"share_low_source": 0.9, "share_non_trial": 0.9}, "risk of bias", 2),
+    ({"share_rob_concern": 0.51}, "risk of bias", 1),
+    ({"share_rob_concern": 0.9, "share_rob_high": 0.51}, "risk of bias", 2),
     ({"i2": 0.50}, "inconsistency", 1),
     ({"i2": 0.75}, "inconsistency", 2),
     ({"ci_low": 0.30, "ci_high": 0.51}, "imprecision", 1),
@@ -35,7 +35,7 @@ def test_each_rule_at_its_threshold(change, domain, levels):
 
 
 def test_just_below_thresholds_nothing_is_downgraded():
-    below = replace(CLEAN, comparative=True, share_low_source=0.5, share_non_trial=0.5, i2=0.49, patients=300,
+    below = replace(CLEAN, comparative=True, share_rob_concern=0.5, share_rob_high=0.5, i2=0.49, patients=300,
                     ci_low=0.30, ci_high=0.50, k=10, small_study_p=0.10)
     rating = certainty.rate_certainty(below)
     assert rating.rating == "high" and "no small-study effect detected (Egger p = 0.10)" in rating.notes
@@ -46,10 +46,30 @@ def test_medians_use_the_ratio_rule_and_the_floor_is_very_low():
     assert certainty.rate_certainty(wide).downgrades[0][:2] == ("imprecision", 1)
     assert certainty.rate_certainty(replace(wide, ci_high=4.0)).rating == "high"
     worst = certainty.rate_certainty(replace(CLEAN, k=1, i2=NAN, patients=8, ci_low=0.0, ci_high=0.6,
-                                       share_low_source=1.0, share_non_trial=1.0))
+                                       share_rob_concern=1.0, share_rob_high=1.0))
     assert worst.rating == "very low" and "inconsistency not assessable (one study)" in worst.notes
     assert worst.reasons().startswith("start low (single-arm, non-comparative); risk of bias −2")
     with pytest.raises(ValueError, match="scale='hazard' is not allowed"):
         certainty.rate_certainty(replace(CLEAN, scale="hazard"))
     with pytest.raises(ValueError, match="at least one study"):
         certainty.rate_certainty(replace(CLEAN, k=0))
+
+
+def test_each_downgrade_has_a_plain_sentence_in_order():
+    rating = certainty.rate_certainty(replace(CLEAN, share_rob_concern=1.0, i2=0.83, patients=168, ci_low=0.45,
+                                              ci_high=0.75, k=10, small_study_p=0.06))
+    assert [d[0] for d in rating.downgrades] == ["risk of bias", "inconsistency", "imprecision", "publication bias"]
+    assert rating.explanations == (
+        "Downgraded one level for risk of bias: cohorts at high or unclear risk of bias carry 100% of this "
+        "estimate's weight (the threshold is more than 50%).",
+        "Downgraded two levels for inconsistency: the cohorts' results differ more than chance alone would explain "
+        "(I² = 83%, at least 75%).",
+        "Downgraded two levels for imprecision: the confidence interval spans 30 percentage points (more than 20) "
+        "and the estimate rests on 168 patients, fewer than 300.",
+        "Downgraded one level for publication bias: smaller cohorts report different results from larger ones "
+        "(Egger's test p = 0.06, below 0.10).")
+
+
+def test_high_risk_share_cannot_exceed_the_high_or_unclear_share():
+    with pytest.raises(ValueError, match="weight shares must satisfy"):
+        certainty.rate_certainty(replace(CLEAN, share_rob_concern=0.2, share_rob_high=0.6))

@@ -38,8 +38,8 @@ def test_two_releases_give_one_entry_without_headings(tmp_path):
     assert (entry.version, entry.previous) == ("1.0.0", "0.1.0")
     assert entry.markdown.startswith("**Version 1.0.0 (compared with 0.1.0)**")
     assert "\n#" not in entry.markdown
-    assert "Studies added: b" in entry.markdown
-    assert "orr.all" in entry.markdown  # 0.09 -> 0.13 moved
+    assert "Added: 1 cohort from 1 study:" in entry.markdown and "- b" in entry.markdown
+    assert "| ORR, all | 0.090 (0.040 to 0.140) | 0.130 (0.080 to 0.180) |" in entry.markdown  # moved
 
 
 def test_current_build_is_compared_with_the_last_release(tmp_path, monkeypatch):
@@ -64,7 +64,7 @@ def test_current_build_is_compared_with_the_last_release(tmp_path, monkeypatch):
     [entry] = overview.entries
     assert (entry.version, entry.previous, entry.released) == ("2.0.0.dev0", "1.0.0", False)
     assert entry.markdown.startswith("**Version 2.0.0.dev0, this build (compared with 1.0.0)**")
-    assert "| orr.all | ORR | 0.090 (0.040 to 0.140) | 0.200 (0.150 to 0.250) |" in entry.markdown
+    assert "| ORR, all | 0.090 (0.040 to 0.140) | 0.200 (0.150 to 0.250) |" in entry.markdown
     assert release_overview(tmp_path).entries == ()  # without include_current: releases only
 
 

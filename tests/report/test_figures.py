@@ -29,3 +29,17 @@ def test_two_saves_are_identical_and_undated(tmp_path):
 def test_names_are_checked(tmp_path, name):
     with pytest.raises(ValueError, match="figure name"):
         publish(_figure(), name, folder=tmp_path)
+
+
+def test_data_text_with_dollars_is_drawn_literally(tmp_path):
+    from matplotlib.figure import Figure
+
+    from living_review.report.figures import publish
+
+    fig = Figure()
+    ax = fig.add_subplot()
+    ax.set_title("cost $5 & {x ^ \\ $")  # two dollars around text mathtext cannot parse
+    ax.set_yticks([0, 1], ["<b>x</b> $", "$a_b$ $c^d$"])
+    publish(fig, "hostile", folder=tmp_path)  # with mathtext: ParseFatalException, "Expected '}'"
+    assert not any(t.get_parse_math() for t in fig.findobj(lambda a: hasattr(a, "get_parse_math")))
+    assert (tmp_path / "hostile.svg").stat().st_size > 0

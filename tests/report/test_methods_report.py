@@ -62,7 +62,8 @@ def test_search_strategy_of_the_project():
     assert prev["Database"].tolist() == ["PubMed", "Web of Science", "Embase", "Cochrane CENTRAL"]
     assert set(prev["Searched"]) == {"2023-09-03"}  # Cao 2024 section 2.1
     upd = update_search_table(strategy)
-    assert upd["Source"].tolist() == ["hand search", "citation tracking"]
+    assert upd["Source"].tolist() == ["hand search", "hand search", "citation tracking"]  # 2026-11-21, 2026-12-01
+    assert upd["Searched"].tolist()[:2] == ["2026-11-21", "2026-12-01"]
     assert "Terms:" in upd.loc[0, "What was searched"]
 
 

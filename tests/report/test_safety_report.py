@@ -54,6 +54,8 @@ def test_term_tables_mark_mixed_sets_and_sources(ev):
     assert table.loc["Hypertension", "ATC-only % (CI)"] == sf._pct_ci(metaprop([2], [15]))
     single = sf.single_term_table(poolings).set_index("Term")
     assert single.loc["Fatigue", "Events/N"] == "5/50*" and single.loc["Fatigue", "Source"] == "unverified"
+    # one study is not pooled: its exact interval, R binom.test(5, 50)$conf.int = 0.0332 0.2181
+    assert single.loc["Fatigue", "% (exact CI)"] == "10.0 (3.3–21.8)"
     # Bible's pharyngolaryngeal pain is Cao Table 3 confirmed by the primary abstract (13%)
     assert single.loc["Pharyngolaryngeal pain", "Source"] == "checked"
     assert "Hypertension" not in single.index

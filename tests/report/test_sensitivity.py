@@ -19,7 +19,7 @@ from living_review.settings import MetaAnalysisSettings  # noqa: E402
 
 EV = load_evidence()
 OPTIONS = meta_options(MetaAnalysisSettings())
-JP = {"iwasaki2018", "iwasaki2023", "koyama2018", "pms_japan2020"}  # overlap group JP-LEN-RW (D07-D10)
+JP = {"iwasaki2018", "iwasaki2020", "iwasaki2023", "koyama2018", "pms_japan2020"}  # overlap group JP-LEN-RW (D07-D10, D46-D48)
 
 
 def test_primary_set_keeps_one_cohort_per_overlap_group():

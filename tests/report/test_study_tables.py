@@ -66,7 +66,10 @@ def test_pooling_uses_the_configured_method_and_handles_k0_and_k1(studies):
     assert got.ci_low == pytest.approx(want.ci_low, abs=1e-12) and got.level == 0.9
     assert st.pool_outcome(_toy(studies, ["bible2012"]), "DCR", settings) is None
     one = st.pool_outcome(_toy(studies, ["ha2010"]), "ORR", MetaAnalysisSettings())
-    assert one.k == 1 and one.tau2 == 0 and np.isnan(one.i2) and one.estimate == pytest.approx(0.25, abs=1e-9)
+    # one study is not pooled: its proportion with the exact interval, no tau2 or I2
+    # R: binom.test(2, 8)$conf.int = 0.03185 0.65086
+    assert one.k == 1 and np.isnan(one.tau2) and np.isnan(one.i2) and one.estimate == pytest.approx(0.25, abs=1e-9)
+    assert (one.ci_low, one.ci_high) == pytest.approx((0.03185, 0.65086), abs=5e-6)
     with pytest.warns(UserWarning, match="Wald Q"):  # two cohorts with 0 events
         glmm = st.pool_outcome(toy, "ORR", replace(settings, model="glmm"))
     assert glmm.model == "glmm" and glmm.transform == "PLOGIT"
@@ -103,7 +106,9 @@ def test_sentences_cover_k0_k1_and_k2(studies):
         "No cohort of pazopanib in ATC reports the DCR in the sources read, so nothing is pooled.")
     one = st.outcome_sentence(st.pool_outcome(_toy(studies, ["ha2010"]), "ORR", settings), "ORR", subject="x")
     # Ha 2010: ORR 2/8 (data/studies.csv)
-    assert one.startswith("One cohort (Ha 2010, 2/8) reports the ORR: 25.0% (95% CI ") and "τ² is 0" in one
+    # the exact interval of 2/8 (binom.test: 0.03185 0.65086), labelled, and nothing pooled
+    assert one.startswith("One cohort (Ha 2010, 2/8) reports the ORR: 25.0% (95% CI, exact, 3.2–65.1%)")
+    assert "nothing is pooled" in one
     two = st.pool_outcome(_toy(studies, ["savvides2013", "ito2017_atc"]), "DCR", settings)
     text = st.outcome_sentence(two, "DCR", subject="x")
     assert text.startswith("2 cohorts (30 patients) report the DCR; the random-effects estimate is "

@@ -112,3 +112,33 @@ def test_settings_enter_the_grid_and_are_checked_before_running(grid, tmp_path):
     grid.write_text("notebook: nb.md\nsettings:\n  hakn: [true]\n")
     with pytest.raises(ValueError, match="settings are named section.key"):
         read_grid(grid, tmp_path)
+
+
+@pytest.mark.parametrize("text,message", [
+    ("notebook: nb.md\nparameters:\n  a: [1, 2\n", r"^grid\.yaml:3:6: YAML syntax error"),
+    ("notebook: nb.md\nparameters:\n\ta: [1, 2]\n", r"^grid\.yaml:3:1: a tab is used for indentation"),
+    ("42\n", r"^grid\.yaml:1: the grid is 42, not a mapping"),
+    ("- a\n- b\n", r"^grid\.yaml:1: the grid is \['a', 'b'\], not a mapping"),
+    ("notebook: nb.md\nparameters: 42\n", r"^grid\.yaml:2: parameters is 42, not a mapping"),
+    ("notebook: nb.md\nparameters:\n  a: [1]\nsetings: {}\n", r"^grid\.yaml:4: unknown key\(s\) setings"),
+    ("notebook: nb.md\nparameters:\n  b: [0.5]\n  a:\n    - 1\n    - x\n", r"^grid\.yaml:6: parameters\.a = 'x'"),
+])
+def test_unreadable_grid_is_blamed_at_its_line(grid, text, message):
+    grid.write_text(text)
+    with pytest.raises(ValueError, match=message):
+        read_grid(grid)
+
+
+def test_non_utf8_grid_is_named(grid):
+    grid.write_bytes(b"notebook: nb.md\nparameters:\n  a: [1]\n# caf\xe9\n")
+    with pytest.raises(ValueError, match=r"^grid\.yaml:4: byte 0xe9 is not UTF-8"):
+        read_grid(grid)
+
+
+def test_bad_grid_setting_is_blamed_on_the_grid_file(grid, tmp_path):
+    from living_review.paths import project_root
+
+    (tmp_path / "review.yml").write_text((project_root() / "review.yml").read_text(encoding="utf-8"))
+    grid.write_text("notebook: nb.md\nsettings:\n  survival.level: [0.9, 5]\n")
+    with pytest.raises(ValueError, match=r"^grid\.yaml:3: settings\.survival\.level = 5: .*strictly between 0 and 1"):
+        read_grid(grid, tmp_path)

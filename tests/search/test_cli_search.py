@@ -51,4 +51,36 @@ def test_import_error_names_file_and_line(tmp_path, capsys):
     bad = tmp_path / "bad.ris"
     bad.write_text(RIS.replace("PY  - 2021", "PY - 2021"), encoding="utf-8")
     assert main(["search", "import", str(bad), "--search-date", "2025-06-01", "--out", str(tmp_path / "r.csv")]) == 1
-    assert "bad.ris, line 4" in capsys.readouterr().err
+    assert "bad.ris:4:" in capsys.readouterr().err
+
+
+def test_import_appends_and_keeps_existing_lines_byte_for_byte(tmp_path):
+    (tmp_path / "embase.ris").write_text(RIS, encoding="utf-8")
+    (tmp_path / "wos.csv").write_text(CSV, encoding="utf-8")
+    out = tmp_path / "records.csv"
+    assert main(["search", "import", str(tmp_path / "embase.ris"), "--search-date", "2025-06-01",
+                 "--source", "Embase", "--out", str(out)]) == 0
+    # a hand-kept table in CRLF with its own column order
+    table = pd.read_csv(out, dtype=str, keep_default_na=False)
+    before = table[list(reversed(table.columns))].to_csv(index=False, lineterminator="\r\n").encode()
+    out.write_bytes(before)
+    assert main(["search", "import", str(tmp_path / "wos.csv"), "--search-date", "2025-06-02",
+                 "--source", "Web of Science", "--out", str(out)]) == 0
+    after = out.read_bytes()
+    assert after.startswith(before) and after.count(b"\r\n") == 3
+    assert pd.read_csv(out, dtype=str).record_id.tolist() == ["embase-00001", "wos-00001"]
+
+
+def test_dedupe_names_the_file_line_of_a_bad_record(tmp_path, capsys):
+    (tmp_path / "embase.ris").write_text(RIS, encoding="utf-8")
+    out = tmp_path / "records.csv"
+    assert main(["search", "import", str(tmp_path / "embase.ris"), "--search-date", "2025-06-01",
+                 "--source", "Embase", "--out", str(out)]) == 0
+    table = pd.read_csv(out, dtype=str, keep_default_na=False)
+    rows = pd.concat([table.assign(record_id=f"r{i}", title=f"T{i}\nsecond line" if i == 1 else f"T{i}")
+                      for i in range(4)])
+    rows.iloc[3, rows.columns.get_loc("search_date")] = "yesterday"
+    rows.to_csv(out, index=False)
+    assert main(["search", "dedupe", "--records", str(out)]) == 1
+    # header, r0, r1 (two lines), r2, then r3 on line 6
+    assert "records.csv:6: (r3): search_date 'yesterday'" in capsys.readouterr().err

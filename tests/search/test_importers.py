@@ -88,7 +88,7 @@ def test_ris_bom_and_latin1(tmp_path):
     (RIS.rstrip().rsplit("\n", 1)[0] + "\n", 13),          # last record not closed
 ])
 def test_ris_malformed_names_file_and_line(tmp_path, broken, line):
-    with pytest.raises(ValueError, match=rf"broken\.ris, line {line}\b"):
+    with pytest.raises(ValueError, match=rf"broken\.ris:{line}:"):
         read_ris(_write(tmp_path, "broken.ris", broken), search_date="2025-06-01")
 
 
@@ -108,7 +108,7 @@ def test_medline_fields(tmp_path):
     ("TI  - no pmid first\n", 1),
 ])
 def test_medline_malformed(tmp_path, broken, line):
-    with pytest.raises(ValueError, match=rf"bad\.nbib, line {line}\b"):
+    with pytest.raises(ValueError, match=rf"bad\.nbib:{line}:"):
         read_medline(_write(tmp_path, "bad.nbib", broken), search_date="2025-06-01")
 
 
@@ -148,3 +148,21 @@ def test_import_files_dispatch_and_unique_ids(tmp_path):
         import_files(paths, search_date="2025-06-01", fmt="bibtex")
     with pytest.raises(ValueError, match="not an ISO date"):
         import_files(paths[:1], search_date="June 2025")
+
+
+@pytest.mark.parametrize("tag", ["Ti  - ", "ti  - ", "tI  - "])
+def test_ris_tag_in_the_wrong_case_is_refused_at_its_line(tmp_path, tag):
+    text = RIS.replace("TI  - Sorafenib", f"{tag}Sorafenib")
+    with pytest.raises(ValueError, match=r"^wrongcase\.ris:15: malformed RIS tag"):
+        read_ris(_write(tmp_path, "wrongcase.ris", text), search_date="2025-06-01")
+
+
+def test_ris_continuation_lines_that_start_with_a_word_stay_continuations(tmp_path):
+    text = RIS.replace("  a French overview", "an - French overview")
+    table = read_ris(_write(tmp_path, "cont.ris", text), search_date="2025-06-01")
+    assert table.iloc[0].title.endswith("an - French overview")
+
+
+def test_future_search_date_is_refused(tmp_path):
+    with pytest.raises(ValueError, match="in the future"):
+        read_ris(_write(tmp_path, "embase.ris", RIS), search_date="2999-01-01")

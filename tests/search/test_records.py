@@ -83,7 +83,7 @@ def test_make_records_normalises_and_validates():
 @pytest.mark.parametrize("bad,message", [
     ({"title": ""}, "column 'title' is empty"),
     ({"search_date": "02/01/2025"}, "not an ISO date"),
-    ({"doi": "nonsense"}, "row 1, column 'doi'"),
+    ({"doi": "nonsense"}, "row 1 column 'doi'"),
 ])
 def test_make_records_errors_name_row_and_column(bad, message):
     with pytest.raises(ValueError, match=message):

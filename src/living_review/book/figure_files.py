@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import matplotlib as mpl
+from matplotlib.text import Text
 
 FORMATS = ("svg", "pdf", "png")
 HASH_SALT = "living-review"
@@ -31,6 +32,8 @@ def save_reproducibly(fig, path, *, dpi: int = 200, rc: dict | None = None) -> P
     if fmt not in FORMATS:
         raise ValueError(f"cannot save a figure as {path.name!r}: use .svg, .pdf or .png")
     path.parent.mkdir(parents=True, exist_ok=True)
+    for text in fig.findobj(Text):  # figure text comes from data: a '$' is a character, never mathtext
+        text.set_parse_math(False)
     with mpl.rc_context({**(rc or {}), "svg.hashsalt": HASH_SALT}):
         fig.savefig(path, format=fmt, dpi=dpi, bbox_inches="tight", metadata=_NO_DATES[fmt])
     return path

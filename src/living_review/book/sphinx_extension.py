@@ -10,9 +10,11 @@ change are neither executed nor re-read. Pages that are not notebooks are re-rea
 ``data/``, ``src/``, ``review.yml`` or the chapter templates change (they show the build
 stamp).
 
-Pages named in ``living_review_read_last`` (a list of docnames in the Sphinx config) read
-the other chapters' ledger records: they are executed after every other chapter, and again
-whenever the ledger changed; they are read last.
+Chapters that read other chapters' ledger records are executed after those that read none,
+and again whenever the ledger changed; a chapter found reading it on its first run is run
+again once every other chapter has run. Pages named in ``living_review_read_last`` (a list
+of docnames in the Sphinx config) are executed last, one after the other in that order,
+and read last.
 
 It also puts the version, the build date, the data fingerprint and the date of the last
 search into the page context (``living_review_stamp``) and into each page's footer.
@@ -20,6 +22,7 @@ search into the page context (``living_review_stamp``) and into each page's foot
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from sphinx.application import Sphinx
@@ -107,13 +110,28 @@ def _execute(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
         return found
 
     timeout = int(env.mystnb_config.execution_timeout or 900)
-    for group in ([c for c in chapters if not c.consumer], [c for c in chapters if c.consumer]):
-        todo = stale(group)
+    say = lambda line: logger.info(f"living_review: {line}")  # noqa: E731
+
+    def execute(group, again=()) -> list:
+        todo = stale(group) + list(again)
+        for chapter in again:
+            logger.info(f"living_review: re-executing {chapter.docname}: it read the ledger while other chapters ran")
         try:
-            execution.run(todo, root, timeout=timeout, store=store, say=lambda line: logger.info(f"living_review: {line}"))
+            execution.run(todo, root, timeout=timeout, store=store, say=say)
         except execution.ChapterFailed as error:
             raise ExtensionError(str(error)) from None
         docnames.extend(c.docname for c in todo if c.docname not in docnames)
+        return todo
+
+    # 1. chapters that read no ledger, in parallel; 2. those that read it (known from their last
+    # run, or found reading it in step 1: run again, always, now that every writer has run), in
+    # parallel; 3. the declared readers, one after the other in the declared order.
+    first = execute([c for c in chapters if not c.consumer])
+    found = [replace(c, consumer=True) for c in first
+             if execution.is_consumer(root, c.docname, []) and c.docname not in declared]
+    execute([c for c in chapters if c.consumer and c.docname not in declared], again=found)
+    for name in declared:
+        execute([c for c in chapters if c.docname == name])
     _read_last(app, env, docnames)
 
 

@@ -12,7 +12,6 @@ import argparse
 import sys
 from pathlib import Path
 
-import pandas as pd
 
 from living_review.search.importers import FORMATS
 
@@ -40,23 +39,28 @@ def register(subparsers) -> None:
     ded.add_argument("--threshold", type=float, default=95.0, help="title similarity 0-100 (default 95)")
     ded.add_argument("--workers", type=int, default=1)
     ded.set_defaults(func=run_dedupe)
+    from living_review.cli.search_run import add_run_parser
+
+    add_run_parser(sub)
     parser.set_defaults(func=lambda args: (parser.print_help(), 2)[1])
 
 
 def run_import(args: argparse.Namespace) -> int:
     from living_review.search.importers import import_files
-    from living_review.search.records import make_records, read_records, write_records
+    from living_review.search.records import append_records, read_records, write_records
 
     out = args.out or _search_dir() / "records.csv"
     try:
         new = import_files(args.files, search_date=args.search_date, source=args.source, fmt=args.fmt)
         if out.exists() and not args.replace:
-            new = make_records(pd.concat([read_records(out), new]).to_dict("records"), out.name)
-        write_records(new, out)
+            append_records(new, out)  # existing lines are kept byte for byte
+            total = len(read_records(out))
+        else:
+            total = len(write_records(new, out) and new)
     except (ValueError, FileNotFoundError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
-    print(f"{out}: {len(new)} records")
+    print(f"{out}: {len(new)} records added, {total} in all")
     return 0
 
 
@@ -67,7 +71,10 @@ def run_dedupe(args: argparse.Namespace) -> int:
     records = args.records or _search_dir() / "records.csv"
     target = args.merge_log or records.with_name("merge_log.csv")
     try:
-        result = dedupe(read_records(records), threshold=args.threshold, workers=args.workers)
+        from living_review.search.decisions import screened_ids
+
+        result = dedupe(read_records(records), threshold=args.threshold, workers=args.workers,
+                        keep_first=screened_ids(records.parent))
     except (ValueError, FileNotFoundError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1

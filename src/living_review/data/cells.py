@@ -16,6 +16,7 @@ Example
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from typing import Any
 
@@ -40,6 +41,10 @@ def _enum_hint(value: str, allowed: tuple[str, ...]) -> str:
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
+def _short(text: str) -> str:
+    return repr(text) if len(text) <= 24 else repr(text[:20] + "...")
+
+
 def convert_cell(text: str, field: Field) -> tuple[Any, str | None]:
     """Convert one cell; return ``(value, None)`` or ``(None, message)``.
 
@@ -51,10 +56,16 @@ def convert_cell(text: str, field: Field) -> tuple[Any, str | None]:
     if field.type == "integer":
         if not _INTEGER.match(value):
             return None, f"{text!r} is not a whole number (write digits only, e.g. 12)"
+        if len(value.lstrip("-")) > 18:  # beyond a 64-bit integer (the loader's Int64 columns)
+            return None, f"{_short(text)} is too large for a whole number (at most 18 digits; check the value)"
         value = int(value)
     elif field.type == "number":
         if not _NUMBER.match(value):
             return None, f"{text!r} is not a number (write e.g. 2.6, with a point as decimal mark)"
+        digits = len(value.split(".")[0].lstrip("-"))
+        if digits > 15 or not math.isfinite(float(value)):
+            return None, (f"{_short(text)} has {digits} digits before the point, more than a number "
+                          "holds exactly (at most 15; check the value)")
         value = float(value)
     elif field.type == "boolean":
         if value in field.true_values:

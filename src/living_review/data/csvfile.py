@@ -25,12 +25,18 @@ import csv
 import difflib
 import io
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from living_review.data.problems import Problem
 
 BOM = b"\xef\xbb\xbf"
+#: Longest cell accepted (characters): the csv module's default field limit, checked per
+#: cell here so that the message names the column.
+MAX_CELL = 131072
+# Control characters (NUL and the like) are never part of hand-entered text; tab and line breaks are.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
@@ -77,6 +83,28 @@ def _line_endings(text: str, shown: str, problems: list[Problem]) -> None:
         problems.append(Problem(shown, line, "-", "bare carriage return (CR) in the file (use LF line endings)"))
 
 
+def _records(text: str, shown: str) -> tuple[list[tuple[int, list[str]]], Problem | None]:
+    """Records with the physical line each starts on; or the syntax error at the line where its record starts."""
+    records: list[tuple[int, list[str]]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    consumed = 0
+    limit = csv.field_size_limit()
+    # the cell length is checked per column afterwards (MAX_CELL), so the parser itself has no limit
+    csv.field_size_limit(sys.maxsize)
+    try:
+        for record in reader:
+            records.append((consumed + 1, record))
+            consumed = reader.line_num
+    except csv.Error as exc:
+        if "end of data" in str(exc):  # the quote that opened the record's last cell never closed
+            return records, Problem(shown, consumed + 1, "-", "a quote opened on this line is never closed "
+                                    "(close it, or write a quote inside a quoted cell as \"\")")
+        return records, Problem(shown, reader.line_num, "-", f"CSV syntax error: {exc} (check the quotes)")
+    finally:
+        csv.field_size_limit(limit)
+    return records, None
+
+
 def read_csv(path: Path, expected: tuple[str, ...], shown: str) -> tuple[RawTable | None, list[Problem]]:
     """Read ``path`` and check its layout against the ``expected`` column names.
 
@@ -98,16 +126,9 @@ def read_csv(path: Path, expected: tuple[str, ...], shown: str) -> tuple[RawTabl
     if text is None:
         return None, problems
     _line_endings(text, shown, problems)
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    records: list[tuple[int, list[str]]] = []
-    try:
-        consumed = 0
-        for record in reader:
-            records.append((consumed + 1, record))
-            consumed = reader.line_num
-    except csv.Error as exc:
-        problems.append(Problem(shown, reader.line_num, "-", f"CSV syntax error: {exc} (check the quotes)"))
-        return None, problems
+    records, problem = _records(text, shown)
+    if problem is not None:
+        return None, problems + [problem]
     if not records:
         return None, problems + [Problem(shown, 1, "-", "file is empty (restore the header row)")]
 
@@ -138,6 +159,14 @@ def read_csv(path: Path, expected: tuple[str, ...], shown: str) -> tuple[RawTabl
                                     f"{len(names)} (check commas and quotes)"))
             continue
         for name, cell in zip(names, record):
+            if len(cell) > MAX_CELL:
+                problems.append(Problem(shown, line, name, f"cell of {len(cell)} characters is longer than "
+                                        f"the limit of {MAX_CELL} (check for an unclosed quote, or shorten it)"))
+                continue
+            control = _CONTROL.search(cell)
+            if control:
+                problems.append(Problem(shown, line, name, f"control character U+{ord(control.group()):04X} "
+                                        "in the cell (delete it; it is invisible in most editors)"))
             if cell != cell.strip():
                 problems.append(Problem(shown, line, name, f"{cell!r} has leading or trailing whitespace "
                                         "(remove the spaces)"))

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from living_review.data import links, rules
+from living_review.data import comparisons, folders, links, risk_of_bias, rules
 from living_review.data.cells import typed_rows
 from living_review.data.csvfile import read_csv
 from living_review.data.problems import DataValidationError, Problem, errors
@@ -41,9 +41,12 @@ class Evidence:
         ``os_ci_lower_months``, ``os_ci_upper_months``, ``pub_year``, ``pub_month`` and
         ``pub_order`` are added.
     landmarks : landmark survival rates; ``time_months`` added.
-    adverse_events, discrepancies, previous_version_inputs, sources : as in the CSV files.
+    adverse_events, discrepancies, previous_version_inputs, sources, comparisons : as in the CSV
+        files (comparisons: between-arm values of included studies, see
+        :mod:`living_review.data.comparisons`).
     previous_version_results : the pooled values Cao 2024 published (one row per outcome,
         subset and statistic, with the printed precision in ``decimals``).
+    risk_of_bias : one row per cohort and JBI checklist item (:mod:`living_review.data.risk_of_bias`).
     fingerprint : SHA-256 over every file under the data folder (names and bytes, sorted
         path order, data/km and data/search included).
     warnings : problems that did not stop loading.
@@ -58,6 +61,8 @@ class Evidence:
     sources: pd.DataFrame
     fingerprint: str
     previous_version_results: pd.DataFrame = field(default_factory=pd.DataFrame)
+    risk_of_bias: pd.DataFrame = field(default_factory=pd.DataFrame)
+    comparisons: pd.DataFrame = field(default_factory=pd.DataFrame)
     warnings: tuple[Problem, ...] = field(default=())
     data_dir: Path | None = None
 
@@ -101,6 +106,7 @@ def _check(data_dir: Path) -> tuple[list[Problem], Schema | None, dict[str, list
             continue
         tables[name], found = typed_rows(raw, res)
         problems += found
+    problems += _folders(data_dir, shown, tables.get("studies", []))
     if len(tables) < len(RESOURCE_NAMES):
         return problems, schema, tables
     cell_level = {(p.file, p.line, p.column) for p in problems if p.severity == "error"}
@@ -110,20 +116,39 @@ def _check(data_dir: Path) -> tuple[list[Problem], Schema | None, dict[str, list
     return problems, schema, tables
 
 
+def _folders(data_dir: Path, shown: dict[str, str], studies: list[Row]) -> list[Problem]:
+    """The digitised curves, the search logs and the bibliography (see :mod:`living_review.data.folders`)."""
+    ids = {v["study_id"] for _, v in studies if v.get("study_id")}
+    if not ids:  # without the study table the cross-file checks would report every row
+        return []
+    out: list[Problem] = []
+    if (data_dir / "km").is_dir():
+        out += folders.check_km(data_dir / "km", f"{data_dir.name}/km", ids)
+    if (data_dir / "search").is_dir():
+        out += folders.check_search(data_dir / "search", f"{data_dir.name}/search", ids)
+    out += folders.check_bibliography(data_dir.parent / "book" / "references.bib", "book/references.bib",
+                                      shown["studies"], studies)
+    return out
+
+
 def _row_rules(tables, f, st, lm, ae, di, pv, cell_level) -> list[Problem]:
     problems: list[Problem] = []
     problems += rules.study_rules(f["studies"], st)
     problems += rules.landmark_rules(f["landmarks"], lm)
     problems += rules.event_rules(f["adverse_events"], ae, "events", "denominator")
     problems += rules.previous_version_rules(f["previous_version_inputs"], pv)
-    for name in ("landmarks", "adverse_events", "discrepancies", "previous_version_inputs"):
+    problems += comparisons.comparison_rules(f["comparisons"], tables["comparisons"], st)
+    for name in ("landmarks", "adverse_events", "discrepancies", "previous_version_inputs", "comparisons"):
         problems += links.referential(f[name], tables[name], st)
     problems += links.referential(f["discrepancies"], di, st, column="related_study_id")
     problems += links.overlap(f["studies"], st, f["discrepancies"], di)
     problems += links.previous_version(f["previous_version_inputs"], pv, f["studies"], st)
     problems += links.adverse_denominators(f["adverse_events"], ae, st)
-    problems += links.discrepancy_references({f[n]: tables[n] for n in ("studies", "landmarks", "adverse_events")}, di)
-    cited = ("studies", "landmarks", "adverse_events", "discrepancies", "previous_version_results")
+    problems += risk_of_bias.rob_rules(f["risk_of_bias"], tables["risk_of_bias"], f["studies"], st)
+    problems += links.discrepancy_references({f[n]: tables[n] for n in ("studies", "landmarks", "adverse_events",
+                                                                        "comparisons")}, di)
+    cited = ("studies", "landmarks", "adverse_events", "discrepancies", "previous_version_results", "risk_of_bias",
+             "comparisons")
     problems += links.source_codes({f[n]: tables[n] for n in cited}, tables["sources"])
     # An invalid cell is loaded as empty; a rule tripping over that same cell would
     # report it twice, so the cell-level message alone is kept.
@@ -210,6 +235,8 @@ def load_evidence(data_dir: str | Path | None = None) -> Evidence:
         previous_version_inputs=frames["previous_version_inputs"],
         sources=frames["sources"],
         previous_version_results=frames["previous_version_results"],
+        risk_of_bias=frames["risk_of_bias"],
+        comparisons=frames["comparisons"],
         fingerprint=tree_fingerprint([folder], folder.parent),
         warnings=tuple(problems),
         data_dir=folder,

@@ -26,10 +26,12 @@ from collections.abc import Iterator
 from typing import Any
 
 from living_review.data.problems import Problem
+from living_review.data.folders import build_date
 
 Row = tuple[int, dict[str, Any]]
 SETTING_OF_DESIGN = {
     "prospective_trial": "trial",
+    "randomised_trial": "trial",
     "retrospective_cohort": "real_world",
     "post_marketing_surveillance": "real_world",
 }
@@ -70,6 +72,11 @@ def _counts(f: str, line: int, v: dict) -> Iterator[Problem]:
             yield Problem(f, line, "dcr_events", f"DCR {v['dcr_events']}/{v['dcr_n']} is below ORR "
                           f"{v['orr_events']}/{v['orr_n']} (DCR includes every response; correct the counts)")
     parts = ("cr", "pr", "sd", "pd", "ne")
+    if v.get("ne") is None and _given(v, *parts[:4], "n_evaluable_response"):
+        total = sum(v[p] for p in parts[:4])
+        if total > n_eval:
+            yield Problem(f, line, "n_evaluable_response", f"CR+PR+SD+PD = {total} exceeds {n_eval} (NE is empty, "
+                          "so the categories alone cannot exceed N evaluable; correct a count)")
     if _given(v, *parts, "n_evaluable_response"):
         total = sum(v[p] for p in parts)
         if total != n_eval:
@@ -141,6 +148,13 @@ def _consistency(f: str, line: int, v: dict) -> Iterator[Problem]:
     year, date = v.get("year"), v.get("pub_date")
     if year is not None and date is not None and int(date[:4]) != year:
         yield Problem(f, line, "pub_date", f"{date} disagrees with year {year} (correct one of them)")
+    if date is not None:
+        today = build_date()
+        if date > today.isoformat()[: len(date)]:
+            yield Problem(f, line, "pub_date", f"{date} is after the build date {today.isoformat()} (a publication "
+                          "date cannot lie in the future; correct it)")
+    if year is not None and year > build_date().year:
+        yield Problem(f, line, "year", f"{year} is after the build date's year (correct it)")
 
 
 def study_rules(file: str, rows: list[Row]) -> list[Problem]:

@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from living_review.data.descriptor import check_descriptor
 from living_review.data.problems import Problem
 
 PACKAGE_FILE = "datapackage.json"
@@ -26,7 +27,7 @@ FIELD_TYPES = ("string", "integer", "number", "boolean")
 # The resources the loader needs; every one must be described in the package.
 RESOURCE_NAMES = (
     "studies", "landmarks", "adverse_events", "discrepancies", "previous_version_inputs", "sources",
-    "previous_version_results",
+    "previous_version_results", "risk_of_bias", "comparisons",
 )
 
 
@@ -109,11 +110,17 @@ def read_schema(data_dir: Path) -> tuple[Schema | None, list[Problem]]:
     if not path.is_file():
         return None, [Problem(shown, 0, "-", "data package missing (restore datapackage.json from git)")]
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        line = getattr(exc, "lineno", 0)
-        return None, [Problem(shown, line, "-", f"not valid UTF-8 JSON: {exc} (fix the JSON syntax)")]
-    problems: list[Problem] = []
+        text = path.read_bytes().decode("utf-8-sig")
+        raw = json.loads(text)
+    except UnicodeDecodeError as exc:
+        return None, [Problem(shown, 1, "-", f"not valid UTF-8 JSON: byte {exc.start} cannot be decoded "
+                              "(re-save the file as UTF-8)")]
+    except json.JSONDecodeError as exc:
+        return None, [Problem(shown, exc.lineno, "-", f"not valid UTF-8 JSON: {exc.msg} at column {exc.colno} "
+                              "(fix the JSON syntax there, or just before it)")]
+    problems = check_descriptor(text, shown)
+    if problems:
+        return None, problems
     resources: dict[str, Resource] = {}
     for res in raw.get("resources", []):
         fields = tuple(f for f in (_field(r, res.get("name", "?"), problems)

@@ -23,7 +23,9 @@ class BiasTest:
 
     ``statistic`` (t or z for Egger, Kendall's tau for Begg), ``pvalue``, ``df`` (Egger lm
     only, else None), ``estimate`` (Egger: the slope on the standard error, i.e. the classic
-    Egger intercept; Begg: tau) and ``method``.
+    Egger intercept; Begg: tau) and ``method``. Egger only: ``limit_estimate`` and its CI
+    ``limit_ci_low``/``limit_ci_high``, the fitted effect at SE = 0 on the transformed scale
+    (metafor ``regtest``'s ``est``, ``ci.lb``, ``ci.ub``); NaN for Begg.
     """
 
     method: str
@@ -31,6 +33,9 @@ class BiasTest:
     pvalue: float
     estimate: float
     df: int | None = None
+    limit_estimate: float = float("nan")
+    limit_ci_low: float = float("nan")
+    limit_ci_high: float = float("nan")
 
     def summary(self) -> str:
         """One line: method, statistic, p-value."""
@@ -39,7 +44,7 @@ class BiasTest:
 
 
 def egger_test(events, totals, *, transform: Transform = "PFT", model: EggerModel = "lm",
-               tau2_method: Tau2Method = "REML", studies=None) -> BiasTest:
+               tau2_method: Tau2Method = "REML", level: float = 0.95, studies=None) -> BiasTest:
     """Egger's regression test for funnel-plot asymmetry.
 
     Parameters
@@ -50,12 +55,15 @@ def egger_test(events, totals, *, transform: Transform = "PFT", model: EggerMode
         method "linreg" and metafor ``regtest(model = "lm")``) or "rma" (mixed-effects
         meta-regression on the SE, z test; metafor's ``regtest`` default).
     tau2_method : residual tau² estimator for model = "rma".
+    level : confidence level of the limit estimate's CI.
 
     Notes
     -----
     Fit yᵢ = β₀ + β₁·SEᵢ (+ uᵢ) + εᵢ with weights 1/vᵢ (or 1/(vᵢ + τ²)); test β₁ = 0. Dividing
     by SEᵢ shows β₁ is the intercept of the standard normal deviate on precision (Egger 1997).
-    With "lm" the residual variance is estimated (multiplicative dispersion).
+    With "lm" the residual variance is estimated (multiplicative dispersion). The limit
+    estimate β̂₀ is the expected effect of a study with SE = 0, with CI β̂₀ ± c·SE(β̂₀),
+    c from t(k−2) ("lm") or z ("rma"), as ``regtest``.
 
     References
     ----------
@@ -78,18 +86,22 @@ def egger_test(events, totals, *, transform: Transform = "PFT", model: EggerMode
     X = np.column_stack([np.ones(k), np.sqrt(v)])
     if np.linalg.matrix_rank(X) < 2:
         raise ValueError("all studies have the same standard error; Egger's test is not defined.")
-    t2 = residual_tau2(y, v, X, tau2_method) if model == "rma" else 0.0
+    t2 = residual_tau2(y, v, X, tau2_method, n) if model == "rma" else 0.0
     w, P, cov = _p_matrix(v, X, t2)
     beta = cov @ (X.T @ (w * y))
+    a = 1 - level
     if model == "lm":
         sigma2 = float(y @ P @ y) / (k - 2)
         se = np.sqrt(cov[1, 1] * sigma2)
         stat = beta[1] / se
+        se0, c = np.sqrt(cov[0, 0] * sigma2), stats.t.ppf(1 - a / 2, k - 2)
         return BiasTest("Egger regression (weighted lm)", float(stat), float(2 * stats.t.sf(abs(stat), k - 2)),
-                        float(beta[1]), k - 2)
+                        float(beta[1]), k - 2, float(beta[0]), float(beta[0] - c * se0), float(beta[0] + c * se0))
     stat = beta[1] / np.sqrt(cov[1, 1])
+    se0, c = np.sqrt(cov[0, 0]), stats.norm.ppf(1 - a / 2)
     return BiasTest(f"Egger regression (mixed-effects, tau2 {tau2_method})", float(stat),
-                    float(2 * stats.norm.sf(abs(stat))), float(beta[1]))
+                    float(2 * stats.norm.sf(abs(stat))), float(beta[1]), None,
+                    float(beta[0]), float(beta[0] - c * se0), float(beta[0] + c * se0))
 
 
 @lru_cache(maxsize=None)

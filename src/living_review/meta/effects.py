@@ -11,7 +11,7 @@ from typing import Literal, Sequence, get_args
 import numpy as np
 from scipy import stats
 
-Transform = Literal["PFT", "PLOGIT", "PAS", "PRAW"]
+Transform = Literal["PFT", "PLOGIT", "PAS", "PRAW", "PLN"]
 TRANSFORMS: tuple[str, ...] = get_args(Transform)
 
 #: Continuity correction added to studies with 0 or n events (logit and raw scales only).
@@ -81,7 +81,7 @@ def study_effects(events, totals, transform: Transform = "PFT"):
     Parameters
     ----------
     events, totals : arrays of counts (already checked).
-    transform : "PFT", "PLOGIT", "PAS" or "PRAW".
+    transform : "PFT", "PLOGIT", "PLN", "PAS" or "PRAW".
 
     Returns
     -------
@@ -89,10 +89,11 @@ def study_effects(events, totals, transform: Transform = "PFT"):
 
     Notes
     -----
-    With c = 0.5 only when x = 0 or x = n (PLOGIT and PRAW only, as meta does):
+    With c = 0.5 only when x = 0 or x = n (PLOGIT, PLN and PRAW only, as meta does):
 
     - PFT:    y = ½[asin√(x/(n+1)) + asin√((x+1)/(n+1))],  v = 1/(4n+2)
     - PLOGIT: y = log((x+c)/(n−x+c)),                      v = 1/(x+c) + 1/(n−x+c)
+    - PLN:    y = log((x+c)/(n+2c)),                       v = 1/(x+c) − 1/(n+2c)
     - PAS:    y = asin√(x/n),                              v = 1/(4n)
     - PRAW:   y = x/n,  v = (x+c)(n−x+c)/(n+2c)³  (= p(1−p)/n when c = 0)
 
@@ -115,6 +116,9 @@ def study_effects(events, totals, transform: Transform = "PFT"):
     elif transform == "PLOGIT":
         yi = np.log((x + c) / (n - x + c))
         vi = 1.0 / (x + c) + 1.0 / (n - x + c)
+    elif transform == "PLN":
+        yi = np.log((x + c) / (n + 2 * c))
+        vi = 1.0 / (x + c) - 1.0 / (n + 2 * c)
     elif transform == "PAS":
         yi = np.arcsin(np.sqrt(x / n))
         vi = 1.0 / (4 * n)
@@ -144,7 +148,7 @@ def back_transform(values, transform: Transform, n_harmonic: float | None = None
     PFT uses Miller's (1978) inverse at n = 1/mean(1/n_i):
     p = ½[1 − sgn(cos 2t)·√(1 − (sin 2t + (sin 2t − 1/sin 2t)/n)²)], set to 0 or 1 outside
     the transform's range, as metafor's ``transf.ipft.hm``. PAS: sin²(t) clipped to
-    [0, π/2]. PLOGIT: expit. PRAW: identity (values outside [0, 1] are kept, as in R).
+    [0, π/2]. PLOGIT: expit. PLN: exp (values above 1 are kept, as in R). PRAW: identity (values outside [0, 1] are kept, as in R).
 
     Known pitfall: with very unequal study sizes one harmonic mean does not describe every
     study, and the back-transformed value can disagree with other tools or land on 0/1
@@ -164,6 +168,8 @@ def back_transform(values, transform: Transform, n_harmonic: float | None = None
         return t.copy()
     if transform == "PLOGIT":
         return 1.0 / (1.0 + np.exp(-t))
+    if transform == "PLN":
+        return np.exp(t)
     if transform == "PAS":
         return np.where(t < 0, 0.0, np.where(t > np.pi / 2, 1.0, np.sin(t) ** 2))
     if n_harmonic is None:

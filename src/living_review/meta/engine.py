@@ -38,7 +38,7 @@ class PooledArrays:
 
 
 def pool(yi, vi, mask=None, method: Tau2Method = "REML", hakn: bool = False, level: float = 0.95,
-         prediction: PredictionRule = "t(k-1)", tau2=None) -> PooledArrays:
+         prediction: PredictionRule = "t(k-1)", tau2=None, weights=None) -> PooledArrays:
     """Fixed- and random-effects inverse-variance pooling for each row.
 
     Parameters
@@ -50,6 +50,7 @@ def pool(yi, vi, mask=None, method: Tau2Method = "REML", hakn: bool = False, lev
     level : confidence level of CIs and prediction intervals.
     prediction : rule for the prediction interval (see Notes).
     tau2 : optional fixed tau² per row (used for a common tau² across subgroups).
+    weights : weights of the generalised Q for ``method="GENQ"`` (the study sizes).
 
     Returns
     -------
@@ -86,7 +87,7 @@ def pool(yi, vi, mask=None, method: Tau2Method = "REML", hakn: bool = False, lev
     fixed_te = (w0 * yi).sum(1) / sw0
     fixed_se = 1.0 / np.sqrt(sw0)
     q = (w0 * (np.where(mask, yi - fixed_te[:, None], 0.0)) ** 2).sum(1)
-    t2 = estimate_tau2(yi, vi, mask, method) if tau2 is None else np.broadcast_to(np.asarray(tau2, float), k.shape)
+    t2 = estimate_tau2(yi, vi, mask, method, weights) if tau2 is None else np.broadcast_to(np.asarray(tau2, float), k.shape)
     w = np.where(mask, 1.0 / (vi + t2[:, None]), 0.0)
     sw = w.sum(1)
     te = (w * yi).sum(1) / sw

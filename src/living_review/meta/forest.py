@@ -34,7 +34,8 @@ def _rows(result: MetaPropResult, show_prediction: bool):
     else:
         rows.extend(("study", rec) for rec in _records(result, None))
         rows.append(("gap", None))
-    rows.append(("pooled", (result, "Random effects model")))
+    if result.k > 1:  # one study pools nothing: no diamond
+        rows.append(("pooled", (result, "Random effects model")))
     if show_prediction and result.k > 2 and np.isfinite(result.pi_low):
         rows.append(("prediction", result))
     rows.append(("het", result.heterogeneity_line()))
@@ -149,7 +150,8 @@ def forest(result: MetaPropResult, *, title: str | None = None, xlabel: str = "P
                                                    fc=plotstyle.PREDICTION_COLOUR, ec="none", clip_on=False))
             elif kind == "het":
                 ax.text(cols["study"], y, item, ha="left", fontsize=plotstyle.FONT_SIZE - 1, **txt)
-        ax.vlines(result.estimate, y_overall - 0.35, top - 0.5, color=plotstyle.POOLED_COLOUR, lw=0.6, ls=(0, (3, 3)))
+        if result.k > 1:  # the dashed line marks a pooled estimate; one study has none
+            ax.vlines(result.estimate, y_overall - 0.35, top - 0.5, color=plotstyle.POOLED_COLOUR, lw=0.6, ls=(0, (3, 3)))
     return fig
 
 

@@ -9,30 +9,63 @@ import numpy as np
 from numpy.polynomial.hermite import hermgauss
 from scipy import optimize, special, stats
 
+from living_review.meta.glmm_check import loglik_agrees
+
 NAGQ = 7  # quadrature points, rma.glmm's default (nAGQ = 7, passed on to lme4::glmer)
+MODE_TOL = 1e-13
+MODE_MAXITER = 500
+_NODES = hermgauss(NAGQ)
+GRAD_TOL = 1e-3  # |∂ log L/∂β| at a reported optimum
 
 
 @dataclass(frozen=True)
 class GLMMFit:
-    """ML estimates: ``beta`` (logit scale), ``vcov`` of beta, ``tau2`` = σ², ``loglik``."""
+    """ML estimates: ``beta`` (logit scale), ``vcov`` of beta, ``tau2`` = σ², ``loglik``.
+
+    ``loglik_check`` is the log-likelihood at the same point by independent quadrature
+    (:mod:`living_review.meta.glmm_check`); ``converged`` is True only when the two
+    log-likelihoods agree, the gradient vanishes (in σ too unless σ = 0) and the
+    information of β is positive definite.
+    """
 
     beta: np.ndarray
     vcov: np.ndarray
     tau2: float
     loglik: float
     converged: bool
+    loglik_check: float = float("nan")
 
 
 def _conditional_modes(x, n, eta0, sigma):
-    """Mode ẑᵢ of log f(xᵢ | η₀ᵢ + σz) + log φ(z) and the curvature there, by Newton steps."""
-    z = np.zeros_like(eta0)
-    for _ in range(100):
+    """Mode ẑᵢ of gᵢ(z) = log f(xᵢ | η₀ᵢ + σz) + log φ(z) and the curvature −g''(ẑᵢ) there.
+
+    Notes
+    -----
+    g'(z) = σ(xᵢ − nᵢ·expit(η₀ᵢ + σz)) − z is strictly decreasing, and positive at
+    z = σ(xᵢ − nᵢ), negative at z = σxᵢ, so each study's root lies in that bracket. Newton
+    steps are taken inside the bracket, which shrinks with the sign of g' at every iterate;
+    a step that would leave it is replaced by bisection. Plain Newton steps overshoot for
+    large studies with extreme proportions (curvature ≈ 1 far from the mode) and can
+    oscillate without converging, which corrupts the likelihood.
+    """
+    x = np.asarray(x, float)
+    n = np.asarray(n, float)
+    eta0 = np.asarray(eta0, float)
+    lo = np.minimum(sigma * (x - n), 0.0) - 1e-12
+    hi = np.maximum(sigma * x, 0.0) + 1e-12
+    z = np.clip(np.zeros_like(eta0), lo, hi)
+    for _ in range(MODE_MAXITER):
         p = special.expit(eta0 + sigma * z)
         grad = sigma * (x - n * p) - z
-        hess = -(sigma**2) * n * p * (1 - p) - 1.0
-        step = grad / hess
-        z = z - step
-        if np.max(np.abs(step)) < 1e-12:
+        hess = sigma**2 * n * p * (1 - p) + 1.0
+        lo = np.where(grad > 0, z, lo)
+        hi = np.where(grad < 0, z, hi)
+        new = z + grad / hess
+        outside = (new <= lo) | (new >= hi) | ~np.isfinite(new)
+        new = np.where(outside, 0.5 * (lo + hi), new)
+        done = np.abs(new - z) <= MODE_TOL * (1.0 + np.abs(z))
+        z = new
+        if done.all():
             break
     p = special.expit(eta0 + sigma * z)
     return z, sigma**2 * n * p * (1 - p) + 1.0
@@ -46,7 +79,7 @@ def marginal_loglik(beta, sigma, x, n, X) -> float:
     With mode ẑ and scale s = (−g''(ẑ))^(−½) of g(z) = log Bin + log φ, the integral is
     √2·s·Σⱼ wⱼ exp(tⱼ² + g(ẑ + √2·s·tⱼ)) (Liu and Pierce 1994), as lme4 does with nAGQ > 1.
     """
-    t, w = hermgauss(NAGQ)
+    t, w = _NODES
     eta0 = X @ beta
     zhat, curv = _conditional_modes(x, n, eta0, sigma)
     s = 1.0 / np.sqrt(curv)
@@ -55,7 +88,9 @@ def marginal_loglik(beta, sigma, x, n, X) -> float:
     logbin = (special.gammaln(n + 1) - special.gammaln(x + 1) - special.gammaln(n - x + 1))[:, None] \
         + x[:, None] * eta - n[:, None] * np.logaddexp(0.0, eta)
     g = logbin - 0.5 * z**2 - 0.5 * np.log(2 * np.pi)
-    li = special.logsumexp(g + t[None, :] ** 2, b=w[None, :], axis=1) + np.log(np.sqrt(2.0) * s)
+    a = g + t[None, :] ** 2
+    top = a.max(axis=1)
+    li = top + np.log((w[None, :] * np.exp(a - top[:, None])).sum(axis=1)) + np.log(np.sqrt(2.0) * s)
     return float(li.sum())
 
 
@@ -94,8 +129,9 @@ def fit_glmm(events, totals, X=None) -> GLMMFit:
 
     Notes
     -----
-    Nelder-Mead on (β, s) with σ = |s| (the likelihood is even in σ), then Newton steps on
-    numerical derivatives to polish the optimum.
+    Nelder-Mead on (β, s) with σ = |s| (the likelihood is even in σ) from two starting
+    values of σ, then Newton steps on numerical derivatives to polish the optimum. The
+    log-likelihood there is re-evaluated independently (:func:`glmm_check.loglik_agrees`).
 
     References
     ----------
@@ -108,12 +144,16 @@ def fit_glmm(events, totals, X=None) -> GLMMFit:
     p = X.shape[1]
     nll = lambda th: -marginal_loglik(th[:p], abs(th[p]), x, n, X)  # noqa: E731
     glm_beta = _glm_beta(x, n, X)
-    start = np.append(glm_beta, 0.5)
-    res = optimize.minimize(nll, start, method="Nelder-Mead",
-                            options=dict(xatol=1e-9, fatol=1e-12, maxiter=20000, maxfev=40000, adaptive=p > 1))
-    th = res.x.copy()
+    best = None
+    # two starts: the likelihood can have a flat ridge for a near-degenerate design; keep the better optimum
+    for s0 in (0.5, 1.5):
+        # Nelder-Mead only has to come near the optimum: the Newton steps below polish it
+        res = optimize.minimize(nll, np.append(glm_beta, s0), method="Nelder-Mead",
+                                options=dict(xatol=1e-7, fatol=1e-11, maxiter=5000, maxfev=5000, adaptive=p > 1))
+        if best is None or res.fun < best.fun:
+            best = res
+    th = best.x.copy()
     th[p] = abs(th[p])
-    converged = bool(res.success)
     for _ in range(20):
         g = _gradient(nll, th)
         H = _hessian(nll, th)
@@ -127,13 +167,20 @@ def fit_glmm(events, totals, X=None) -> GLMMFit:
         th[p] = abs(th[p])
         if np.max(np.abs(step)) < 1e-10:
             break
-    if th[p] < 1e-4 and nll(np.append(th[:p], 0.0)) <= nll(th):
+    if th[p] < 1e-4 and nll(np.append(th[:p], 0.0)) <= nll(th) + 1e-9:
         th[p] = 0.0  # boundary: no between-study variance
     H = _hessian(nll, th)
     # a subgroup whose studies all have 0 (or all) events has β → ±∞ and a flat likelihood;
     # the pseudo-inverse then gives it a huge variance instead of failing
     cov = np.linalg.pinv(H)
-    return GLMMFit(beta=th[:p], vcov=cov[:p, :p], tau2=float(th[p] ** 2), loglik=-nll(th), converged=converged)
+    loglik = -nll(th)
+    agrees, ref = loglik_agrees(loglik, th[:p], th[p], x, n, X)
+    # the optimum must be stationary (in σ too unless σ sits on its boundary 0) and curved
+    grad = _gradient(nll, th) if th[p] > 0 else _gradient(nll, th)[:p]
+    stationary = bool(np.all(np.abs(grad) < GRAD_TOL))
+    curved = bool(np.all(np.isfinite(cov)) and np.all(np.linalg.eigvalsh(H[:p, :p]) > 0))
+    return GLMMFit(beta=th[:p], vcov=cov[:p, :p], tau2=float(th[p] ** 2), loglik=loglik,
+                   converged=agrees and stationary and curved, loglik_check=ref)
 
 
 def _glm_beta(x, n, X):

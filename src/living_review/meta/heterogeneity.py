@@ -53,3 +53,39 @@ def h_and_i2(q: float, k: int, level: float = 0.95):
     lo_h = max(1.0, np.exp(np.log(max(h, 1e-300)) - z * se))
     hi_h = max(1.0, np.exp(np.log(max(h, 1e-300)) + z * se))
     return dict(h2=hh**2, i2=i2, i2_ci_low=(lo_h**2 - 1) / lo_h**2, i2_ci_high=(hi_h**2 - 1) / hi_h**2)
+
+
+def i2_h2_from_tau2(tau2, vi):
+    """I² and H² computed from tau² as metafor reports them (for any tau² estimator).
+
+    Parameters
+    ----------
+    tau2 : a tau² value, or an array of them (e.g. its Q-profile limits).
+    vi : the k sampling variances (transformed scale), k ≥ 2.
+
+    Returns
+    -------
+    (i2, h2) : I² = τ²/(τ² + s²) as a fraction, H² = (τ² + s²)/s², with the "typical"
+    within-study variance s² = (k−1)/tr P, tr P = Σwᵢ − Σwᵢ²/Σwᵢ, wᵢ = 1/vᵢ.
+
+    Notes
+    -----
+    Both are monotone in τ², so the limits of the Q-profile CI of τ² give their CIs, as
+    metafor's ``confint.rma``. Unlike the Q-based I² (:func:`h_and_i2`) they depend on the
+    tau² estimator.
+
+    References
+    ----------
+    Higgins JPT, Thompson SG (2002) Stat Med 21:1539-58, eq. 9; Viechtbauer W (2010) J Stat
+    Softw 36(3).
+
+    Example
+    -------
+    >>> i2, h2 = i2_h2_from_tau2(0.01, np.full(4, 0.01)); round(float(i2), 2), round(float(h2), 2)
+    (0.5, 2.0)
+    """
+    v = np.asarray(vi, float)
+    w = 1.0 / v
+    s2 = (v.size - 1) / (w.sum() - (w**2).sum() / w.sum())
+    t = np.asarray(tau2, float)
+    return t / (t + s2), (t + s2) / s2

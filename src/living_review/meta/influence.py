@@ -12,14 +12,17 @@ from living_review.meta.effects import (Transform, back_transform, check_counts,
                                         study_effects)
 from living_review.meta.engine import pool
 from living_review.meta.heterogeneity import h_and_i2
+from living_review.meta.single import single_study_fields
 from living_review.meta.tau2 import Tau2Method, check_method
 
 
 @dataclass(frozen=True)
 class SequentialResult:
     """One row per fit: ``label`` (study left out, or study added), ``k``, ``estimate``,
-    ``ci_low``, ``ci_high`` (proportion scale), ``te``, ``se``, ``tau2``, ``i2`` (Q-based),
-    ``q``, ``q_pvalue``."""
+    ``ci_low``, ``ci_high`` (proportion scale), ``te``, ``se``, ``te_ci_low``, ``te_ci_high``
+    (transformed scale, as metafor's ``leave1out``/``cumul`` print them), ``tau2``, ``i2``
+    (Q-based), ``q``, ``q_pvalue``. A row with k = 1 pools nothing: its proportion-scale
+    interval is the study's exact one and tau2, I² and Q are NaN."""
 
     kind: str
     frame: pd.DataFrame = field(repr=False)
@@ -30,24 +33,32 @@ class SequentialResult:
         head = "Leave-one-out (omitting)" if self.kind == "leave-one-out" else "Cumulative (adding)"
         lines = [f"{head}: k, estimate [CI], tau2, I2"]
         for r in self.frame.itertuples(index=False):
-            lines.append(f"  {r.label:<28} {r.k:>3}  {r.estimate:.3f} [{r.ci_low:.3f}; {r.ci_high:.3f}]  "
-                         f"tau2 = {r.tau2:.4f}  I2 = {100 * r.i2:.0f}%")
+            het = "one study, exact CI" if r.k == 1 else f"tau2 = {r.tau2:.4f}  I2 = {100 * r.i2:.0f}%"
+            lines.append(f"  {r.label:<28} {r.k:>3}  {r.estimate:.3f} [{r.ci_low:.3f}; {r.ci_high:.3f}]  {het}")
         return "\n".join(lines)
 
 
 def _run(x, n, labels, mask, kind, transform, tau2_method, hakn, level) -> SequentialResult:
     yi, vi = study_effects(x, n, transform)
     m = mask.shape[0]
-    r = pool(np.broadcast_to(yi, mask.shape), np.broadcast_to(vi, mask.shape), mask, tau2_method, hakn, level)
+    r = pool(np.broadcast_to(yi, mask.shape), np.broadcast_to(vi, mask.shape), mask, tau2_method, hakn, level,
+             weights=np.broadcast_to(n, mask.shape))
     rows = []
     for i in range(m):
         nh = 1.0 / np.mean(1.0 / n[mask[i]])
         bt = lambda v: float(back_transform(np.asarray(v), transform, nh))  # noqa: E731
         k = int(r.k[i])
         het = h_and_i2(float(r.q[i]), k, level)
-        rows.append(dict(label=labels[i], k=k, estimate=bt(r.te[i]), ci_low=bt(r.ci_low[i]), ci_high=bt(r.ci_high[i]),
-                         te=float(r.te[i]), se=float(r.se[i]), tau2=float(r.tau2[i]), i2=het["i2"], q=float(r.q[i]),
-                         q_pvalue=float(stats.chi2.sf(r.q[i], k - 1)) if k > 1 else float("nan")))
+        row = dict(label=labels[i], k=k, estimate=bt(r.te[i]), ci_low=bt(r.ci_low[i]), ci_high=bt(r.ci_high[i]),
+                   te=float(r.te[i]), se=float(r.se[i]), te_ci_low=float(r.ci_low[i]), te_ci_high=float(r.ci_high[i]),
+                   tau2=float(r.tau2[i]), i2=het["i2"], q=float(r.q[i]),
+                   q_pvalue=float(stats.chi2.sf(r.q[i], k - 1)) if k > 1 else float("nan"))
+        if k == 1:
+            # one study pools nothing: its proportion and exact interval (te/se stay its own, as metafor)
+            j = int(np.flatnonzero(mask[i])[0])
+            single = single_study_fields(x[j], n[j], level)
+            row.update({f: single[f] for f in ("estimate", "ci_low", "ci_high", "tau2", "i2", "q")})
+        rows.append(row)
     return SequentialResult(kind=kind, frame=pd.DataFrame(rows), level=level)
 
 

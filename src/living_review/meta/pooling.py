@@ -11,8 +11,9 @@ from scipy import stats
 from living_review.meta.effects import (Transform, back_transform, check_counts, check_transform,
                                         clopper_pearson, harmonic_mean, study_effects)
 from living_review.meta.engine import PREDICTION_RULES, PredictionRule, pool
-from living_review.meta.heterogeneity import h_and_i2
+from living_review.meta.heterogeneity import h_and_i2, i2_h2_from_tau2
 from living_review.meta.results import MetaPropResult, SubgroupTest
+from living_review.meta.single import SINGLE_STUDY_NOTE, single_study_fields
 from living_review.meta.tau2 import Tau2Method, check_method, q_profile_ci
 
 Model = Literal["inverse", "glmm"]
@@ -28,8 +29,10 @@ def metaprop(events, totals, *, transform: Transform = "PFT", tau2_method: Tau2M
     Parameters
     ----------
     events, totals : counts per study (patients with the event, patients evaluated).
-    transform : "PFT" (Freeman-Tukey double arcsine, default), "PLOGIT", "PAS" or "PRAW".
-    tau2_method : "DL", "REML" (default), "ML", "PM", "SJ", "HE" or "EB" (inverse variance).
+    transform : "PFT" (Freeman-Tukey double arcsine, default), "PLOGIT", "PLN" (log), "PAS"
+        or "PRAW".
+    tau2_method : "DL", "REML" (default), "ML", "PM", "SJ", "HE", "EB", "HS", "HSk", "GENQ"
+        or "PMM" (inverse variance).
     model : "inverse" (inverse variance) or "glmm" (random-intercept logistic model fitted
         by ML with 7-point adaptive Gauss-Hermite quadrature; needs transform="PLOGIT").
     hakn : Hartung-Knapp-Sidik-Jonkman CI for the random-effects estimate.
@@ -56,9 +59,15 @@ def metaprop(events, totals, *, transform: Transform = "PFT", tau2_method: Tau2M
     (Schwarzer et al. 2019); a note is added when sizes differ more than tenfold. Use
     ``transform="PLOGIT"`` or ``model="glmm"`` as the sensitivity check.
 
-    k = 1: the estimate and CI are the single study's transformed value ± z·SE, back-
-    transformed (as meta), tau² is 0 (not estimable), and I², its CI, the Q p-value and the
-    prediction interval are NaN.
+    k = 1: there is no meta-analysis. The estimate is the study's proportion with its exact
+    (Clopper-Pearson) interval, as in its forest row, and tau², I², H², Q and the prediction
+    interval are NaN (see :mod:`living_review.meta.single`); ``te`` and ``se`` are the
+    study's own transformed value and SE.
+
+    I²: ``i2`` is Q-based (as R meta prints it); ``i2_tau2`` and ``h2_tau2`` come from tau²
+    as metafor prints them, with CIs from the tau² Q-profile. GENQ weights the generalised
+    Q by the study sizes (``rma(yi, vi, weights = n, method = "GENQ")``); pooling stays
+    inverse-variance with that tau².
 
     References
     ----------
@@ -112,7 +121,7 @@ def fit_inverse(x, n, labels, *, transform, tau2_method, hakn, level, prediction
     k = x.size
     yi, vi = study_effects(x, n, transform)
     r = pool(yi, vi, None, tau2_method, hakn and k > 1, level, prediction,
-             tau2=None if tau2 is None else np.array([tau2]))
+             tau2=None if tau2 is None else np.array([tau2]), weights=n)
     nh = harmonic_mean(n)
     bt = lambda v: float(back_transform(np.asarray(v, float), transform, nh))  # noqa: E731
     lo_t2, hi_t2 = q_profile_ci(yi[None], vi[None], np.ones((1, k), bool), level)
@@ -131,13 +140,12 @@ def fit_inverse(x, n, labels, *, transform, tau2_method, hakn, level, prediction
         table.insert(1, "subgroup", subgroup_labels)
     notes = []
     if k == 1:
-        notes.append("single study: tau2 set to 0, heterogeneity and prediction interval not defined")
-    if hakn and k == 1:
-        notes.append("Hartung-Knapp needs k >= 2; z-based CI used")
+        notes.append(SINGLE_STUDY_NOTE)
     if transform == "PFT" and n.max() / n.min() > 10:
         notes.append("study sizes differ more than tenfold: the Freeman-Tukey back-transform at the "
                      "harmonic mean may mislead; compare with PLOGIT or the GLMM")
-    return MetaPropResult(
+    i2t, h2t = i2_h2_from_tau2([t2, lo_t2[0], hi_t2[0]], vi) if k > 1 else ([np.nan] * 3, [np.nan] * 3)
+    fields = dict(
         k=k, transform=transform, tau2_method=tau2_method if tau2 is None else f"{tau2_method} (common)",
         model="inverse", hakn=hakn, level=level, prediction=prediction, n_harmonic=nh,
         estimate=bt(r.te[0]), ci_low=bt(r.ci_low[0]), ci_high=bt(r.ci_high[0]),
@@ -151,7 +159,12 @@ def fit_inverse(x, n, labels, *, transform, tau2_method, hakn, level, prediction
         i2=het["i2"], i2_ci_low=het["i2_ci_low"], i2_ci_high=het["i2_ci_high"], h2=het["h2"],
         q=q, q_df=k - 1, q_pvalue=float(stats.chi2.sf(q, k - 1)) if k > 1 else float("nan"),
         studies=table, notes=tuple(notes),
+        i2_tau2=float(i2t[0]), i2_tau2_ci_low=float(i2t[1]), i2_tau2_ci_high=float(i2t[2]),
+        h2_tau2=float(h2t[0]), h2_tau2_ci_low=float(h2t[1]), h2_tau2_ci_high=float(h2t[2]),
     )
+    if k == 1:
+        fields.update(single_study_fields(x[0], n[0], level))
+    return MetaPropResult(**fields)
 
 
 def _with_subgroups(result, x, n, labels, groups, tau_common, opts) -> MetaPropResult:
@@ -163,14 +176,16 @@ def _with_subgroups(result, x, n, labels, groups, tau_common, opts) -> MetaPropR
 
         yi, vi = study_effects(x, n, opts["transform"])
         design = (g[:, None] == np.array(order)[None, :]).astype(float)
-        tau2 = residual_tau2(yi, vi, design, opts["tau2_method"])
+        tau2 = residual_tau2(yi, vi, design, opts["tau2_method"], n)
     subs = {}
     for name in order:
         sel = g == name
         subs[name] = fit_inverse(x[sel], n[sel], [lab for lab, s in zip(labels, sel) if s], tau2=tau2, **opts)
     te = np.array([s.te for s in subs.values()])
     # the test uses each subgroup's classical random-effects SE, as meta does by default
-    se = np.array([1.0 / np.sqrt((1.0 / (s.studies["vi"].to_numpy() + s.tau2)).sum()) for s in subs.values()])
+    # a one-study subgroup has no tau² of its own: its study's variance alone (plus a common tau²)
+    t_of = lambda s: tau2 if tau2 is not None else (s.tau2 if s.k > 1 else 0.0)  # noqa: E731
+    se = np.array([1.0 / np.sqrt((1.0 / (s.studies["vi"].to_numpy() + t_of(s))).sum()) for s in subs.values()])
     w = 1.0 / se**2
     qb = float((w * (te - (w * te).sum() / w.sum()) ** 2).sum())
     df = len(order) - 1
@@ -180,5 +195,6 @@ def _with_subgroups(result, x, n, labels, groups, tau_common, opts) -> MetaPropR
     fields = {f: getattr(result, f) for f in result.__dataclass_fields__}
     fields.update(studies=table, subgroups=subs, subgroup_test=test, tau_common=tau_common)
     if any(s.k == 1 for s in subs.values()):
-        fields["notes"] = result.notes + ("some subgroups hold a single study; their tau2 is 0 by definition",)
+        fields["notes"] = result.notes + ("some subgroups hold one study: nothing is pooled there, and the study's "
+                                          "exact interval is shown",)
     return MetaPropResult(**fields)

@@ -19,20 +19,33 @@ def _p_matrix(vi, X, tau2):
     return w, W - (w[:, None] * X) @ xtwx_inv @ (X.T * w[None, :]), xtwx_inv
 
 
-def residual_tau2(yi, vi, X, method: Tau2Method = "REML") -> float:
+def _loglik(y, v, X, t, method) -> float:
+    """(Restricted) log-likelihood of the mixed model at τ² = t, up to a constant."""
+    w, P, xtwx_inv = _p_matrix(v, X, t)
+    ll = -0.5 * np.log(v + t).sum() - 0.5 * float(y @ P @ y)
+    return ll + 0.5 * np.linalg.slogdet(xtwx_inv)[1] if method == "REML" else ll
+
+
+def residual_tau2(yi, vi, X, method: Tau2Method = "REML", weights=None) -> float:
     """Residual tau² of the model yᵢ = Xᵢβ + uᵢ + εᵢ, as metafor's ``rma(yi, vi, mods=X)``.
 
     Parameters
     ----------
     yi, vi : effects and sampling variances (transformed scale).
     X : (k, p) design matrix including the intercept (or a full set of group indicators).
-    method : DL, REML, ML, PM, SJ, HE or EB.
+    method : DL, REML, ML, PM, SJ, HE, EB, HS, HSk, GENQ or PMM.
+    weights : the aᵢ of GENQ (study sizes in this package).
 
     Notes
     -----
     P = W − WX(XᵀWX)⁻¹XᵀW, W = diag(1/(vᵢ+τ²)). DL: (yᵀP₀y − (k−p))/tr P₀. HE: (yᵀP_ols y −
     tr(P_ols V))/(k−p). SJ: τ₀²·yᵀPy/(k−p) with τ₀² = var(y)(k−1)/k. PM: root of
-    yᵀPy = k − p. ML, REML, EB: Fisher scoring (see :func:`living_review.meta.tau2.estimate_tau2`).
+    yᵀPy = k − p; PMM: of yᵀPy = χ²_{k−p, 0.5}. HS: (yᵀP₀y − k)/Σwᵢ; HSk:
+    (k/(k−p)·yᵀP₀y − k)/Σwᵢ, wᵢ = 1/vᵢ. GENQ: (yᵀPₐy − tr(PₐV))/tr Pₐ with W replaced by
+    A = diag(aᵢ). All truncated at 0. ML, REML, EB: Fisher scoring (see
+    :func:`living_review.meta.tau2.estimate_tau2`); for ML and REML the estimate is set to
+    0 when the log-likelihood there is higher (metafor's ``ll0check``), since scoring can
+    stop at a local maximum.
 
     References
     ----------
@@ -56,13 +69,32 @@ def residual_tau2(yi, vi, X, method: Tau2Method = "REML") -> float:
     if method == "SJ":
         t0 = np.var(y)
         return t0 * qe(t0) / (k - p)
-    if method == "PM":
-        if qe(0.0) <= k - p:
+    if method in ("PM", "PMM"):
+        target = k - p if method == "PM" else stats.chi2.ppf(0.5, k - p)
+        if qe(0.0) <= target:
             return 0.0
         hi = 1.0
-        while qe(hi) > k - p:
+        while qe(hi) > target:
             hi *= 10
-        return optimize.brentq(lambda t: qe(t) - (k - p), 0.0, hi, xtol=1e-14, rtol=1e-14)
+        return optimize.brentq(lambda t: qe(t) - target, 0.0, hi, xtol=1e-14, rtol=1e-14)
+    if method in ("HS", "HSk"):
+        rss = qe(0.0) * (k / (k - p) if method == "HSk" else 1.0)
+        return max(0.0, (rss - k) / float((1.0 / v).sum()))
+    if method == "GENQ":
+        if weights is None:
+            raise ValueError("tau2_method='GENQ' needs weights (e.g. the study sizes).")
+        a = np.asarray(weights, float)
+        pa = np.diag(a) - (a[:, None] * X) @ np.linalg.inv(X.T @ (a[:, None] * X)) @ (X.T * a[None, :])
+        return max(0.0, (float(y @ pa @ y) - float(np.sum(np.diag(pa) * v))) / float(np.trace(pa)))
+    t = _score(y, v, X, method)
+    if method != "EB" and t > 0 and _loglik(y, v, X, 0.0, method) > _loglik(y, v, X, t, method):
+        return 0.0
+    return t
+
+
+def _score(y, v, X, method) -> float:
+    """Fisher scoring for ML, REML and EB from the HE value, with step halving at 0."""
+    k, p = X.shape
     t = residual_tau2(y, v, X, "HE")
     for _ in range(MAXITER):
         w, P, _ = _p_matrix(v, X, t)
@@ -161,7 +193,8 @@ def metareg(events, totals, covariates, *, transform: Transform = "PFT", tau2_me
     Notes
     -----
     β̂ = (XᵀWX)⁻¹XᵀWy with W = diag(1/(vᵢ + τ̂²)); Var β̂ = (XᵀWX)⁻¹, multiplied by
-    s² = yᵀPy/(k−p) with Knapp-Hartung (then t(k−p) and F tests). R² = max(0, (τ²₀ − τ²)/τ²₀)
+    s² = yᵀPy/(k−p) with Knapp-Hartung (then t(k−p) and F tests). When every effect is equal
+    s² = 0: the SEs are 0, the test statistics NaN and QM NaN, as metafor's NA. R² = max(0, (τ²₀ − τ²)/τ²₀)
     with τ²₀ from the intercept-only model.
 
     References
@@ -181,7 +214,7 @@ def metareg(events, totals, covariates, *, transform: Transform = "PFT", tau2_me
     if k <= p:
         raise ValueError(f"{k} studies cannot estimate {p} coefficients; use fewer covariates.")
     y, v = study_effects(x, n, transform)
-    t2 = residual_tau2(y, v, X, tau2_method)
+    t2 = residual_tau2(y, v, X, tau2_method, n)
     w, P, cov = _p_matrix(v, X, t2)
     beta = cov @ (X.T @ (w * y))
     a = 1 - level
@@ -191,17 +224,20 @@ def metareg(events, totals, covariates, *, transform: Transform = "PFT", tau2_me
     else:
         crit, dist = stats.norm.ppf(1 - a / 2), stats.norm()
     se = np.sqrt(np.diag(cov))
-    stat = beta / se
+    with np.errstate(invalid="ignore", divide="ignore"):
+        stat = beta / se
     b2, c2 = beta[1:], cov[1:, 1:]
-    qm = float(b2 @ np.linalg.solve(c2, b2)) if p > 1 else float("nan")
-    if hakn and p > 1:
+    # all effects equal under Knapp-Hartung: s² = 0, so every SE is 0 and QM does not exist (NA in metafor)
+    defined = p > 1 and np.all(np.isfinite(c2)) and np.linalg.matrix_rank(c2) == p - 1 and np.all(se > 0)
+    qm = float(b2 @ np.linalg.solve(c2, b2)) if defined else float("nan")
+    if hakn and defined:
         qm /= p - 1
         qm_p = float(stats.f.sf(qm, p - 1, k - p))
     else:
-        qm_p = float(stats.chi2.sf(qm, p - 1)) if p > 1 else float("nan")
+        qm_p = float(stats.chi2.sf(qm, p - 1)) if defined else float("nan")
     _, P0, _ = _p_matrix(v, X, 0.0)
     qe = float(y @ P0 @ y)
-    t2_null = residual_tau2(y, v, np.ones((k, 1)), tau2_method)
+    t2_null = residual_tau2(y, v, np.ones((k, 1)), tau2_method, n)
     r2 = max(0.0, (t2_null - t2) / t2_null) if t2_null > 0 else 0.0
     coefs = pd.DataFrame({"term": names, "estimate": beta, "se": se, "stat": stat,
                           "pvalue": 2 * dist.sf(np.abs(stat)), "ci_low": beta - crit * se, "ci_high": beta + crit * se})

@@ -51,6 +51,11 @@ class MetaPropResult:
     effect). Transformed-scale fields: ``te``, ``se``, ``fixed_te``, ``fixed_se``, ``tau2``
     (+ Q-profile ``tau2_ci_low``/``tau2_ci_high``) and ``tau``. ``i2`` and its CI are
     fractions in [0, 1], Q-based as R meta reports them; ``h2`` = max(1, Q/(k−1)).
+    ``i2_tau2`` and ``h2_tau2`` are computed from tau² as metafor reports them for every
+    estimator, I² = τ²/(τ² + s²), H² = (τ² + s²)/s², s² = (k−1)/tr P, with CIs from the
+    Q-profile limits of tau² (``confint.rma``). With k = 1 (``single_study``) nothing is
+    pooled: the estimate is the study's proportion with its Clopper-Pearson interval and
+    every heterogeneity field is NaN.
     """
 
     k: int
@@ -93,6 +98,17 @@ class MetaPropResult:
     tau_common: bool = False
     glmm: GLMMInfo | None = None
     notes: tuple[str, ...] = ()
+    i2_tau2: float = float("nan")
+    i2_tau2_ci_low: float = float("nan")
+    i2_tau2_ci_high: float = float("nan")
+    h2_tau2: float = float("nan")
+    h2_tau2_ci_low: float = float("nan")
+    h2_tau2_ci_high: float = float("nan")
+
+    @property
+    def single_study(self) -> bool:
+        """True when k = 1: nothing is pooled and the interval is the study's exact one."""
+        return self.k == 1
 
     def to_frame(self) -> pd.DataFrame:
         """One row per pooled result (overall first, then subgroups) with the scalar fields."""
@@ -105,7 +121,7 @@ class MetaPropResult:
     def heterogeneity_line(self) -> str:
         """'I² = 46% [0%; 79%], τ² = 0.0092, p = 0.10' in R meta's style."""
         if self.k < 2:
-            return "Heterogeneity: not applicable (single study)"
+            return "Heterogeneity: not applicable (one study, nothing pooled)"
         q_p = "< 0.01" if self.q_pvalue < 0.01 else f"= {self.q_pvalue:.2f}"
         return (f"Heterogeneity: I\u00b2 = {100 * self.i2:.0f}%, \u03c4\u00b2 = {self.tau2:.4f}, "
                 f"p {q_p}")
@@ -116,13 +132,18 @@ class MetaPropResult:
         ci = f"{100 * self.level:.0f}%-CI"
         method = "GLMM (ML, adaptive Gauss-Hermite)" if self.model == "glmm" else (
             f"inverse variance, tau2 {self.tau2_method}" + (", Hartung-Knapp" if self.hakn else ""))
+        if self.k == 1:
+            return "\n".join([f"One study (no meta-analysis): {self.estimate:.4f} [{self.ci_low:.4f}; "
+                              f"{self.ci_high:.4f}] ({ci}, exact Clopper-Pearson)"] + [f"  Note: {n}" for n in self.notes])
         lines = [
             f"Meta-analysis of proportions: k = {self.k}, transform {self.transform}, {method}",
             f"  Common effect : {self.fixed_estimate:.4f} [{self.fixed_ci_low:.4f}; {self.fixed_ci_high:.4f}]",
             f"  Random effects: {self.estimate:.4f} [{self.ci_low:.4f}; {self.ci_high:.4f}] ({ci})",
             f"  Prediction interval ({self.prediction}): [{self.pi_low:.4f}; {self.pi_high:.4f}]",
             f"  tau2 = {self.tau2:.4f} [{_num(self.tau2_ci_low)}; {_num(self.tau2_ci_high)}], tau = {self.tau:.4f}",
-            f"  I2 = {pct(self.i2)} [{pct(self.i2_ci_low)}; {pct(self.i2_ci_high)}], H2 = {self.h2:.3f}",
+            f"  I2 (Q-based) = {pct(self.i2)} [{pct(self.i2_ci_low)}; {pct(self.i2_ci_high)}], H2 = {self.h2:.3f}",
+            f"  I2 (from tau2) = {pct(self.i2_tau2)} [{pct(self.i2_tau2_ci_low)}; {pct(self.i2_tau2_ci_high)}], "
+            f"H2 = {_num(self.h2_tau2)} [{_num(self.h2_tau2_ci_low)}; {_num(self.h2_tau2_ci_high)}]",
             f"  Q = {self.q:.2f}, df = {self.q_df}, p = {self.q_pvalue:.4f}",
         ]
         if self.glmm is not None:

@@ -12,7 +12,7 @@ from typing import Literal, get_args
 import numpy as np
 from scipy import stats
 
-Tau2Method = Literal["DL", "REML", "ML", "PM", "SJ", "HE", "EB"]
+Tau2Method = Literal["DL", "REML", "ML", "PM", "SJ", "HE", "EB", "HS", "HSk", "GENQ", "PMM"]
 TAU2_METHODS: tuple[str, ...] = get_args(Tau2Method)
 
 #: Iterative estimators stop when tau² changes by less than this between steps.
@@ -64,14 +64,16 @@ def _solve_q(yi, vi, mask, target):
     return t
 
 
-def estimate_tau2(yi, vi, mask, method: Tau2Method = "REML"):
+def estimate_tau2(yi, vi, mask, method: Tau2Method = "REML", weights=None):
     """Estimate tau² for every row.
 
     Parameters
     ----------
     yi, vi : (fits, k) effects and sampling variances on the transformed scale.
     mask : (fits, k) bool, True for studies in the fit.
-    method : DL, REML, ML, PM, SJ, HE or EB.
+    method : DL, REML, ML, PM, SJ, HE, EB, HS, HSk, GENQ or PMM.
+    weights : (fits, k) or (k,) positive weights aᵢ of the generalised Q (GENQ only; the
+        proportions engine passes the study sizes nᵢ).
 
     Returns
     -------
@@ -88,10 +90,16 @@ def estimate_tau2(yi, vi, mask, method: Tau2Method = "REML"):
     - ML, REML, EB: Fisher scoring from the HE value with step halving at 0, as metafor:
       ML Δ = (yᵀPPy − Σw)/Σw²; REML Δ = (yᵀPPy − tr P)/tr PP;
       EB Δ = (Q·k/(k−1) − k)/Σw. Iterated until |Δ| < 1e-10.
+    - HS (Hunter-Schmidt): max(0, (Q₀ − k)/Σw); HSk: max(0, (Q₀·k/(k−1) − k)/Σw), wᵢ = 1/vᵢ.
+    - PMM (median-unbiased Paule-Mandel): root of Q(τ²) = χ²_{k−1, 0.5}.
+    - GENQ (DerSimonian-Kacker generalised Q with weights aᵢ): with Pₐ = A − aaᵀ/Σa,
+      max(0, (yᵀPₐy − tr(PₐV))/tr Pₐ), as ``rma(yi, vi, weights = a, method = "GENQ")``.
 
     References
     ----------
-    Viechtbauer W (2005) J Educ Behav Stat 30:261-93; Viechtbauer W (2010) J Stat Softw 36(3).
+    Viechtbauer W (2005) J Educ Behav Stat 30:261-93; Viechtbauer W (2010) J Stat Softw 36(3);
+    DerSimonian R, Kacker R (2007) Contemp Clin Trials 28:105-14; Viechtbauer W (2021) metafor
+    documentation of ``rma.uni`` (HS, HSk, PMM).
 
     Example
     -------
@@ -124,6 +132,23 @@ def estimate_tau2(yi, vi, mask, method: Tau2Method = "REML"):
         tau2 = t0 * (w * e * e).sum(1) / (kd - 1)
     elif method == "PM":
         tau2 = _solve_q(yi, vi, mask, kd - 1)
+    elif method == "PMM":
+        tau2 = _solve_q(yi, vi, mask, stats.chi2.ppf(0.5, kd - 1))
+    elif method in ("HS", "HSk"):
+        w, sw, _, e = _moments(yi, vi, mask, zero)
+        q = (w * e * e).sum(1)
+        tau2 = np.maximum(0.0, ((q * k / (kd - 1) if method == "HSk" else q) - k) / sw)
+    elif method == "GENQ":
+        if weights is None:
+            raise ValueError("tau2_method='GENQ' needs weights (e.g. the study sizes).")
+        a = np.where(mask, np.broadcast_to(np.asarray(weights, float), yi.shape), 0.0)
+        sa = a.sum(1)
+        mu = (a * yi).sum(1) / sa
+        e = np.where(mask, yi - mu[:, None], 0.0)
+        # tr P = Σa − Σa²/Σa; tr(PV) = Σaᵢvᵢ − Σaᵢ²vᵢ/Σa
+        trp = sa - (a * a).sum(1) / sa
+        trpv = (a * vi).sum(1) - (a * a * vi).sum(1) / sa
+        tau2 = np.maximum(0.0, ((a * e * e).sum(1) - trpv) / trp)
     elif method in ("ML", "REML", "EB"):
         tau2 = _fisher_scoring(yi, vi, mask, kd, estimate_tau2(yi, vi, mask, "HE"), method)
         if method != "EB":

@@ -1,71 +1,237 @@
-"""A changelog entry: one :class:`living_review.release.compare.Comparison` as MyST Markdown.
+"""A changelog entry: one :class:`living_review.release.compare.Comparison` as a "What's new".
 
-The entry lists, in order: whether the evidence data and the analysis parameters changed,
-the studies added and removed, the corrections from the discrepancy records, the headline
-conclusions followed by name (previous value, current value and flags), every estimate
-published by both versions that moved, old value next to new, and the withdrawn ones; the
-estimates first published in the current version are counted by ledger family (the first
-part of their key), since their values have nothing to be compared with.
+The entry says, for readers and in this order: what the version's data rest on (the
+search), the cohorts and studies added and removed, by name with a citation, what happened
+to the evidence data, the corrections as plain sentences, each headline conclusion from
+the previous version to this one (with whether its direction or the reading of its CI
+changed), the analysis parameters if they changed, and the other estimates that moved.
+
+Every sentence is computed from the same lists as the tables beside it, so the text cannot
+claim "unchanged" over a table of changes: counts in the text are the lengths of those
+lists. When the previous release is the reproduction of the previous review (scope
+``reproduction``), the headline table gives the values the previous review *published*
+(:mod:`living_review.release.published`) beside the values version 0 reproduced, and says
+where version 0 did not reproduce a published value.
 """
 
 from __future__ import annotations
 
-from living_review.release.compare import Comparison, EstimateChange
+from dataclasses import dataclass, field
+
+from living_review.release.compare import Comparison, EstimateChange, Interval
+from living_review.release.published import PublishedValue
 from living_review.report.dictionary import latex_columns
+from living_review.report.markup import md
 
-# PDF column widths (fractions of the line) of the entry's two tables
-HEADLINE_WIDTHS = (0.3, 0.22, 0.22, 0.24)
-ESTIMATE_WIDTHS = (0.28, 0.1, 0.18, 0.18, 0.24)
-
-
-def _interval_text(change: EstimateChange, digits: int) -> tuple[str, str]:
-    old = change.previous.text(digits) if change.previous else "not published"
-    new = change.current.text(digits) if change.current else "no longer published"
-    return old, new
+REPRODUCTION_SCOPE = "reproduction"
+HEADLINE_WIDTHS = (0.24, 0.2, 0.2, 0.36)
+REPRODUCTION_WIDTHS = (0.2, 0.16, 0.2, 0.16, 0.28)
+ESTIMATE_WIDTHS = (0.36, 0.2, 0.2, 0.24)
 
 
-def _flag_text(change: EstimateChange) -> str:
-    return "; ".join(change.flags()) if change.flagged else ""
+@dataclass(frozen=True)
+class Study:
+    """How a cohort is named and cited: ``group`` is the same for the cohorts of one study."""
+
+    label: str
+    group: str
+    cite_key: str | None = None
 
 
-def render_markdown(comparison: Comparison, digits: int = 3) -> str:
-    """The changelog entry for ``comparison`` as MyST Markdown (a level-2 heading and lists)."""
-    c = comparison
+@dataclass(frozen=True)
+class EntryContext:
+    """What an entry needs beyond the two summaries (all optional).
+
+    Attributes
+    ----------
+    studies : study_id -> :class:`Study` (else a cohort is named by its id and is its own study).
+    published : headline name -> value the previous review printed.
+    previous_review : how the previous review is named ("Cao 2024").
+    search : scope name -> one sentence on the search its data rest on.
+    chapters : ledger chapter name -> chapter title, to name estimates.
+    thresholds : outcome -> reading threshold (``review.yml`` ``releases.thresholds``).
+    """
+
+    studies: dict[str, Study] = field(default_factory=dict)
+    published: dict[str, PublishedValue] = field(default_factory=dict)
+    previous_review: str = "the previous review"
+    search: dict[str, str] = field(default_factory=dict)
+    chapters: dict[str, str] = field(default_factory=dict)
+    thresholds: dict[str, float] = field(default_factory=dict)
+
+
+def plural(n: int, one: str, many: str | None = None) -> str:
+    """``plural(1, "cohort")`` -> "1 cohort"; ``plural(2, "study", "studies")`` -> "2 studies"."""
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def _study(ctx: EntryContext, sid: str) -> Study:
+    return ctx.studies.get(sid) or Study(sid, sid)
+
+
+def count_studies(ctx: EntryContext, ids) -> int:
+    """Number of studies among cohorts ``ids`` (cohorts of one paper are one study)."""
+    return len({_study(ctx, s).group for s in ids})
+
+
+def cohorts_text(ctx: EntryContext, ids) -> str:
+    ids = tuple(ids)
+    return f"{plural(len(ids), 'cohort')} from {plural(count_studies(ctx, ids), 'study', 'studies')}"
+
+
+def _named(ctx: EntryContext, sid: str) -> str:
+    s = _study(ctx, sid)
+    # labels come from data: escaped, so they are shown as written
+    return f"{md(s.label)} {{cite:p}}`{s.cite_key}`" if s.cite_key else md(s.label)
+
+
+def _value(interval: Interval | None, digits: int, missing: str) -> str:
+    return interval.text(digits) if interval else missing
+
+
+def _reading(ctx: EntryContext, outcome: str, old: Interval | PublishedValue | None, new: Interval | None) -> str:
+    """What changed in a conclusion: direction against the threshold, and its CI's reading."""
+    if old is None:
+        return "new in this version"
+    if new is None:
+        return "no longer reported"
+    t = ctx.thresholds.get(outcome)
+    moved = abs(new.estimate - old.estimate) > 1e-9
+    if t is None:
+        return "estimate moved" if moved else "unchanged"
+
+    def side(x: float) -> str:
+        return "above" if x > t else "below" if x < t else "at"
+
+    def ci(i) -> str | None:
+        if getattr(i, "ci_low", None) is None or getattr(i, "ci_high", None) is None:
+            return None
+        return "excludes" if (i.ci_low > t or i.ci_high < t) else "includes"
+
+    a, b = side(old.estimate), side(new.estimate)
+    parts = [f"direction changed: {a} {t:g} before, {b} now" if a != b else f"same direction ({b} {t:g})"]
+    ci_a, ci_b = ci(old), ci(new)
+    if ci_a is None:
+        parts.append(f"the CI now {ci_b} {t:g} (no CI published before)")
+    elif ci_a != ci_b:
+        parts.append(f"the CI {ci_a} {t:g} before and {ci_b} it now")
+    else:
+        parts.append(f"the CI {ci_b} {t:g} in both")
+    return "; ".join(parts)
+
+
+def _headline_rows(c: Comparison, ctx: EntryContext, digits: int) -> list[str]:
+    reproduction = c.previous_scope == REPRODUCTION_SCOPE and bool(ctx.published)
+    if reproduction:
+        out = [latex_columns(REPRODUCTION_WIDTHS).rstrip(), "",
+               f"| Conclusion | {ctx.previous_review}, as published | Version {c.previous_version} "
+               f"(reproduction) | Now ({c.current_version}) | Change since {ctx.previous_review} |", "|---|---|---|---|---|"]
+    else:
+        out = [latex_columns(HEADLINE_WIDTHS).rstrip(), "",
+               f"| Conclusion | Version {c.previous_version} | Now ({c.current_version}) | What changed |", "|---|---|---|---|"]
+    for h in c.headlines:
+        ch = h.change
+        new = _value(ch.current, digits, "not reported")
+        if reproduction:
+            pub = ctx.published.get(h.name)
+            old = _value(ch.previous, digits, f"not in {c.previous_version}")
+            if pub is not None and ch.previous is not None:
+                ok = pub.reproduced_by(ch.previous.estimate, ch.previous.ci_low, ch.previous.ci_high)
+                old += "; reproduces it" if ok else "; does not reproduce it"
+            reading = _reading(ctx, ch.outcome, pub, ch.current) if pub else _reading(ctx, ch.outcome, ch.previous, ch.current)
+            out.append(f"| {md(h.label)} | {md(pub.text()) if pub else 'not published'} | {md(old)} | {md(new)} "
+                       f"| {md(reading)} |")
+        else:
+            old = _value(ch.previous, digits, "not reported")
+            out.append(f"| {md(h.label)} | {md(old)} | {md(new)} | {md(_reading(ctx, ch.outcome, ch.previous, ch.current))} |")
+    return out
+
+
+def estimate_label(change: EstimateChange, ctx: EntryContext, chapter: str = "") -> str:
+    """A reader's name for a ledger estimate: outcome, what was pooled, and its chapter."""
+    parts = change.key.split(".")
+    rest = [p.replace("_", " ") for p in parts[1:] if p.lower() != change.outcome.lower()]
+    title = ctx.chapters.get(chapter, "")
+    text = f"{change.outcome}, {', '.join(rest)}" if rest else change.outcome
+    return f"{text} ({title})" if title else text
+
+
+def render_markdown(comparison: Comparison, digits: int = 3, context: EntryContext | None = None,
+                    chapters_of: dict[str, str] | None = None) -> str:
+    """The changelog entry for ``comparison`` as MyST Markdown (a level-2 heading, paragraphs, tables).
+
+    ``chapters_of`` maps ledger keys to the chapter that published them (for the estimates' names).
+    """
+    c, ctx = comparison, context or EntryContext()
+    chapters_of = chapters_of or {}
     out = [f"## Version {c.current_version} (compared with {c.previous_version})", ""]
-    out.append(f"- Evidence data: {'changed' if c.data_changed else 'unchanged'}.")
-    out.append(f"- Analysis parameters: {'; '.join(c.parameters_changed) if c.parameters_changed else 'unchanged'}.")
-    out.append(f"- Studies added: {', '.join(c.studies_added) or 'none'}.")
-    out.append(f"- Studies removed: {', '.join(c.studies_removed) or 'none'}.")
-    out += ["", "### Corrections", ""]
-    out += [f"- {corr.summary()}" for corr in c.corrections] or ["None."]
+    if c.current_scope in ctx.search:
+        out += [f"**Search.** {md(ctx.search[c.current_scope])}", ""]
+
+    out.append(f"**Studies.** Version {c.current_version} holds {cohorts_text(ctx, c.current_studies)}; "
+               f"version {c.previous_version} held {cohorts_text(ctx, c.previous_studies)}.")
+    out.append("")
+    for verb, ids in (("Added", c.studies_added), ("Removed", c.studies_removed)):
+        if ids:
+            out += [f"{verb}: {cohorts_text(ctx, ids)}:", ""] + [f"- {_named(ctx, s)}" for s in ids] + [""]
+        else:
+            out += [f"{verb}: none.", ""]
+
+    same_data = not c.data_changed
+    if same_data and (c.studies_added or c.studies_removed):
+        data = (f"Both versions were built from the same data files; version {c.previous_version} held only part "
+                f"of them (its scope: {c.previous_scope or 'not recorded'}), so the cohorts above are what "
+                f"version {c.current_version} adds to what {c.previous_version} showed.")
+    elif same_data:
+        data = "The data files are the same as in the previous version."
+    else:
+        data = ("The data files changed" + (", and the cohorts listed above were added or removed."
+                                             if c.studies_added or c.studies_removed else
+                                             ", but no cohort was added or removed") )
+        if not (c.studies_added or c.studies_removed):
+            data += (f"; {plural(len(c.corrections), 'correction')} {'is' if len(c.corrections) == 1 else 'are'} "
+                     f"recorded for this release.")
+    out += [f"**Evidence data.** {data}", ""]
+
+    labels = {sid: s.label for sid, s in ctx.studies.items()}
+    if c.corrections:
+        out += [f"**Corrections.** {plural(len(c.corrections), 'correction')} recorded for this release:", ""]
+        out += [f"- {md(corr.sentence(labels))}" for corr in c.corrections] + [""]
+    else:
+        out += ["**Corrections.** None recorded for this release.", ""]
+
     if c.headlines:
-        out += ["", "### Headline conclusions", "", latex_columns(HEADLINE_WIDTHS).rstrip(), ""]
-        out += ["| Conclusion | Previous (CI) | Now (CI) | Flag |", "|---|---|---|---|"]
-        for h in c.headlines:
-            old, new = _interval_text(h.change, digits)
-            out.append(f"| {h.label} | {old} | {new} | {_flag_text(h.change)} |")
-        out += ["", "Analyses carrying each conclusion (previous → now, by ledger key):", ""]
-        out += [f"- {h.label}: `{h.previous_key or 'none'}` → `{h.current_key or 'none'}`" for h in c.headlines]
-    out += ["", "### Estimates that changed", ""]
+        out += ["**Headline conclusions.**", ""] + _headline_rows(c, ctx, digits) + [""]
+
+    if c.parameters_changed:
+        out += [f"**Analysis parameters.** Changed: {md('; '.join(p.replace(' -> ', ' → ') for p in c.parameters_changed))}.", ""]
+    else:
+        out += ["**Analysis parameters.** Unchanged.", ""]
+
+    both = [e for e in c.estimates if e.previous is not None and e.current is not None]
     changed = [e for e in c.moved if e.status != "added"]
     added = [e for e in c.moved if e.status == "added"]
-    if not changed:
-        out.append("No pooled estimate of the previous version changed or was withdrawn.")
-    else:
-        out += [latex_columns(ESTIMATE_WIDTHS).rstrip(), ""]
-        out += ["| Estimate | Outcome | Previous (CI) | Now (CI) | Flag |", "|---|---|---|---|---|"]
-        for e in changed:
-            old, new = _interval_text(e, digits)
-            out.append(f"| {e.key} | {e.outcome} | {old} | {new} | {_flag_text(e)} |")
+    text = f"**Other estimates.** Both versions publish {plural(len(both), 'estimate')} under the same analysis"
+    moved = [e for e in changed if e.status == "moved"]
+    removed = [e for e in changed if e.status == "removed"]
+    text += f"; {len(moved)} of them moved" if moved else "; none of them moved"
+    if removed:
+        text += f", and {plural(len(removed), 'estimate')} of version {c.previous_version} {'is' if len(removed) == 1 else 'are'} no longer published"
+    text += "."
     if added:
-        out += ["", f"Estimates first published in version {c.current_version}: {len(added)} "
-                f"({_by_family(added)}); their values are in the chapters and in the release summary."]
-    return "\n".join(out) + "\n"
+        text += (f" Version {c.current_version} publishes {plural(len(added), 'new estimate')}; "
+                 "their values are in the chapters and in the release summary.")
+    if c.headlines and any(h.previous_key != h.current_key for h in c.headlines) and not changed:
+        text += (" The headline conclusions above moved because the updated analyses carry them, "
+                 "not because a shared estimate changed.")
+    out += [text, ""]
+    if changed:
+        out += [latex_columns(ESTIMATE_WIDTHS).rstrip(), ""]
+        out += [f"| Estimate | Version {c.previous_version} | Now | Flag |", "|---|---|---|---|"]
+        for e in changed:
+            old = _value(e.previous, digits, "not published")
+            new = _value(e.current, digits, "no longer published")
+            flags = "; ".join(e.flags()) if e.flagged else ""
+            out.append(f"| {md(estimate_label(e, ctx, chapters_of.get(e.key, '')))} | {md(old)} | {md(new)} | {md(flags)} |")
+    return "\n".join(out).rstrip() + "\n"
 
-
-def _by_family(changes: list[EstimateChange]) -> str:
-    counts: dict[str, int] = {}
-    for change in changes:
-        family = change.key.split(".", 1)[0]
-        counts[family] = counts.get(family, 0) + 1
-    return ", ".join(f"{family} {n}" for family, n in sorted(counts.items()))

@@ -121,6 +121,10 @@ class Comparison:
     corrections: tuple[Correction, ...]
     estimates: tuple[EstimateChange, ...]
     headlines: tuple[HeadlineChange, ...] = ()
+    previous_scope: str = ""
+    current_scope: str = ""
+    previous_studies: tuple[str, ...] = ()
+    current_studies: tuple[str, ...] = ()
 
     @property
     def moved(self) -> tuple[EstimateChange, ...]:
@@ -129,9 +133,9 @@ class Comparison:
     def summary(self) -> str:
         flagged = sum(e.flagged for e in self.estimates)
         return (
-            f"{self.previous_version} -> {self.current_version}: {len(self.studies_added)} stud(ies) added, "
-            f"{len(self.studies_removed)} removed, {len(self.corrections)} correction(s); "
-            f"{len(self.moved)} of {len(self.estimates)} estimate(s) changed, {flagged} flagged; "
+            f"{self.previous_version} -> {self.current_version}: cohorts added {len(self.studies_added)}, "
+            f"removed {len(self.studies_removed)}, corrections {len(self.corrections)}; "
+            f"estimates changed {len(self.moved)} of {len(self.estimates)}, flagged {flagged}; "
             f"{sum(h.change.flagged for h in self.headlines)} of {len(self.headlines)} headline(s) flagged"
         )
 
@@ -245,6 +249,10 @@ def compare(previous: ReleaseSummary, current: ReleaseSummary, *, discrepancies:
         corrections=read_corrections(discrepancies, new_ids, current.version) if discrepancies else (),
         estimates=changes,
         headlines=compare_headlines(previous, current, thresholds=thresholds, tolerance=tolerance),
+        previous_scope=str(previous.scope.get("name", "")),
+        current_scope=str(current.scope.get("name", "")),
+        previous_studies=tuple(sorted(old_ids)),
+        current_studies=tuple(sorted(new_ids)),
     )
 
 

@@ -11,6 +11,7 @@ has ``field`` and ``value_used``). When the file has a version column (``version
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +19,18 @@ import pandas as pd
 
 STUDY_COLUMNS = ("study_id", "study")
 VERSION_COLUMNS = ("version", "since_version", "release")
+
+# what a discrepancy's field means to a reader; other fields read with spaces for underscores
+FIELD_WORDS = {
+    "dcr_events": "disease control", "orr_events": "objective responses", "cr": "complete responses",
+    "pr": "partial responses", "sd": "stable disease", "n_evaluable_response": "patients evaluable for response",
+    "n_enrolled": "patients enrolled", "n_safety": "safety population", "pfs_median": "median PFS",
+    "os_median": "median OS", "overlap_group": "overlap with other cohorts", "registry_id": "trial registration",
+    "line_of_therapy": "line of therapy", "discontinuation": "discontinuations", "eligibility": "eligibility",
+    "notes": "timing of the response",
+}
+# "(seed S-3)", "(extraction notes P-8)", "(P-17, P-19)": copy codes, listed in the sources table
+_SOURCE_CODE = re.compile(r"\s*\((?:seed |extraction notes )?[SP]-\d+(?:\s*,\s*[SP]-\d+)*\)")
 
 
 @dataclass(frozen=True)
@@ -35,6 +48,37 @@ class Correction:
             parts += [f"{k}: {d[k]}" for k in ("reason", "status") if k in d]
             return "; ".join(parts)
         return f"{self.study_id}: " + "; ".join(f"{k}: {v}" for k, v in self.details)
+
+    def sentence(self, labels: dict[str, str] | None = None) -> str:
+        """The correction in plain words, e.g. "Tahara 2017, disease control: this review uses 12/17
+        (COSA 2016 abstract: 71%, i.e. about 12/17; Cao 2024 Fig. 3: 16/17 (94%)); still unresolved."
+
+        ``labels`` maps study ids to the names readers know (``tahara2017`` -> "Tahara 2017"),
+        in the study column and in the values. Field names in values read as words, and
+        source copy codes are left out: the sources table gives them.
+        """
+        labels = labels or {}
+        d = {k: _words(v, labels) for k, v in self.details}
+        who = labels.get(self.study_id, self.study_id)
+        field = d.get("field", "")
+        what = FIELD_WORDS.get(field, field.replace("_", " "))
+        if "value_used" not in d:
+            return f"{who}{f', {what}' if what else ''}: " + "; ".join(
+                f"{k.replace('_', ' ')} {v}" for k, v in self.details if k != "field") + "."
+        used = d["value_used"].rstrip(".")
+        if used.startswith("missing"):
+            verb = "leaves the value empty" + used.removeprefix("missing")
+        elif used.startswith("not encoded"):
+            verb = "does not record it" + used.removeprefix("not encoded")
+        else:
+            verb = f"uses {used}"
+        sides = [f"{_plain(d[s])}: {d[v]}" for v, s in (("value_a", "source_a"), ("value_b", "source_b"))
+                 if d.get(v) and d.get(s)]
+        text = f"{who}, {what}: this review {verb}"
+        if sides:
+            text += f" ({'; '.join(sides)})"
+        status = d.get("status", "")
+        return text + ("; still unresolved." if status == "unresolved" else ".")
 
 
 def read_corrections(path: Path, current_studies: set[str], version: str | None = None) -> tuple[Correction, ...]:
@@ -61,6 +105,17 @@ def read_corrections(path: Path, current_studies: set[str], version: str | None 
                         if c not in (study_column, version_column) and str(row[c]).strip())
         corrections.append(Correction(study, details))
     return tuple(sorted(corrections, key=lambda c: (c.study_id, c.details)))
+
+
+def _words(text: str, labels: dict[str, str]) -> str:
+    def word(match: re.Match) -> str:
+        token = match.group(0)
+        return labels.get(token) or FIELD_WORDS.get(token, token.replace("_", " "))
+    return re.sub(r"\b[a-z][a-z0-9_]*[0-9_][a-z0-9_]*\b", word, str(text).strip())
+
+
+def _plain(source: str) -> str:
+    return _SOURCE_CODE.sub("", source).strip().rstrip(",;")
 
 
 def _release_of(version: str) -> str:

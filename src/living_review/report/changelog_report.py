@@ -20,8 +20,9 @@ import pandas as pd
 from living_review._version import __version__
 from living_review.meta import SequentialResult, cumulative
 from living_review.paths import project_root
-from living_review.release.changelog_entry import render_markdown
-from living_review.release.compare import compare, compare_summaries
+from living_review.release.changelog_entry import EntryContext, Study, render_markdown
+from living_review.release.compare import compare
+from living_review.release.published import read_published
 from living_review.release.scopes import load_release_config
 from living_review.release.summary import SUMMARY_FILE, release_dir, release_versions
 from living_review.report.study_tables import outcome_counts, select_cohorts
@@ -70,6 +71,68 @@ def _demote(markdown: str) -> str:
     return re.sub(r"^#{2,6} (.+)$", r"**\1**", markdown, flags=re.MULTILINE)
 
 
+def _bib_keys(root: Path) -> set[str]:
+    bib = root / "book" / "references.bib"
+    return set(re.findall(r"^@\w+\{([^,\s]+),", bib.read_text(encoding="utf-8"), flags=re.M)) if bib.is_file() else set()
+
+
+def _studies(root: Path) -> dict[str, Study]:
+    path = root / "data" / "studies.csv"
+    if not path.is_file():
+        return {}
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    keys = _bib_keys(root)
+    found = {}
+    for row in table.to_dict("records"):
+        sid = row["study_id"]
+        # the cohorts of one paper share its DOI, else its citation
+        group = row.get("doi") or row.get("citation") or sid
+        found[sid] = Study(row.get("label") or sid, group, sid if sid in keys else None)
+    return found
+
+
+def search_sentences(root: Path) -> dict[str, str]:
+    """Per release scope, one sentence on the search its data rest on (``data/search/search_strategy.yaml``)."""
+    import yaml
+
+    path = root / "data" / "search" / "search_strategy.yaml"
+    if not path.is_file():
+        return {}
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    out = {}
+    prev = raw.get("previous_version") or {}
+    if prev.get("databases"):
+        names = ", ".join(d["name"] for d in prev["databases"])
+        out["reproduction"] = (f"The previous review's search: {names}, searched on "
+                               f"{prev.get('search_date', 'an unreported date')}.")
+    upd = raw.get("this_update") or {}
+    parts = [f"{d['name']} ({d.get('search_date', 'date not recorded')})" for d in upd.get("databases") or []]
+    parts += [f"{m['method']} ({m.get('search_date', 'date not recorded')})" for m in upd.get("other_methods") or []]
+    if parts:
+        lead = "" if upd.get("databases") else "No bibliographic database was searched for the update; "
+        text = lead + "the update rests on " + ", ".join(parts) + "."
+        out["update"] = text[0].upper() + text[1:]
+    return out
+
+
+def _chapter_titles(root: Path) -> dict[str, str]:
+    titles = {}
+    for path in [*(root / "notebooks").glob("*.md"), *(root / "notebooks" / "generated").glob("*.md"),
+                 *(root / "book").glob("*.md")]:
+        match = re.search(r"^# (.+)$", path.read_text(encoding="utf-8"), flags=re.M)
+        if match:
+            titles[path.stem] = match.group(1).strip()
+    return titles
+
+
+def entry_context(root: Path, thresholds: dict) -> EntryContext:
+    """Names, citations, published values and search dates for the changelog entries."""
+    published = read_published(root / "data" / "previous_version_results.csv")
+    return EntryContext(studies=_studies(root), published=published, previous_review="Cao 2024",
+                        search=search_sentences(root), chapters=_chapter_titles(root),
+                        thresholds=dict(thresholds))
+
+
 def release_overview(root: Path | None = None, *, discrepancies: Path | None = None,
                      include_current: bool = False) -> ReleaseOverview:
     """Find the committed releases and compare each with the one before it.
@@ -95,19 +158,25 @@ def release_overview(root: Path | None = None, *, discrepancies: Path | None = N
     versions = tuple(release_versions(root))
     disc = discrepancies or root / "data" / "discrepancies.csv"
     options = {"discrepancies": disc if disc.exists() else None, "thresholds": thresholds}
+    context = entry_context(root, thresholds)
+
+    def entry(old, new) -> str:
+        chapters_of = {k: str(r.get("chapter", "")) for s in (old, new) for k, r in s.estimates.items()}
+        return render_markdown(compare(old, new, **options), context=context, chapters_of=chapters_of)
+
     entries = []
     for older, newer in zip(versions[:-1], versions[1:]):
-        comparison = compare_summaries(release_dir(older, root) / SUMMARY_FILE,
-                                       release_dir(newer, root) / SUMMARY_FILE, **options)
-        entries.append(ChangelogEntry(newer, older, _demote(render_markdown(comparison))))
+        text = entry(read_summary(release_dir(older, root) / SUMMARY_FILE),
+                     read_summary(release_dir(newer, root) / SUMMARY_FILE))
+        entries.append(ChangelogEntry(newer, older, _demote(text)))
     if include_current and __version__ not in versions:
         before = previous_summary(__version__, root)
         if before is not None:
-            comparison = compare(read_summary(before), build_summary(root, __version__, skip_stale=True), **options)
-            text = render_markdown(comparison).replace(
+            old = read_summary(before)
+            text = entry(old, build_summary(root, __version__, skip_stale=True)).replace(
                 f"## Version {__version__} (compared",
                 f"## Version {__version__}, this build (compared", 1)
-            entries.append(ChangelogEntry(__version__, comparison.previous_version, _demote(text), released=False))
+            entries.append(ChangelogEntry(__version__, old.version, _demote(text), released=False))
     return ReleaseOverview(__version__, versions, tuple(reversed(entries)))
 
 
@@ -177,7 +246,7 @@ def living_table(result: SequentialResult) -> pd.DataFrame:
         "Added": [f"{r.label} ({r.date})" for r in f.itertuples(index=False)],
         "k": f["k"].astype(int).to_numpy(),
         "Estimate [CI]": [f"{r.estimate:.2f} [{r.ci_low:.2f}; {r.ci_high:.2f}]" for r in f.itertuples(index=False)],
-        "τ²": [f"{t:.4f}" for t in f["tau2"]],
+        "τ²": ["–" if pd.isna(t) else f"{t:.4f}" for t in f["tau2"]],  # k = 1: no τ²
         "I²": ["–" if pd.isna(i) else f"{100 * i:.0f}%" for i in f["i2"]],
     })
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from living_review.paths import data_dir
+from living_review.report.markup import Markup, code, join
 from living_review.report.tables import markdown_source
 
 COLUMNS = ("Field", "Type", "Unit", "Constraints", "Description")
@@ -89,8 +90,8 @@ def format_constraints(constraints: dict | None) -> str:
     if "enum" in constraints:
         parts.append("one of: " + ", ".join(str(v) for v in constraints["enum"]))
     if "pattern" in constraints:
-        parts.append(f"pattern `{constraints['pattern']}`")
-    return "; ".join(parts) or "–"
+        parts.append(Markup("pattern ") + code(constraints["pattern"]))
+    return join(parts, "; ") if parts else "–"
 
 
 def _unit(spec: dict, names: set[str]) -> str:
@@ -98,7 +99,7 @@ def _unit(spec: dict, names: set[str]) -> str:
     if not unit:
         return "–"
     # a unit that names another field means "the unit given in that column of the same row"
-    return f"as in `{unit}`" if unit in names else str(unit)
+    return Markup("as in ") + code(unit) if unit in names else str(unit)
 
 
 def resource_dictionary(resource: dict) -> ResourceDictionary:
@@ -171,11 +172,11 @@ def dictionary_source(dictionary: ResourceDictionary, *, name: str, derived: boo
     """
     if derived:
         frame = derived_table(dictionary)
-        caption = f"Fields the loader derives for `{dictionary.path}` (not stored in the file)."
+        caption = Markup("Fields the loader derives for ") + code(dictionary.path) + " (not stored in the file)."
         widths = (0.3, 0.64)
     else:
         frame = dictionary.fields
         key = ", ".join(dictionary.primary_key) or "none"
-        caption = f"Fields of `{dictionary.path}`: {dictionary.description} Key: {key}."
+        caption = Markup("Fields of ") + code(dictionary.path) + f": {dictionary.description} Key: {key}."
         widths = LATEX_WIDTHS
     return latex_columns(widths) + markdown_source(frame, caption=caption, name=name)

@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 import matplotlib as mpl
+from matplotlib.text import Text
 
 from living_review.book.figure_files import save_reproducibly
 from living_review.paths import build_dir
@@ -37,6 +38,8 @@ BOOK_RC = {
     "pdf.fonttype": 42,
     "figure.dpi": 110,
     "savefig.dpi": 200,
+    # labels come from data: a '$' in a study label is a character, never the start of mathtext
+    "text.parse_math": False,
 }
 
 
@@ -51,6 +54,12 @@ def use_book_style() -> None:
     set_matplotlib_formats("svg", "pdf")
 
 
+def literal_text(fig) -> None:
+    """Show every text of ``fig`` as written: no mathtext (figure text comes from data)."""
+    for text in fig.findobj(Text):
+        text.set_parse_math(False)
+
+
 def publish(fig, name: str, *, folder: Path | None = None):
     """Write ``fig`` as ``<_build>/figures/<name>.svg`` and return it for display.
 
@@ -62,5 +71,6 @@ def publish(fig, name: str, *, folder: Path | None = None):
     """
     if not NAME.match(name):
         raise ValueError(f"figure name {name!r}: use lower-case letters, digits, '-' and '_' only")
+    literal_text(fig)
     save_reproducibly(fig, (folder or build_dir() / FIGURE_DIR) / f"{name}.svg")
     return fig

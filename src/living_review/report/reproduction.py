@@ -159,7 +159,7 @@ class Reanalysis:
         for step, r in self.results.items():
             rows.append({"Step": step, "k": r.k, "Patients": int(r.studies["n"].sum()),
                          "Estimate [CI]": estimate_ci(r.estimate, r.ci_low, r.ci_high),
-                         "τ²": f"{r.tau2:.4f}", "I²": "–" if np.isnan(r.i2) else f"{100 * r.i2:.0f}%",
+                         "τ²": "–" if np.isnan(r.tau2) else f"{r.tau2:.4f}", "I²": "–" if np.isnan(r.i2) else f"{100 * r.i2:.0f}%",
                          "Change": f"{100 * (r.estimate - base.estimate):+.1f} pp"})
         return pd.DataFrame(rows)
 

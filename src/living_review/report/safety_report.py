@@ -128,14 +128,15 @@ def term_table(poolings: list[TermPooling]) -> pd.DataFrame:
         counts = "; ".join(f"{r.label} {r.events}/{r.denominator}" + ("*" if r.population == "mixed_histology" else "")
                            for r in t.rows.itertuples())
         rows.append({"Term": t.term, "k": t.k, "Events/N": counts, "Pooled % (CI)": _pct_ci(t.result),
-                     "I²": f"{100 * t.result.i2:.0f}%",
+                     "I² (Q-based)": f"{100 * t.result.i2:.0f}%",
                      "ATC-only % (CI)": _pct_ci(t.atc_only) if t.atc_only is not None else "–"})
-    return pd.DataFrame(rows, columns=["Term", "k", "Events/N", "Pooled % (CI)", "I²", "ATC-only % (CI)"])
+    return pd.DataFrame(rows, columns=["Term", "k", "Events/N", "Pooled % (CI)", "I² (Q-based)", "ATC-only % (CI)"])
 
 
 def single_term_table(poolings: list[TermPooling]) -> pd.DataFrame:
-    """Terms reported by one cohort: Term, Study, Events/N (* mixed-histology set), % (CI of the
-    k = 1 model), Source (primary, checked = secondary confirmed by a primary report, unverified)."""
+    """Terms reported by one cohort: Term, Study, Events/N (* mixed-histology set), % (exact CI:
+    one study is not pooled, the Clopper-Pearson interval), Source (primary, checked = secondary
+    confirmed by a primary report, unverified)."""
     rows = []
     for t in poolings:
         if t.k != 1:
@@ -143,8 +144,8 @@ def single_term_table(poolings: list[TermPooling]) -> pd.DataFrame:
         r = t.rows.iloc[0]
         mark = "*" if r["population"] == "mixed_histology" else ""
         rows.append({"Term": t.term, "Study": r["label"], "Events/N": f"{r['events']}/{r['denominator']}{mark}",
-                     "% (CI)": _pct_ci(t.result), "Source": _SHORT_STATUS[r["status"]]})
-    return pd.DataFrame(rows, columns=["Term", "Study", "Events/N", "% (CI)", "Source"])
+                     "% (exact CI)": _pct_ci(t.result), "Source": _SHORT_STATUS[r["status"]]})
+    return pd.DataFrame(rows, columns=["Term", "Study", "Events/N", "% (exact CI)", "Source"])
 
 
 def ledger_key_part(term: str) -> str:

@@ -14,6 +14,7 @@ import yaml
 
 from living_review.paths import data_dir, project_root
 from living_review.report.dictionary import latex_columns
+from living_review.report.markup import join, role
 from living_review.report.tables import markdown_source
 from living_review.search.prisma import PrismaCounts
 from living_review.search.screening import exclusion_table
@@ -77,7 +78,7 @@ def included_table(studies: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for r in studies.sort_values("pub_order").itertuples(index=False):
         drug = r.drug if pd.isna(r.combination_partner) else f"{r.drug} + {r.combination_partner}"
-        rows.append({"Study": f"{r.label} {{cite:p}}`{r.study_id}`",
+        rows.append({"Study": join([r.label, role("cite:p", str(r.study_id))], " "),
                      "Design": _DESIGN.get(r.design, str(r.design).replace("_", " ")),
                      "Drug": drug, "N": int(r.n_enrolled), "Role": _role(r),
                      "Version": "Cao 2024" if bool(r.in_previous_version) else "update"})
@@ -174,9 +175,9 @@ def checklist_table(checklist: pd.DataFrame) -> pd.DataFrame:
     """
     where = []
     for r in checklist.itertuples(index=False):
-        links = [f"{{doc}}`/{p.strip()}`" for p in r.reported_in.split(";") if p.strip()]
-        text = ", ".join(links) if links else "–"
-        where.append(f"{text}: {r.location}" if r.location and links else (r.location or text))
+        links = [role("doc", f"/{p.strip()}") for p in r.reported_in.split(";") if p.strip()]
+        text = join(links) if links else "–"
+        where.append(join([text, r.location], ": ") if r.location and links else join([r.location or text]))
     return pd.DataFrame({"Item": checklist["item"], "Topic": checklist["topic"],
                          "Checklist item": checklist["item_text"], "Where reported": where,
                          "Status": checklist["status"]})

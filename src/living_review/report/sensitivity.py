@@ -178,7 +178,7 @@ def results_table(results: dict) -> pd.DataFrame:
     for label, r in results.items():
         rows.append({"analysis": label, "k": r.k, "patients": int(r.studies["n"].sum()),
                      "estimate": estimate_ci(r.estimate, r.ci_low, r.ci_high),
-                     "tau2": f"{r.tau2:.4f}", "I2": "–" if np.isnan(r.i2) else f"{100 * r.i2:.0f}%"})
+                     "tau2": "–" if np.isnan(r.tau2) else f"{r.tau2:.4f}", "I2": "–" if np.isnan(r.i2) else f"{100 * r.i2:.0f}%"})
     return pd.DataFrame(rows)
 
 

@@ -261,9 +261,13 @@ def outcome_sentence(result: MetaPropResult | None, outcome: Outcome, *, subject
     table = result.studies
     if result.k == 1:
         row = table.iloc[0]
+        exact = (f"{100 * result.estimate:.1f}% ({lvl}, exact, {100 * result.ci_low:.1f}–"
+                 f"{100 * result.ci_high:.1f}%)")
         return (f"One cohort ({row['study']}, {int(row['events'])}/{int(row['n'])}) reports the {outcome}: "
-                f"{est}; with a single study the 'pooled' value is that study's own, its interval is the "
-                "transformed estimate ± z·SE, τ² is 0 and heterogeneity is not defined.")
+                f"{exact}; one study is not a meta-analysis, so nothing is pooled and there is no τ² or I².")
+    if result.model == "glmm" and result.glmm is not None and not result.glmm.converged:
+        return (f"{result.k} cohorts report the {outcome}, but the logistic mixed model did not converge, "
+                "so no pooled estimate is given.")
     pi = ""
     if result.k >= 3 and not np.isnan(result.pi_low):
         pi = f"; prediction interval {100 * result.pi_low:.1f}–{100 * result.pi_high:.1f}%"

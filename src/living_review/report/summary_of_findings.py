@@ -1,22 +1,29 @@
 """Summary of findings: the review's main pooled results with a GRADE-style certainty rating.
 
 Each row pools one outcome over the ATC monotherapy cohorts and rates its certainty with
-:func:`living_review.report.certainty.rate_certainty`, whose module states the rules.
+:func:`living_review.report.certainty.rate_certainty`, whose module states the rules. The
+risk-of-bias domain reads each cohort's assessment (:mod:`living_review.report.risk_of_bias`)
+and weighs it by the cohort's random-effects weight in the estimate. :func:`low_risk_rows`
+repeats every estimate over the cohorts at low risk of bias. The table in its standard
+shape is built by :mod:`living_review.report.sof_table`.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from living_review.meta import egger_test
-from living_review.report import safety_report, study_tables, survival_report
+from living_review.report import risk_of_bias, safety_report, study_tables, survival_report
 from living_review.report.certainty import (
-    I2_SERIOUS, I2_VERY_SERIOUS, LOW_SOURCE_LEVELS, MAJORITY, MIN_K_SMALL_STUDY_TEST, NON_TRIAL_DESIGNS,
-    OPTIMAL_INFORMATION_SIZE, SMALL_STUDY_P, WIDE_MEDIAN_RATIO, WIDE_PROPORTION, CertaintyRating, EvidenceProfile,
-    rate_certainty,
+    I2_SERIOUS, I2_VERY_SERIOUS, MAJORITY, MIN_K_SMALL_STUDY_TEST, OPTIMAL_INFORMATION_SIZE, SMALL_STUDY_P,
+    WIDE_MEDIAN_RATIO, WIDE_PROPORTION, CertaintyRating, EvidenceProfile, rate_certainty,
 )
+from living_review.report.risk_of_bias import Assessment, WeightShares
+
+MIN_K_LOW_RISK = 2
 
 
 @dataclass(frozen=True)
@@ -24,7 +31,9 @@ class SofRow:
     """One outcome of the summary of findings, with the result object behind it.
 
     ``result`` is a MetaPropResult (proportions) or a LogMedianMeta (medians); ``inputs``
-    are the per-study values for the ledger; ``key`` is the outcome's ledger-key segment.
+    are the per-study values for the ledger; ``key`` is the outcome's ledger-key segment;
+    ``study_ids`` and ``weights`` are the cohorts in the estimate and their weights, and
+    ``rob`` the shares of that weight by risk of bias.
     """
 
     outcome: str
@@ -40,70 +49,80 @@ class SofRow:
     certainty: CertaintyRating
     result: object = field(repr=False, compare=False)
     inputs: tuple[dict, ...] = field(repr=False, compare=False, default=())
+    study_ids: tuple[str, ...] = field(repr=False, default=())
+    rob: WeightShares | None = field(repr=False, default=None)
 
     def summary(self) -> str:
         return (f"{self.outcome}: k = {self.k}, {self.patients} patients, {self.estimate:.3f} "
                 f"[{self.ci_low:.3f}; {self.ci_high:.3f}], certainty {self.certainty.rating}")
 
 
-def _shares(cohorts: pd.DataFrame, weights: dict[str, int]) -> tuple[float, float]:
-    rows = cohorts.set_index("study_id").loc[list(weights)]
-    w = pd.Series(weights, dtype=float)
-    total = w.sum()
-    low = w[rows["source_level"].isin(LOW_SOURCE_LEVELS).to_numpy()].sum() / total
-    non_trial = w[rows["design"].isin(NON_TRIAL_DESIGNS).to_numpy()].sum() / total
-    return float(low), float(non_trial)
+def _weights(ids, model_weights, patients) -> tuple[list[float], str]:
+    """Random-effects weights where the model gives them (not for the GLMM), else patients."""
+    w = [float(x) for x in model_weights]
+    if len(w) == len(ids) and all(math.isfinite(x) for x in w) and sum(w) > 0:
+        return w, "meta-analysis weight"
+    return [float(n) for n in patients], "patients"
 
 
-def _proportion_row(cohorts, outcome, meta) -> SofRow | None:
+def _profile(r, k, patients, scale, ids, weights, a: Assessment, small_study_p=float("nan")):
+    w, what = weights
+    shares = risk_of_bias.weight_shares(ids, w, a, weight=what)
+    profile = EvidenceProfile(k, patients, r.ci_low, r.ci_high, scale, r.i2, shares.concern, shares.high,
+                              small_study_p=small_study_p)
+    return rate_certainty(profile), shares
+
+
+def _proportion_row(cohorts, outcome, meta, a) -> SofRow | None:
     result = study_tables.pool_outcome(cohorts, outcome, meta)
     if result is None:
         return None
     counts = study_tables.outcome_counts(cohorts, outcome)
-    low, non_trial = _shares(cohorts, dict(zip(counts["study_id"], counts["n"])))
+    ids = counts["study_id"].tolist()
     egger = float("nan")
     if result.k >= MIN_K_SMALL_STUDY_TEST:
         egger = egger_test(counts["events"], counts["n"], transform=result.transform).pvalue
     patients = int(counts["n"].sum())
-    profile = EvidenceProfile(result.k, patients, result.ci_low, result.ci_high, "proportion", result.i2,
-                              low, non_trial, small_study_p=egger)
+    weights = _weights(ids, result.studies["weight_random"], counts["n"])
+    cert, shares = _profile(result, result.k, patients, "proportion", ids, weights, a, egger)
     return SofRow(outcome, outcome.lower(), "proportion", result.k, patients, result.estimate, result.ci_low,
-                  result.ci_high, result.i2, result.tau2, rate_certainty(profile), result,
-                  tuple(study_tables.ledger_inputs(cohorts, outcome)))
+                  result.ci_high, result.i2, result.tau2, cert, result,
+                  tuple(study_tables.ledger_inputs(cohorts, outcome)), tuple(ids), shares)
 
 
-def _median_row(cohorts, endpoint, meta, survival) -> SofRow | None:
+def _median_row(cohorts, endpoint, meta, survival, a) -> SofRow | None:
     pooled = survival_report.pool_medians(cohorts, endpoint, tau2_method=meta.tau2_method, level=survival.level)
     r = pooled.result
     if r is None:
         return None
-    used = [i for i, w in zip(pooled.inputs, r.table["weight"]) if w > 0]
-    weights = {i["study_id"]: i["n"] for i in used}
-    low, non_trial = _shares(cohorts, weights)
-    patients = sum(weights.values())
-    profile = EvidenceProfile(r.k, patients, r.ci_low, r.ci_high, "median", r.i2, low, non_trial)
+    used = [(i, w) for i, w in zip(pooled.inputs, r.table["weight"]) if w > 0]
+    ids = [i["study_id"] for i, _ in used]
+    patients = sum(i["n"] for i, _ in used)
+    weights = _weights(ids, [w for _, w in used], [i["n"] for i, _ in used])
+    cert, shares = _profile(r, r.k, patients, "median", ids, weights, a)
     return SofRow(f"Median {endpoint}", f"{endpoint.lower()}_median", "median", r.k, patients, r.estimate, r.ci_low,
-                  r.ci_high, r.i2, r.tau2, rate_certainty(profile), r, tuple(used))
+                  r.ci_high, r.i2, r.tau2, cert, r, tuple(i for i, _ in used), tuple(ids), shares)
 
 
-def _ae_rows(evidence, cohorts, meta, n_terms) -> list[SofRow]:
-    terms = safety_report.pool_terms(evidence.adverse_events, evidence.studies, cohorts["study_id"], meta)
+def _ae_rows(evidence, cohorts, meta, n_terms, a, terms=None) -> list[SofRow]:
+    pooled = safety_report.pool_terms(evidence.adverse_events, evidence.studies, cohorts["study_id"], meta)
+    chosen = [t for t in pooled if t.k >= 2]
+    wanted = None if terms is None else {x.lower() for x in terms}
+    chosen = chosen[:n_terms] if wanted is None else [t for t in chosen if t.term.lower() in wanted]
     out = []
-    for t in [t for t in terms if t.k >= 2][:n_terms]:
-        rows = t.rows
-        w = dict(zip(rows["study_id"], rows["denominator"].astype(int)))
-        # an AE row read only in Cao's table is a secondary value, whatever the study's source level
-        low = float(rows.loc[rows["status"] != "primary", "denominator"].sum() / rows["denominator"].sum())
-        non_trial = _shares(cohorts, w)[1]
-        r = t.result
-        profile = EvidenceProfile(r.k, t.patients, r.ci_low, r.ci_high, "proportion", r.i2, low, non_trial)
+    for t in chosen:
+        rows, r = t.rows, t.result
+        ids = rows["study_id"].tolist()
+        weights = _weights(ids, r.studies["weight_random"], rows["denominator"].astype(int))
+        cert, shares = _profile(r, r.k, t.patients, "proportion", ids, weights, a)
         out.append(SofRow(f"Grade ≥3 {t.term.lower()}", f"ae_grade3.{safety_report.ledger_key_part(t.term)}",
                           "proportion", r.k, t.patients, r.estimate, r.ci_low, r.ci_high, r.i2, r.tau2,
-                          rate_certainty(profile), r, tuple(safety_report.ledger_inputs(t))))
+                          cert, r, tuple(safety_report.ledger_inputs(t)), tuple(ids), shares))
     return out
 
 
-def build_summary(evidence, settings, *, n_terms: int = 3) -> tuple[SofRow, ...]:
+def build_summary(evidence, settings, *, n_terms: int = 3, cohorts: pd.DataFrame | None = None,
+                  terms: tuple[str, ...] | None = None) -> tuple[SofRow, ...]:
     """The summary-of-findings rows for ATC monotherapy (overlap resolved by ``overlap_keep``).
 
     Parameters
@@ -111,43 +130,65 @@ def build_summary(evidence, settings, *, n_terms: int = 3) -> tuple[SofRow, ...]
     evidence : ``load_evidence()``.
     settings : ``load_settings()`` (meta-analysis and survival parameters).
     n_terms : how many adverse-event terms to show: the most-reported ones with k ≥ 2.
+    cohorts : pool these rows of ``evidence.studies`` instead of :func:`study_tables.select_cohorts`.
+    terms : adverse-event terms to pool (their ``term`` wording) instead of the ``n_terms`` most reported.
 
     Returns
     -------
     tuple of SofRow : ORR, DCR, median PFS, median OS (each when estimable), then the AE terms.
+
+    Raises
+    ------
+    ValueError : ``n_terms`` < 0, or a cohort enters an estimate without a risk-of-bias assessment.
     """
     if n_terms < 0:
         raise ValueError(f"n_terms={n_terms!r}: give a number of adverse-event terms >= 0")
-    cohorts = study_tables.select_cohorts(evidence.studies)
+    cohorts = study_tables.select_cohorts(evidence.studies) if cohorts is None else cohorts
+    a = risk_of_bias.assessment(evidence)
     meta = settings.meta_analysis
-    rows = [_proportion_row(cohorts, o, meta) for o in study_tables.OUTCOMES]
-    rows += [_median_row(cohorts, e, meta, settings.survival) for e in survival_report.ENDPOINTS]
-    rows = [r for r in rows if r is not None] + _ae_rows(evidence, cohorts, meta, n_terms)
+    rows = [_proportion_row(cohorts, o, meta, a) for o in study_tables.OUTCOMES]
+    rows += [_median_row(cohorts, e, meta, settings.survival, a) for e in survival_report.ENDPOINTS]
+    rows = [r for r in rows if r is not None] + _ae_rows(evidence, cohorts, meta, n_terms, a, terms)
     return tuple(rows)
 
 
-def sof_table(rows, level: float = 0.95) -> pd.DataFrame:
-    """Display table: Outcome, k, Patients, Estimate (CI at ``level``), I²; τ², Certainty.
+@dataclass(frozen=True)
+class LowRiskResult:
+    """One estimate repeated over its cohorts at low risk of bias (``row`` is None when fewer than 2)."""
 
-    τ² is on the analysis scale: the proportion transform for rates, the log scale for medians.
-    """
-    head = f"Estimate ({100 * level:g}% CI)"
+    key: str
+    outcome: str
+    k_low: int
+    row: SofRow | None
+
+
+def low_risk_rows(evidence, settings, rows) -> tuple[LowRiskResult, ...]:
+    """Every row of ``rows`` re-estimated over its cohorts at low risk of bias, where there are at least 2."""
+    low = risk_of_bias.low_risk_ids(risk_of_bias.assessment(evidence))
+    studies = evidence.studies
     out = []
     for r in rows:
-        if r.scale == "proportion":
-            est = f"{100 * r.estimate:.1f}% ({100 * r.ci_low:.1f}–{100 * r.ci_high:.1f})"
-        else:
-            est = f"{r.estimate:.1f} mo ({r.ci_low:.1f}–{r.ci_high:.1f})"
-        het = "–" if r.k < 2 else f"{100 * r.i2:.0f}%; {r.tau2:.3f}"
-        out.append({"Outcome": r.outcome, "k": r.k, "Patients": r.patients, head: est,
-                    "I²; τ²": het, "Certainty": r.certainty.rating})
-    return pd.DataFrame(out, columns=["Outcome", "k", "Patients", head, "I²; τ²", "Certainty"])
+        keep = [i for i in r.study_ids if i in low]
+        again = None
+        if len(keep) >= MIN_K_LOW_RISK:
+            sub = studies[studies["study_id"].isin(keep)].sort_values("pub_order")
+            term = (r.outcome.removeprefix("Grade ≥3 "),) if r.key.startswith("ae_grade3.") else ()
+            again = next((x for x in build_summary(evidence, settings, cohorts=sub, terms=term)
+                          if x.key == r.key and x.k >= MIN_K_LOW_RISK), None)
+        out.append(LowRiskResult(r.key, r.outcome, len(keep), again))
+    return tuple(out)
 
 
-def reasons_table(rows) -> pd.DataFrame:
-    """Display table: Outcome and the reasons for its certainty rating."""
-    return pd.DataFrame([{"Outcome": r.outcome, "Reasons": r.certainty.reasons()} for r in rows],
-                        columns=["Outcome", "Reasons"])
+def low_risk_table(results, level: float = 0.95) -> pd.DataFrame:
+    """Display table: Outcome, Cohorts at low risk, Estimate over them (or why there is none)."""
+    head = f"Low-risk cohorts only ({100 * level:g}% CI)"
+    out = []
+    for x in results:
+        text = (_estimate_text(x.row, level) if x.row is not None
+                else f"not estimable: {x.k_low} cohort{'s' if x.k_low != 1 else ''} at low risk (at least "
+                     f"{MIN_K_LOW_RISK} needed)")
+        out.append({"Outcome": x.outcome, "Cohorts at low risk": x.k_low, head: text})
+    return pd.DataFrame(out, columns=["Outcome", "Cohorts at low risk", head])
 
 
 _PREVIOUS = {"orr": ("ORR", "estimate", "ci_lower", "ci_upper"), "dcr": ("DCR", "estimate", "ci_lower", "ci_upper"),
@@ -200,6 +241,7 @@ def ledger_params(row: SofRow) -> dict:
 def _estimate_text(r: SofRow, level: float) -> str:
     lvl = f"{100 * level:g}% CI"
     if r.scale == "proportion":
+        lvl = f"{lvl}, exact, one study" if r.k == 1 else lvl  # one study is not pooled
         return f"{100 * r.estimate:.1f}% ({lvl} {100 * r.ci_low:.1f}–{100 * r.ci_high:.1f}%)"
     return f"{r.estimate:.1f} months ({lvl} {r.ci_low:.1f}–{r.ci_high:.1f})"
 

@@ -136,8 +136,9 @@ def pool_medians(cohorts: pd.DataFrame, endpoint: Endpoint, *, tau2_method: str,
         if frame.empty:
             reason = f"no median {endpoint} is reported in the sources read"
         else:
-            reason = (f"{k_ci} of {len(frame)} reported median(s) with a CI, and a pooled log median "
-                      "needs at least two")
+            reported = "reported median has" if len(frame) == 1 else "reported medians have"
+            reason = (f"{k_ci} of {len(frame)} {reported} a CI, and a pooled log median "
+                      "needs at least two with one")
         return MedianPooling(endpoint, len(frame), k_ci, None, reason, note, inputs)
     result = pool_log_medians(frame.drop(columns="study_id"), method=method, no_ci="exclude", level=level,
                               assume_ci_level=level)

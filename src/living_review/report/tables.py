@@ -4,6 +4,11 @@ A pandas DataFrame shown as-is becomes an HTML table that the PDF build cannot u
 falls back to plain text). :func:`markdown_table` instead returns a markdown output, which
 the book renders (``nb_render_markdown_format: myst``) as a captioned, numbered table in
 both formats; ``{numref}`` can refer to it by its name.
+
+Every cell, column name and caption is escaped (:func:`living_review.report.markup.md`),
+so a value from data is shown literally, never read as HTML, LaTeX or MyST markup; only
+text the package marks as :class:`~living_review.report.markup.Markup` (a citation role,
+a code span) is passed through.
 """
 
 from __future__ import annotations
@@ -13,14 +18,15 @@ import re
 import pandas as pd
 from IPython.display import Markdown
 
+from living_review.report.markup import md
+
 NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
 def _cell(value) -> str:
     if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
         return "–"
-    text = str(value).replace("|", "\\|").replace("\n", " ")
-    return text
+    return md(value)
 
 
 def markdown_source(frame: pd.DataFrame, *, caption: str | None = None, name: str | None = None,
@@ -30,7 +36,7 @@ def markdown_source(frame: pd.DataFrame, *, caption: str | None = None, name: st
     Parameters
     ----------
     frame : the rows to show; its index is not shown (make it a column first if it matters).
-    caption : the table's caption (needed for a numbered table).
+    caption : the table's caption (needed for a numbered table); escaped like the cells.
     name : label for ``{numref}`` (lower-case letters, digits, ``-``, ``_``).
     align : one letter per column, ``l``, ``c`` or ``r``; default: numbers right, text left.
     """
@@ -48,7 +54,7 @@ def markdown_source(frame: pd.DataFrame, *, caption: str | None = None, name: st
     body = "\n".join(lines)
     if caption is None and name is None:
         return body
-    head = f":::{{table}} {caption or ''}".rstrip()
+    head = f":::{{table}} {md(caption or '')}".rstrip()
     label = f"\n:name: {name}" if name else ""
     return f"{head}{label}\n:align: center\n\n{body}\n:::"
 

@@ -7,7 +7,9 @@ default) and the default. A value's allowed set comes from, in this order:
 
 1. a comment on the assignment's line, ``# one of: a, b, c`` (each item read as YAML,
    so ``# one of: 0.9, 0.95`` allows two numbers);
-2. otherwise the review's closed option sets in :mod:`living_review.settings`: a name equal
+2. a comment ``# from data: TABLE.COLUMN`` (``# from data: studies.drug``): the values
+   that column of ``data/TABLE.csv`` holds, so a drug with no cohort is refused;
+3. otherwise the review's closed option sets in :mod:`living_review.settings`: a name equal
    to a settings field whose type is a ``Literal`` (``transform``, ``tau2_method``,
    ``model``, ``histology``), or equal, ignoring case and underscores, to one of its
    ``Literal`` aliases (``outcome`` -> ``Outcome``). For a list whose settings field is
@@ -40,6 +42,7 @@ import yaml
 from living_review import settings as settings_module
 
 ONE_OF = re.compile(r"#\s*one of:\s*(.+)$", re.IGNORECASE)
+FROM_DATA = re.compile(r"#\s*from data:\s*([a-z_]+)\.([a-z_]+)\s*$", re.IGNORECASE)
 TYPE_NAMES = {bool: "true/false", int: "whole number", float: "number", str: "text", list: "list", dict: "mapping"}
 
 
@@ -118,8 +121,11 @@ def parse_parameters(code: str, source: str = "parameters cell") -> dict[str, Pa
                 "(text, number, true/false, None, list or dict)"
             ) from None
         comment = ONE_OF.search(lines[node.end_lineno - 1])
+        from_data = FROM_DATA.search(lines[node.end_lineno - 1])
         is_list = isinstance(default, list)
-        if comment:
+        if from_data:
+            chosen = data_values(from_data.group(1), from_data.group(2), f"{source}, line {node.lineno}")
+        elif comment:
             # text stays text: 'yes' in a set of words must not become True
             textual = isinstance(default, str) or (is_list and all(isinstance(v, str) for v in default))
             chosen = tuple(v.strip() if textual else yaml.safe_load(v.strip())
@@ -138,6 +144,23 @@ def parse_parameters(code: str, source: str = "parameters cell") -> dict[str, Pa
     return found
 
 
+def data_values(table: str, column: str, source: str = "parameters cell") -> tuple[str, ...]:
+    """The distinct non-empty values of ``column`` in ``data/<table>.csv``, sorted."""
+    import csv
+
+    from living_review.paths import data_dir
+
+    path = data_dir() / f"{table}.csv"
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+    except (OSError, UnicodeDecodeError, csv.Error) as error:
+        raise ParameterError(f"{source}: cannot read the allowed values from data/{table}.csv ({error})") from None
+    if rows and column not in rows[0]:
+        raise ParameterError(f"{source}: data/{table}.csv has no column {column!r}")
+    return tuple(sorted({r[column] for r in rows if r[column]}))
+
+
 def read_parameters(path: Path) -> dict[str, Parameter]:
     """The allowed parameters of the jupytext notebook at ``path``."""
     path = Path(path)
@@ -145,14 +168,17 @@ def read_parameters(path: Path) -> dict[str, Parameter]:
 
 
 def _coerce(spec: Parameter, raw: Any) -> Any:
-    value = yaml.safe_load(raw) if isinstance(raw, str) and spec.kind is not str else raw
+    try:
+        value = yaml.safe_load(raw) if isinstance(raw, str) and spec.kind is not str else raw
+    except yaml.YAMLError:
+        raise ParameterError(f"{spec.name}: {raw!r} is not valid YAML (write e.g. true, 0.9 or \"[ORR, DCR]\")") from None
     kind = spec.kind
     if kind is float and isinstance(value, int) and not isinstance(value, bool):
         value = float(value)
     if kind is not None and not (type(value) is kind):
         raise ParameterError(f"{spec.name}: {raw!r} is not a {TYPE_NAMES.get(kind, kind.__name__)}")
     if spec.allowed is not None and value not in spec.allowed:
-        raise ParameterError(f"{spec.name}: {value!r} is not allowed")
+        raise ParameterError(f"{spec.name}: {value!r} is not allowed (use one of: {', '.join(map(str, spec.allowed))})")
     if spec.item_allowed is not None:
         bad = [v for v in value if v not in spec.item_allowed]
         if bad:

@@ -28,7 +28,14 @@ OVERRIDABLE_SECTIONS = ("meta_analysis", "survival")
 
 def parse_value(raw: Any) -> Any:
     """A value as given on the command line, read as YAML (``"true"`` -> True); others unchanged."""
-    return yaml.safe_load(raw) if isinstance(raw, str) else raw
+    if not isinstance(raw, str):
+        return raw
+    try:
+        return yaml.safe_load(raw)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at character {mark.column + 1}" if mark else ""
+        raise SettingsError(f"value {raw!r} is not valid YAML{where} (write e.g. true, 0.9 or \"[3, 6, 12]\")") from None
 
 
 def override_text(source: Path, overrides: dict[str, Any]) -> str:

@@ -87,32 +87,55 @@ class SweepResult:
 
 
 def read_grid(path: Path, root: Path | None = None) -> Grid:
-    """Read and check a grid file; ``ValueError`` naming the file and what is wrong."""
+    """Read and check a grid file; ``ValueError`` as ``FILE:LINE[:COLUMN]: what is wrong (how to fix)``.
+
+    Every value is checked on its own first, so a refused value is blamed on its line of the
+    grid file, then every combination is checked as a whole.
+    """
+    from living_review.data.yamlfile import read_yaml
     from living_review.runs.settings_override import override_text
 
     path = Path(path)
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    doc = read_yaml(path)
+    raw = {} if doc.data is None else doc.data
+    usage = ("a grid needs 'notebook: <path>' and 'parameters: {name: [values, ...]}' and/or "
+             "'settings: {section.key: [values, ...]}'")
+    if not isinstance(raw, dict):
+        raise ValueError(f"{doc.at()}: the grid is {raw!r}, not a mapping ({usage})")
     unknown = set(raw) - {"notebook", "parameters", "settings"}
-    sections = [raw.get(k, {}) for k in ("parameters", "settings")]
-    if unknown or "notebook" not in raw or not all(isinstance(s, dict) for s in sections) or not any(sections):
-        raise ValueError(
-            f"{path.name}: a grid needs 'notebook: <path>' and 'parameters: {{name: [values, ...]}}' and/or "
-            "'settings: {section.key: [values, ...]}'"
-            + (f"; unknown key(s) {', '.join(sorted(unknown))}" if unknown else "")
-        )
+    sections = [raw.get(k) or {} for k in ("parameters", "settings")]
+    if unknown:
+        first = sorted(unknown, key=lambda k: doc.lines.get((k,), 0))[0]
+        raise ValueError(f"{doc.at(first)}: unknown key(s) {', '.join(sorted(map(str, unknown)))} ({usage})")
+    for kind, section in zip(("parameters", "settings"), sections):
+        if not isinstance(section, dict):
+            raise ValueError(f"{doc.at(kind)}: {kind} is {section!r}, not a mapping ({usage})")
+    if "notebook" not in raw or not isinstance(raw["notebook"], str) or not any(sections):
+        raise ValueError(f"{doc.at('notebook')}: {usage}")
     notebook = (path.parent / raw["notebook"]).resolve()
     if not notebook.is_file():
-        raise ValueError(f"{path.name}: notebook {raw['notebook']} not found (paths are relative to the grid file)")
+        raise ValueError(f"{doc.at('notebook')}: notebook {raw['notebook']} not found (paths are relative to the "
+                         "grid file)")
+    spec = read_parameters(notebook)
+    config = Path(root or project_root()) / "review.yml"
     values = {}
     for kind, section in zip(("parameters", "settings"), sections):
         for name, options in section.items():
+            at = doc.at(kind, name)
             if not isinstance(options, list) or not options:
-                raise ValueError(f"{path.name}: {kind}.{name} must be a non-empty list of values")
+                raise ValueError(f"{at}: {kind}.{name} must be a non-empty list of values (write [a, b])")
             if (kind == "settings") != ("." in str(name)):
-                raise ValueError(f"{path.name}: {kind}.{name}: settings are named section.key, parameters are not")
+                raise ValueError(f"{at}: {kind}.{name}: settings are named section.key, parameters are not")
+            for i, option in enumerate(options):
+                try:
+                    if kind == "parameters":
+                        validate_parameters(spec, {str(name): option}, notebook.name)
+                    else:
+                        override_text(config, {str(name): option})
+                except ValueError as error:
+                    message = str(error).replace("review.yml: ", "")
+                    raise type(error)(f"{doc.at(kind, name, i)}: {kind}.{name} = {option!r}: {message}") from None
             values[str(name)] = options
-    spec = read_parameters(notebook)
-    config = Path(root or project_root()) / "review.yml"
     for combo in Grid(notebook, values).combinations():
         parameters, settings = _split(combo)
         validate_parameters(spec, parameters, f"{path.name} ({notebook.name})")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Iterable
 
 import numpy as np
 import pandas as pd
@@ -96,7 +97,7 @@ def part_marker(title: str) -> str:
 
 
 def dedupe(records: pd.DataFrame, *, threshold: float = 95.0, min_prefix_chars: int = 40,
-           workers: int = 1) -> DedupeResult:
+           workers: int = 1, keep_first: Iterable[str] = ()) -> DedupeResult:
     """Find and merge duplicate records.
 
     Parameters
@@ -110,6 +111,9 @@ def dedupe(records: pd.DataFrame, *, threshold: float = 95.0, min_prefix_chars: 
         title truncated by an export (characters).
     workers : int
         Threads for ``rapidfuzz.process.cdist`` in large blocks.
+    keep_first : iterable of str
+        Record ids to keep in preference to any duplicate of theirs: the records already
+        screened, so that a later run's copy of a screened record is the one removed.
 
     Returns
     -------
@@ -126,7 +130,8 @@ def dedupe(records: pd.DataFrame, *, threshold: float = 95.0, min_prefix_chars: 
        order, or one title a prefix of the other of at least ``min_prefix_chars`` characters. Titles are folded (case, punctuation,
        diacritics) by :func:`~living_review.search.records.title_key`.
     Duplicates form clusters by transitivity (union-find). The kept record of a cluster is
-    the most complete (DOI, PMID, abstract, authors, year, longest title), then the first.
+    the one in ``keep_first``, then the most complete (DOI, PMID, abstract, authors, year,
+    longest title), then the first.
     ``fuzz.ratio`` is the normalised Indel similarity 100 * (1 - d / (len(a) + len(b))).
 
     References
@@ -189,7 +194,7 @@ def dedupe(records: pd.DataFrame, *, threshold: float = 95.0, min_prefix_chars: 
         _fuzzy_block(members, tkeys, threshold, workers, consider)
         _prefix_block(members, tkeys, min_prefix_chars, consider)
 
-    return _merge(table, uf, edges, threshold)
+    return _merge(table, uf, edges, threshold, frozenset(keep_first))
 
 
 def _fuzzy_block(members, tkeys, threshold, workers, consider) -> None:
@@ -227,7 +232,8 @@ def _completeness(row) -> tuple:
             bool(row.year), len(row.title))
 
 
-def _merge(table: pd.DataFrame, uf: _UnionFind, edges, threshold: float) -> DedupeResult:
+def _merge(table: pd.DataFrame, uf: _UnionFind, edges, threshold: float,
+           keep_first: frozenset = frozenset()) -> DedupeResult:
     clusters: dict[int, list[int]] = defaultdict(list)
     for i in range(len(table)):
         clusters[uf.find(i)].append(i)
@@ -242,11 +248,12 @@ def _merge(table: pd.DataFrame, uf: _UnionFind, edges, threshold: float) -> Dedu
         if len(members) == 1:
             keep.append(members[0])
             continue
-        best = max(members, key=lambda i: (_completeness(rows[i]), -i))
+        best = max(members, key=lambda i: (ids[i] in keep_first, _completeness(rows[i]), -i))
         keep.append(best)
         have = [name for name, flag in zip(("DOI", "PMID", "abstract", "authors", "year"),
                                            _completeness(rows[best])) if flag]
-        reason = (f"kept {ids[best]}: most complete of {len(members)} records "
+        why = "already screened; " if ids[best] in keep_first else ""
+        reason = (f"kept {ids[best]}: {why}most complete of {len(members)} records "
                   f"(has {', '.join(have) or 'title only'}; longest title; then first listed)")
         seen, queue = {best}, [best]
         while queue:  # walk the match edges outward from the kept record

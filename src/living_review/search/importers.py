@@ -24,7 +24,9 @@ FORMATS: tuple[str, ...] = get_args(Format)
 _SUFFIX_FORMAT = {".ris": "ris", ".nbib": "medline", ".medline": "medline", ".csv": "csv"}
 
 _RIS_TAG = re.compile(r"^([A-Z][A-Z0-9])  - ?(.*)$")
-_RIS_LOOKS_LIKE_TAG = re.compile(r"^[A-Z][A-Z0-9]\s*-(\s|$)")
+# A tag in the wrong case ('Ti  - ') has the exact shape of a tag; rispy would file it
+# under no known field, so it is refused rather than read as a continuation line.
+_RIS_LOOKS_LIKE_TAG = re.compile(r"^([A-Z][A-Z0-9]\s*|[A-Za-z][A-Za-z0-9]  )-(\s|$)")
 _MEDLINE_TAG = re.compile(r"^([A-Z][A-Z0-9]{1,3}) {0,3}- (.*)$")
 _PMID_NOTE = re.compile(r"PMID:?\s*(\d+)", re.I)
 
@@ -42,9 +44,12 @@ CSV_ALIASES: dict[str, tuple[str, ...]] = {
 
 def _check_date(search_date: str) -> str:
     try:
-        return dt.date.fromisoformat(str(search_date)).isoformat()
+        date = dt.date.fromisoformat(str(search_date))
     except ValueError:
         raise ValueError(f"search_date {search_date!r} is not an ISO date YYYY-MM-DD") from None
+    if date > dt.date.today():
+        raise ValueError(f"search_date {search_date} is in the future (give the date the search was run)")
+    return date.isoformat()
 
 
 def _id_prefix(path: Path) -> str:
@@ -87,14 +92,18 @@ def read_ris(path: str | Path, *, search_date: str, source: str | None = None) -
     date = _check_date(search_date)
     text = read_text(path)
     starts = _ris_structure(text, path.name)
-    entries = rispy.loads(text)
+    try:
+        entries = rispy.loads(text)
+    except Exception as err:  # rispy raises KeyError/ValueError/IndexError on odd input
+        raise ValueError(f"{path.name}:{starts[0] if starts else 1}: the RIS export cannot be parsed "
+                         f"({type(err).__name__}: {err}; check its tags)") from None
     if len(entries) != len(starts):  # pragma: no cover - guarded by the structure check
         raise ValueError(f"{path.name}: parsed {len(entries)} records but found {len(starts)} TY lines")
     rows = []
     for k, (entry, line) in enumerate(zip(entries, starts), start=1):
         db = source or entry.get("name_of_database") or entry.get("database_provider") or ""
         if not db:
-            raise ValueError(f"{path.name}, line {line}: record has no DB tag; pass source=")
+            raise ValueError(f"{path.name}:{line}: record has no DB tag; pass source=")
         pmid = ""
         accession = str(entry.get("accession_number", "")).strip()
         if accession.isdigit() and re.search(r"pubmed|medline", db, re.I):
@@ -124,21 +133,21 @@ def _ris_structure(text: str, name: str) -> list[int]:
             continue
         tag = _RIS_TAG.match(line)
         if tag is None and _RIS_LOOKS_LIKE_TAG.match(line):
-            raise ValueError(f"{name}, line {number}: malformed RIS tag {line[:20]!r}; "
-                             "a tag is two characters, two spaces, '-' and a space")
+            raise ValueError(f"{name}:{number}: malformed RIS tag {line[:20]!r} (a tag is two "
+                             "upper-case characters, two spaces, '-' and a space)")
         if tag and tag.group(1) == "TY":
             if inside:
-                raise ValueError(f"{name}, line {number}: TY opens a record before the "
+                raise ValueError(f"{name}:{number}: TY opens a record before the "
                                  f"record opened on line {starts[-1]} was closed with ER")
             starts.append(number)
             inside = True
         elif not inside:
-            raise ValueError(f"{name}, line {number}: text outside a record ({line[:30]!r}); "
+            raise ValueError(f"{name}:{number}: text outside a record ({line[:30]!r}); "
                              "every record must start with 'TY  - ' and end with 'ER  - '")
         elif tag and tag.group(1) == "ER":
             inside = False
     if inside:
-        raise ValueError(f"{name}, line {starts[-1]}: record is never closed with 'ER  - '")
+        raise ValueError(f"{name}:{starts[-1]}: record is never closed with 'ER  - '")
     return starts
 
 
@@ -176,7 +185,7 @@ def read_medline(path: str | Path, *, search_date: str, source: str = "PubMed") 
         if tag:
             if current is None:
                 if tag.group(1) != "PMID":
-                    raise ValueError(f"{path.name}, line {number}: a MEDLINE record must start "
+                    raise ValueError(f"{path.name}:{number}: a MEDLINE record must start "
                                      f"with 'PMID- ', found {line[:20]!r}")
                 current = []
                 records.append((number, current))
@@ -185,7 +194,7 @@ def read_medline(path: str | Path, *, search_date: str, source: str = "PubMed") 
             key, value = current[-1]
             current[-1] = (key, f"{value} {line.strip()}")
         else:
-            raise ValueError(f"{path.name}, line {number}: not a MEDLINE field or continuation "
+            raise ValueError(f"{path.name}:{number}: not a MEDLINE field or continuation "
                              f"({line[:30]!r}); expected 'TAG - value' or six leading spaces")
     rows = []
     for k, (line, fields) in enumerate(records, start=1):
@@ -238,17 +247,17 @@ def read_csv_export(path: str | Path, *, search_date: str, source: str) -> pd.Da
             if not any(c.strip() for c in cells):
                 continue
             if len(cells) != len(header):
-                raise ValueError(f"{path.name}, line {start}: {len(cells)} fields but the header "
+                raise ValueError(f"{path.name}:{start}: {len(cells)} fields but the header "
                                  f"has {len(header)}; check quoting of commas")
             value = {f: (cells[i] if i is not None else "") for f, i in column.items()}
             if not value["title"].strip():
-                raise ValueError(f"{path.name}, line {start}: empty title")
+                raise ValueError(f"{path.name}:{start}: empty title")
             authors = re.split(r"\s+and\s+|;", value["authors"])
             rows.append({**value, "authors": _authors(authors), "source": source,
                          "search_date": date, "record_id": f"{_id_prefix(path)}-{k:05d}",
                          "origin": f"{path.name}:{start}"})
     except csv.Error as err:
-        raise ValueError(f"{path.name}, line {reader.line_num}: malformed CSV ({err})") from None
+        raise ValueError(f"{path.name}:{reader.line_num}: malformed CSV ({err})") from None
     return _finish(rows, path.name)
 
 

@@ -248,13 +248,17 @@ def make_records(rows: Iterable[Mapping[str, object]], where: str = "records") -
     return validate_records(frame.fillna(""), where)
 
 
-def validate_records(frame: pd.DataFrame, where: str = "records") -> pd.DataFrame:
+def validate_records(frame: pd.DataFrame, where: str = "records", lines: list[int] | None = None) -> pd.DataFrame:
     """Check and normalise a records table; raise ``ValueError`` naming the row and column.
 
     The table must have every column of :data:`RECORD_COLUMNS`; ``record_id``, ``source``,
     ``search_date`` (ISO date) and ``title`` must be filled; ``record_id`` must be unique.
-    Row numbers in messages are 1-based data rows (the CSV line is the row number + 1).
+    With ``lines`` (the file line each row starts on) messages say ``FILE:LINE:``; without,
+    they give the 1-based data row.
     """
+    def at(i: int) -> str:
+        return f"{where}:{lines[i - 1]}:" if lines else f"{where}, row {i}"
+
     missing = [col for col in RECORD_COLUMNS if col not in frame.columns]
     if missing:
         raise ValueError(f"{where}: missing column(s) {missing}; expected {list(RECORD_COLUMNS)}")
@@ -263,12 +267,12 @@ def validate_records(frame: pd.DataFrame, where: str = "records") -> pd.DataFram
     for i, row in enumerate(out.itertuples(index=False), start=1):
         for col in ("record_id", "source", "search_date", "title"):
             if not getattr(row, col):
-                raise ValueError(f"{where}, row {i} ({row.record_id or 'no id'}): column "
+                raise ValueError(f"{at(i)} ({row.record_id or 'no id'}): column "
                                  f"'{col}' is empty; fill it in")
         try:
             dt.date.fromisoformat(row.search_date)
         except ValueError:
-            raise ValueError(f"{where}, row {i} ({row.record_id}): search_date "
+            raise ValueError(f"{at(i)} ({row.record_id}): search_date "
                              f"{row.search_date!r} is not an ISO date YYYY-MM-DD") from None
     for col, fix in (("doi", normalise_doi), ("pmid", normalise_pmid)):
         try:
@@ -276,7 +280,7 @@ def validate_records(frame: pd.DataFrame, where: str = "records") -> pd.DataFram
         except ValueError as err:
             bad = next(i for i, v in enumerate(frame[col].fillna("").astype(str), 1)
                        if _fails(fix, v))
-            raise ValueError(f"{where}, row {bad}, column '{col}': {err}") from None
+            raise ValueError(f"{at(bad)} column '{col}': {err}") from None
     out["year"] = [normalise_year(v) for v in out["year"]]
     dup = out["record_id"][out["record_id"].duplicated()]
     if not dup.empty:
@@ -296,8 +300,60 @@ def read_records(path: str | Path) -> pd.DataFrame:
     """Read and validate a records CSV written by :func:`write_records` (any encoding)."""
     import io
 
-    frame = pd.read_csv(io.StringIO(read_text(path)), dtype=str, keep_default_na=False)
-    return validate_records(frame, Path(path).name)
+    text = read_text(path)
+    try:
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:
+        raise ValueError(f"{Path(path).name}: not a readable CSV file ({err}; check its quotes and commas)") from None
+    return validate_records(frame, Path(path).name, record_lines(text))
+
+
+def record_lines(text: str) -> list[int]:
+    """The file line on which each data record of CSV ``text`` starts (header = line 1)."""
+    import csv
+    import io
+
+    reader = csv.reader(io.StringIO(text))
+    lines, consumed = [], 0
+    try:
+        for k, record in enumerate(reader):
+            if k and record:
+                lines.append(consumed + 1)
+            consumed = reader.line_num
+    except csv.Error:
+        return []
+    return lines
+
+
+def append_records(new: pd.DataFrame, path: str | Path) -> Path:
+    """Append the rows of ``new`` to the records CSV at ``path`` without rewriting its lines.
+
+    The file keeps every byte it had (a final line break is added if it lacked one), so a
+    three-record import is a three-line diff. The combined table is validated first
+    (unique ``record_id``); nothing is written if it fails.
+    """
+    import csv
+    import io
+
+    path = Path(path)
+    old = read_records(path)
+    validate_records(pd.concat([old, new], ignore_index=True), path.name)
+    rows = validate_records(new, path.name)
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:  # another encoding: written anew as UTF-8
+        return write_records(pd.concat([old, rows], ignore_index=True), path)
+    header = next(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    buffer = io.StringIO()
+    # the file's own column order and line ending, so that its existing lines stay as they are
+    csv.writer(buffer, lineterminator="\r\n" if "\r\n" in text else "\n").writerows(
+        rows[[h.strip() for h in header]].itertuples(index=False))
+    with path.open("ab") as out:
+        if raw and not raw.endswith(b"\n"):
+            out.write(b"\n")
+        out.write(buffer.getvalue().encode("utf-8"))
+    return path
 
 
 def write_records(frame: pd.DataFrame, path: str | Path) -> Path:

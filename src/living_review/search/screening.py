@@ -43,6 +43,8 @@ SCREENING_COLUMNS = ("record_id", "stage", "decision", "reason", "study_ids", "d
 EXCLUSION_REASONS: dict[str, str] = {
     "not_atc": "Not advanced anaplastic thyroid cancer",
     "not_antiangiogenic_tki": "Not an antiangiogenic TKI",
+    "tki_not_confirmed": "Antiangiogenic TKI not confirmed (agents not named)",
+    "no_tki_specific_data": "No outcomes of the TKI-treated ATC patients",
     "fewer_than_5_atc": "Fewer than 5 ATC patients",
     "case_report": "Case report",
     "basic_research": "Basic research (in vitro or animal)",

@@ -1,0 +1,123 @@
+"""Between-arm comparisons of included studies, side by side for the book.
+
+:func:`comparison_table` puts each value of a comparator arm (``comparisons.csv``) beside the
+matching value of the TKI arm, taken from where the review keeps it: landmarks from
+``landmarks.csv``, treatment-related adverse events from ``adverse_events.csv``, the median OS
+or PFS from ``studies.csv``, anything else from the experimental rows of ``comparisons.csv``.
+A hazard ratio is the contrast of its comparison. Values are printed as reported; nothing is
+converted or pooled here.
+
+Example
+-------
+>>> comparison_table(load_evidence(), allocation="randomised")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from typing import Literal, get_args
+
+import pandas as pd
+
+Allocation = Literal["randomised", "non_randomised"]
+ALLOCATIONS: tuple[str, ...] = get_args(Allocation)
+COLUMNS = ("Study", "Comparator", "Allocation", "Outcome", "TKI arm", "Comparator arm", "Between arms")
+_ALLOCATION = {"randomised": "randomised", "non_randomised": "not randomised (groups as treated)"}
+_UNIT_ONE = {"days": "day", "weeks": "week", "months": "month", "years": "year"}
+
+
+def _num(v, least: int = 1) -> str:
+    """At least ``least`` decimals, more where the value has them (up to 4): 29.0, 0.86, 2.0."""
+    for d in range(least, 5):
+        if abs(round(v, d) - v) < 1e-9:
+            return f"{v:.{d}f}"
+    return f"{v:.4f}"
+
+
+def _ci(lo, hi) -> str:
+    return "" if pd.isna(lo) else f" ({_num(lo)}–{_num(hi)})"
+
+
+def _p(p) -> str:
+    return "" if pd.isna(p) else f", p = {p:g}"
+
+
+def _outcome(r) -> str:
+    if r.statistic == "landmark_pct":
+        unit = _UNIT_ONE[r.unit] if r.time == 1 else r.unit
+        return f"{r.endpoint} at {r.time:g} {unit}"
+    if r.statistic == "events":
+        return f"treatment-related adverse event, highest grade {r.grade_band}"
+    if r.statistic == "average":
+        return f"{r.endpoint}, 'average survival' as printed ({r.unit}; mean or median not stated)"
+    return f"median {r.endpoint} ({r.unit})"
+
+
+def _value(r) -> str:
+    if r.statistic == "landmark_pct":
+        return f"{_num(r.value)}%{_ci(r.ci_lower, r.ci_upper)}, n = {r.n}"
+    if r.statistic == "events":
+        return f"{int(r.value)}/{r.n} ({100 * r.value / r.n:.1f}%)"
+    return f"{_num(r.value)}{_ci(r.ci_lower, r.ci_upper)}, n = {r.n}"
+
+
+def _tki_value(evidence, r, experimental: pd.DataFrame) -> str:
+    sid = r.study_id
+    if r.statistic == "landmark_pct":
+        lm = evidence.landmarks
+        hit = lm[(lm.study_id == sid) & (lm.endpoint == r.endpoint) & (lm.time == r.time) & (lm.time_unit == r.unit)]
+        n = evidence.studies.set_index("study_id").loc[sid, "n_enrolled"]
+        return "not reported" if hit.empty else (f"{_num(hit.rate_pct.iat[0])}%{_ci(hit.ci_lower_pct.iat[0], hit.ci_upper_pct.iat[0])}"
+                                                 + ("" if pd.isna(n) else f", n = {n}"))
+    if r.statistic == "events":
+        ae = evidence.adverse_events
+        hit = ae[(ae.study_id == sid) & (ae.grade_band == r.grade_band) & (ae.attribution == "treatment_related")
+                 & (ae.term == "Any treatment-related adverse event")]
+        return "not reported" if hit.empty else (f"{hit.events.iat[0]}/{hit.denominator.iat[0]} "
+                                                 f"({100 * hit.events.iat[0] / hit.denominator.iat[0]:.1f}%)")
+    mine = experimental[(experimental.endpoint == r.endpoint) & (experimental.statistic == r.statistic)]
+    if not mine.empty:
+        return _value(mine.iloc[0])
+    if r.statistic == "median":
+        s = evidence.studies.set_index("study_id").loc[sid]
+        ep = r.endpoint.lower()
+        if pd.notna(s[f"{ep}_median"]) and s[f"{ep}_unit"] == r.unit:
+            n = "" if pd.isna(s["n_enrolled"]) else f", n = {s['n_enrolled']}"
+            return f"{_num(s[f'{ep}_median'])}{_ci(s[f'{ep}_ci_lower'], s[f'{ep}_ci_upper'])}{n}"
+    return "not reported"
+
+
+def comparison_table(evidence, allocation: Allocation | None = None) -> pd.DataFrame:
+    """One row per outcome of each comparison: the TKI arm, the comparator arm and the contrast.
+
+    Parameters
+    ----------
+    evidence : ``load_evidence()``.
+    allocation : keep only ``"randomised"`` or ``"non_randomised"`` comparisons (``None``: all).
+
+    Returns
+    -------
+    DataFrame with :data:`COLUMNS`; a hazard ratio gets its own row (outcome, both arms
+    ``–``), each comparator value a row with the TKI arm's value beside it.
+    """
+    if allocation is not None and allocation not in ALLOCATIONS:
+        raise ValueError(f"allocation={allocation!r} is not allowed; choose one of {', '.join(ALLOCATIONS)} or None")
+    comp = evidence.comparisons
+    if allocation is not None:
+        comp = comp[comp.allocation == allocation]
+    labels = evidence.studies.set_index("study_id")["label"]
+    rows = []
+    for cid, group in comp.groupby("comparison_id", sort=False):
+        first = group.iloc[0]
+        head = {"Study": labels[first.study_id], "Comparator": first.comparator,
+                "Allocation": _ALLOCATION[first.allocation]}
+        experimental = group[group.arm == "experimental"]
+        for r in group.itertuples(index=False):
+            if r.arm == "contrast":
+                rows.append({**head, "Outcome": f"{r.endpoint} hazard ratio, TKI arm / comparator",
+                             "TKI arm": "–", "Comparator arm": "–",
+                             "Between arms": f"{_num(r.value, 2)} ({_num(r.ci_lower, 2)}–{_num(r.ci_upper, 2)}){_p(r.p_value)}"
+                             if pd.notna(r.ci_lower) else f"{_num(r.value, 2)}{_p(r.p_value)}"})
+            elif r.arm == "comparator":
+                rows.append({**head, "Outcome": _outcome(r), "TKI arm": _tki_value(evidence, r, experimental),
+                             "Comparator arm": _value(r), "Between arms": _p(r.p_value).lstrip(", ") or "–"})
+    return pd.DataFrame(rows, columns=list(COLUMNS))

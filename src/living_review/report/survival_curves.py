@@ -1,0 +1,173 @@
+"""Pooled survival curves for the book: the survminer-style figure, Cao 2024's Table 2 beside them,
+subgroups with the between-strata test, and ledger records. Every cohort curve shown today is a
+MODEL-BASED APPROXIMATION unless its ``source`` says reconstructed."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from living_review.book.ledger import record
+from living_review.survival.pooled_curve import PooledSurvival, pool_survival
+from living_review.survival.pooled_curve_strata import StrataSurvival, pool_survival_strata
+from living_review.survival.study_curves import APPROXIMATED, RECONSTRUCTED, StudyCurves
+
+LANDMARKS = (3, 6, 12, 24)
+AT_RISK_TIMES = (0, 3, 6, 9, 12, 15, 18, 21)
+N_DRAWS, SEED = 10_000, 20240731
+
+
+def pool(curves: StudyCurves, level: float) -> PooledSurvival:
+    """The chapter's pooled curve: default continuity correction, Greenwood CIs, seeded Monte Carlo medians."""
+    r = curves.rows
+    return pool_survival(r["study_id"], r["time"], r["n_risk"], r["survival"], level=level, n_draws=N_DRAWS,
+                         seed=SEED)
+
+
+def strata(curves: StudyCurves, column: str, level: float, *, min_k: int = 2) -> tuple[StrataSurvival, list[str]]:
+    """Between-strata test over the levels of ``column`` that have ``min_k`` cohorts; the others are named."""
+    counts = curves.cohorts[column].value_counts()
+    keep, left = sorted(counts[counts >= min_k].index), sorted(counts[counts < min_k].index)
+    r = curves.rows[curves.rows[column].isin(keep)]
+    return pool_survival_strata(r["study_id"], r["time"], r["n_risk"], r["survival"], r[column], level=level,
+                                n_draws=N_DRAWS, seed=SEED), left
+
+
+def ci_text(est: float, lo: float, hi: float, scale: float = 100, digits: int = 1) -> str:
+    """``est (lo–hi)`` times ``scale`` (100: percent), "not reached" for NaN, no interval when ``lo`` is NaN."""
+    if np.isnan(est):
+        return "not reached"
+    body = f"{scale * est:.{digits}f}"
+    return body + ("" if np.isnan(lo) else f" ({scale * lo:.{digits}f}–{scale * hi:.{digits}f})")
+
+
+def cao_table(res: PooledSurvival, previous: pd.DataFrame, endpoint: str) -> pd.DataFrame:
+    """Pooled survival (%) at 3, 6, 12, 24 months and the median beside Cao 2024 (Table 2, Results)."""
+    prev = previous[(previous["outcome"] == endpoint) & (previous["subset"] == "all")].set_index("statistic")["value"]
+    rows = []
+    for m in LANDMARKS:
+        r = res.random.set_index("time").loc[float(m)]
+        cao = prev.get(f"rate_{m}_months", np.nan)
+        rows.append({"Quantity": f"Survival at {m} months (%)",
+                     "This review": ci_text(r["survival"], r["ci_low"], r["ci_high"]),
+                     "Cao 2024": "–" if np.isnan(cao) else f"{cao:.2f}",
+                     "Difference": "–" if np.isnan(cao) else f"{100 * r['survival'] - cao:+.1f}"})
+    cao_m = prev.get("median", np.nan)
+    lo, hi = prev.get("median_ci_lower", np.nan), prev.get("median_ci_upper", np.nan)
+    rows.append({"Quantity": "Median (months)",
+                 "This review": ci_text(res.median_random, *res.median_random_ci, scale=1),
+                 "Cao 2024": f"{cao_m:g}" + ("" if np.isnan(lo) else f" ({lo:g}–{hi:g})"),
+                 "Difference": "–" if np.isnan(res.median_random) else f"{res.median_random - cao_m:+.1f}"})
+    return pd.DataFrame(rows)
+
+
+def strata_table(results: dict[str, StrataSurvival], names: dict[str, str]) -> pd.DataFrame:
+    """One row per stratum: cohorts, random-effects survival at 6 and 12 months and median; then the test."""
+    rows = []
+    for column, st in results.items():
+        for level, r in st.strata.items():
+            at = r.random.set_index("time")
+            rows.append({"Subgroups": column, "Stratum": names.get(level, level), "Cohorts": r.k,
+                         "6 months (%)": ci_text(*at.loc[6.0, ["survival", "ci_low", "ci_high"]]),
+                         "12 months (%)": (ci_text(*at.loc[12.0, ["survival", "ci_low", "ci_high"]])
+                                           if 12.0 in at.index else "beyond the common grid"),
+                         "Median (months)": ci_text(r.median_random, np.nan, np.nan, scale=1),
+                         "Between strata": f"Q = {st.q_between:.2f}, df = {st.df}, p = {st.p:.2f}"})
+    return pd.DataFrame(rows)
+
+
+def at_risk(curves: StudyCurves, times=AT_RISK_TIMES) -> pd.DataFrame:
+    """Patients entering the interval that starts at each time, summed over the cohorts (approximated ones
+    contribute N S(t), rounded)."""
+    r = curves.rows.sort_values(["study_id", "time"])
+    start = r.groupby("study_id")["time"].shift(1).fillna(0.0)
+    counts = r.assign(start=start).groupby("start")["n_risk"].sum()
+    return pd.DataFrame({"time": list(times), "n_risk": [int(round(counts.get(float(t), 0.0))) for t in times]})
+
+
+def record_curve(res: PooledSurvival, curves: StudyCurves, *, key: str, chapter: str, root=None) -> list[str]:
+    """Ledger records: survival at each landmark and the median (when its Monte Carlo CI exists)."""
+    inputs = [{"study_id": r.study_id, "n": int(r.n), "source": r.source, "status": r.status}
+              for r in curves.cohorts.itertuples()]
+    params = {"method": "Combescure 2014 (msurv 0.1.0)", "model": "random", "correction": list(res.correction),
+              "level": res.level, "grid_months": res.random["time"].tolist(), "n_draws": res.n_draws, "seed": res.seed,
+              "approximated": curves.n_approximated, "reconstructed": curves.n_reconstructed}
+    extra = {"q": res.q, "df": res.df, "h2": res.h2, "i2": res.i2}
+    n = int(curves.cohorts["n"].sum())
+    written = []
+    curve = res.random.set_index("time")
+    for m in (m for m in LANDMARKS if float(m) in curve.index):  # a stratum's grid may end earlier
+        r = curve.loc[float(m)]
+        k_at = int((curves.rows["time"] == float(m)).sum())
+        record(f"{key}.survival_{m}m", outcome=f"{curves.endpoint} at {m} months", estimate=r["survival"],
+               ci_low=r["ci_low"], ci_high=r["ci_high"], k=k_at, n=n, params=params, inputs=inputs, extra=extra,
+               chapter=chapter, root=root)
+        written.append(f"{key}.survival_{m}m")
+    if np.isfinite([res.median_random, *res.median_random_ci]).all():
+        record(f"{key}.median", outcome=f"median {curves.endpoint} (months)", estimate=res.median_random,
+               ci_low=res.median_random_ci[0], ci_high=res.median_random_ci[1], k=res.k, n=n, params=params,
+               inputs=inputs, extra=extra, chapter=chapter, root=root)
+        written.append(f"{key}.median")
+    return written
+
+
+def survival_figure(curves: StudyCurves, res: PooledSurvival, *, title: str):
+    """Survminer-style figure: each cohort's curve (reconstructed solid, approximated dashed) with its
+    reported median marked, the pooled random-effects curve with its CI band, numbers at risk below."""
+    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(6.6, 4.6))  # not pyplot's: the chapter displays it once, through figures.publish
+    ax, tab = fig.subplots(2, 1, height_ratios=[5, 1])
+    grid = np.concatenate([[0.0], res.random["time"].to_numpy()])
+    for sid, part in curves.rows.groupby("study_id", sort=True):
+        row = curves.cohorts.set_index("study_id").loc[sid]
+        t = np.concatenate([[0.0], part["time"].to_numpy()])
+        s = np.concatenate([[1.0], part["survival"].to_numpy()])
+        recon = row["source"] == RECONSTRUCTED
+        ax.plot(t, s, color="0.55", lw=0.9, ls="-" if recon else (0, (4, 2)), drawstyle="steps-post" if recon else None)
+        if np.isfinite(row["median"]):
+            ax.plot([row["median"]], [0.5], marker="o", ms=3.5, color="0.35", ls="none")
+    s = np.concatenate([[1.0], res.random["survival"].to_numpy()])
+    lo = np.concatenate([[1.0], res.random["ci_low"].to_numpy()])
+    hi = np.concatenate([[1.0], res.random["ci_high"].to_numpy()])
+    ax.fill_between(grid, lo, hi, color="#2c7fb8", alpha=0.25, lw=0)
+    ax.plot(grid, s, color="#08519c", lw=2.2)
+    ax.axhline(0.5, color="0.8", lw=0.6, zorder=0)
+    handles, labels = [], []
+    for kind, style in ((APPROXIMATED, (0, (4, 2))), (RECONSTRUCTED, "-")):
+        if (curves.cohorts["source"] == kind).any():  # the legend names only what is drawn
+            handles.append(plt.Line2D([], [], color="0.55", ls=style, lw=0.9))
+            labels.append("cohort, approximated from reported values" if kind == APPROXIMATED
+                          else "cohort, reconstructed from a digitised curve")
+    handles += [plt.Line2D([], [], color="0.35", marker="o", ms=3.5, ls="none"),
+                (plt.Rectangle((0, 0), 1, 1, color="#2c7fb8", alpha=0.25), plt.Line2D([], [], color="#08519c", lw=2.2))]
+    labels += ["reported median", f"pooled (random effects), {100 * res.level:g}% CI"]
+    ax.legend(handles, labels, loc="upper right", frameon=False)
+    ax.set(ylim=(0, 1.02), ylabel=f"{title} probability", xlim=(0, 24.5), xlabel="Months")
+    ax.set_xticks(range(0, 25, 3))
+    risk = at_risk(curves)
+    tab.set(xlim=ax.get_xlim(), ylim=(0, 1))
+    tab.set_axis_off()
+    tab.text(0, 1.0, "Number at risk (pooled)", ha="left", va="top", fontsize=8)
+    for t, n in zip(risk["time"], risk["n_risk"]):
+        tab.text(t, 0.35, str(n), ha="center", va="center", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def ledger_sentence(records: dict[str, dict], prefix: str, endpoint: str) -> str:
+    """What the survival chapter recorded under ``prefix`` (e.g. ``survival.os.drug_lenvatinib``), as one
+    sentence for another chapter; says so when nothing was recorded in this build."""
+    at = {m: records.get(f"{prefix}.survival_{m}m") for m in (6, 12)}
+    med = records.get(f"{prefix}.median")
+    if not any(at.values()) and med is None:
+        return (f"no pooled {endpoint} curve is recorded for this group in this build (it needs two cohorts "
+                "with a median or landmark rate)")
+    parts = [f"{endpoint} at {m} months {ci_text(r['estimate'], r['ci_low'], r['ci_high'])}%"
+             for m, r in at.items() if r is not None]
+    if med is not None:
+        parts.append(f"median {ci_text(med['estimate'], med['ci_low'], med['ci_high'], scale=1)} months")
+    first = next(r for r in (*at.values(), med) if r is not None)
+    approx = first["params"].get("approximated", 0)
+    return ", ".join(parts) + f" ({approx} of {len(first['inputs'])} cohort curves approximated)"

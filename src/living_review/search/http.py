@@ -1,0 +1,194 @@
+"""HTTP for the search runners: one GET at a time, rate-limited, retried where the API says so.
+
+Standard library only (``urllib``). Every failure becomes a :class:`SearchError` whose
+message names the source, the request and what to do, never a traceback:
+
+- a network failure (no route, DNS, refused connection, timeout) is retried ``retries``
+  times with exponential backoff, then reported;
+- HTTP 429 (too many requests) waits the ``Retry-After`` the server sent (seconds or an
+  HTTP date), or the backoff when it sent none, and retries: NCBI, Europe PMC and
+  ClinicalTrials.gov all answer an exceeded rate with 429;
+- HTTP 500, 502, 503 and 504 are transient server errors and are retried with backoff;
+- any other HTTP error (400, 404...) is not retried: the request itself is wrong;
+- a body shorter than its ``Content-Length`` (a connection cut mid-transfer) is an error,
+  so a truncated page is never parsed as if it were whole.
+
+Requests are spaced by at least ``min_interval`` seconds (NCBI: at most 3 requests a
+second without an API key, 10 with one).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import http.client
+import socket
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from typing import Callable, Mapping
+
+from living_review._version import __version__
+
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+# Query parameters that are secrets: never written to disk nor printed.
+SECRET_PARAMETERS = frozenset({"api_key"})
+USER_AGENT = f"living-review/{__version__} (systematic review search runner; urllib)"
+
+
+class SearchError(RuntimeError):
+    """A search request that failed for good; the message says what happened and what to do."""
+
+
+@dataclass(frozen=True)
+class Response:
+    """One HTTP exchange as it happened.
+
+    Attributes
+    ----------
+    url : str
+        The URL sent, with secret parameters (``api_key``) masked.
+    status : int
+        HTTP status of the final attempt (200).
+    body : bytes
+        The body exactly as received.
+    sent_at : str
+        UTC time the final attempt was sent (ISO 8601, seconds).
+    attempts : int
+        Number of attempts it took (1 when the first succeeded).
+    content_type : str
+        The ``Content-Type`` header.
+    """
+
+    url: str
+    status: int
+    body: bytes
+    sent_at: str
+    attempts: int
+    content_type: str
+
+
+def public_url(url: str) -> str:
+    """``url`` with the values of :data:`SECRET_PARAMETERS` replaced by ``***``."""
+    parts = urllib.parse.urlsplit(url)
+    query = [(k, "***" if k in SECRET_PARAMETERS else v)
+             for k, v in urllib.parse.parse_qsl(parts.query, keep_blank_values=True)]
+    return urllib.parse.urlunsplit(parts._replace(query=urllib.parse.urlencode(query)))
+
+
+def retry_after_seconds(value: str | None, now: dt.datetime | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (RFC 9110 10.2.3): a number or an HTTP date.
+
+    Example
+    -------
+    >>> retry_after_seconds("2")
+    2.0
+    >>> retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT", dt.datetime(2015, 10, 21, 7, 27, 30, tzinfo=dt.UTC))
+    30.0
+    """
+    if not value or not value.strip():
+        return None
+    text = value.strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    now = now or dt.datetime.now(dt.UTC)
+    return max(0.0, (when - now).total_seconds())
+
+
+@dataclass
+class Client:
+    """A rate-limited HTTP client for one source.
+
+    Parameters
+    ----------
+    source : str
+        Name used in messages (``"PubMed"``).
+    min_interval : float
+        Minimum seconds between two requests.
+    retries : int
+        Further attempts after a retryable failure (network, 429, 5xx).
+    backoff : float
+        First backoff in seconds; doubled at every further attempt.
+    max_wait : float
+        Longest wait accepted from a ``Retry-After``; a longer one is reported, not waited.
+    timeout : float
+        Socket timeout of one attempt, seconds.
+    sleep : callable
+        ``time.sleep`` (tests pass a recorder so that no test waits).
+    """
+
+    source: str
+    min_interval: float = 0.0
+    retries: int = 3
+    backoff: float = 1.0
+    max_wait: float = 120.0
+    timeout: float = 60.0
+    sleep: Callable[[float], None] = time.sleep
+    waits: list[float] = field(default_factory=list)
+    _last: float | None = None
+
+    def _pause(self, seconds: float) -> None:
+        if seconds > 0:
+            self.waits.append(seconds)
+            self.sleep(seconds)
+
+    def _space(self) -> None:
+        if self._last is not None and self.min_interval > 0:
+            self._pause(self.min_interval - (time.monotonic() - self._last))
+        self._last = time.monotonic()
+
+    def get(self, base: str, params: Mapping[str, object]) -> Response:
+        """GET ``base?params``; return the :class:`Response` or raise :class:`SearchError`."""
+        url = base + ("&" if "?" in base else "?") + urllib.parse.urlencode(
+            [(k, str(v)) for k, v in params.items() if v is not None and v != ""])
+        shown = public_url(url)
+        request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
+        problem = ""
+        for attempt in range(1, self.retries + 2):
+            self._space()
+            sent_at = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+            wait = self.backoff * 2 ** (attempt - 1)
+            try:
+                with urllib.request.urlopen(request, timeout=self.timeout) as reply:
+                    body = _read_whole(reply, self.source, shown)
+                    return Response(shown, reply.status, body, sent_at, attempt,
+                                    reply.headers.get("Content-Type", ""))
+            except urllib.error.HTTPError as err:
+                detail = err.read(500).decode("utf-8", "replace").strip()
+                problem = f"HTTP {err.code} {err.reason}" + (f": {detail[:200]}" if detail else "")
+                if err.code not in RETRY_STATUSES:
+                    raise SearchError(f"{self.source}: {shown} answered {problem}; the request "
+                                      "was refused, check the query and the base URL") from None
+                if err.code == 429:
+                    told = retry_after_seconds(err.headers.get("Retry-After"))
+                    if told is not None and told > self.max_wait:
+                        raise SearchError(f"{self.source}: rate limited (HTTP 429), the server asks "
+                                          f"to retry after {told:.0f} s; run again later") from None
+                    wait = told if told is not None else wait
+            except (urllib.error.URLError, socket.timeout, ConnectionError, http.client.RemoteDisconnected) as err:
+                reason = getattr(err, "reason", err)
+                problem = f"network failure ({reason})"
+            if attempt <= self.retries:
+                self._pause(wait)
+        raise SearchError(f"{self.source}: {shown} failed after {self.retries + 1} attempts: "
+                          f"{problem}; check the network connection and try again")
+
+
+def _read_whole(reply, source: str, shown: str) -> bytes:
+    expected = reply.headers.get("Content-Length")
+    try:
+        body = reply.read()
+    except http.client.IncompleteRead as err:
+        raise SearchError(f"{source}: {shown}: the response was cut off after {len(err.partial)} "
+                          f"bytes of {expected or 'an unknown number'}; nothing was imported, "
+                          "run again") from None
+    if expected and expected.isdigit() and len(body) < int(expected):
+        raise SearchError(f"{source}: {shown}: the response was cut off after {len(body)} bytes "
+                          f"of {expected}; nothing was imported, run again")
+    return body

@@ -1,0 +1,76 @@
+"""Tests for living_review.report.survival_curves (tables, numbers at risk, ledger records, figure)."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from living_review.report import survival_curves as sc
+from living_review.survival.study_curves import study_curves
+
+
+@pytest.fixture(scope="module")
+def curves():
+    cohorts = pd.DataFrame({"study_id": list("abcd"), "label": list("ABCD"), "drug": ["x", "x", "y", "y"],
+                            "setting": ["trial", "real_world", "trial", "real_world"], "n_enrolled": [30, 40, 25, 50],
+                            "os_median_months": [4.0, 6.0, 3.0, 5.0], "pfs_median_months": [2.0, 3.0, 2.5, 2.2]})
+    lm = pd.DataFrame(columns=["study_id", "endpoint", "time_months", "rate_pct"])
+    return study_curves(cohorts, lm, "OS")
+
+
+def test_cao_table_sets_landmarks_and_median_beside_the_published_values(curves):
+    res = sc.pool(curves, 0.95)
+    prev = pd.DataFrame({"outcome": "OS", "subset": "all",
+                         "statistic": ["rate_3_months", "rate_6_months", "rate_12_months", "rate_24_months", "median",
+                                       "median_ci_lower", "median_ci_upper"],
+                         "value": [62.46, 43.45, 27.96, 12.61, 4.8, 2.74, 8.84]})
+    t = sc.cao_table(res, prev, "OS")
+    assert t["Quantity"].tolist()[-1] == "Median (months)" and len(t) == 5
+    s6 = 100 * res.random.set_index("time").loc[6.0, "survival"]
+    assert t.loc[1, "Difference"] == f"{s6 - 43.45:+.1f}"
+    assert t.loc[4, "Cao 2024"] == "4.8 (2.74–8.84)"
+
+
+def test_numbers_at_risk_sum_the_patients_entering_each_interval(curves):
+    risk = sc.at_risk(curves).set_index("time")["n_risk"]
+    assert risk[0] == 145  # all enrolled patients enter the first interval
+    # at 3 months: sum of N 2^(-3/m) over the four exponential cohorts
+    want = sum(n * 2 ** (-3 / m) for n, m in ((30, 4), (40, 6), (25, 3), (50, 5)))
+    assert risk[3] == round(want)
+
+
+def test_records_every_landmark_and_the_median(curves, tmp_path):
+    (tmp_path / "_build").mkdir()
+    res = sc.pool(curves, 0.95)
+    keys = sc.record_curve(res, curves, key="survival.os.test", chapter="06_survival", root=tmp_path)
+    assert keys[:4] == [f"survival.os.test.survival_{m}m" for m in (3, 6, 12, 24)]
+    rec = json.loads((tmp_path / "_build" / "ledger" / "survival.os.test.survival_12m.json").read_text())
+    assert rec["estimate"] == pytest.approx(res.random.set_index("time").loc[12.0, "survival"])
+    assert rec["params"]["approximated"] == 4
+
+
+def test_strata_and_figure(curves):
+    by_setting, left = sc.strata(curves, "setting", 0.95)
+    assert left == [] and set(by_setting.strata) == {"trial", "real_world"}
+    table = sc.strata_table({"Setting": by_setting}, {})
+    assert len(table) == 2 and table["Between strata"].str.startswith("Q = ").all()
+    fig = sc.survival_figure(curves, sc.pool(curves, 0.95), title="OS")
+    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert "cohort, reconstructed from a digitised curve" not in labels  # nothing reconstructed is drawn
+    assert np.isfinite(fig.axes[0].get_ylim()).all()
+
+
+def test_ledger_sentence_quotes_the_records_or_says_there_are_none(curves, tmp_path):
+    from living_review.book.ledger import collect
+
+    (tmp_path / "_build").mkdir(exist_ok=True)
+    res = sc.pool(curves, 0.95)
+    sc.record_curve(res, curves, key="survival.os.drug_x", chapter="06_survival", root=tmp_path)
+    records = collect(tmp_path)
+    text = sc.ledger_sentence(records, "survival.os.drug_x", "OS")
+    r12 = records["survival.os.drug_x.survival_12m"]
+    want = f"OS at 12 months {100 * r12['estimate']:.1f} ({100 * r12['ci_low']:.1f}–{100 * r12['ci_high']:.1f})%"
+    assert want in text
+    assert "(4 of 4 cohort curves approximated)" in text
+    assert sc.ledger_sentence(records, "survival.os.drug_y", "OS").startswith("no pooled OS curve is recorded")
