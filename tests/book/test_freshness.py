@@ -191,16 +191,21 @@ def test_settings_code_and_source_changes_re_execute(project_copy, run_build):
 
 def test_a_ledger_reader_runs_after_the_writer_and_again_when_its_record_changes(project_copy, run_build, monkeypatch):
     monkeypatch.setenv("LIVING_REVIEW_JOBS", "2")
-    pages = _book(project_copy, {"consumer": CONSUMER, "writer": WRITER, "search_probe": SEARCH_PROBE},
-                  last=["consumer"])
+    undeclared = CONSUMER.replace("CONSUMER n", "UNDECLARED n")  # reads the ledger, declared nowhere
+    pages = _book(project_copy, {"consumer": CONSUMER, "writer": WRITER, "search_probe": SEARCH_PROBE,
+                                 "undeclared": undeclared}, last=["consumer"])
     first = run_build(project_copy, "html")
     assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
     order = re.findall(r"\[(\d)/\d\] Executed notebook in [0-9.]+ seconds: notebooks/(\w+) \((\d) left\)", first.stdout)
     assert [name for _, name, _ in order][-1] == "consumer"  # after the two others, which ran in parallel
     assert "CONSUMER n = 34" in pages["consumer"].read_text()
+    # found reading the ledger on its first run: run again after the writer
+    assert "re-executing notebooks/undeclared: it read the ledger while other chapters ran" in first.stdout
+    assert "UNDECLARED n = 34" in pages["undeclared"].read_text()
     _set_n_enrolled(project_copy, "wirth2021", 36)
     changed = run_build(project_copy, "html")
-    assert _executed_pages(changed.stdout) == {"writer", "consumer"}
+    assert _executed_pages(changed.stdout) == {"writer", "consumer", "undeclared"}
+    assert "UNDECLARED n = 36" in pages["undeclared"].read_text()
     assert "the ledger it reads changed" in changed.stdout
     assert "CONSUMER n = 36" in pages["consumer"].read_text()
     assert _executed(run_build(project_copy, "html").stdout) == 0
