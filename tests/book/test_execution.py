@@ -117,3 +117,14 @@ def test_a_chapter_that_raises_stops_the_run_with_its_error(root):
     with pytest.raises(ex.ChapterFailed, match=r"(?s)notebooks/bad \(ch.md\) raised:\n(?!\[IPKernelApp).*ValueError: data/a.csv:2: bad"):
         ex.run(chapters, root, timeout=120, store=lambda c, d: None, say=lambda line: None)
     assert not ex.manifest_path(root, "notebooks/bad").exists()
+
+
+def test_a_ledger_reader_that_raises_is_deferred_when_asked(root, monkeypatch):
+    monkeypatch.setenv("LIVING_REVIEW_ROOT", str(root))
+    early = ex.Chapter("notebooks/early", root / "notebooks" / "ch.md",
+                       _notebook("from living_review.book.ledger import collect; collect()['not.yet']"))
+    deferred, lines = [], []
+    assert ex.run([early], root, timeout=120, store=lambda c, d: None, say=lines.append, deferred=deferred) == []
+    assert deferred == [early] and "run again after the others" in lines[-1]
+    with pytest.raises(ex.ChapterFailed, match="KeyError"):  # without a list to defer to, it fails the run
+        ex.run([early], root, timeout=120, store=lambda c, d: None, say=lines.append)

@@ -65,6 +65,11 @@ class Executed:
 class ChapterFailed(RuntimeError):
     """A chapter raised while it was executed; the message holds its error."""
 
+    def __init__(self, message: str, chapter: Chapter | None = None, read_ledger: bool = False):
+        super().__init__(message)
+        self.chapter = chapter
+        self.read_ledger = read_ledger
+
 
 def jobs() -> int:
     raw = os.environ.get(JOBS_VARIABLE, "").strip()
@@ -150,13 +155,19 @@ def _execute_one(chapter: Chapter, root: Path, timeout: int, folder: Path) -> Ex
     if result.returncode != 0:
         lines = [line for line in ANSI.sub("", result.stderr).splitlines() if not line.startswith("[IPKernelApp]")]
         error = "\n".join(lines)[-6000:]
-        raise ChapterFailed(f"{chapter.docname} ({chapter.source.name}) raised:\n{error}")
+        read_ledger = log.is_file() and read_log(log).read_ledger
+        raise ChapterFailed(f"{chapter.docname} ({chapter.source.name}) raised:\n{error}", chapter, read_ledger)
     return Executed(chapter.docname, nbformat.read(done, as_version=4), read_log(log), time.perf_counter() - started)
 
 
 def run(chapters: list[Chapter], root: Path, *, timeout: int, store: Callable[[Chapter, Executed], None],
-        say: Callable[[str], None] = print) -> list[Executed]:
-    """Execute ``chapters``: the others in parallel first, then the consumers; ``store`` each as it ends."""
+        say: Callable[[str], None] = print, deferred: list[Chapter] | None = None) -> list[Executed]:
+    """Execute ``chapters``: the others in parallel first, then the consumers; ``store`` each as it ends.
+
+    A chapter that raises stops the run with :class:`ChapterFailed`, except, when a list
+    ``deferred`` is given, one that had read the ledger: it may have read it before another
+    chapter running beside it wrote what it needs, so it is put into ``deferred`` to run again.
+    """
     root = Path(root)
     code = code_fingerprint(root)
     executed: list[Executed] = []
@@ -169,7 +180,14 @@ def run(chapters: list[Chapter], root: Path, *, timeout: int, store: Callable[[C
                 futures = {pool.submit(_execute_one, c, root, timeout, Path(tmp)): c for c in phase}
                 for future in as_completed(futures):
                     chapter = futures[future]
-                    done = future.result()  # a chapter that raised stops the build here
+                    try:
+                        done = future.result()
+                    except ChapterFailed as error:  # a chapter that raised stops the build here,
+                        if deferred is None or not error.read_ledger:
+                            raise
+                        deferred.append(chapter)  # unless it may have read the ledger too early
+                        say(f"{chapter.docname} raised after reading the ledger: run again after the others")
+                        continue
                     store(chapter, done)
                     # the ledger as this chapter left it (a consumer may record estimates too)
                     write_manifest(root, chapter, done, code, ledger_fingerprint(root))

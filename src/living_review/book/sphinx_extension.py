@@ -112,12 +112,12 @@ def _execute(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
     timeout = int(env.mystnb_config.execution_timeout or 900)
     say = lambda line: logger.info(f"living_review: {line}")  # noqa: E731
 
-    def execute(group, again=()) -> list:
+    def execute(group, again=(), deferred=None) -> list:
         todo = stale(group) + list(again)
         for chapter in again:
             logger.info(f"living_review: re-executing {chapter.docname}: it read the ledger while other chapters ran")
         try:
-            execution.run(todo, root, timeout=timeout, store=store, say=say)
+            execution.run(todo, root, timeout=timeout, store=store, say=say, deferred=deferred)
         except execution.ChapterFailed as error:
             raise ExtensionError(str(error)) from None
         docnames.extend(c.docname for c in todo if c.docname not in docnames)
@@ -126,9 +126,11 @@ def _execute(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
     # 1. chapters that read no ledger, in parallel; 2. those that read it (known from their last
     # run, or found reading it in step 1: run again, always, now that every writer has run), in
     # parallel; 3. the declared readers, one after the other in the declared order.
-    first = execute([c for c in chapters if not c.consumer])
-    found = [replace(c, consumer=True) for c in first
+    failed: list = []
+    first = execute([c for c in chapters if not c.consumer], deferred=failed)
+    found = [replace(c, consumer=True) for c in first if c not in failed
              if execution.is_consumer(root, c.docname, []) and c.docname not in declared]
+    found += [replace(c, consumer=True) for c in failed]
     execute([c for c in chapters if c.consumer and c.docname not in declared], again=found)
     for name in declared:
         execute([c for c in chapters if c.docname == name])
