@@ -75,9 +75,15 @@ def test_a_consumer_is_stale_when_the_ledger_changed(root):
     assert ex.why_stale(root, chapter, code) is None
     assert ex.is_consumer(root, "notebooks/ch", []) and ex.is_consumer(root, "other", ["other"])
     assert not ex.is_consumer(root, "other", [])
+    writer = ex.Chapter("notebooks/writer", root / "notebooks" / "ch.md", _notebook("2"))
+    _executed(root, writer, written=["ch.one"])
     ledger.record("ch.one", outcome="x", estimate=0.5, ci_low=0.1, ci_high=0.9, k=1, n=3, params={}, inputs=[],
                   root=root)
     assert ex.why_stale(root, chapter, code) == "the ledger it reads changed"
+    _executed(root, chapter, read_ledger=True, written=["ch.mine"])
+    ledger.record("ch.mine", outcome="x", estimate=0.5, ci_low=0.1, ci_high=0.9, k=1, n=3, params={}, inputs=[],
+                  root=root)
+    assert ex.why_stale(root, chapter, code) is None  # a reader's own records are not what it reads
 
 
 def test_jobs_come_from_the_environment(monkeypatch):

@@ -203,7 +203,7 @@ def test_a_ledger_reader_runs_after_the_writer_and_again_when_its_record_changes
     assert [name for _, name, _ in order][-1] == "consumer"  # after the two others, which ran in parallel
     assert "CONSUMER n = 34" in pages["consumer"].read_text()
     # found reading the ledger on its first run: run again after the writer
-    assert "re-executing notebooks/undeclared: it read the ledger while other chapters ran" in first.stdout
+    assert "re-executing notebooks/undeclared: it reads the ledger, and chapters that write it ran in this build" in first.stdout
     assert "UNDECLARED n = 34" in pages["undeclared"].read_text()
     _set_n_enrolled(project_copy, "wirth2021", 36)
     changed = run_build(project_copy, "html")

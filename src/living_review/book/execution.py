@@ -89,8 +89,21 @@ def code_fingerprint(root: Path) -> str:
     return tracked_fingerprint(["src"], root)
 
 
+def producer_keys(root: Path) -> set[str]:
+    """Ledger keys written by chapters that read no ledger (from their manifests)."""
+    keys: set[str] = set()
+    for path in (root / MANIFEST_DIR).rglob("*.json") if (root / MANIFEST_DIR).is_dir() else ():
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        if not manifest.get("read_ledger"):
+            keys.update(manifest.get("ledger_written", []))
+    return keys
+
+
 def ledger_fingerprint(root: Path) -> str:
-    return tree_fingerprint([ledger.ledger_dir(root)], root)
+    """Fingerprint of the records that chapters reading no ledger wrote: what a ledger reader
+    depends on (a reader that runs after another reader re-executes when that one does)."""
+    folder = ledger.ledger_dir(root)
+    return tree_fingerprint(sorted(folder / f"{key}.json" for key in producer_keys(root)), root)
 
 
 def manifest_path(root: Path, docname: str) -> Path:

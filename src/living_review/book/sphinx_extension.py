@@ -115,7 +115,8 @@ def _execute(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
     def execute(group, again=(), deferred=None) -> list:
         todo = stale(group) + list(again)
         for chapter in again:
-            logger.info(f"living_review: re-executing {chapter.docname}: it read the ledger while other chapters ran")
+            logger.info(f"living_review: re-executing {chapter.docname}: it reads the ledger, and chapters that "
+                        "write it ran in this build")
         try:
             execution.run(todo, root, timeout=timeout, store=store, say=say, deferred=deferred)
         except execution.ChapterFailed as error:
@@ -131,9 +132,10 @@ def _execute(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
     found = [replace(c, consumer=True) for c in first if c not in failed
              if execution.is_consumer(root, c.docname, []) and c.docname not in declared]
     found += [replace(c, consumer=True) for c in failed]
-    execute([c for c in chapters if c.consumer and c.docname not in declared], again=found)
-    for name in declared:
-        execute([c for c in chapters if c.docname == name])
+    ran = execute([c for c in chapters if c.consumer and c.docname not in declared], again=found)
+    for name in declared:  # each again when a reader before it ran, as it may read that one's records
+        group = [c for c in chapters if c.docname == name]
+        ran = execute([] if ran else group, again=group if ran else ())
     _read_last(app, env, docnames)
 
 
