@@ -9,7 +9,8 @@ this environment as it is (``INSTALL=no``; nothing is installed):
 3. no change;
 4. one row changed in ``data/adverse_events.csv`` (a note, so the data stay valid);
 5. one study added to ``data/studies.csv`` (a copy of ``wirth2021`` under a new id, not in
-   the previous version, with its reference in ``book/references.bib``);
+   the previous version, with its reference in ``book/references.bib`` and its risk-of-bias
+   judgements);
 6. with ``--tests``: ``python -m pytest -q`` (the whole suite: long).
 
 Prints each time, how many chapters each step executed, the serial/parallel ratio of the
@@ -74,6 +75,11 @@ def _add_study(root: Path) -> None:
     new[header.index("in_previous_version")] = "false"
     with path.open("a", newline="", encoding="utf-8") as handle:
         csv.writer(handle, lineterminator="\n").writerow(new)
+    bias = root / "data" / "risk_of_bias.csv"  # its risk-of-bias judgements, as wirth2021's
+    if bias.is_file():
+        judged = [r for r in csv.reader(bias.open(newline="", encoding="utf-8"))][1:]
+        with bias.open("a", newline="", encoding="utf-8") as handle:
+            csv.writer(handle, lineterminator="\n").writerows(["bench2026", *r[1:]] for r in judged if r[0] == "wirth2021")
     bib = root / "book" / "references.bib"
     text = bib.read_text(encoding="utf-8")
     start = text.index("@article{wirth2021,")
