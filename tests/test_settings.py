@@ -24,8 +24,25 @@ def _load(tmp_path, text):
 
 def test_the_project_configuration_loads():
     settings = load_settings()
-    assert settings.meta_analysis.transform in {"PFT", "PLOGIT", "PAS", "PRAW"}
+    assert settings.meta_analysis.transform in {"PFT", "PLOGIT", "PAS", "PRAW", "PLN"}
     assert settings.drug_chapters.drugs
+
+
+def test_every_option_the_engine_supports_is_accepted(tmp_path):
+    # the closed sets are the engine's own (living_review.meta.options), not a second list
+    from living_review.meta.options import MODELS, TAU2_METHODS, TRANSFORMS
+    from living_review.settings import MetaAnalysisSettings, Model, Tau2Method, Transform
+    from typing import get_args, get_type_hints
+
+    hints = get_type_hints(MetaAnalysisSettings)
+    assert (get_args(hints["transform"]), get_args(hints["tau2_method"]), get_args(hints["model"])) == (
+        TRANSFORMS, TAU2_METHODS, MODELS)
+    assert (get_args(Transform), get_args(Tau2Method), get_args(Model)) == (TRANSFORMS, TAU2_METHODS, MODELS)
+    for transform in TRANSFORMS:
+        for method in TAU2_METHODS:
+            text = VALID.replace("transform: PFT", f"transform: {transform}").replace("REML", method)
+            m = _load(tmp_path, text).meta_analysis
+            assert (m.transform, m.tau2_method) == (transform, method)
 
 
 def test_valid_file(tmp_path):
@@ -73,3 +90,19 @@ def test_survival_ranges_are_checked(tmp_path, old, new, message):
 def test_unreadable_file_names_line_and_column(tmp_path, text, message):
     with pytest.raises(SettingsError, match=re.escape(message)):
         _load(tmp_path, text)
+
+
+def test_the_readme_lists_exactly_the_options_the_engine_offers():
+    from living_review.meta.options import TAU2_METHODS, TRANSFORMS
+    from living_review.paths import project_root
+
+    rows = {line.split("|")[1].strip(): "|".join(line.split("|")[2:4])
+            for line in (project_root() / "README.md").read_text(encoding="utf-8").splitlines()
+            if line.startswith("| ") and line.count("|") >= 4}
+    def codes(text):
+        return re.sub(r"\([^)]*\)", "", text).replace(" ", "").split(",")
+
+    assert sorted(codes(rows["transforms"].split(";")[0])) == sorted(TRANSFORMS)
+    listed, checked = rows["tau² estimators"].split("|")
+    assert sorted(codes(listed)) == sorted(TAU2_METHODS)
+    assert f"({len(TRANSFORMS)} × {len(TAU2_METHODS)})" in checked

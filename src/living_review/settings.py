@@ -14,11 +14,10 @@ from typing import Any, Literal, get_args, get_type_hints
 
 import yaml
 
+# The engine's own closed sets: whatever it supports, review.yml, reruns and sweeps accept.
+from living_review.meta.options import Model, Tau2Method, Transform
 from living_review.paths import project_root
 
-Transform = Literal["PFT", "PLOGIT", "PAS", "PRAW"]
-Tau2Method = Literal["DL", "REML", "ML", "PM", "SJ", "HE", "EB"]
-Model = Literal["inverse", "glmm"]
 Outcome = Literal["ORR", "DCR"]
 Histology = Literal["ATC", "mixed ATC", "PDTC", "MTC", "DTC"]
 

@@ -151,3 +151,24 @@ def test_two_chapters_cannot_claim_one_key(tmp_path):
     _record(tmp_path, chapter="notebooks/08_safety", estimate=0.3)  # the same chapter may update it
     with pytest.raises(ValueError, match="already recorded by chapter 'notebooks/08_safety'"):
         _record(tmp_path, chapter="notebooks/09_sensitivity_analyses")
+
+
+def test_a_glmm_that_did_not_converge_is_recorded_with_a_status(tmp_path):
+    from living_review.book.ledger import record_not_estimated
+    from living_review.meta import metaprop
+
+    with pytest.warns(UserWarning, match="did not converge"):
+        failed = metaprop([0, 7], [5, 7], model="glmm", transform="PLOGIT", studies=["a", "b"])
+    data = json.loads(record_result("sensitivity.orr.glmm", failed, outcome="ORR", root=tmp_path).read_text())
+    assert data["status"] == "not_converged" and "did not converge" in data["reason"]
+    assert data["estimate"] is None and data["ci_low"] is None and data["ci_high"] is None
+    assert data["params"]["model"] == "glmm" and data["k"] == 2 and data["n"] == 12
+    with pytest.raises(ValueError, match="status 'failed' is not allowed; choose one of not_converged"):
+        record_not_estimated("x", outcome="ORR", status="failed", reason="r", k=1, n=1, params={}, inputs=[],
+                             root=tmp_path)
+    with pytest.raises(ValueError, match="say in words why"):
+        record_not_estimated("x", outcome="ORR", status="not_converged", reason=" ", k=1, n=1, params={},
+                             inputs=[], root=tmp_path)
+    with pytest.raises(ValueError, match="only finite numbers"):  # record() itself still refuses NaN
+        record("x", outcome="ORR", estimate=failed.estimate, ci_low=0, ci_high=1, k=2, n=12, params={},
+               inputs=[], root=tmp_path)

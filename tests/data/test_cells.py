@@ -48,7 +48,7 @@ def test_vocabulary_near_miss_gets_close_match_hint(data_copy, text, suggestion)
 def test_vocabulary_far_miss_lists_allowed_values_without_hint(data_copy):
     data_copy.set("studies.csv", "kim2021", "design", "xyz")
     (p,) = _errors(data_copy.dir)
-    assert "use one of: prospective_trial, retrospective_cohort, post_marketing_surveillance, randomised_trial)" in p.message
+    assert "use one of: prospective_trial, prospective_observational, retrospective_cohort, post_marketing_surveillance, randomised_trial)" in p.message
 
 
 def test_duplicate_study_id_is_reported_at_second_line(data_copy):

@@ -29,7 +29,8 @@ def test_real_data_validate_without_errors():
     ev = load_evidence(REAL_DATA)
     assert isinstance(ev, Evidence)
     # The only warnings are the cohorts identified by citation only.
-    assert {p.message.split("'")[1] for p in ev.warnings} == {"ha2010", "bible2012", "wirth2021", "pitoia2014"}
+    assert {p.message.split("'")[1] for p in ev.warnings} == {"ha2010", "bible2012", "wirth2021", "pitoia2014",
+                                                                "mikoshiba2025"}
 
 
 def test_study_ids_are_the_fixed_identifiers():
@@ -38,6 +39,7 @@ def test_study_ids_are_the_fixed_identifiers():
         "ha2010", "bible2012", "savvides2013", "tahara2017", "wirth2021", "higashiyama2022", "ito2017_atc",
         "ito2017_mtc", "kim2021", "sparano2021", "pitoia2014", "iwasaki2018", "iwasaki2023", "koyama2018",
         "pms_japan2020", "dierks2021", "atlep2022", "anlotinib_chemo2023", "iwasaki2020", "sherman2023_pazopanib",
+        "mikoshiba2025", "matsuo2025",
     }
 
 
@@ -108,7 +110,7 @@ def test_fingerprint_covers_data_and_changes_with_one_count(data_copy):
 
 def test_summary_is_readable():
     text = load_evidence(REAL_DATA).summary()
-    assert text.startswith("20 cohorts (14 ATC monotherapy, 4 ATC combination, 2 other histology; "
+    assert text.startswith("22 cohorts (16 ATC monotherapy, 4 ATC combination, 2 other histology; "
                            "6 in the previous version)")
     assert "fingerprint" in text
 

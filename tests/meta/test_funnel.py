@@ -32,3 +32,12 @@ def test_funnel_refuses_glmm():
         r = metaprop(ORR, N, transform="PLOGIT", model="glmm")
     with pytest.raises(ValueError, match="inverse-variance"):
         funnel(r)
+
+
+def test_every_transform_has_an_axis_label():
+    from living_review.meta.funnel import SCALE_LABEL
+    from living_review.meta.options import TRANSFORMS
+
+    assert set(SCALE_LABEL) == set(TRANSFORMS)
+    fig = funnel(metaprop(ORR, N, transform="PLN", tau2_method="GENQ"))
+    assert fig.axes[0].get_xlabel() == "Log proportion"

@@ -34,6 +34,17 @@ def _fit(entry):
     return metaprop(d["x"], d["n"], transform=entry["transform"], tau2_method=entry["method"])
 
 
+def test_the_references_cover_every_option_the_engine_offers():
+    # an option added to living_review.meta.options without an R reference fails here
+    from itertools import product
+
+    from living_review.meta.options import TAU2_METHODS, TRANSFORMS
+
+    for dataset in {g["dataset"] for g in GRID}:
+        assert {(g["transform"], g["method"]) for g in GRID if g["dataset"] == dataset} == set(
+            product(TRANSFORMS, TAU2_METHODS)), dataset
+
+
 @pytest.mark.parametrize("entry", GRID, ids=[f"{g['dataset']}-{g['transform']}-{g['method']}" for g in GRID])
 def test_grid_matches_metafor(entry, tol):
     # reference: rma(yi, vi, method=...) in tests/meta/r/make_references.R

@@ -26,7 +26,7 @@ def test_single_arm_starts_low_and_clean_comparative_evidence_stays_high():
     ({"ci_low": 0.30, "ci_high": 0.51}, "imprecision", 1),
     ({"patients": 299}, "imprecision", 1),
     ({"patients": 50, "ci_low": 0.1, "ci_high": 0.6}, "imprecision", 2),
-    ({"k": 10, "small_study_p": 0.05}, "publication bias", 1),
+    ({"k": 10, "small_study_p": 0.05, "small_study_slope": 0.8}, "publication bias", 1),
 ])
 def test_each_rule_at_its_threshold(change, domain, levels):
     rating = certainty.rate_certainty(replace(CLEAN, comparative=True, **change))
@@ -39,6 +39,16 @@ def test_just_below_thresholds_nothing_is_downgraded():
                     ci_low=0.30, ci_high=0.50, k=10, small_study_p=0.10)
     rating = certainty.rate_certainty(below)
     assert rating.rating == "high" and "no small-study effect detected (Egger p = 0.10)" in rating.notes
+
+
+def test_asymmetry_against_small_study_inflation_is_not_downgraded():
+    # small cohorts with lower values than the large ones (negative Egger slope): no downgrade
+    other_way = certainty.rate_certainty(replace(CLEAN, comparative=True, k=10, small_study_p=0.05,
+                                                 small_study_slope=-0.8))
+    assert other_way.rating == "high" and other_way.downgrades == ()
+    assert any("runs the other way" in n for n in other_way.notes)
+    unknown = certainty.rate_certainty(replace(CLEAN, comparative=True, k=10, small_study_p=0.05))
+    assert unknown.downgrades == ()
 
 
 def test_medians_use_the_ratio_rule_and_the_floor_is_very_low():
@@ -57,7 +67,7 @@ def test_medians_use_the_ratio_rule_and_the_floor_is_very_low():
 
 def test_each_downgrade_has_a_plain_sentence_in_order():
     rating = certainty.rate_certainty(replace(CLEAN, share_rob_concern=1.0, i2=0.83, patients=168, ci_low=0.45,
-                                              ci_high=0.75, k=10, small_study_p=0.06))
+                                              ci_high=0.75, k=10, small_study_p=0.06, small_study_slope=1.2))
     assert [d[0] for d in rating.downgrades] == ["risk of bias", "inconsistency", "imprecision", "publication bias"]
     assert rating.explanations == (
         "Downgraded one level for risk of bias: cohorts at high or unclear risk of bias carry 100% of this "
@@ -66,8 +76,8 @@ def test_each_downgrade_has_a_plain_sentence_in_order():
         "(I² = 83%, at least 75%).",
         "Downgraded two levels for imprecision: the confidence interval spans 30 percentage points (more than 20) "
         "and the estimate rests on 168 patients, fewer than 300.",
-        "Downgraded one level for publication bias: smaller cohorts report different results from larger ones "
-        "(Egger's test p = 0.06, below 0.10).")
+        "Downgraded one level for publication bias: smaller cohorts report larger values than larger ones "
+        "(Egger's test p = 0.06, below 0.10), the direction selective publication produces.")
 
 
 def test_high_risk_share_cannot_exceed_the_high_or_unclear_share():

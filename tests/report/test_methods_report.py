@@ -25,7 +25,9 @@ def settings(tmp_path):
 def test_settings_table_shows_what_is_configured(settings):
     table = settings_table(settings).set_index(["Section", "Key"])
     assert table.loc[("meta_analysis", "transform"), "Value"] == "PLOGIT"
-    assert table.loc[("meta_analysis", "tau2_method"), "Meaning"] == "between-study variance τ² by Paule-Mandel (PM)"
+    assert table.loc[("meta_analysis", "tau2_method"), "Meaning"] == (
+        "between-study variance τ² by Paule-Mandel (PM) (one of DL, REML, ML, PM, SJ, HE, EB, HS, HSk, GENQ or PMM)")
+    assert table.loc[("meta_analysis", "transform"), "Meaning"].endswith("(one of PFT, PLOGIT, PAS, PRAW or PLN)")
     assert table.loc[("meta_analysis", "hakn"), "Value"] == "true"
     assert table.loc[("meta_analysis", "level"), "Value"] == "0.9"
     assert table.loc[("meta_analysis", "prediction_interval"), "Meaning"] == "prediction interval: not computed"
@@ -42,12 +44,33 @@ def test_settings_source_covers_every_configured_key(settings):
                 assert f"| {section} | {key} |" in source
 
 
+def test_every_option_of_the_engine_has_a_name_and_is_listed():
+    from living_review.meta.options import MODELS, TAU2_METHODS, TRANSFORMS
+    from living_review.report.methods_report import MODEL_NAMES, TAU2_NAMES, TRANSFORM_NAMES, allowed_text
+
+    assert set(TRANSFORM_NAMES) == set(TRANSFORMS) and set(TAU2_NAMES) == set(TAU2_METHODS)
+    assert set(MODEL_NAMES) == set(MODELS)
+    assert allowed_text(("a",)) == "one of a" and allowed_text(("a", "b", "c")) == "one of a, b or c"
+
+
+@pytest.mark.parametrize("transform, method", [("PLN", "HS"), ("PFT", "HSk"), ("PLOGIT", "GENQ"), ("PAS", "PMM")])
+def test_new_options_are_rendered(tmp_path, transform, method):
+    path = tmp_path / "review.yml"
+    path.write_text(CONFIG.replace("PLOGIT", transform).replace("tau2_method: PM", f"tau2_method: {method}"))
+    table = settings_table(load_settings(path)).set_index(["Section", "Key"])
+    assert table.loc[("meta_analysis", "transform"), "Value"] == transform
+    assert f"({method}) (one of DL" in table.loc[("meta_analysis", "tau2_method"), "Meaning"]
+
+
 def test_method_text(settings):
     text = method_text(settings)
     assert text["ci"].startswith("Hartung-Knapp")
     assert text["level"] == "90%"
     assert text["landmarks"] == "6 and 12 months"
     assert text["transform"] == "logit (PLOGIT)"
+    assert text["transforms"].endswith("untransformed proportion (PRAW) and log (PLN)")
+    assert text["tau2_methods"].startswith("DerSimonian-Laird (DL), restricted maximum likelihood (REML), ")
+    assert (text["n_transforms"], text["n_tau2_methods"]) == ("5", "11")
 
 
 def test_prediction_rule_is_the_engine_default():

@@ -19,7 +19,7 @@ from living_review.settings import MetaAnalysisSettings  # noqa: E402
 
 EV = load_evidence()
 OPTIONS = meta_options(MetaAnalysisSettings())
-JP = {"iwasaki2018", "iwasaki2020", "iwasaki2023", "koyama2018", "pms_japan2020"}  # overlap group JP-LEN-RW (D07-D10, D46-D48)
+JP = {"iwasaki2018", "iwasaki2020", "iwasaki2023", "koyama2018", "pms_japan2020", "matsuo2025"}  # JP-LEN-RW (D07-D10, D32, D46-D48)
 
 
 def test_primary_set_keeps_one_cohort_per_overlap_group():
@@ -41,7 +41,12 @@ def test_overlap_variants_put_each_member_in_turn():
 def test_grid_covers_every_pair_and_matches_direct_fits():
     s = S.primary_studies(EV.studies)
     g = S.estimator_grid(s, "DCR", OPTIONS)
-    assert len(g) == len(S.TRANSFORMS) * len(S.TAU2_METHODS) == 28
+    from living_review.meta.options import TAU2_METHODS, TRANSFORMS
+
+    # every transform x estimator the engine offers (the engine's own sets, not a second list)
+    assert (S.TRANSFORMS, S.TAU2_METHODS) == (TRANSFORMS, TAU2_METHODS)
+    assert len(g) == len(TRANSFORMS) * len(TAU2_METHODS) == 55
+    assert np.isfinite(g[["estimate", "ci_low", "ci_high", "tau2", "i2"]].to_numpy()).all()  # the ledger takes them
     c = S.counts(s, "DCR")
     direct = metaprop(c["events"], c["total"], transform="PLOGIT", tau2_method="PM")
     row = g[(g["transform"] == "PLOGIT") & (g["tau2_method"] == "PM")].iloc[0]
@@ -68,13 +73,6 @@ def test_study_sets_are_keyed_and_exclude_what_they_say():
     assert {f"set_overlap_{s}" for s in JP} <= set(sets)
     assert "bible2012" not in set(sets["set_no_secondary"][1]["study_id"])  # response counts only in Cao 2024
     assert set(sets["set_overlap_koyama2018"][1]["study_id"]) & JP == {"koyama2018"}
-
-
-def test_glmm_comparison_returns_warnings_as_notes():
-    fits, notes = S.glmm_against_pft(S.primary_studies(EV.studies), "ORR", OPTIONS)
-    assert list(fits) == ["PFT, REML (primary)", "GLMM (logit, ML)"]
-    assert fits["GLMM (logit, ML)"].model == "glmm"
-    assert any("0 or all events" in n for n in notes)  # Bible 2012: 0/15 responses
 
 
 def test_grid_and_sequential_fits_are_recorded(tmp_path):

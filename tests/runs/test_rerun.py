@@ -68,13 +68,13 @@ def test_reads_names_types_and_allowed_sets(notebook):
     assert list(spec) == ["scale", "label", "transform", "outcomes", "fail"]
     assert spec["scale"].kind is float and spec["scale"].allowed is None
     assert spec["label"].allowed == ("x", "y")  # from the '# one of:' comment
-    assert spec["transform"].allowed == ("PFT", "PLOGIT", "PAS", "PRAW")  # settings.Transform
+    assert spec["transform"].allowed == ("PFT", "PLOGIT", "PAS", "PRAW", "PLN")  # the engine's Transform
     assert spec["outcomes"].item_allowed == ("ORR", "DCR")  # settings: tuple[Outcome, ...]
 
 
 def test_settings_aliases_and_numeric_sets():
     spec = parse_parameters('tau2_method = "REML"\nlevel = 0.95  # one of: 0.9, 0.95\noutcome = "ORR"\n')
-    assert spec["tau2_method"].allowed == ("DL", "REML", "ML", "PM", "SJ", "HE", "EB")
+    assert spec["tau2_method"].allowed == ("DL", "REML", "ML", "PM", "SJ", "HE", "EB", "HS", "HSk", "GENQ", "PMM")
     assert spec["level"].allowed == (0.9, 0.95)
     assert spec["outcome"].allowed == ("ORR", "DCR")  # the alias Outcome
 
@@ -99,7 +99,7 @@ def test_bad_parameters_list_what_is_allowed(notebook, given, message):
     text = str(caught.value)
     assert message in text
     assert "label (text, one of x, y; default 'x')" in text
-    assert "transform (text, one of PFT, PLOGIT, PAS, PRAW" in text
+    assert "transform (text, one of PFT, PLOGIT, PAS, PRAW, PLN;" in text
 
 
 def test_text_sets_stay_text_and_defaults_must_be_allowed():
@@ -240,3 +240,57 @@ def test_a_chapter_without_parameters_cell_declares_none(tmp_path):
     path.write_text(twice)
     with pytest.raises(ParameterError, match="expected one code cell tagged 'parameters', found 2"):
         read_parameters(path)
+
+
+ESTIMATOR_NOTEBOOK = NOTEBOOK.replace('''scale = 2.0
+label = "x"  # one of: x, y
+transform = "PFT"
+outcomes = ["ORR"]
+fail = False''', '''transform = "PFT"
+tau2_method = "REML"''').replace('''if fail:
+    raise RuntimeError("asked to fail")
+glue("doubled", np.float64(scale) * 2, display=False)
+glue("shown_int", 7)
+glue("text_value", "not a number", display=False)
+print("in its folder:", Path("cwd.txt").exists())
+print(label, transform, outcomes)''', '''from living_review.book import ledger
+from living_review.meta import metaprop
+from living_review.settings import load_settings
+
+m = load_settings().meta_analysis
+EVENTS, TOTALS = [3, 1, 34, 41, 6], [5, 12, 80, 500, 25]
+ledger.record_result("rerun.parameters", metaprop(EVENTS, TOTALS, transform=transform, tau2_method=tau2_method),
+                     outcome="ORR")
+ledger.record_result("rerun.settings", metaprop(EVENTS, TOTALS, transform=m.transform, tau2_method=m.tau2_method),
+                     outcome="ORR")''')
+EVENTS, TOTALS = [3, 1, 34, 41, 6], [5, 12, 80, 500, 25]
+
+
+def test_a_rerun_with_a_new_estimator_and_pln_equals_a_direct_fit(notebook, tmp_path, monkeypatch):
+    """-p tau2_method HS -p transform PLN and -s meta_analysis.tau2_method GENQ are accepted, and the
+    run publishes what metaprop gives for the same options (metaprop itself is checked against metafor
+    in tests/meta)."""
+    import shutil
+
+    from living_review.meta import metaprop
+    from living_review.paths import project_root
+
+    shutil.copy(project_root() / "review.yml", tmp_path / "review.yml")
+    (tmp_path / "_toc.yml").write_text("root: index\n")
+    monkeypatch.setenv("LIVING_REVIEW_ROOT", str(tmp_path))
+    notebook.write_text(ESTIMATOR_NOTEBOOK)
+    result = run_notebook(notebook, {"transform": "PLN", "tau2_method": "HS"}, runs_dir=tmp_path / "runs",
+                          root=tmp_path, settings={"meta_analysis.tau2_method": "GENQ",
+                                                   "meta_analysis.transform": "PLN"})
+    assert result.status == "ok", result.error
+    ledger = result.folder / "_build" / "ledger"
+    for key, method in (("rerun.parameters", "HS"), ("rerun.settings", "GENQ")):
+        record = json.loads((ledger / f"{key}.json").read_text())
+        direct = metaprop(EVENTS, TOTALS, transform="PLN", tau2_method=method)
+        assert (record["params"]["transform"], record["params"]["tau2_method"]) == ("PLN", method)
+        for field in ("estimate", "ci_low", "ci_high"):
+            assert record[field] == pytest.approx(getattr(direct, field), abs=1e-12)
+        assert record["extra"]["tau2"] == pytest.approx(direct.tau2, abs=1e-12)
+    # the two estimators differ on these data, so the run did use each
+    assert metaprop(EVENTS, TOTALS, transform="PLN", tau2_method="HS").tau2 != pytest.approx(
+        metaprop(EVENTS, TOTALS, transform="PLN", tau2_method="GENQ").tau2)

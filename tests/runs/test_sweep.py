@@ -142,3 +142,27 @@ def test_bad_grid_setting_is_blamed_on_the_grid_file(grid, tmp_path):
     grid.write_text("notebook: nb.md\nsettings:\n  survival.level: [0.9, 5]\n")
     with pytest.raises(ValueError, match=r"^grid\.yaml:3: settings\.survival\.level = 5: .*strictly between 0 and 1"):
         read_grid(grid, tmp_path)
+
+
+def test_a_sweep_over_the_new_estimators(tmp_path):
+    from living_review.meta import metaprop
+
+    (tmp_path / "data").mkdir()
+    (tmp_path / "_toc.yml").write_text("root: index\n")
+    (tmp_path / "nb.md").write_text(NOTEBOOK.replace("a = 1\nb = 0.5", 'tau2_method = "REML"\ntransform = "PFT"').replace(
+        '''if a == 3:
+    raise ValueError("a = 3 fails on purpose")
+glue("product", a * b, display=False)
+from living_review.book import ledger
+ledger.record("sweep.probe", outcome="ORR", estimate=a * b / 10, ci_low=0.0, ci_high=0.5, k=a, n=10,
+              params={}, inputs=[])''', '''from living_review.book import ledger
+from living_review.meta import metaprop
+ledger.record_result("sweep.probe", metaprop([2, 5, 0, 9], [10, 20, 15, 30], transform=transform,
+                     tau2_method=tau2_method), outcome="ORR")'''))
+    grid = tmp_path / "grid.yaml"
+    grid.write_text("notebook: nb.md\nparameters:\n  tau2_method: [HSk, PMM]\n  transform: [PLN]\n")
+    table = run_sweep(grid, max_workers=2, runs_dir=tmp_path / "runs", root=tmp_path, progress=False).table
+    assert list(table["status"]) == ["ok", "ok"], list(table["error"])
+    for method, estimate in zip(table["tau2_method"], table["sweep.probe:estimate"]):
+        direct = metaprop([2, 5, 0, 9], [10, 20, 15, 30], transform="PLN", tau2_method=method)
+        assert estimate == pytest.approx(direct.estimate, abs=1e-12)

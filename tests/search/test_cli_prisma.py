@@ -26,7 +26,7 @@ def project(tmp_path, monkeypatch):
     ids = ["ha2010", "bible2012", "savvides2013", "tahara2017", "wirth2021", "higashiyama2022", "ito2017_atc",
            "ito2017_mtc", "kim2021", "sparano2021", "pitoia2014", "iwasaki2018", "iwasaki2023", "koyama2018",
            "pms_japan2020", "dierks2021", "atlep2022", "anlotinib_chemo2023", "iwasaki2020",
-           "sherman2023_pazopanib"]  # study identifiers fixed for the project
+           "sherman2023_pazopanib", "mikoshiba2025", "matsuo2025"]  # study identifiers fixed for the project
     pd.DataFrame({"study_id": ids}).to_csv(tmp_path / "data" / "studies.csv", index=False)
     monkeypatch.setenv("LIVING_REVIEW_ROOT", str(tmp_path))
     # The full evidence loader needs every data file; here only the study_id column matters.

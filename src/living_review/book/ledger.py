@@ -10,6 +10,12 @@ no time stamp and no path of the machine, its keys are sorted and floats are wri
 ``repr`` (the shortest text that reads back to the same float), so the same estimate from
 the same inputs always gives the same bytes.
 
+A fit that failed (a GLMM that did not converge) publishes no number, and the ledger
+holds no number for it: :func:`record_not_estimated` writes the record with a ``status``
+(``"not_converged"``, ``"not_estimable"``), the ``reason`` in words and ``estimate``,
+``ci_low`` and ``ci_high`` null. :func:`record_result` does so by itself for a result whose
+GLMM did not converge. A record without ``status`` holds an estimate.
+
 Each record also holds ``inputs_fingerprint``, the
 :func:`living_review.book.fingerprint.build_inputs_fingerprint` (data, code, configuration,
 templates) when it was written. A record whose fingerprint is not the current one was
@@ -174,6 +180,10 @@ def record(
         "extra": _plain(dict(extra or {}), f"ledger {key!r}: extra"),
         "chapter": chapter,
     }
+    return _write(payload, key, chapter, root)
+
+
+def _write(payload: dict, key: str, chapter: str | None, root: Path | None) -> Path:
     folder = ledger_dir(root)  # without a root: the build folder, which a rerun redirects
     with reads.paused():  # bookkeeping, not a dependency: a build confirms it without re-executing
         payload["inputs_fingerprint"] = build_inputs_fingerprint(Path(root or project_root()))
@@ -194,6 +204,66 @@ def record(
     if not path.exists() or path.read_text(encoding="utf-8") != text:
         path.write_text(text, encoding="utf-8")
     return path
+
+
+NOT_ESTIMATED = ("not_converged", "not_estimable")
+
+
+def record_not_estimated(
+    key: str,
+    *,
+    outcome: str,
+    status: str,
+    reason: str,
+    k: int,
+    n: int,
+    params: dict,
+    inputs: list[dict],
+    extra: dict | None = None,
+    chapter: str | None = None,
+    root: Path | None = None,
+) -> Path:
+    """Record that an estimate the chapter would publish could not be computed, and why.
+
+    ``status`` is one of :data:`NOT_ESTIMATED` ("not_converged": the fit ran and failed;
+    "not_estimable": the data admit no fit); ``reason`` says so in words. The record holds
+    ``estimate``, ``ci_low`` and ``ci_high`` as null, never a number. Other arguments as
+    :func:`record`.
+
+    Example
+    -------
+    >>> record_not_estimated("sensitivity.orr.glmm", outcome="ORR", status="not_converged",
+    ...                      reason="the GLMM did not converge", k=2, n=12, params={"model": "glmm"},
+    ...                      inputs=[])  # doctest: +SKIP
+    """
+    _check_key(key)
+    if status not in NOT_ESTIMATED:
+        raise ValueError(f"ledger {key!r}: status {status!r} is not allowed; choose one of {', '.join(NOT_ESTIMATED)}")
+    if not isinstance(reason, str) or not reason.strip():
+        raise ValueError(f"ledger {key!r}: say in words why there is no estimate (reason)")
+    if not isinstance(inputs, (list, tuple)) or not all(isinstance(i, dict) for i in inputs):
+        raise ValueError(f"ledger {key!r}: inputs must be a list of dicts, one per study")
+    payload = {
+        "key": key,
+        "outcome": str(outcome),
+        "status": status,
+        "reason": reason.strip(),
+        "estimate": None,
+        "ci_low": None,
+        "ci_high": None,
+        "k": _count(k, "k", key),
+        "n": _count(n, "n", key),
+        "params": _plain(dict(params), f"ledger {key!r}: params"),
+        "inputs": _plain(list(inputs), f"ledger {key!r}: inputs"),
+        "extra": _plain(dict(extra or {}), f"ledger {key!r}: extra"),
+        "chapter": chapter,
+    }
+    return _write(payload, key, chapter, root)
+
+
+def is_estimated(rec: dict) -> bool:
+    """True when a ledger record (as :func:`collect` reads it) holds an estimate."""
+    return rec.get("status") is None and rec.get("estimate") is not None
 
 
 METHOD_ATTRIBUTES = ("transform", "tau2_method", "model", "hakn", "level", "prediction")
@@ -233,7 +303,9 @@ def record_result(
       used as ``inputs`` when none are given;
     * ``transform, tau2_method, model, hakn, level, prediction``: the method, put in
       ``params`` (a key given in ``params`` wins);
-    * ``tau2, i2, q, q_pvalue, pi_low, pi_high`` and their CIs: kept in ``extra``.
+    * ``tau2, i2, q, q_pvalue, pi_low, pi_high`` and their CIs: kept in ``extra``;
+    * ``glmm.converged`` False: the fit failed, so :func:`record_not_estimated` records it
+      with status "not_converged" and no number.
 
     Example
     -------
@@ -256,6 +328,12 @@ def record_result(
     if n is None:
         n = sum(int(row.get("n", 0)) for row in inputs)
     method = {name: getattr(result, name) for name in METHOD_ATTRIBUTES if hasattr(result, name)}
+    glmm = getattr(result, "glmm", None)
+    if glmm is not None and getattr(glmm, "converged", True) is False:
+        return record_not_estimated(
+            key, outcome=outcome, status="not_converged",
+            reason="the logistic mixed model (GLMM) did not converge, so no estimate is published",
+            k=k, n=n, params={**method, **(params or {})}, inputs=inputs, chapter=chapter, root=root)
     extra = {}
     for name in EXTRA_ATTRIBUTES:
         value = getattr(result, name, None)

@@ -21,6 +21,7 @@ from living_review.data import comparisons, folders, links, risk_of_bias, rules
 from living_review.data.cells import typed_rows
 from living_review.data.csvfile import read_csv
 from living_review.data.problems import DataValidationError, Problem, errors
+from living_review.data.source_citations import unknown_citations
 from living_review.data.schema import RESOURCE_NAMES, Resource, Schema, read_schema
 from living_review.data.units import to_months
 from living_review.book.fingerprint import tree_fingerprint
@@ -113,6 +114,7 @@ def _check(data_dir: Path) -> tuple[list[Problem], Schema | None, dict[str, list
     st, lm, ae, di, pv = (tables[n] for n in RESOURCE_NAMES[:5])
     f = shown
     problems += _row_rules(tables, f, st, lm, ae, di, pv, cell_level)
+    problems += unknown_citations(data_dir)  # notes, search records and every other CSV cell
     return problems, schema, tables
 
 

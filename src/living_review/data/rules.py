@@ -33,6 +33,7 @@ SETTING_OF_DESIGN = {
     "prospective_trial": "trial",
     "randomised_trial": "trial",
     "retrospective_cohort": "real_world",
+    "prospective_observational": "real_world",
     "post_marketing_surveillance": "real_world",
 }
 ATC_HISTOLOGIES = ("ATC", "mixed ATC")

@@ -6,13 +6,12 @@ pooled results agree with what readers see in R.
 
 from __future__ import annotations
 
-from typing import Literal, Sequence, get_args
+from typing import Sequence
 
 import numpy as np
 from scipy import stats
 
-Transform = Literal["PFT", "PLOGIT", "PAS", "PRAW", "PLN"]
-TRANSFORMS: tuple[str, ...] = get_args(Transform)
+from living_review.meta.options import TRANSFORMS, Transform  # noqa: F401 (re-exported)
 
 #: Continuity correction added to studies with 0 or n events (logit and raw scales only).
 INCR = 0.5

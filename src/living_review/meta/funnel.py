@@ -11,7 +11,7 @@ from living_review.meta import plotstyle
 from living_review.meta.results import MetaPropResult
 
 SCALE_LABEL = {"PFT": "Freeman-Tukey double arcsine", "PLOGIT": "Logit proportion",
-               "PAS": "Arcsine proportion", "PRAW": "Proportion"}
+               "PAS": "Arcsine proportion", "PRAW": "Proportion", "PLN": "Log proportion"}
 
 
 def funnel(result: MetaPropResult, *, pooled: str = "fixed", level: float = 0.95, title: str | None = None,

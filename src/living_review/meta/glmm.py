@@ -179,8 +179,11 @@ def fit_glmm(events, totals, X=None) -> GLMMFit:
     grad = _gradient(nll, th) if th[p] > 0 else _gradient(nll, th)[:p]
     stationary = bool(np.all(np.abs(grad) < GRAD_TOL))
     curved = bool(np.all(np.isfinite(cov)) and np.all(np.linalg.eigvalsh(H[:p, :p]) > 0))
+    # with no study strictly between 0 and all events the likelihood has no finite maximum
+    # (β or τ runs off to infinity), so wherever the optimiser stopped is not an estimate
+    identified = bool(np.any((x > 0) & (x < n)))
     return GLMMFit(beta=th[:p], vcov=cov[:p, :p], tau2=float(th[p] ** 2), loglik=loglik,
-                   converged=agrees and stationary and curved, loglik_check=ref)
+                   converged=identified and agrees and stationary and curved, loglik_check=ref)
 
 
 def _glm_beta(x, n, X):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal, Sequence, get_args
+from typing import Sequence
 
 import numpy as np
 import pandas as pd
@@ -12,12 +12,10 @@ from living_review.meta.effects import (Transform, back_transform, check_counts,
                                         clopper_pearson, harmonic_mean, study_effects)
 from living_review.meta.engine import PREDICTION_RULES, PredictionRule, pool
 from living_review.meta.heterogeneity import h_and_i2, i2_h2_from_tau2
+from living_review.meta.options import MODELS, Model
 from living_review.meta.results import MetaPropResult, SubgroupTest
 from living_review.meta.single import SINGLE_STUDY_NOTE, single_study_fields
 from living_review.meta.tau2 import Tau2Method, check_method, q_profile_ci
-
-Model = Literal["inverse", "glmm"]
-MODELS: tuple[str, ...] = get_args(Model)
 
 
 def metaprop(events, totals, *, transform: Transform = "PFT", tau2_method: Tau2Method = "REML",

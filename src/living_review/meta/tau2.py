@@ -7,13 +7,10 @@ sensitivity grids are then one vectorised call instead of a Python loop.
 
 from __future__ import annotations
 
-from typing import Literal, get_args
-
 import numpy as np
 from scipy import stats
 
-Tau2Method = Literal["DL", "REML", "ML", "PM", "SJ", "HE", "EB", "HS", "HSk", "GENQ", "PMM"]
-TAU2_METHODS: tuple[str, ...] = get_args(Tau2Method)
+from living_review.meta.options import TAU2_METHODS, Tau2Method  # noqa: F401 (re-exported)
 
 #: Iterative estimators stop when tau² changes by less than this between steps.
 TOL = 1e-10

@@ -155,7 +155,10 @@ class Comparison:
         return pd.DataFrame(rows, columns=columns)
 
 
-def _interval(record: dict) -> Interval:
+def _interval(record: dict | None) -> Interval | None:
+    """The record's estimate and CI; None when absent or recorded without a number (a failed fit)."""
+    if not record or record.get("estimate") is None:
+        return None
     return Interval(float(record["estimate"]), float(record["ci_low"]), float(record["ci_high"]))
 
 
@@ -166,8 +169,7 @@ def _excludes(interval: Interval, value: float) -> bool:
 def compare_estimate(key: str, previous: dict | None, current: dict | None, *,
                      threshold: float | None = None, tolerance: float = 1e-9) -> EstimateChange:
     """Compare one ledger record across two releases (see the module notes for the flags)."""
-    old = _interval(previous) if previous else None
-    new = _interval(current) if current else None
+    old, new = _interval(previous), _interval(current)
     outcome = str((current or previous or {}).get("outcome", ""))
     if old is None or new is None:
         return EstimateChange(key, outcome, old, new, True, False, False, None, None)

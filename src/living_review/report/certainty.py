@@ -56,6 +56,9 @@ class EvidenceProfile:
     share_rob_high : fraction of the estimate's weight from cohorts at high risk of bias.
     comparative : randomised comparative evidence (False for single-arm studies).
     small_study_p : Egger's test p-value (NaN when not run).
+    small_study_slope : Egger's slope on the standard error, on the analysis scale: positive
+        when smaller studies show larger values (small-study inflation), negative when they
+        show smaller ones; only inflation can downgrade (NaN: direction unknown, not downgraded).
     """
 
     k: int
@@ -68,6 +71,7 @@ class EvidenceProfile:
     share_rob_high: float
     comparative: bool = False
     small_study_p: float = float("nan")
+    small_study_slope: float = float("nan")
 
 
 @dataclass(frozen=True)
@@ -167,10 +171,14 @@ def rate_certainty(p: EvidenceProfile) -> CertaintyRating:
         notes.append(f"publication bias not assessable (k = {p.k} < {MIN_K_SMALL_STUDY_TEST})")
     elif math.isnan(p.small_study_p):
         notes.append("publication bias not tested")
+    elif p.small_study_p < SMALL_STUDY_P and p.small_study_slope > 0:
+        down.append(("publication bias", 1, f"Egger p = {p.small_study_p:.2f}, smaller cohorts show larger "
+                     "values (small-study inflation)"))
+        plain.append(f"smaller cohorts report larger values than larger ones (Egger's test p = "
+                     f"{p.small_study_p:.2f}, below {SMALL_STUDY_P:.2f}), the direction selective publication produces")
     elif p.small_study_p < SMALL_STUDY_P:
-        down.append(("publication bias", 1, f"Egger p = {p.small_study_p:.2f}"))
-        plain.append(f"smaller cohorts report different results from larger ones (Egger's test p = "
-                     f"{p.small_study_p:.2f}, below {SMALL_STUDY_P:.2f})")
+        notes.append(f"funnel asymmetry (Egger p = {p.small_study_p:.2f}) runs the other way: smaller cohorts "
+                     "show smaller values, which selective publication would not produce; not downgraded")
     else:
         notes.append(f"no small-study effect detected (Egger p = {p.small_study_p:.2f})")
     level = max(0, LEVELS.index(start) - sum(levels for _, levels, _ in down))

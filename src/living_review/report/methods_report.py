@@ -16,18 +16,26 @@ import pandas as pd
 import yaml
 
 from living_review.meta import metaprop
+from living_review.meta.options import MODELS, TAU2_METHODS, TRANSFORMS
 from living_review.paths import data_dir
 from living_review.settings import ReviewSettings
 
 TRANSFORM_NAMES = {"PFT": "Freeman-Tukey double arcsine", "PLOGIT": "logit", "PAS": "arcsine",
-                   "PRAW": "untransformed proportion"}
+                   "PRAW": "untransformed proportion", "PLN": "log"}
 TAU2_NAMES = {"DL": "DerSimonian-Laird", "REML": "restricted maximum likelihood", "ML": "maximum likelihood",
-              "PM": "Paule-Mandel", "SJ": "Sidik-Jonkman", "HE": "Hedges", "EB": "empirical Bayes"}
+              "PM": "Paule-Mandel", "SJ": "Sidik-Jonkman", "HE": "Hedges", "EB": "empirical Bayes",
+              "HS": "Hunter-Schmidt", "HSk": "Hunter-Schmidt with the k/(k − 1) correction",
+              "GENQ": "generalised Q with study-size weights", "PMM": "median-unbiased Paule-Mandel"}
 MODEL_NAMES = {"inverse": "inverse-variance random-effects model",
                "glmm": "random-intercept logistic model (GLMM)"}
 PREDICTION_NAMES = {"t(k-1)": "t distribution with k − 1 degrees of freedom (R meta ≥ 8)",
                     "t(k-2)": "t distribution with k − 2 degrees of freedom (R meta ≤ 7)",
                     "z": "standard normal quantile (metafor)"}
+
+
+def allowed_text(options: tuple[str, ...]) -> str:
+    """The allowed values of a closed set as the settings table prints them: "one of A, B or C"."""
+    return "one of " + (", ".join(options[:-1]) + " or " + options[-1] if len(options) > 1 else options[0])
 
 
 def prediction_rule() -> str:
@@ -40,7 +48,9 @@ def method_text(settings: ReviewSettings) -> dict[str, str]:
 
     Keys: ``model``, ``transform``, ``tau2``, ``ci`` (how the CI of the pooled estimate is
     formed), ``level`` (e.g. "95%"), ``prediction`` (rule, or "not computed"),
-    ``survival_level`` and ``landmarks`` (e.g. "3, 6, 9 and 12 months").
+    ``survival_level`` and ``landmarks`` (e.g. "3, 6, 9 and 12 months"); ``transforms`` and
+    ``tau2_methods``: every option the engine offers, named (the estimator grid's rows and
+    columns); ``n_transforms`` and ``n_tau2_methods``: how many.
 
     Example
     -------
@@ -61,7 +71,16 @@ def method_text(settings: ReviewSettings) -> dict[str, str]:
         "prediction": PREDICTION_NAMES[prediction_rule()] if m.prediction_interval else "not computed",
         "survival_level": f"{100 * s.level:g}%",
         "landmarks": f"{landmarks} months",
+        "transforms": _named(TRANSFORMS, TRANSFORM_NAMES),
+        "tau2_methods": _named(TAU2_METHODS, TAU2_NAMES),
+        "n_transforms": str(len(TRANSFORMS)),
+        "n_tau2_methods": str(len(TAU2_METHODS)),
     }
+
+
+def _named(options: tuple[str, ...], names: dict[str, str]) -> str:
+    items = [f"{names[o]} ({o})" for o in options]
+    return ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def settings_table(settings: ReviewSettings) -> pd.DataFrame:
@@ -73,9 +92,11 @@ def settings_table(settings: ReviewSettings) -> pd.DataFrame:
     m, s, d = settings.meta_analysis, settings.survival, settings.drug_chapters
     text = method_text(settings)
     rows = [
-        ("meta_analysis", "model", m.model, text["model"]),
-        ("meta_analysis", "transform", m.transform, f"{TRANSFORM_NAMES[m.transform]} transformation of proportions"),
-        ("meta_analysis", "tau2_method", m.tau2_method, f"between-study variance τ² by {text['tau2']}"),
+        ("meta_analysis", "model", m.model, f"{text['model']} ({allowed_text(MODELS)})"),
+        ("meta_analysis", "transform", m.transform,
+         f"{TRANSFORM_NAMES[m.transform]} transformation of proportions ({allowed_text(TRANSFORMS)})"),
+        ("meta_analysis", "tau2_method", m.tau2_method,
+         f"between-study variance τ² by {text['tau2']} ({allowed_text(TAU2_METHODS)})"),
         ("meta_analysis", "hakn", str(m.hakn).lower(), f"CI of the pooled estimate: {text['ci']}"),
         ("meta_analysis", "level", f"{m.level:g}", "confidence level of every interval"),
         ("meta_analysis", "prediction_interval", str(m.prediction_interval).lower(),

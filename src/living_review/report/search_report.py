@@ -20,6 +20,7 @@ from living_review.search.prisma import PrismaCounts
 from living_review.search.screening import exclusion_table
 
 _DESIGN = {"prospective_trial": "Prospective trial", "retrospective_cohort": "Retrospective cohort",
+           "prospective_observational": "Prospective observational study",
            "post_marketing_surveillance": "Post-marketing surveillance"}
 _ROLE = {"atc_monotherapy": "ATC monotherapy: pooled", "atc_combination": "Combination: pooled separately",
          "other_histology": "Other histology: not pooled with ATC"}
@@ -80,7 +81,9 @@ def included_table(studies: pd.DataFrame) -> pd.DataFrame:
         drug = r.drug if pd.isna(r.combination_partner) else f"{r.drug} + {r.combination_partner}"
         rows.append({"Study": join([r.label, role("cite:p", str(r.study_id))], " "),
                      "Design": _DESIGN.get(r.design, str(r.design).replace("_", " ")),
-                     "Drug": drug, "N": int(r.n_enrolled), "Role": _role(r),
+                     "Drug": drug, "Role": _role(r),
+                     # the enrolled number, or the evaluable one (marked) where enrolment is not stated
+                     "N": str(int(r.n_enrolled)) if pd.notna(r.n_enrolled) else f"{int(getattr(r, 'n_evaluable_response'))} evaluable",
                      "Version": "Cao 2024" if bool(r.in_previous_version) else "update"})
     return pd.DataFrame(rows, columns=["Study", "Design", "Drug", "N", "Role", "Version"])
 

@@ -142,7 +142,7 @@ def grid_figure(grids: dict[str, pd.DataFrame], *, configured: tuple[str, str] |
     first = next(iter(grids.values()))
     methods = list(dict.fromkeys(first["tau2_method"]))
     transforms = list(dict.fromkeys(first["transform"]))
-    height = 0.34 * len(methods) + 0.9
+    height = 0.26 * len(methods) + 0.9  # 11 estimators x 2 outcomes still fit a PDF page
     fig = Figure(figsize=(width, height * n))
     cmap = mpl.colormaps["Blues"]
     for i, (outcome, g) in enumerate(grids.items()):
@@ -185,23 +185,6 @@ def results_table(results: dict) -> pd.DataFrame:
 def grid_range(grid: pd.DataFrame) -> tuple[float, float]:
     """Smallest and largest pooled estimate over the grid."""
     return float(grid["estimate"].min()), float(grid["estimate"].max())
-
-
-def glmm_against_pft(studies: pd.DataFrame, outcome: str, options: dict) -> tuple[dict, list[str]]:
-    """The configured inverse-variance fit and the random-intercept logistic GLMM on the same studies.
-
-    Returns ``({label: result}, notes)``; warnings raised by the GLMM fit (for instance that
-    studies with 0 or all events add nothing to its Wald Q) are returned as notes, so the
-    chapter can state them instead of printing a traceback-like warning.
-    """
-    import warnings
-
-    configured = f"{options['transform']}, {options['tau2_method']} (primary)"
-    out = {configured: pool(studies, outcome, options)}
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        out["GLMM (logit, ML)"] = pool(studies, outcome, options, model="glmm", transform="PLOGIT", hakn=False)
-    return out, sorted({str(w.message) for w in caught})
 
 
 def _ids(studies: pd.DataFrame, outcome: str) -> dict[str, str]:

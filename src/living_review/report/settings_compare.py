@@ -115,7 +115,8 @@ def metaregressions(studies: pd.DataFrame, outcome: str, options: dict) -> MetaR
     Returns
     -------
     MetaRegressions with the covariates "setting" (real-world vs trial), "dose (lenvatinib)"
-    (mg/day, lenvatinib studies only: doses of different drugs are not on one scale) and
+    (planned starting dose in mg/day, lenvatinib studies only: doses of different drugs, and
+    planned and received doses, are not on one scale) and
     "line" (first line / mixed / pretreated; not reported is left out).
 
     Notes
@@ -133,7 +134,9 @@ def metaregressions(studies: pd.DataFrame, outcome: str, options: dict) -> MetaR
     lenva = (cov["drug"] == "lenvatinib").to_numpy()
     specs = {
         "setting": (np.ones(len(s), bool), "setting"),
-        "dose (lenvatinib)": (lenva & cov["dose_mg_per_day"].notna().to_numpy(), "dose_mg_per_day"),
+        # one dose basis only: a planned starting dose and a median received dose are not one scale
+        "dose (lenvatinib)": (lenva & cov["dose_mg_per_day"].notna().to_numpy()
+                              & (cov["dose_basis"] == "planned").to_numpy(), "dose_mg_per_day"),
         "line": (cov["line"].notna().to_numpy(), "line"),
     }
     fits, used, reasons = {}, {}, {}

@@ -22,6 +22,7 @@ Histology = Literal["ATC", "MTC", "DTC", "PDTC"]
 HISTOLOGIES: tuple[str, ...] = get_args(Histology)
 
 _DESIGN = {"prospective_trial": "prospective trial", "retrospective_cohort": "retrospective cohort",
+           "prospective_observational": "prospective observational study",
            "post_marketing_surveillance": "post-marketing surveillance"}
 _LINE = {"first_line": "first line", "pretreated": "pretreated", "mixed": "mixed lines", "not_reported": "not reported"}
 
@@ -284,7 +285,10 @@ def discrepancy_note(discrepancies: pd.DataFrame, cohorts: pd.DataFrame, outcome
     if hits.empty:
         return f"No recorded conflict between sources affects these {outcome} counts."
     parts = [f"{d.discrepancy_id} ({labels[d.study_id]}): value used {d.value_used}, against {d.value_a} in "
-             f"{d.source_a} ({d.status}; sensitivity analysis: {d.sensitivity})" for d in hits.itertuples()]
+             f"{d.source_a} ({d.status}; sensitivity analysis: {d.sensitivity}"
+             + ("" if str(d.sensitivity).lower().startswith("none") else
+                ", computed on this update's estimates in the sensitivity analyses chapter") + ")"
+             for d in hits.itertuples()]
     return "Recorded conflicts: " + "; ".join(parts) + "."
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from living_review.meta import egger_test
-from living_review.report import risk_of_bias, safety_report, study_tables, survival_report
+from living_review.report import risk_of_bias, safety_report, study_tables, survival_report, survival_source
 from living_review.report.certainty import (
     I2_SERIOUS, I2_VERY_SERIOUS, MAJORITY, MIN_K_SMALL_STUDY_TEST, OPTIMAL_INFORMATION_SIZE, SMALL_STUDY_P,
     WIDE_MEDIAN_RATIO, WIDE_PROPORTION, CertaintyRating, EvidenceProfile, rate_certainty,
@@ -33,7 +33,8 @@ class SofRow:
     ``result`` is a MetaPropResult (proportions) or a LogMedianMeta (medians); ``inputs``
     are the per-study values for the ledger; ``key`` is the outcome's ledger-key segment;
     ``study_ids`` and ``weights`` are the cohorts in the estimate and their weights, and
-    ``rob`` the shares of that weight by risk of bias.
+    ``rob`` the shares of that weight by risk of bias; ``source`` is the ledger key of the survival
+    chapter's record a median row was read from ("" when the row was computed here).
     """
 
     outcome: str
@@ -51,6 +52,7 @@ class SofRow:
     inputs: tuple[dict, ...] = field(repr=False, compare=False, default=())
     study_ids: tuple[str, ...] = field(repr=False, default=())
     rob: WeightShares | None = field(repr=False, default=None)
+    source: str = field(repr=False, default="")
 
     def summary(self) -> str:
         return (f"{self.outcome}: k = {self.k}, {self.patients} patients, {self.estimate:.3f} "
@@ -65,11 +67,12 @@ def _weights(ids, model_weights, patients) -> tuple[list[float], str]:
     return [float(n) for n in patients], "patients"
 
 
-def _profile(r, k, patients, scale, ids, weights, a: Assessment, small_study_p=float("nan")):
+def _profile(r, k, patients, scale, ids, weights, a: Assessment, small_study_p=float("nan"),
+             small_study_slope=float("nan")):
     w, what = weights
     shares = risk_of_bias.weight_shares(ids, w, a, weight=what)
     profile = EvidenceProfile(k, patients, r.ci_low, r.ci_high, scale, r.i2, shares.concern, shares.high,
-                              small_study_p=small_study_p)
+                              small_study_p=small_study_p, small_study_slope=small_study_slope)
     return rate_certainty(profile), shares
 
 
@@ -79,19 +82,20 @@ def _proportion_row(cohorts, outcome, meta, a) -> SofRow | None:
         return None
     counts = study_tables.outcome_counts(cohorts, outcome)
     ids = counts["study_id"].tolist()
-    egger = float("nan")
+    egger, slope = float("nan"), float("nan")
     if result.k >= MIN_K_SMALL_STUDY_TEST:
-        egger = egger_test(counts["events"], counts["n"], transform=result.transform).pvalue
+        test = egger_test(counts["events"], counts["n"], transform=result.transform)
+        egger, slope = test.pvalue, test.estimate
     patients = int(counts["n"].sum())
     weights = _weights(ids, result.studies["weight_random"], counts["n"])
-    cert, shares = _profile(result, result.k, patients, "proportion", ids, weights, a, egger)
+    cert, shares = _profile(result, result.k, patients, "proportion", ids, weights, a, egger, slope)
     return SofRow(outcome, outcome.lower(), "proportion", result.k, patients, result.estimate, result.ci_low,
                   result.ci_high, result.i2, result.tau2, cert, result,
                   tuple(study_tables.ledger_inputs(cohorts, outcome)), tuple(ids), shares)
 
 
-def _median_row(cohorts, endpoint, meta, survival, a) -> SofRow | None:
-    pooled = survival_report.pool_medians(cohorts, endpoint, tau2_method=meta.tau2_method, level=survival.level)
+def _median_row(pooled, a, source: str = "") -> SofRow | None:
+    """The row of a pooled log median (``MedianPooling``), rated on that same estimate."""
     r = pooled.result
     if r is None:
         return None
@@ -100,8 +104,9 @@ def _median_row(cohorts, endpoint, meta, survival, a) -> SofRow | None:
     patients = sum(i["n"] for i, _ in used)
     weights = _weights(ids, [w for _, w in used], [i["n"] for i, _ in used])
     cert, shares = _profile(r, r.k, patients, "median", ids, weights, a)
+    endpoint = pooled.endpoint
     return SofRow(f"Median {endpoint}", f"{endpoint.lower()}_median", "median", r.k, patients, r.estimate, r.ci_low,
-                  r.ci_high, r.i2, r.tau2, cert, r, tuple(i for i, _ in used), tuple(ids), shares)
+                  r.ci_high, r.i2, r.tau2, cert, r, tuple(i for i, _ in used), tuple(ids), shares, source)
 
 
 def _ae_rows(evidence, cohorts, meta, n_terms, a, terms=None) -> list[SofRow]:
@@ -122,7 +127,7 @@ def _ae_rows(evidence, cohorts, meta, n_terms, a, terms=None) -> list[SofRow]:
 
 
 def build_summary(evidence, settings, *, n_terms: int = 3, cohorts: pd.DataFrame | None = None,
-                  terms: tuple[str, ...] | None = None) -> tuple[SofRow, ...]:
+                  terms: tuple[str, ...] | None = None, medians: dict | None = None) -> tuple[SofRow, ...]:
     """The summary-of-findings rows for ATC monotherapy (overlap resolved by ``overlap_keep``).
 
     Parameters
@@ -132,6 +137,9 @@ def build_summary(evidence, settings, *, n_terms: int = 3, cohorts: pd.DataFrame
     n_terms : how many adverse-event terms to show: the most-reported ones with k ≥ 2.
     cohorts : pool these rows of ``evidence.studies`` instead of :func:`study_tables.select_cohorts`.
     terms : adverse-event terms to pool (their ``term`` wording) instead of the ``n_terms`` most reported.
+    medians : ``{"PFS": SourcedMedians, "OS": ...}``, the survival chapter's pooled medians
+        (:func:`living_review.report.survival_source.read_medians`); an endpoint not given is pooled
+        here with the same function (:func:`living_review.report.survival_source.pool_group_medians`).
 
     Returns
     -------
@@ -147,7 +155,11 @@ def build_summary(evidence, settings, *, n_terms: int = 3, cohorts: pd.DataFrame
     a = risk_of_bias.assessment(evidence)
     meta = settings.meta_analysis
     rows = [_proportion_row(cohorts, o, meta, a) for o in study_tables.OUTCOMES]
-    rows += [_median_row(cohorts, e, meta, settings.survival, a) for e in survival_report.ENDPOINTS]
+    medians = medians or {}
+    for e in survival_report.ENDPOINTS:
+        given = medians.get(e)
+        rows.append(_median_row(given.pooling, a, given.key) if given is not None else
+                    _median_row(survival_source.pool_group_medians(cohorts, e, settings), a))
     rows = [r for r in rows if r is not None] + _ae_rows(evidence, cohorts, meta, n_terms, a, terms)
     return tuple(rows)
 
@@ -235,7 +247,8 @@ def ledger_params(row: SofRow) -> dict:
     """Method of a row's estimate for the ledger (medians: tau² estimator, no-CI rule, scale)."""
     if row.scale != "median":
         return {}
-    return {"tau2_method": row.result.method, "no_ci": row.result.no_ci_rule, "scale": "log median"}
+    return {"tau2_method": row.result.method, "no_ci": row.result.no_ci_rule, "scale": "log median",
+            **({"source": row.source} if row.source else {})}
 
 
 def _estimate_text(r: SofRow, level: float) -> str:

@@ -33,6 +33,25 @@ def strata(curves: StudyCurves, column: str, level: float, *, min_k: int = 2) ->
                                 n_draws=N_DRAWS, seed=SEED), left
 
 
+MIN_RECONSTRUCTED = 2
+
+
+def reconstructed_only(curves: StudyCurves, level: float) -> tuple[StudyCurves, PooledSurvival | None]:
+    """The analysis without the approximated curves: the cohorts whose curve was reconstructed from a
+    digitised curve, pooled when there are at least two (``None`` otherwise)."""
+    only = curves.subset("source", RECONSTRUCTED)
+    return only, (pool(only, level) if only.n_reconstructed >= MIN_RECONSTRUCTED else None)
+
+
+def reconstructed_text(only: StudyCurves, res: PooledSurvival | None) -> str:
+    """What the analysis without the approximated curves gives, or why it is not run."""
+    ep = only.endpoint
+    if res is None:
+        return f"{only.n_reconstructed} reconstructed {ep} curves, and pooling needs {MIN_RECONSTRUCTED}"
+    return (f"{ep} from the {only.n_reconstructed} reconstructed curves alone: median "
+            f"{ci_text(res.median_random, *res.median_random_ci, scale=1)} months")
+
+
 def ci_text(est: float, lo: float, hi: float, scale: float = 100, digits: int = 1) -> str:
     """``est (lo–hi)`` times ``scale`` (100: percent), "not reached" for NaN, no interval when ``lo`` is NaN."""
     if np.isnan(est):
@@ -85,30 +104,45 @@ def at_risk(curves: StudyCurves, times=AT_RISK_TIMES) -> pd.DataFrame:
     return pd.DataFrame({"time": list(times), "n_risk": [int(round(counts.get(float(t), 0.0))) for t in times]})
 
 
-def record_curve(res: PooledSurvival, curves: StudyCurves, *, key: str, chapter: str, root=None) -> list[str]:
-    """Ledger records: survival at each landmark and the median (when its Monte Carlo CI exists)."""
+def curve_records(res: PooledSurvival, curves: StudyCurves, *, key: str) -> dict[str, dict]:
+    """The ledger records of a pooled curve, ``{key: fields of ledger.record}``: survival at each landmark
+    on the curve's grid and the median (when its Monte Carlo CI exists)."""
     inputs = [{"study_id": r.study_id, "n": int(r.n), "source": r.source, "status": r.status}
               for r in curves.cohorts.itertuples()]
     params = {"method": "Combescure 2014 (msurv 0.1.0)", "model": "random", "correction": list(res.correction),
               "level": res.level, "grid_months": res.random["time"].tolist(), "n_draws": res.n_draws, "seed": res.seed,
               "approximated": curves.n_approximated, "reconstructed": curves.n_reconstructed}
-    extra = {"q": res.q, "df": res.df, "h2": res.h2, "i2": res.i2}
-    n = int(curves.cohorts["n"].sum())
-    written = []
+    common = {"n": int(curves.cohorts["n"].sum()), "params": params, "inputs": inputs,
+              "extra": {"q": res.q, "df": res.df, "h2": res.h2, "i2": res.i2}}
+    out = {}
     curve = res.random.set_index("time")
     for m in (m for m in LANDMARKS if float(m) in curve.index):  # a stratum's grid may end earlier
         r = curve.loc[float(m)]
-        k_at = int((curves.rows["time"] == float(m)).sum())
-        record(f"{key}.survival_{m}m", outcome=f"{curves.endpoint} at {m} months", estimate=r["survival"],
-               ci_low=r["ci_low"], ci_high=r["ci_high"], k=k_at, n=n, params=params, inputs=inputs, extra=extra,
-               chapter=chapter, root=root)
-        written.append(f"{key}.survival_{m}m")
+        out[f"{key}.survival_{m}m"] = {"outcome": f"{curves.endpoint} at {m} months", "estimate": r["survival"],
+                                       "ci_low": r["ci_low"], "ci_high": r["ci_high"],
+                                       "k": int((curves.rows["time"] == float(m)).sum()), **common}
     if np.isfinite([res.median_random, *res.median_random_ci]).all():
-        record(f"{key}.median", outcome=f"median {curves.endpoint} (months)", estimate=res.median_random,
-               ci_low=res.median_random_ci[0], ci_high=res.median_random_ci[1], k=res.k, n=n, params=params,
-               inputs=inputs, extra=extra, chapter=chapter, root=root)
-        written.append(f"{key}.median")
-    return written
+        out[f"{key}.median"] = {"outcome": f"median {curves.endpoint} (months)", "estimate": res.median_random,
+                                "ci_low": res.median_random_ci[0], "ci_high": res.median_random_ci[1], "k": res.k,
+                                **common}
+    return out
+
+
+def record_curve(res: PooledSurvival, curves: StudyCurves, *, key: str, chapter: str, root=None) -> list[str]:
+    """Write :func:`curve_records` to the ledger; returns the keys written."""
+    records = curve_records(res, curves, key=key)
+    for name, fields in records.items():
+        record(name, **fields, chapter=chapter, root=root)
+    return list(records)
+
+
+def drug_curve_records(curves: StudyCurves, drug: str, level: float, *, key: str) -> dict[str, dict]:
+    """The records of ``drug``'s pooled curve as the survival chapter makes them: its stratum of the
+    by-drug analysis (:func:`strata`); none when the drug has fewer than two cohorts."""
+    by_drug, _ = strata(curves, "drug", level)
+    if drug not in by_drug.strata:
+        return {}
+    return curve_records(by_drug.strata[drug], curves.subset("drug", drug), key=key)
 
 
 def survival_figure(curves: StudyCurves, res: PooledSurvival, *, title: str):
@@ -158,12 +192,12 @@ def survival_figure(curves: StudyCurves, res: PooledSurvival, *, title: str):
 
 def ledger_sentence(records: dict[str, dict], prefix: str, endpoint: str) -> str:
     """What the survival chapter recorded under ``prefix`` (e.g. ``survival.os.drug_lenvatinib``), as one
-    sentence for another chapter; says so when nothing was recorded in this build."""
+    sentence for another chapter; says so when there is no pooled curve for the group."""
     at = {m: records.get(f"{prefix}.survival_{m}m") for m in (6, 12)}
     med = records.get(f"{prefix}.median")
     if not any(at.values()) and med is None:
-        return (f"no pooled {endpoint} curve is recorded for this group in this build (it needs two cohorts "
-                "with a median or landmark rate)")
+        return (f"no pooled {endpoint} curve for this group (it needs two cohorts with a median or landmark "
+                "rate)")
     parts = [f"{endpoint} at {m} months {ci_text(r['estimate'], r['ci_low'], r['ci_high'])}%"
              for m, r in at.items() if r is not None]
     if med is not None:

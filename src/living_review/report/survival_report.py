@@ -74,7 +74,8 @@ def median_input(cohorts: pd.DataFrame, endpoint: Endpoint) -> pd.DataFrame:
         "ci_low": have[f"{ep}_ci_lower_months"].to_numpy(float),
         "ci_high": have[f"{ep}_ci_upper_months"].to_numpy(float),
         "ci_level": have[f"{ep}_ci_level"].to_numpy(float) / 100,
-        "n": have["n_enrolled"].astype(float).to_numpy(),
+        # enrolled patients; the evaluable count where the enrolled number is not stated
+        "n": have["n_enrolled"].astype(float).fillna(have["n_evaluable_response"].astype(float)).to_numpy(),
     })
 
 
