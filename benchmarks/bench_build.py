@@ -84,7 +84,8 @@ def _add_study(root: Path) -> None:
     text = bib.read_text(encoding="utf-8")
     start = text.index("@article{wirth2021,")
     end = text.index("\n}\n", start) + 3
-    bib.write_text(text + "\n" + text[start:end].replace("{wirth2021,", "{bench2026,", 1), encoding="utf-8")
+    entry = re.sub(r"year\s*=\s*\{?\d{4}\}?", "year = {2026}", text[start:end].replace("{wirth2021,", "{bench2026,", 1))
+    bib.write_text(text + "\n" + entry, encoding="utf-8")  # another year: another citation label
 
 
 def main() -> None:
