@@ -124,3 +124,7 @@ def test_release_summaries_fingerprint_covers_summaries_only(tmp_path):
     assert first != empty
     (folder / "summary.json").write_text('{"version": "1.0.0"}\n')
     assert release_summaries_fingerprint(tmp_path) != first
+
+
+def test_a_missing_root_has_the_fingerprint_of_nothing(tmp_path):
+    assert build_inputs_fingerprint(tmp_path / "missing") == hashlib.sha256().hexdigest()

@@ -96,6 +96,8 @@ def tracked_files(root: Path, paths: Iterable[str | Path]) -> list[Path]:
         raise NotAGitCheckout(
             "git is not installed: fingerprints cover the files the repository tracks (git ls-files); install git"
         )
+    if not root.is_dir():
+        raise NotAGitCheckout(f"{root} is not a folder, so not a git checkout")
     relative = [Path(p).relative_to(root).as_posix() if Path(p).is_absolute() else Path(p).as_posix() for p in paths]
     result = subprocess.run(["git", "ls-files", "-z", "--cached", "--", *relative], cwd=root,
                             capture_output=True)
