@@ -13,7 +13,7 @@ CFF_STAMP := $(CFF_VENV)/.installed
 BUILD ?= _build
 JB_FLAGS := -W -n --keep-going
 
-.PHONY: help sysdeps venv cff-venv chapters html pdf book test test-fast validate release clean lock
+.PHONY: help sysdeps venv cff-venv chapters html pdf book test test-fast validate release release-build clean lock
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
@@ -28,7 +28,15 @@ $(STAMP): requirements.txt pyproject.toml
 	$(PY) -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
+# INSTALL=no builds with the environment in $(VENV) as it is and installs nothing into it
+# (living-review verify, when the commit's pins are those installed where it runs).
+INSTALL ?= yes
+ifeq ($(INSTALL),no)
+venv:
+	@test -x $(PY) || { echo "INSTALL=no, but there is no environment at $(VENV)"; exit 1; }
+else
 venv: $(STAMP)  ## create .venv with the pinned requirements and the package (editable)
+endif
 
 # cffconvert pins jsonschema<4, which the book's tools cannot use: it gets its own environment.
 $(CFF_STAMP): requirements-cff.txt
@@ -38,7 +46,7 @@ $(CFF_STAMP): requirements-cff.txt
 
 cff-venv: $(CFF_STAMP)  ## separate environment with cffconvert, for the CITATION.cff schema test
 
-chapters: $(STAMP)  ## generate the per-drug chapters from their template (papermill)
+chapters: venv  ## generate the per-drug chapters from their template (papermill)
 	$(PY) -m living_review.book.chapters
 
 # the maths renderer and its fonts, copied into the site so that it reads offline
@@ -47,14 +55,14 @@ $(MATHJAX): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $(MATHJAX)
 
-validate: $(STAMP)  ## validate data/ and stop on the first build step if it is invalid
+validate: venv  ## validate data/ and stop on the first build step if it is invalid
 	$(VENV)/bin/living-review validate data
 
 # While a build runs, and after one that failed at any step (validation included),
 # _build/INCOMPLETE says so: the pages in _build may then mix old and new results and must
 # not be published or cited. The marker is written first; the data are validated before
 # any chapter is generated or executed, so invalid data rewrite no ledger file.
-html: $(STAMP) $(MATHJAX)  ## validate data/, execute every chapter and build the HTML site into _build/html
+html: venv $(MATHJAX)  ## validate data/, execute every chapter and build the HTML site into _build/html
 	mkdir -p $(BUILD) && echo "HTML build started $$(date -u +%FT%TZ); not finished" > $(BUILD)/INCOMPLETE
 	$(VENV)/bin/living-review validate data
 	$(PY) -m living_review.book.chapters
@@ -62,7 +70,7 @@ html: $(STAMP) $(MATHJAX)  ## validate data/, execute every chapter and build th
 	$(PY) -m living_review.book.stale_images $(BUILD)/html
 	rm -f $(BUILD)/INCOMPLETE
 
-pdf: $(STAMP)  ## validate data/ and build the PDF into _build/latex (after html, reuses its executed pages)
+pdf: venv  ## validate data/ and build the PDF into _build/latex (after html, reuses its executed pages)
 	mkdir -p $(BUILD) && echo "PDF build started $$(date -u +%FT%TZ); not finished" > $(BUILD)/INCOMPLETE
 	$(VENV)/bin/living-review validate data
 	$(PY) -m living_review.book.chapters
@@ -83,13 +91,21 @@ test: sysdeps venv cff-venv  ## run the whole test suite (unit, reference and bo
 test-fast: venv  ## unit tests only, without the book build
 	$(PY) -m pytest -m "not slow"
 
+# A release build is reproducible: every date in it (page footers, figure and PDF metadata,
+# the archive's members) is the commit's date, for the whole build, in UTC and one locale.
+RELEASE_ENV = SOURCE_DATE_EPOCH=$$(git log -1 --format=%ct) FORCE_SOURCE_DATE=1 TZ=UTC LC_ALL=C.UTF-8
+release-build: venv  ## build HTML and PDF from scratch as a release does (dates from the commit)
+	$(MAKE) clean
+	$(RELEASE_ENV) $(MAKE) html
+	$(RELEASE_ENV) $(MAKE) pdf
+
 # e.g. make release RELEASE_FLAGS="--scope reproduction --summary-only" (scopes: review.yml)
 RELEASE_FLAGS ?=
-release: venv  ## check, rebuild from scratch, then write releases/<version>/ (summary.json, HTML+PDF archive, SHA256SUMS)
+release: venv  ## check, rebuild from scratch, write releases/<version>/ (summary.json, HTML+PDF archive, SHA256SUMS), tag v<version>
 	$(VENV)/bin/living-review release --check $(RELEASE_FLAGS)
-	$(MAKE) clean
-	$(MAKE) book
-	SOURCE_DATE_EPOCH=$$(git log -1 --format=%ct) $(VENV)/bin/living-review release $(RELEASE_FLAGS)
+	$(MAKE) sysdeps
+	$(MAKE) release-build
+	$(RELEASE_ENV) $(VENV)/bin/living-review release --tag $(RELEASE_FLAGS)
 
 lock:  ## re-resolve requirements.in into exact pins in requirements.txt
 	rm -rf .lock-venv && $(PYTHON_BASE) -m venv .lock-venv

@@ -1,15 +1,20 @@
-"""No stale result: a change in data/, in the engine or in the configuration re-executes the
-chapters on the next incremental build, and the new number is on the page.
+"""No stale result: a change in anything a chapter used re-executes it on the next
+incremental build, and the new number is on the page; a change in what it did not use
+leaves it alone.
 
-These builds use a small book (the welcome page and one probe chapter that prints a number
-read through the data loader) so the mechanism is tested quickly; the full book uses the
-same configuration and extension.
+These builds use a small book (the welcome page and probe chapters) so the mechanism is
+tested quickly; the full book uses the same configuration and extension. One test per kind
+of dependency: a data file read through the loader, a file read directly (never declared),
+the settings, the package code, the chapter's own source, and the ledger records another
+chapter wrote (read by a chapter that runs after it).
 """
 
 from __future__ import annotations
 
 import csv
 import re
+
+import pandas as pd
 
 import pytest
 
@@ -25,8 +30,39 @@ kernelspec: {display_name: Python 3, language: python, name: python3}
 
 ```{code-cell} ipython3
 from living_review.data import load_evidence
+from living_review.settings import load_settings
 studies = load_evidence().studies.set_index("study_id")
 print("PROBE n_enrolled =", int(studies.loc["wirth2021", "n_enrolled"]))
+print("PROBE level =", load_settings().meta_analysis.level)
+```
+"""
+
+# reads one file straight with pandas: no loader, no declaration
+SEARCH_PROBE = PROBE.split("# Probe")[0] + """# Search probe
+
+```{code-cell} ipython3
+import pandas as pd
+from living_review.paths import data_dir
+print("SEARCH first title =", pd.read_csv(data_dir() / "search" / "records.csv")["title"].iloc[0])
+```
+"""
+
+# records an estimate from the data, and a consumer that reads it from the ledger
+WRITER = PROBE.split("# Probe")[0] + """# Writer
+
+```{code-cell} ipython3
+from living_review.book.ledger import record
+from living_review.data import load_evidence
+n = int(load_evidence().studies.set_index("study_id").loc["wirth2021", "n_enrolled"])
+record("probe.n", outcome="n", estimate=0.5, ci_low=0.1, ci_high=0.9, k=1, n=n, params={}, inputs=[],
+       chapter="writer")
+```
+"""
+CONSUMER = PROBE.split("# Probe")[0] + """# Consumer
+
+```{code-cell} ipython3
+from living_review.book.ledger import collect
+print("CONSUMER n =", collect()["probe.n"]["n"])
 ```
 """
 
@@ -40,6 +76,24 @@ def _small_book(root):
     (root / "notebooks" / "probe.md").write_text(PROBE)
     (root / "_toc.yml").write_text("format: jb-book\nroot: book/index\nchapters:\n  - file: notebooks/probe\n")
     return root / "_build" / "html" / "notebooks" / "probe.html"
+
+
+def _book(root, pages: dict[str, str], last: list[str] = ()):
+    """A small book of ``pages`` ({name: MyST text}) under notebooks/; ``last`` read the ledger."""
+    for name, text in pages.items():
+        (root / "notebooks" / f"{name}.md").write_text(text)
+    entries = "".join(f"  - file: notebooks/{name}\n" for name in pages)
+    (root / "_toc.yml").write_text(f"format: jb-book\nroot: book/index\nchapters:\n{entries}")
+    if last:
+        config = root / "_config.yml"
+        config.write_text(re.sub(r"living_review_read_last: \[[^\]]*\]",
+                                 f"living_review_read_last: [{', '.join(f'notebooks/{n}' for n in last)}]",
+                                 config.read_text()))
+    return {name: root / "_build" / "html" / "notebooks" / f"{name}.html" for name in pages}
+
+
+def _executed_pages(log: str) -> set[str]:
+    return set(re.findall(r"Executed notebook in [0-9.]+ seconds: notebooks/(\w+)", log))
 
 
 def _set_n_enrolled(root, study_id: str, value: int) -> None:
@@ -90,3 +144,71 @@ def test_invalid_data_fails_the_build_before_rendering(project_copy, run_build):
     assert result.returncode != 0
     assert "studies.csv" in result.stdout + result.stderr
     assert not page.exists()
+
+
+def test_each_chapter_re_executes_only_for_what_it_read(project_copy, run_build):
+    pages = _book(project_copy, {"probe": PROBE, "search_probe": SEARCH_PROBE})
+    first = run_build(project_copy, "html")
+    assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
+    assert _executed_pages(first.stdout) == {"probe", "search_probe"}
+    # a data file the search probe never read: only the probe is executed
+    events = project_copy / "data" / "adverse_events.csv"
+    events.write_text(events.read_text().replace("Cao prints 'Edema'/'Anemia'", "Cao prints 'Edema' and 'Anemia'", 1))
+    changed = run_build(project_copy, "html")
+    assert changed.returncode == 0, changed.stdout[-3000:]
+    assert _executed_pages(changed.stdout) == {"probe"}
+    assert "re-executing notebooks/probe: data/adverse_events.csv changed" in changed.stdout
+    # the file the search probe read straight with pandas, declared nowhere
+    records = project_copy / "data" / "search" / "records.csv"
+    before = pages["search_probe"].read_text()
+    title = pd.read_csv(records, dtype=str, keep_default_na=False)["title"].iloc[0]
+    records.write_text(records.read_text().replace(title, f"{title} edited", 1))
+    rows = run_build(project_copy, "html")
+    assert rows.returncode == 0, rows.stdout[-3000:] + rows.stderr[-3000:]
+    assert "search_probe" in _executed_pages(rows.stdout)
+    assert f"SEARCH first title = {title} edited" in pages["search_probe"].read_text() != before
+
+
+def test_settings_code_and_source_changes_re_execute(project_copy, run_build):
+    pages = _book(project_copy, {"probe": PROBE, "search_probe": SEARCH_PROBE})
+    assert run_build(project_copy, "html").returncode == 0
+    # settings: the probe read review.yml, the search probe did not
+    review = project_copy / "review.yml"
+    review.write_text(review.read_text().replace("level: 0.95", "level: 0.9", 1))
+    settings = run_build(project_copy, "html")
+    assert settings.returncode == 0, settings.stdout[-3000:]
+    assert _executed_pages(settings.stdout) == {"probe"} and "PROBE level = 0.9" in pages["probe"].read_text()
+    # package code: every chapter
+    module = project_copy / "src" / "living_review" / "paths.py"
+    module.write_text(module.read_text() + "\n# touched\n")
+    code = run_build(project_copy, "html")
+    assert _executed_pages(code.stdout) == {"probe", "search_probe"}
+    assert "the package code changed" in code.stdout
+    # the chapter's own source
+    source = project_copy / "notebooks" / "search_probe.md"
+    source.write_text(source.read_text().replace("SEARCH first title =", "SEARCH title ="))
+    own = run_build(project_copy, "html")
+    assert _executed_pages(own.stdout) == {"search_probe"}
+    assert "SEARCH title =" in pages["search_probe"].read_text()
+
+
+def test_a_ledger_reader_runs_after_the_writer_and_again_when_its_record_changes(project_copy, run_build, monkeypatch):
+    monkeypatch.setenv("LIVING_REVIEW_JOBS", "2")
+    undeclared = CONSUMER.replace("CONSUMER n", "UNDECLARED n")  # reads the ledger, declared nowhere
+    pages = _book(project_copy, {"consumer": CONSUMER, "writer": WRITER, "search_probe": SEARCH_PROBE,
+                                 "undeclared": undeclared}, last=["consumer"])
+    first = run_build(project_copy, "html")
+    assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
+    order = re.findall(r"\[(\d)/\d\] Executed notebook in [0-9.]+ seconds: notebooks/(\w+) \((\d) left\)", first.stdout)
+    assert [name for _, name, _ in order][-1] == "consumer"  # after the two others, which ran in parallel
+    assert "CONSUMER n = 34" in pages["consumer"].read_text()
+    # found reading the ledger on its first run: run again after the writer
+    assert "re-executing notebooks/undeclared: it reads the ledger, and chapters that write it ran in this build" in first.stdout
+    assert "UNDECLARED n = 34" in pages["undeclared"].read_text()
+    _set_n_enrolled(project_copy, "wirth2021", 36)
+    changed = run_build(project_copy, "html")
+    assert _executed_pages(changed.stdout) == {"writer", "consumer", "undeclared"}
+    assert "UNDECLARED n = 36" in pages["undeclared"].read_text()
+    assert "the ledger it reads changed" in changed.stdout
+    assert "CONSUMER n = 36" in pages["consumer"].read_text()
+    assert _executed(run_build(project_copy, "html").stdout) == 0

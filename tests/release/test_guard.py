@@ -136,3 +136,39 @@ def test_release_command_summary_only_and_unknown_scope(repo, tmp_path, monkeypa
     assert sorted(p.name for p in (repo / "releases" / __version__).iterdir()) == ["SHA256SUMS", "summary.json"]
     sums = (repo / "releases" / __version__ / "SHA256SUMS").read_text()
     assert sums.endswith("  summary.json\n") and sums.count("\n") == 1
+
+
+def _head(root) -> str:
+    return subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True,
+                          check=True).stdout.strip()
+
+
+def test_release_tags_its_commit_and_records_it_in_the_summary(repo, tmp_path, monkeypatch, capsys):
+    import json
+
+    from living_review.cli import main
+
+    monkeypatch.setenv("LIVING_REVIEW_ROOT", str(repo))
+    _fake_validator(tmp_path, monkeypatch, 0, "ok")
+    assert main(["release", "--skip-tests", "--summary-only", "--tag"]) == 0
+    head = _head(repo)
+    assert f"tagged v{__version__} -> {head[:12]}" in capsys.readouterr().out
+    assert guard.tagged_commit(repo, __version__) == head
+    summary = json.loads((repo / "releases" / __version__ / "summary.json").read_text())
+    assert summary["commit"] == head
+    assert guard.check_tag(repo, __version__).ok  # the tag names this commit: re-running is harmless
+
+
+def test_a_tag_on_another_commit_refuses_the_release(repo, tmp_path, monkeypatch, capsys):
+    from living_review.cli import main
+
+    monkeypatch.setenv("LIVING_REVIEW_ROOT", str(repo))
+    _fake_validator(tmp_path, monkeypatch, 0, "ok")
+    _git(repo, "tag", f"v{__version__}")
+    (repo / "review.yml").write_text((repo / "review.yml").read_text() + "\n# later\n")
+    _git(repo, "commit", "-q", "-am", "later")
+    check = guard.check_tag(repo, __version__)
+    assert not check.ok and "already names commit" in check.detail
+    assert main(["release", "--skip-tests", "--summary-only"]) == 1
+    assert "[REFUSED] tag" in capsys.readouterr().out
+    assert not (repo / "releases").exists()

@@ -20,7 +20,11 @@ Each record also holds ``inputs_fingerprint``, the
 :func:`living_review.book.fingerprint.build_inputs_fingerprint` (data, code, configuration,
 templates) when it was written. A record whose fingerprint is not the current one was
 not rewritten by the last build (its chapter no longer publishes it, or was not
-re-executed): :func:`stale_keys` names such records, and a release refuses them.
+re-executed): :func:`stale_keys` names such records, and a release refuses them. When a
+build finds that nothing a chapter used has changed (:mod:`living_review.book.execution`),
+it does not re-execute the chapter but brings the fingerprint of the chapter's records up
+to date (:func:`confirm`): they were computed from the same inputs. A release is always
+built from scratch, so every record it holds was computed in its own build.
 
 Example
 -------
@@ -41,6 +45,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from living_review.book import reads
 from living_review.book.fingerprint import build_inputs_fingerprint
 from living_review.paths import build_dir, project_root
 
@@ -180,7 +185,8 @@ def record(
 
 def _write(payload: dict, key: str, chapter: str | None, root: Path | None) -> Path:
     folder = ledger_dir(root)  # without a root: the build folder, which a rerun redirects
-    payload["inputs_fingerprint"] = build_inputs_fingerprint(Path(root or project_root()))
+    with reads.paused():  # bookkeeping, not a dependency: a build confirms it without re-executing
+        payload["inputs_fingerprint"] = build_inputs_fingerprint(Path(root or project_root()))
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{key}.json"
     text = dumps(payload)
@@ -193,6 +199,7 @@ def _write(payload: dict, key: str, chapter: str | None, root: Path | None) -> P
                 f"ledger key {key!r} is already recorded by chapter {previous['chapter']!r}; "
                 f"give the estimate in {chapter!r} its own key"
             )
+    reads.note("ledger-write", key)  # the build knows which chapter publishes which estimate
     # Leave an unchanged file untouched, so a rebuild does not change its modification time.
     if not path.exists() or path.read_text(encoding="utf-8") != text:
         path.write_text(text, encoding="utf-8")
@@ -340,6 +347,7 @@ def record_result(
 
 def collect(root: Path | None = None) -> dict[str, dict]:
     """Every recorded estimate, ``{key: record}``, in sorted key order (empty if none)."""
+    reads.note("ledger-read")  # a chapter that reads the ledger runs after those that write it
     folder = ledger_dir(root)
     if not folder.is_dir():
         return {}
@@ -361,3 +369,23 @@ def stale_keys(root: Path | None = None, records: dict[str, dict] | None = None)
     current = build_inputs_fingerprint(root)
     records = collect(root) if records is None else records
     return [key for key, rec in records.items() if rec.get("inputs_fingerprint") != current]
+
+
+def confirm(keys: list[str] | tuple[str, ...], root: Path | None = None) -> list[str]:
+    """Set the inputs fingerprint of the records ``keys`` to the current one; return the keys missing.
+
+    For the records of a chapter whose every input is unchanged since it wrote them.
+    """
+    root = Path(root or project_root())
+    current = build_inputs_fingerprint(root)
+    missing = []
+    for key in keys:
+        path = ledger_dir(root) / f"{_check_key(key)}.json"
+        if not path.is_file():
+            missing.append(key)
+            continue
+        payload = json.loads(path.read_text(encoding="utf-8"))
+        if payload.get("inputs_fingerprint") != current:
+            payload["inputs_fingerprint"] = current
+            path.write_text(dumps(payload), encoding="utf-8")
+    return missing

@@ -1,14 +1,20 @@
-"""Sphinx extension for the book: no stale chapter, and every page says what it was built from.
+"""Sphinx extension for the book: no stale chapter, only the chapters that need it executed,
+and every page says what it was built from.
 
-Jupyter Book's execution (myst-nb) re-runs a chapter only when Sphinx re-reads it, and
-Sphinx re-reads a page only when the page's own source changed. The chapters' numbers
-also depend on ``data/``, ``src/``, ``review.yml`` and the chapter templates (and the
-changelog on the committed release summaries), so this extension keeps a fingerprint of
-those inputs in the build environment and marks every page out of date when it changes.
+Before Sphinx reads the pages, :mod:`living_review.book.execution` executes the chapters
+whose inputs changed since they were last executed (their source, the package code, any
+file they read, for the changelog the ledger it reads), on every core, and puts them into
+the jupyter-cache that myst-nb reads (``execute_notebooks: cache`` in ``_config.yml``);
+Sphinx then renders them without executing them again. Chapters whose inputs did not
+change are neither executed nor re-read. Pages that are not notebooks are re-read whenever
+``data/``, ``src/``, ``review.yml`` or the chapter templates change (they show the build
+stamp).
 
-Pages named in ``living_review_read_last`` (a list of docnames in the Sphinx config) are
-read, and so executed, after every other page, and again whenever any other page is: the
-changelog summarises what the other chapters computed in this build.
+Chapters that read other chapters' ledger records are executed after those that read none,
+and again whenever the ledger changed; a chapter found reading it on its first run is run
+again once every other chapter has run. Pages named in ``living_review_read_last`` (a list
+of docnames in the Sphinx config) are executed last, one after the other in that order,
+and read last.
 
 Before the bibliography is read, it writes the entries of the included studies that have
 none in ``book/references.bib`` into the build folder (:mod:`living_review.book.bibliography`)
@@ -20,11 +26,16 @@ search into the page context (``living_review_stamp``) and into each page's foot
 
 from __future__ import annotations
 
+from dataclasses import replace
+from pathlib import Path
+
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
+from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
 from living_review._version import __version__
+from living_review.book import execution
 from living_review.book.bibliography import GENERATED_BIB, write_generated_bib
 from living_review.book.build_stamp import build_stamp
 from living_review.book.fingerprint import build_inputs_fingerprint, release_summaries_fingerprint
@@ -34,23 +45,30 @@ logger = logging.getLogger(__name__)
 ENV_KEY = "living_review_inputs_fingerprint"
 
 
+def _notebook(env: BuildEnvironment, docname: str):
+    """The page as myst-nb reads it (a notebook), or None for a page that is not a notebook."""
+    from myst_nb.core.read import create_nb_reader
+
+    path = Path(env.doc2path(docname))
+    if path.suffix not in (".md", ".ipynb"):
+        return None
+    text = path.read_text(encoding="utf-8")
+    reader = create_nb_reader(str(path), env.myst_config, env.mystnb_config, text)
+    return None if reader is None else reader.read(text)
+
+
 def _outdated(app: Sphinx, env: BuildEnvironment, added, changed, removed) -> list[str]:
+    """Pages that are not notebooks, when the build inputs changed (notebooks: :func:`_execute`)."""
     root = project_root()
     current = f"{build_inputs_fingerprint(root)}-{release_summaries_fingerprint(root)}"
     previous = getattr(env, ENV_KEY, None)
     setattr(env, ENV_KEY, current)
-    read = set(added) | set(changed)
-    stale: list[str] = []
-    if previous is not None and previous != current:
-        stale = sorted(set(env.found_docs) - read)
-        logger.info(
-            f"living_review: data, code or configuration changed ({previous[:12]} -> {current[:12]}); "
-            f"re-executing {len(stale)} page(s)"
-        )
-    last = [d for d in app.config.living_review_read_last if d in env.found_docs]
-    if (read | set(stale)) - set(last):
-        stale += [d for d in last if d not in read and d not in stale]
-    return stale
+    if previous is None or previous == current:
+        return []
+    pages = sorted(d for d in set(env.found_docs) - set(added) - set(changed) if _notebook(env, d) is None)
+    logger.info(f"living_review: data, code or configuration changed ({previous[:12]} -> {current[:12]}); "
+                f"re-reading {len(pages)} page(s) that are not notebooks")
+    return pages
 
 
 def _read_last(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
@@ -59,6 +77,71 @@ def _read_last(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
     for docname in last:
         docnames.remove(docname)
     docnames.extend(last)
+
+
+def _execute(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """Execute the chapters whose inputs changed (in parallel), cache them for myst-nb, and read them."""
+    from jupyter_cache import get_cache
+    from jupyter_cache.base import CacheBundleIn
+
+    root = project_root()
+    cache = get_cache(env.mystnb_config.execution_cache_path)
+    declared = list(app.config.living_review_read_last)
+    chapters = []
+    for docname in sorted(env.found_docs):
+        notebook = _notebook(env, docname)
+        if notebook is not None:
+            chapters.append(execution.Chapter(docname, Path(env.doc2path(docname)), notebook,
+                                              execution.is_consumer(root, docname, declared)))
+
+    def store(chapter, done) -> None:
+        cache.cache_notebook_bundle(CacheBundleIn(done.notebook, str(chapter.source),
+                                                  data={"execution_seconds": done.seconds}),
+                                    check_validity=False, overwrite=True)
+
+    def stale(group) -> list:
+        code = execution.code_fingerprint(root)
+        found = []
+        for chapter in group:
+            why = execution.why_stale(root, chapter, code)
+            if why is None:
+                try:
+                    cache.match_cache_notebook(chapter.notebook)
+                except KeyError:
+                    why = "its executed notebook is not in the cache"
+            if why:
+                found.append(chapter)
+                logger.info(f"living_review: re-executing {chapter.docname}: {why}")
+        return found
+
+    timeout = int(env.mystnb_config.execution_timeout or 900)
+    say = lambda line: logger.info(f"living_review: {line}")  # noqa: E731
+
+    def execute(group, again=(), deferred=None) -> list:
+        todo = stale(group) + list(again)
+        for chapter in again:
+            logger.info(f"living_review: re-executing {chapter.docname}: it reads the ledger, and chapters that "
+                        "write it ran in this build")
+        try:
+            execution.run(todo, root, timeout=timeout, store=store, say=say, deferred=deferred)
+        except execution.ChapterFailed as error:
+            raise ExtensionError(str(error)) from None
+        docnames.extend(c.docname for c in todo if c.docname not in docnames)
+        return todo
+
+    # 1. chapters that read no ledger, in parallel; 2. those that read it (known from their last
+    # run, or found reading it in step 1: run again, always, now that every writer has run), in
+    # parallel; 3. the declared readers, one after the other in the declared order.
+    failed: list = []
+    first = execute([c for c in chapters if not c.consumer], deferred=failed)
+    found = [replace(c, consumer=True) for c in first if c not in failed
+             if execution.is_consumer(root, c.docname, []) and c.docname not in declared]
+    found += [replace(c, consumer=True) for c in failed]
+    ran = execute([c for c in chapters if c.consumer and c.docname not in declared], again=found)
+    for name in declared:  # each again when a reader before it ran, as it may read that one's records
+        group = [c for c in chapters if c.docname == name]
+        ran = execute([] if ran else group, again=group if ran else ())
+    _read_last(app, env, docnames)
 
 
 def _stamp_pages(app: Sphinx, config) -> None:
@@ -126,7 +209,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", _drop_duplicate_scripts, priority=900)
     app.add_config_value("living_review_read_last", [], "env", [list])
     app.connect("env-get-outdated", _outdated)
-    app.connect("env-before-read-docs", _read_last)
+    app.connect("env-before-read-docs", _execute)
     app.connect("config-inited", _stamp_pages)
     app.connect("config-inited", _study_bibliography)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -12,6 +12,11 @@ summary holds, and its headline conclusions; see :mod:`living_review.release.sco
 ``--summary-only`` writes the summary and its checksum without the site archive: for a
 version that records a subset of the book (the reproduction of the previous version), an
 archive of the whole site would misstate what that version published.
+
+``--tag`` (which ``make release`` passes) tags the commit ``v<version>`` once the files are
+written, so that a citation of the version names a commit (``living-review verify``
+rebuilds it). ``make release`` runs the whole build with ``SOURCE_DATE_EPOCH`` set to the
+commit's date, so the same commit gives the same bytes on any machine.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from living_review.paths import project_root
 def run(args: argparse.Namespace) -> int:
     # imported here so that other sub-commands do not pay for pandas at start-up
     from living_review.release.archive import write_archive, write_checksums
-    from living_review.release.guard import check_release
+    from living_review.release.guard import ReleaseRefused, check_release, tag_release
     from living_review.release.summary import SUMMARY_FILE, build_summary, release_dir, write_summary
 
     from living_review.release.scopes import load_release_config
@@ -62,6 +67,13 @@ def run(args: argparse.Namespace) -> int:
     print(summary.summary())
     for written in (p for p in (path, archive, sums) if p is not None):
         print(f"wrote {written.relative_to(root).as_posix()}")
+    if args.tag:
+        try:
+            commit = tag_release(root, version)
+        except ReleaseRefused as error:
+            print(f"release {version}: files written but not tagged: {error}", file=sys.stderr)
+            return 1
+        print(f"tagged v{version} -> {commit[:12]}")
     return 0
 
 
@@ -77,6 +89,8 @@ def register(subparsers) -> None:
                         help="release scope from review.yml (default: its releases.default_scope)")
     parser.add_argument("--summary-only", action="store_true",
                         help="write summary.json and SHA256SUMS but no HTML+PDF archive")
-    # Only the guard's own tests use this: they cannot run the suite from inside the suite.
+    parser.add_argument("--tag", action="store_true",
+                        help="tag the commit v<version> once the release is written (make release does)")
+    # Only the guard's own tests and living-review verify use this: they cannot run the suite from inside the suite.
     parser.add_argument("--skip-tests", action="store_true", help=argparse.SUPPRESS)
     parser.set_defaults(func=run)

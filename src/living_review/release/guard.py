@@ -10,7 +10,10 @@ A release must be rebuildable from its commit, so :func:`check_release` runs, in
    validate;
 4. ``python -m pytest -m "not slow" -q``: the fast test suite must pass. ``run_tests=False``
    (``--skip-tests``) exists only so that the guard's own tests do not run the suite
-   inside itself; a release made that way says so.
+   inside itself, and for ``living-review verify``, which rebuilds a release that passed
+   them; a release made that way says so;
+5. the tag: ``v<version>`` must not name another commit than the one checked out (a
+   released version names one commit, for good).
 
 Every check runs even after one fails, so one attempt lists every reason to refuse.
 
@@ -142,6 +145,41 @@ def check_tests(root: Path, run_tests: bool = True) -> Check:
     return Check("tests", True, _tail(result.stdout, 1))
 
 
+def tag_name(version: str) -> str:
+    """The git tag of a release: ``v<version>``."""
+    return f"v{version}"
+
+
+def tagged_commit(root: Path, version: str) -> str | None:
+    """The commit that tag ``v<version>`` names, or None when there is no such tag."""
+    result = subprocess.run(["git", "rev-parse", "-q", "--verify", f"refs/tags/{tag_name(version)}^{{commit}}"],
+                            cwd=root, capture_output=True, text=True)
+    return result.stdout.strip() if result.returncode == 0 and result.stdout.strip() else None
+
+
+def check_tag(root: Path, version: str) -> Check:
+    if shutil.which("git") is None:
+        return Check("tag", False, "git is not installed, so the release cannot be tagged")
+    head = subprocess.run(["git", "rev-parse", "-q", "--verify", "HEAD"], cwd=root, capture_output=True, text=True)
+    if head.returncode != 0:
+        return Check("tag", False, "no commit is checked out, so there is nothing to tag")
+    tagged = tagged_commit(root, version)
+    if tagged and tagged != head.stdout.strip():
+        return Check("tag", False, f"tag {tag_name(version)} already names commit {tagged[:12]}, not the one checked "
+                                   f"out ({head.stdout.strip()[:12]}); a released version never moves: bump the version")
+    return Check("tag", True, f"{tag_name(version)} {'names this commit' if tagged else 'is free'}")
+
+
+def tag_release(root: Path, version: str) -> str:
+    """Tag the checked-out commit ``v<version>`` (a lightweight tag) and return the commit."""
+    check = check_tag(root, version)
+    if not check.ok:
+        raise ReleaseRefused(check.summary())
+    if not tagged_commit(root, version):
+        subprocess.run(["git", "tag", tag_name(version), "HEAD"], cwd=root, check=True, capture_output=True)
+    return str(tagged_commit(root, version))
+
+
 def check_release(root: Path | None = None, *, version: str | None = None, run_tests: bool = True) -> GuardReport:
     """Run every release check in ``root`` and return their outcomes (never raises for a failure)."""
     root = Path(root or project_root())
@@ -150,4 +188,5 @@ def check_release(root: Path | None = None, *, version: str | None = None, run_t
         check_version(root, version),
         check_data(root),
         check_tests(root, run_tests),
+        check_tag(root, version or __version__),
     ))

@@ -14,7 +14,10 @@
 * ``scope``: ``{"name", "description"}`` of the release scope
   (:mod:`living_review.release.scopes`), which selected the estimates and studies;
 * ``headlines``: ``{name: {"label", "key"}}``, the scope's named conclusions and the
-  ledger keys that carry them.
+  ledger keys that carry them;
+* ``commit``: the git commit the release was built from (``git rev-parse HEAD``), which
+  ``make release`` also tags ``v<version>``; absent outside a git checkout, and in the
+  releases made before it was recorded (0.1.0 and 1.0.0).
 
 The file is written with sorted keys, a two-space indent and a final newline, and holds
 no time stamp or machine path, so two builds from the same commit give the same bytes.
@@ -36,6 +39,7 @@ from __future__ import annotations
 
 import inspect
 import json
+import subprocess
 from dataclasses import asdict, dataclass, field
 from importlib import import_module
 from pathlib import Path
@@ -69,9 +73,12 @@ class ReleaseSummary:
     studies: tuple[dict, ...]
     scope: dict = field(default_factory=lambda: {"name": ALL.name, "description": ALL.description})
     headlines: dict = field(default_factory=dict)
+    commit: str | None = None
 
     def to_dict(self) -> dict:
+        commit = {"commit": self.commit} if self.commit else {}
         return {
+            **commit,
             "version": self.version,
             "data_fingerprint": self.data_fingerprint,
             "parameters": self.parameters,
@@ -97,6 +104,17 @@ class ReleaseSummary:
 def release_dir(version: str, root: Path | None = None) -> Path:
     """``<root>/releases/<version>``."""
     return Path(root or project_root()) / RELEASES_DIR / version
+
+
+def source_commit(root: Path) -> str | None:
+    """The commit checked out in ``root`` (``git rev-parse HEAD``), or None outside a checkout."""
+    try:
+        result = subprocess.run(["git", "rev-parse", "--verify", "-q", "HEAD"], cwd=root,
+                                capture_output=True, text=True)
+    except OSError:
+        return None
+    commit = result.stdout.strip()
+    return commit if result.returncode == 0 and commit else None
 
 
 def _parameters(root: Path) -> dict:
@@ -218,6 +236,7 @@ def build_summary(root: Path | None = None, version: str | None = None,
         studies=studies,
         scope={"name": chosen.name, "description": chosen.description},
         headlines=headlines,
+        commit=source_commit(root),
     )
 
 
@@ -264,5 +283,5 @@ def read_summary(path: Path) -> ReleaseSummary:
         version=str(raw["version"]), data_fingerprint=raw["data_fingerprint"], parameters=raw["parameters"],
         estimates=raw["estimates"], studies=tuple(raw["studies"]),
         scope=raw.get("scope", {"name": ALL.name, "description": ALL.description}),
-        headlines=raw.get("headlines", {}),
+        headlines=raw.get("headlines", {}), commit=raw.get("commit"),
     )

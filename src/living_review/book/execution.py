@@ -1,0 +1,236 @@
+"""Execute the chapters that need it, in parallel, before Sphinx reads them.
+
+A chapter is executed again only when something it used changed since it was last
+executed: its own source, the package code (the tracked files of ``src/``), or a file it
+read (data, ``review.yml``, release summaries; recorded at run time by
+:mod:`living_review.book.reads`, so a read nobody declared still counts). A chapter that
+read the ledger (the changelog) is a *consumer*: it runs after every other chapter, and
+again whenever the ledger it read has changed. What a chapter used is kept in its
+manifest, ``_build/.execution/<docname>.json``; a chapter without one is executed.
+Anything a chapter wrote into ``_build`` (figures, ledger records) must still be there.
+
+Chapters are executed with nbclient, each in its own process and kernel, on
+``LIVING_REVIEW_JOBS`` processes at once (default: every core). The executed notebook goes
+into the jupyter-cache that myst-nb reads in ``cache`` mode, so Sphinx renders it without
+executing it again. :mod:`living_review.book.sphinx_extension` calls :func:`plan` and
+:func:`run` before Sphinx reads the pages.
+
+A chapter found fresh has its ledger records confirmed (:func:`living_review.book.ledger.confirm`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+from living_review.book import ledger
+from living_review.book.fingerprint import tracked_fingerprint, tree_fingerprint
+from living_review.book.reads import Reads, read_log
+
+MANIFEST_DIR = Path("_build") / ".execution"
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+JOBS_VARIABLE = "LIVING_REVIEW_JOBS"
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """One page that is a notebook: its Sphinx name, its source file and the notebook as myst-nb reads it."""
+
+    docname: str
+    source: Path
+    notebook: nbformat.NotebookNode
+    consumer: bool = False
+
+
+@dataclass(frozen=True)
+class Executed:
+    docname: str
+    notebook: nbformat.NotebookNode
+    reads: Reads
+    seconds: float
+
+
+class ChapterFailed(RuntimeError):
+    """A chapter raised while it was executed; the message holds its error."""
+
+    def __init__(self, message: str, chapter: Chapter | None = None, read_ledger: bool = False):
+        super().__init__(message)
+        self.chapter = chapter
+        self.read_ledger = read_ledger
+
+
+def jobs() -> int:
+    raw = os.environ.get(JOBS_VARIABLE, "").strip()
+    if raw:
+        if not raw.isdigit() or int(raw) < 1:
+            raise ValueError(f"{JOBS_VARIABLE}={raw!r}: give a whole number of processes, 1 or more")
+        return int(raw)
+    return max(1, os.cpu_count() or 1)
+
+
+def digest(path: Path) -> str:
+    """SHA-256 of a file's bytes, or ``"missing"``."""
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "missing"
+
+
+def code_fingerprint(root: Path) -> str:
+    return tracked_fingerprint(["src"], root)
+
+
+def producer_keys(root: Path) -> set[str]:
+    """Ledger keys written by chapters that read no ledger (from their manifests)."""
+    keys: set[str] = set()
+    for path in (root / MANIFEST_DIR).rglob("*.json") if (root / MANIFEST_DIR).is_dir() else ():
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        if not manifest.get("read_ledger"):
+            keys.update(manifest.get("ledger_written", []))
+    return keys
+
+
+def ledger_fingerprint(root: Path) -> str:
+    """Fingerprint of the records that chapters reading no ledger wrote: what a ledger reader
+    depends on (a reader that runs after another reader re-executes when that one does)."""
+    folder = ledger.ledger_dir(root)
+    return tree_fingerprint(sorted(folder / f"{key}.json" for key in producer_keys(root)), root)
+
+
+def manifest_path(root: Path, docname: str) -> Path:
+    return root / MANIFEST_DIR / f"{docname}.json"
+
+
+def why_stale(root: Path, chapter: Chapter, code: str) -> str | None:
+    """Why ``chapter`` must be executed, or None when nothing it used has changed."""
+    path = manifest_path(root, chapter.docname)
+    if not path.is_file():
+        return "not executed before"
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    if manifest.get("source") != digest(chapter.source):
+        return "its source changed"
+    if manifest.get("code") != code:
+        return "the package code changed"
+    for name, known in sorted(manifest.get("files", {}).items()):
+        if digest(root / name) != known:
+            return f"{name} changed"
+    for name in manifest.get("wrote", []):
+        if not (root / name).is_file():
+            return f"{name} is missing"
+    if chapter.consumer and manifest.get("ledger") != ledger_fingerprint(root):
+        return "the ledger it reads changed"
+    missing = ledger.confirm(manifest.get("ledger_written", []), root)
+    if missing:
+        return f"its ledger record {missing[0]} is missing"
+    return None
+
+
+def write_manifest(root: Path, chapter: Chapter, done: Executed, code: str, ledger_state: str) -> Path:
+    path = manifest_path(root, chapter.docname)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = {
+        "source": digest(chapter.source), "code": code,
+        "files": {name: digest(root / name) for name in done.reads.files},
+        "wrote": list(done.reads.wrote), "ledger_written": list(done.reads.ledger_written),
+        "read_ledger": done.reads.read_ledger, "ledger": ledger_state,
+    }
+    path.write_text(json.dumps(payload, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return path
+
+
+def is_consumer(root: Path, docname: str, declared: list[str]) -> bool:
+    """A chapter runs after the others when declared so, or when it read the ledger last time."""
+    if docname in declared:
+        return True
+    path = manifest_path(root, docname)
+    return path.is_file() and bool(json.loads(path.read_text(encoding="utf-8")).get("read_ledger"))
+
+
+def _execute_one(chapter: Chapter, root: Path, timeout: int, folder: Path) -> Executed:
+    stem = chapter.docname.replace("/", "__")
+    given, done, log = folder / f"{stem}.in.ipynb", folder / f"{stem}.out.ipynb", folder / f"{stem}.reads"
+    nbformat.write(chapter.notebook, given)
+    started = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-m", "living_review.book.execution", str(given), str(done), str(log),
+         str(chapter.source.parent), str(root), str(timeout)],
+        capture_output=True, text=True,
+    )
+    if result.returncode != 0:
+        lines = [line for line in ANSI.sub("", result.stderr).splitlines() if not line.startswith("[IPKernelApp]")]
+        error = "\n".join(lines)[-6000:]
+        read_ledger = log.is_file() and read_log(log).read_ledger
+        raise ChapterFailed(f"{chapter.docname} ({chapter.source.name}) raised:\n{error}", chapter, read_ledger)
+    return Executed(chapter.docname, nbformat.read(done, as_version=4), read_log(log), time.perf_counter() - started)
+
+
+def run(chapters: list[Chapter], root: Path, *, timeout: int, store: Callable[[Chapter, Executed], None],
+        say: Callable[[str], None] = print, deferred: list[Chapter] | None = None) -> list[Executed]:
+    """Execute ``chapters``: the others in parallel first, then the consumers; ``store`` each as it ends.
+
+    A chapter that raises stops the run with :class:`ChapterFailed`, except, when a list
+    ``deferred`` is given, one that had read the ledger: it may have read it before another
+    chapter running beside it wrote what it needs, so it is put into ``deferred`` to run again.
+    """
+    root = Path(root)
+    code = code_fingerprint(root)
+    executed: list[Executed] = []
+    total = len(chapters)
+    with tempfile.TemporaryDirectory(prefix="living-review-execute-") as tmp:
+        for phase in ([c for c in chapters if not c.consumer], [c for c in chapters if c.consumer]):
+            if not phase:
+                continue
+            with ThreadPoolExecutor(max_workers=min(jobs(), len(phase))) as pool:
+                futures = {pool.submit(_execute_one, c, root, timeout, Path(tmp)): c for c in phase}
+                for future in as_completed(futures):
+                    chapter = futures[future]
+                    try:
+                        done = future.result()
+                    except ChapterFailed as error:  # a chapter that raised stops the build here,
+                        if deferred is None or not error.read_ledger:
+                            raise
+                        deferred.append(chapter)  # unless it may have read the ledger too early
+                        say(f"{chapter.docname} raised after reading the ledger: run again after the others")
+                        continue
+                    store(chapter, done)
+                    # the ledger as this chapter left it (a consumer may record estimates too)
+                    write_manifest(root, chapter, done, code, ledger_fingerprint(root))
+                    executed.append(done)
+                    say(f"[{len(executed)}/{total}] Executed notebook in {done.seconds:.2f} seconds: "
+                        f"{chapter.docname} ({total - len(executed)} left)")
+    return executed
+
+
+def _main(argv: list[str]) -> int:
+    """``python -m living_review.book.execution IN OUT READS CWD ROOT TIMEOUT``: execute one notebook."""
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    given, done, log, cwd, root, timeout = argv
+    notebook = nbformat.read(given, as_version=4)
+    start = f"from living_review.book import reads as _r; _r.start({log!r}, {root!r}); del _r"
+    client = NotebookClient(
+        notebook, timeout=int(timeout), kernel_name=notebook.metadata.get("kernelspec", {}).get("name", "python3"),
+        resources={"metadata": {"path": cwd}}, record_timing=False, allow_errors=False,
+        extra_arguments=[f"--IPKernelApp.exec_lines={start}"],
+    )
+    try:
+        client.execute()
+    except CellExecutionError as error:
+        sys.stderr.write(str(error))
+        return 1
+    nbformat.write(notebook, done)
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(_main(sys.argv[1:]))

@@ -1,0 +1,51 @@
+"""``living-review verify VERSION``: rebuild a release from its commit and check its checksums.
+
+Finds the release's commit (tag ``v<VERSION>`` and the commit in its ``summary.json``),
+builds it in a temporary git worktree exactly as ``make release`` does, with a fresh
+environment of the commit's pinned requirements (or this one, when every pin is what is
+installed here), and compares every file listed in ``releases/<VERSION>/SHA256SUMS``.
+Prints pass or fail per file, and for ``summary.json`` the first field that differs.
+
+Exit status: 0 when every checksum matches, 1 when one differs or the rebuild fails,
+2 when the release cannot be found.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def run(args: argparse.Namespace) -> int:
+    from living_review.paths import project_root
+    from living_review.release.verify import verify
+
+    root = project_root()
+    try:
+        report = verify(args.release_version, root, workdir=Path(args.workdir) if args.workdir else None,
+                        reuse=False if args.fresh_env else None, keep=args.keep,
+                        say=lambda line: print(line, flush=True))
+    except ValueError as error:
+        print(f"verify {args.release_version}: {error}", file=sys.stderr)
+        return 2
+    except RuntimeError as error:
+        print(f"verify {args.release_version}: the rebuild failed: {error}", file=sys.stderr)
+        return 1
+    print(report.summary())
+    return 0 if report.ok else 1
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "verify", help="rebuild a release from its commit and check every published checksum",
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("release_version", metavar="VERSION", help="the released version, e.g. 1.1.0")
+    parser.add_argument("--fresh-env", action="store_true",
+                        help="install the commit's pinned requirements into a fresh environment even when they are "
+                             "the ones installed here")
+    parser.add_argument("--workdir", metavar="DIR", default=None,
+                        help="build in DIR (default: a new temporary folder)")
+    parser.add_argument("--keep", action="store_true", help="keep the worktree and build log for inspection")
+    parser.set_defaults(func=run)

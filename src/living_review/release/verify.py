@@ -1,0 +1,292 @@
+"""Rebuild a released version from its commit and check every published checksum.
+
+A citation names a version; :func:`verify` checks that what was published under it is
+what the code and data of its commit produce:
+
+1. :func:`release_commit` finds the commit: the git tag ``v<version>`` that
+   ``make release`` makes, and the ``commit`` recorded in ``summary.json`` (when both
+   exist they must agree). Releases made before either was kept (0.1.0 and 1.0.0) are
+   found as the parent of the commit that added their ``summary.json``, and reported as
+   *legacy*: they were made before releases were reproducible, so their checksums are not
+   expected to match; what counts for them is whether the estimates do.
+2. :func:`rebuild` checks the commit out in a temporary git worktree and builds it as
+   ``make release`` does (``make clean``, then ``make html`` and ``make pdf`` with
+   ``SOURCE_DATE_EPOCH`` from the commit, then ``living-review release``). The
+   environment is made fresh from the commit's ``requirements.txt`` unless every pin is
+   what the running environment has installed (:func:`same_pins`); then the running
+   environment is used as it is, with the commit's own package first on ``PYTHONPATH``
+   and nothing installed into it.
+3. :func:`compare` checks the rebuilt files against ``releases/<version>/SHA256SUMS`` of
+   the current checkout: one :class:`FileCheck` per file, and for ``summary.json`` the
+   first field that differs (:func:`first_difference`).
+
+Example
+-------
+>>> report = verify("1.1.0")  # doctest: +SKIP
+>>> print(report.summary()); report.ok  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from living_review.release.archive import CHECKSUM_FILE, sha256_file
+from living_review.release.guard import tagged_commit
+from living_review.release.summary import SUMMARY_FILE, release_dir
+
+PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)(\[[^\]]*\])?==([^\s;#]+)\s*(;.*)?$")
+#: environment variables of this machine that must not reach the rebuild
+DROPPED_VARIABLES = ("LIVING_REVIEW_ROOT", "LIVING_REVIEW_BUILD_DIR", "PYTHONPATH", "VIRTUAL_ENV",
+                     "SOURCE_DATE_EPOCH", "FORCE_SOURCE_DATE")
+
+
+@dataclass(frozen=True)
+class FileCheck:
+    """One published file: its checksum as published and as rebuilt, and what differs."""
+
+    name: str
+    published: str
+    rebuilt: str | None
+    difference: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.rebuilt == self.published
+
+    def summary(self) -> str:
+        if self.ok:
+            return f"[pass] {self.name}: {self.published}"
+        got = "not rebuilt" if self.rebuilt is None else f"rebuilt {self.rebuilt}"
+        detail = f"; first difference: {self.difference}" if self.difference else ""
+        return f"[FAIL] {self.name}: published {self.published}, {got}{detail}"
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    """The outcome of :func:`verify`."""
+
+    version: str
+    commit: str
+    legacy: bool
+    checks: tuple[FileCheck, ...]
+    estimates_agree: bool | None
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.checks) and all(c.ok for c in self.checks)
+
+    def summary(self) -> str:
+        lines = [f"release {self.version}, commit {self.commit}"]
+        lines += [c.summary() for c in self.checks]
+        if self.estimates_agree is not None:
+            lines.append("estimates: " + ("the rebuilt estimates equal the published ones (inputs fingerprints aside)"
+                                          if self.estimates_agree else "the rebuilt estimates DIFFER from the published ones"))
+        if self.legacy:
+            lines.append(f"{self.version} was released before releases were reproducible (no tag, no recorded commit): "
+                         "its checksums are not expected to match; see the README")
+        lines.append(f"verify {self.version}: {'PASS' if self.ok else 'FAIL'}")
+        return "\n".join(lines)
+
+
+def _git(root: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True)
+
+
+def release_commit(root: Path, version: str) -> tuple[str, bool]:
+    """``(commit, legacy)`` of a release; ``ValueError`` when it cannot be found or the records disagree."""
+    folder = release_dir(version, root)
+    summary_path = folder / SUMMARY_FILE
+    if not (folder / CHECKSUM_FILE).is_file() or not summary_path.is_file():
+        raise ValueError(f"releases/{version}/ holds no {SUMMARY_FILE} and {CHECKSUM_FILE}: {version} was never released here")
+    recorded = json.loads(summary_path.read_text(encoding="utf-8")).get("commit")
+    tagged = tagged_commit(root, version)
+    if recorded and tagged and recorded != tagged:
+        raise ValueError(f"tag v{version} names {tagged[:12]} but releases/{version}/{SUMMARY_FILE} records "
+                         f"{recorded[:12]}; the release's commit is ambiguous")
+    if recorded or tagged:
+        return str(recorded or tagged), False
+    added = _git(root, "log", "--diff-filter=A", "--format=%H", "--", summary_path.relative_to(root).as_posix())
+    commits = added.stdout.split()
+    if added.returncode != 0 or not commits:
+        raise ValueError(f"no tag v{version}, no commit in its summary, and no commit adds releases/{version}/{SUMMARY_FILE}")
+    parent = _git(root, "rev-parse", f"{commits[-1]}^")
+    return parent.stdout.strip(), True
+
+
+def pins(requirements: str) -> dict[str, str] | None:
+    """``{name: version}`` of a requirements file of exact pins; None when a line is not one."""
+    found = {}
+    for line in requirements.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        match = PIN.match(line)
+        if not match:
+            return None
+        found[re.sub(r"[-_.]+", "-", match.group(1)).lower()] = match.group(3)
+    return found
+
+
+def same_pins(requirements: str) -> bool:
+    """True when every pin of ``requirements`` is the version installed in this environment."""
+    wanted = pins(requirements)
+    if not wanted:
+        return False
+    for name, version in wanted.items():
+        try:
+            if metadata.version(name) != version:
+                return False
+        except metadata.PackageNotFoundError:
+            return False
+    return True
+
+
+def first_difference(published: Any, rebuilt: Any, where: str = "") -> str | None:
+    """The first field (in sorted key order) where two JSON values differ, with both values; None if equal."""
+    if isinstance(published, dict) and isinstance(rebuilt, dict):
+        for key in sorted(set(published) | set(rebuilt)):
+            name = f"{where}.{key}" if where else str(key)
+            if key not in rebuilt:
+                return f"{name}: published, missing from the rebuild"
+            if key not in published:
+                return f"{name}: in the rebuild, not published"
+            found = first_difference(published[key], rebuilt[key], name)
+            if found:
+                return found
+        return None
+    if isinstance(published, list) and isinstance(rebuilt, list):
+        for i, (a, b) in enumerate(zip(published, rebuilt)):
+            found = first_difference(a, b, f"{where}[{i}]")
+            if found:
+                return found
+        if len(published) != len(rebuilt):
+            return f"{where}: {len(published)} item(s) published, {len(rebuilt)} rebuilt"
+        return None
+    if published != rebuilt or type(published) is not type(rebuilt):
+        return f"{where or '(whole file)'}: published {published!r}, rebuilt {rebuilt!r}"
+    return None
+
+
+def _without_fingerprints(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _without_fingerprints(v) for k, v in value.items() if k != "inputs_fingerprint"}
+    if isinstance(value, list):
+        return [_without_fingerprints(v) for v in value]
+    return value
+
+
+def compare(published: Path, rebuilt: Path) -> tuple[tuple[FileCheck, ...], bool | None]:
+    """Check the files of ``rebuilt`` against ``published/SHA256SUMS``; also whether the estimates agree."""
+    checks = []
+    for line in (published / CHECKSUM_FILE).read_text(encoding="utf-8").splitlines():
+        digest, name = line.split("  ", 1)
+        target = rebuilt / name
+        actual = sha256_file(target) if target.is_file() else None
+        difference = ""
+        if name == SUMMARY_FILE and actual is not None and actual != digest:
+            difference = first_difference(json.loads((published / name).read_text(encoding="utf-8")),
+                                          json.loads(target.read_text(encoding="utf-8"))) or "the same fields, other bytes"
+        checks.append(FileCheck(name, digest, actual, difference))
+    agree = None
+    if (published / SUMMARY_FILE).is_file() and (rebuilt / SUMMARY_FILE).is_file():
+        estimates = [_without_fingerprints(json.loads((f / SUMMARY_FILE).read_text(encoding="utf-8")).get("estimates"))
+                     for f in (published, rebuilt)]
+        agree = estimates[0] == estimates[1]
+    return tuple(checks), agree
+
+
+def _release_flags(published: Path) -> list[str]:
+    """The ``living-review release`` options that made the published files (scope, summary only)."""
+    summary = json.loads((published / SUMMARY_FILE).read_text(encoding="utf-8"))
+    names = [line.split("  ", 1)[1] for line in (published / CHECKSUM_FILE).read_text(encoding="utf-8").splitlines()]
+    flags = []
+    scope = (summary.get("scope") or {}).get("name")
+    if scope:
+        flags += ["--scope", scope]
+    if not any(n.endswith(".tar.gz") for n in names):
+        flags.append("--summary-only")
+    return flags
+
+
+def _run(command: list[str], cwd: Path, env: dict, log: Path, say: Callable[[str], None]) -> None:
+    say(f"$ {' '.join(command)}")
+    with log.open("a", encoding="utf-8") as handle:
+        handle.write(f"$ {' '.join(command)}\n")
+        handle.flush()
+        result = subprocess.run(command, cwd=cwd, env=env, stdout=handle, stderr=subprocess.STDOUT)
+    if result.returncode != 0:
+        tail = "\n".join(log.read_text(encoding="utf-8", errors="replace").splitlines()[-25:])
+        raise RuntimeError(f"'{' '.join(command)}' failed (exit {result.returncode}); end of {log.name}:\n{tail}")
+
+
+def rebuild(root: Path, version: str, commit: str, workdir: Path, *, reuse: bool | None = None,
+            say: Callable[[str], None] = print) -> Path:
+    """Build release ``version`` from ``commit`` in ``workdir/tree``; return the folder of the rebuilt files."""
+    tree = workdir / "tree"
+    added = _git(root, "worktree", "add", "--detach", str(tree), commit)
+    if added.returncode != 0:
+        raise RuntimeError(f"cannot check out {commit[:12]} into a worktree: {added.stderr.strip()}")
+    requirements = _git(root, "show", f"{commit}:requirements.txt").stdout
+    reuse = same_pins(requirements) if reuse is None else reuse
+    epoch = _git(root, "log", "-1", "--format=%ct", commit).stdout.strip()
+    env = {k: v for k, v in os.environ.items() if k not in DROPPED_VARIABLES}
+    env.update(LIVING_REVIEW_ROOT=str(tree), TZ="UTC", LC_ALL="C.UTF-8")
+    make = ["make", "-C", str(tree)]
+    if reuse:
+        venv = Path(sys.prefix)
+        say(f"the pins of {commit[:12]} are those installed here: building with {venv} as it is")
+        # INSTALL=no (and -o for a Makefile older than it): never remake the environment's
+        # install stamp, so nothing is installed into the environment this command runs in
+        make += [f"VENV={venv}", "INSTALL=no", "-o", str(venv / ".installed")]
+        env["PYTHONPATH"] = str(tree / "src")
+    else:
+        venv = tree / ".venv"
+        say(f"the pins of {commit[:12]} differ from this environment: installing them into a fresh {venv.name}")
+        _run(["make", "-C", str(tree), "venv"], tree, env, workdir / "build.log", say)
+    log = workdir / "build.log"
+    release_env = {**env, "SOURCE_DATE_EPOCH": epoch, "FORCE_SOURCE_DATE": "1"}
+    _run([*make, "clean"], tree, env, log, say)
+    _run([*make, "html"], tree, release_env, log, say)
+    _run([*make, "pdf"], tree, release_env, log, say)
+    published = release_dir(version, root)
+    command = [str(venv / "bin" / "living-review"), "release", *_release_flags(published)]
+    has_skip = _git(root, "grep", "-q", "--", "--skip-tests", commit, "--", "src/living_review/cli/release.py")
+    if has_skip.returncode == 0:
+        command.append("--skip-tests")  # the release passed its tests when it was made
+    _run(command, tree, release_env, log, say)
+    return release_dir(version, tree)
+
+
+def remove_worktree(root: Path, workdir: Path) -> None:
+    _git(root, "worktree", "remove", "--force", str(workdir / "tree"))
+    _git(root, "worktree", "prune")
+
+
+def verify(version: str, root: Path, *, workdir: Path | None = None, reuse: bool | None = None,
+           keep: bool = False, say: Callable[[str], None] = print) -> VerifyReport:
+    """Rebuild ``version`` from its commit and compare every published checksum."""
+    root = Path(root)
+    commit, legacy = release_commit(root, version)
+    say(f"release {version}: commit {commit}" + (" (legacy: parent of the commit that added it)" if legacy else ""))
+    own = workdir is None
+    workdir = Path(tempfile.mkdtemp(prefix=f"verify-{version}-")) if own else Path(workdir)
+    try:
+        rebuilt = rebuild(root, version, commit, workdir, reuse=reuse, say=say)
+        checks, agree = compare(release_dir(version, root), rebuilt)
+    finally:
+        if not keep:
+            remove_worktree(root, workdir)
+            if own:
+                shutil.rmtree(workdir, ignore_errors=True)
+    return VerifyReport(version, commit, legacy, checks, agree)

@@ -1,0 +1,143 @@
+"""Verify: the release's commit, the environment decision, and the comparison of checksums."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from importlib import metadata
+
+import pytest
+
+from living_review.book.ledger import dumps
+from living_review.release import verify as v
+from living_review.release.archive import write_checksums
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git not installed")
+
+
+def _git(root, *args) -> str:
+    return subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
+                          cwd=root, check=True, capture_output=True, text=True).stdout.strip()
+
+
+SUMMARY = {"version": "2.0.0", "data_fingerprint": "d" * 64, "parameters": {"level": 0.95},
+           "estimates": {"orr.all": {"estimate": 0.3, "inputs_fingerprint": "a" * 64, "k": 2}}, "studies": []}
+
+
+def _release(folder, summary, archive: bytes | None = b"tar") -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "summary.json").write_text(dumps(summary))
+    if archive is not None:
+        (folder / "living-review-2.0.0.tar.gz").write_bytes(archive)
+    write_checksums(folder)
+
+
+@pytest.fixture
+def repo(tmp_path):
+    root = tmp_path / "repo"
+    root.mkdir()
+    _git(root, "init", "-q")
+    (root / "a.txt").write_text("one\n")
+    _git(root, "add", ".")
+    _git(root, "commit", "-q", "-m", "source")
+    return root
+
+
+def test_first_difference_names_the_field_and_both_values():
+    published = {"a": 1, "estimates": {"x": {"ci": [0.1, 0.2], "fp": "old"}}}
+    assert v.first_difference(published, json.loads(json.dumps(published))) is None
+    rebuilt = {"a": 1, "estimates": {"x": {"ci": [0.1, 0.2], "fp": "new"}}}
+    assert v.first_difference(published, rebuilt) == "estimates.x.fp: published 'old', rebuilt 'new'"
+    assert v.first_difference({"a": [1, 2]}, {"a": [1, 3]}) == "a[1]: published 2, rebuilt 3"
+    assert v.first_difference({"a": [1]}, {"a": [1, 2]}) == "a: 1 item(s) published, 2 rebuilt"
+    assert v.first_difference({"a": 1}, {}) == "a: published, missing from the rebuild"
+    assert v.first_difference({}, {"b": 1}) == "b: in the rebuild, not published"
+    assert v.first_difference({"k": 1}, {"k": 1.0}) == "k: published 1, rebuilt 1.0"  # other bytes in JSON
+
+
+def test_the_environment_is_reused_only_when_every_pin_is_installed():
+    installed = metadata.version("pytest")
+    assert v.pins("# comment\npytest==8.0\nfoo_bar[x]==1.2 ; python_version>'3'\n") == {"pytest": "8.0", "foo-bar": "1.2"}
+    assert v.pins("pytest>=8\n") is None
+    assert v.same_pins(f"pytest=={installed}\n")
+    assert not v.same_pins(f"pytest=={installed}.post99\n")
+    assert not v.same_pins("surely-not-installed-package==1.0\n")
+    assert not v.same_pins("")
+
+
+def test_the_commit_comes_from_the_tag_and_the_summary_and_they_must_agree(repo):
+    head = _git(repo, "rev-parse", "HEAD")
+    _release(repo / "releases" / "2.0.0", {**SUMMARY, "commit": head})
+    assert v.release_commit(repo, "2.0.0") == (head, False)
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "Release 2.0.0")
+    _git(repo, "tag", "v2.0.0", "HEAD")  # the tag names another commit than the summary
+    with pytest.raises(ValueError, match="ambiguous"):
+        v.release_commit(repo, "2.0.0")
+    _git(repo, "tag", "-f", "v2.0.0", head)
+    assert v.release_commit(repo, "2.0.0") == (head, False)
+
+
+def test_a_release_without_tag_or_commit_is_legacy_and_built_from_the_parent_of_its_release(repo):
+    source = _git(repo, "rev-parse", "HEAD")
+    _release(repo / "releases" / "2.0.0", SUMMARY)
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "Release 2.0.0")
+    (repo / "a.txt").write_text("later\n")
+    _git(repo, "commit", "-q", "-am", "later")
+    assert v.release_commit(repo, "2.0.0") == (source, True)
+    with pytest.raises(ValueError, match="never released"):
+        v.release_commit(repo, "3.0.0")
+
+
+def test_compare_passes_equal_files_and_names_the_first_difference(tmp_path):
+    published, same, other = tmp_path / "published", tmp_path / "same", tmp_path / "other"
+    _release(published, SUMMARY)
+    _release(same, SUMMARY)
+    checks, agree = v.compare(published, same)
+    assert [c.ok for c in checks] == [True, True] and agree is True
+    changed = json.loads(json.dumps(SUMMARY))
+    changed["estimates"]["orr.all"]["inputs_fingerprint"] = "b" * 64
+    _release(other, changed, archive=b"other tar")
+    checks, agree = v.compare(published, other)
+    by_name = {c.name: c for c in checks}
+    assert not by_name["living-review-2.0.0.tar.gz"].ok
+    summary = by_name["summary.json"]
+    assert not summary.ok and summary.difference.startswith("estimates.orr.all.inputs_fingerprint: published 'aaaa")
+    assert "[FAIL] summary.json" in summary.summary() and "first difference" in summary.summary()
+    assert agree is True  # only the fingerprint differs: the numbers agree
+    changed["estimates"]["orr.all"]["estimate"] = 0.31
+    _release(other, changed)
+    assert v.compare(published, other)[1] is False
+    (other / "living-review-2.0.0.tar.gz").unlink()
+    missing = {c.name: c for c in v.compare(published, other)[0]}["living-review-2.0.0.tar.gz"]
+    assert missing.rebuilt is None and "not rebuilt" in missing.summary()
+
+
+def test_report_fails_on_any_difference_and_says_what_a_legacy_release_is(tmp_path):
+    ok = v.FileCheck("summary.json", "a", "a")
+    bad = v.FileCheck("x.tar.gz", "a", "b")
+    assert v.VerifyReport("2.0.0", "c" * 40, False, (ok,), True).ok
+    report = v.VerifyReport("1.0.0", "c" * 40, True, (ok, bad), True)
+    assert not report.ok
+    text = report.summary()
+    assert "before releases were reproducible" in text and text.endswith("verify 1.0.0: FAIL")
+    assert not v.VerifyReport("2.0.0", "c" * 40, False, (), None).ok  # nothing checked is no pass
+
+
+def test_the_release_options_are_read_from_what_was_published(tmp_path):
+    _release(tmp_path / "full", {**SUMMARY, "scope": {"name": "all"}})
+    assert v._release_flags(tmp_path / "full") == ["--scope", "all"]
+    _release(tmp_path / "small", {**SUMMARY, "scope": {"name": "reproduction"}}, archive=None)
+    assert v._release_flags(tmp_path / "small") == ["--scope", "reproduction", "--summary-only"]
+
+
+def test_command_line_exit_status_for_an_unknown_release(tmp_path, monkeypatch, capsys):
+    from living_review.cli import main
+
+    (tmp_path / "data").mkdir()
+    (tmp_path / "_toc.yml").write_text("root: x\n")
+    monkeypatch.setenv("LIVING_REVIEW_ROOT", str(tmp_path))
+    assert main(["verify", "9.9.9"]) == 2
+    assert "was never released here" in capsys.readouterr().err
