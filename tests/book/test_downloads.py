@@ -89,3 +89,17 @@ def test_the_built_site_links_its_downloads(book_build):
     estimates = next(link for link in links if link.endswith(".csv"))
     keys = [row["key"] for row in csv.DictReader(io.StringIO((book_build.html_dir / estimates).read_text()))]
     assert keys == sorted(collect(book_build.root)) and len(keys) > 10
+
+
+def test_data_package_of_a_checkout_holds_the_tracked_files_only(root, tmp_path, monkeypatch):
+    # a stray local file in data/ must not reach the published zip (nor its checksum)
+    import subprocess
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    for args in (["init", "-q"], ["add", "data"], ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "d"]):
+        subprocess.run(["git", *args], cwd=root, check=True)
+    clean = write_data_package(root / "data", tmp_path / "clean.zip").read_bytes()
+    (root / "data" / "scratch.csv").write_text("a\n1\n")
+    stray = write_data_package(root / "data", tmp_path / "stray.zip")
+    assert "data/scratch.csv" not in zipfile.ZipFile(stray).namelist()
+    assert stray.read_bytes() == clean

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from living_review._version import __version__
+from living_review.book.fingerprint import published_files
 from living_review.book.ledger import collect
 from living_review.paths import project_root
 
@@ -58,13 +59,16 @@ def _zip_date() -> tuple[int, int, int, int, int, int]:
 
 
 def write_data_package(data: Path, target: Path) -> Path:
-    """``data/`` (every file, ``datapackage.json`` included) as a reproducible zip at ``target``."""
+    """``data/`` (every file the data fingerprint covers, ``datapackage.json`` included: in a git
+    checkout the tracked files only, so a stray local file is never published) as a reproducible
+    zip at ``target``."""
     if not (data / "datapackage.json").is_file():
         raise ValueError(f"{data}: no datapackage.json; the data package is the data/ folder with its descriptor")
     date = _zip_date()
     target.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for path in sorted(p for p in data.rglob("*") if p.is_file() and not p.name.startswith(".")):
+        files = published_files(data.parent, [data.name])
+        for path in sorted((p for p in files if not p.name.startswith(".")), key=lambda p: p.as_posix()):
             info = zipfile.ZipInfo(f"data/{path.relative_to(data).as_posix()}", date_time=date)
             info.external_attr = 0o644 << 16
             info.compress_type = zipfile.ZIP_DEFLATED

@@ -111,6 +111,16 @@ def tracked_files(root: Path, paths: Iterable[str | Path]) -> list[Path]:
     return [root / n for n in names if (root / n).is_file() and _kept(Path(n))]
 
 
+def published_files(root: Path, paths: Iterable[str | Path]) -> list[Path]:
+    """The files a fingerprint covers and a release publishes: those git tracks under ``paths``
+    in a checkout, otherwise every file under them but build and install artefacts."""
+    root = Path(root).resolve()
+    try:
+        return tracked_files(root, paths)
+    except NotAGitCheckout:
+        return _files((root / p for p in paths), root)
+
+
 def tracked_fingerprint(paths: Iterable[str | Path], root: Path, *, strict: bool = False) -> str:
     """SHA-256 hex digest of the tracked files under ``paths`` (relative to ``root``), as in the working tree.
 

@@ -26,6 +26,7 @@ search into the page context (``living_review_stamp``) and into each page's foot
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from pathlib import Path
 
@@ -183,9 +184,12 @@ def _study_bibliography(app: Sphinx, config) -> None:
     if "bibtex_bibfiles" not in config:  # sphinxcontrib-bibtex not loaded: nothing cites
         return
     target = write_generated_bib(project_root(), Path(app.outdir).parent / GENERATED_BIB)
+    # named relative to the configuration folder: an absolute path would enter the config hash
+    # of every page's .buildinfo, so the same commit built in two folders would differ
+    name = os.path.relpath(target, app.confdir)
     files = list(config.bibtex_bibfiles or [])
-    if str(target) not in files:
-        config.bibtex_bibfiles = files + [str(target)]
+    if name not in files:
+        config.bibtex_bibfiles = files + [name]
 
 
 def _drop_duplicate_scripts(app: Sphinx, pagename, templatename, context, doctree) -> None:
