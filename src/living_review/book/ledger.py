@@ -165,14 +165,19 @@ def record(
     high = _number(ci_high, "ci_high", key)
     if not low <= est <= high:
         raise ValueError(f"ledger {key!r}: the CI [{low!r}, {high!r}] does not hold the estimate {est!r}")
+    payload = _payload(key, outcome, {"estimate": est, "ci_low": low, "ci_high": high},
+                       k, n, params, inputs, extra, chapter)
+    return _write(payload, key, chapter, root)
+
+
+def _payload(key, outcome, values: dict, k, n, params, inputs, extra, chapter) -> dict:
+    """The record's fields in their fixed order, every value checked and made plain JSON."""
     if not isinstance(inputs, (list, tuple)) or not all(isinstance(i, dict) for i in inputs):
         raise ValueError(f"ledger {key!r}: inputs must be a list of dicts, one per study")
-    payload = {
+    return {
         "key": key,
         "outcome": str(outcome),
-        "estimate": est,
-        "ci_low": low,
-        "ci_high": high,
+        **values,
         "k": _count(k, "k", key),
         "n": _count(n, "n", key),
         "params": _plain(dict(params), f"ledger {key!r}: params"),
@@ -180,7 +185,6 @@ def record(
         "extra": _plain(dict(extra or {}), f"ledger {key!r}: extra"),
         "chapter": chapter,
     }
-    return _write(payload, key, chapter, root)
 
 
 def _write(payload: dict, key: str, chapter: str | None, root: Path | None) -> Path:
@@ -241,23 +245,8 @@ def record_not_estimated(
         raise ValueError(f"ledger {key!r}: status {status!r} is not allowed; choose one of {', '.join(NOT_ESTIMATED)}")
     if not isinstance(reason, str) or not reason.strip():
         raise ValueError(f"ledger {key!r}: say in words why there is no estimate (reason)")
-    if not isinstance(inputs, (list, tuple)) or not all(isinstance(i, dict) for i in inputs):
-        raise ValueError(f"ledger {key!r}: inputs must be a list of dicts, one per study")
-    payload = {
-        "key": key,
-        "outcome": str(outcome),
-        "status": status,
-        "reason": reason.strip(),
-        "estimate": None,
-        "ci_low": None,
-        "ci_high": None,
-        "k": _count(k, "k", key),
-        "n": _count(n, "n", key),
-        "params": _plain(dict(params), f"ledger {key!r}: params"),
-        "inputs": _plain(list(inputs), f"ledger {key!r}: inputs"),
-        "extra": _plain(dict(extra or {}), f"ledger {key!r}: extra"),
-        "chapter": chapter,
-    }
+    payload = _payload(key, outcome, {"status": status, "reason": reason.strip(), "estimate": None,
+                                      "ci_low": None, "ci_high": None}, k, n, params, inputs, extra, chapter)
     return _write(payload, key, chapter, root)
 
 
