@@ -74,7 +74,7 @@ def test_releases_table_says_what_each_release_holds(tmp_path):
     (tmp_path / "releases" / "1.0.0" / "SHA256SUMS").write_text("ab  living-review-1.0.0.tar.gz\ncd  summary.json\n")
     table = releases_table(tmp_path)
     assert table["Version"].tolist() == ["0.1.0", "1.0.0"]
-    assert table["Studies"].tolist() == [1, 2] and table["Estimates"].tolist() == [1, 1]
+    assert table["Cohorts"].tolist() == [1, 2] and table["Estimates"].tolist() == [1, 1]
     assert table["Archive"].tolist() == ["summary only", "HTML + PDF"]
     assert table["Contents"].tolist() == ["every published estimate and every study"] * 2  # no scope recorded
 

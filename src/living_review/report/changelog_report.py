@@ -206,11 +206,11 @@ def releases_table(root: Path | None = None) -> pd.DataFrame:
             "Contents": summary.scope.get("description") or summary.scope.get("name", ""),
             "Estimates": len(summary.estimates),
             "Headlines": len(summary.headlines),
-            "Studies": len(summary.studies),
+            "Cohorts": len(summary.studies),
             "Data": summary.data_fingerprint[:12],
             "Archive": "HTML + PDF" if archived else "summary only",
         })
-    return pd.DataFrame(rows, columns=["Version", "Contents", "Estimates", "Headlines", "Studies", "Data", "Archive"])
+    return pd.DataFrame(rows, columns=["Version", "Contents", "Estimates", "Headlines", "Cohorts", "Data", "Archive"])
 
 
 def living_view(studies: pd.DataFrame, meta_settings, outcome: Outcome = "ORR") -> SequentialResult:
