@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from typing import Iterable, Literal, Mapping, Sequence, get_args
@@ -49,6 +48,8 @@ from typing import Iterable, Literal, Mapping, Sequence, get_args
 import numpy as np
 import pandas as pd
 from scipy import sparse
+
+from living_review.search.records import fold_text
 
 Order = Literal["recorded", "relevance"]
 ORDERS: tuple[str, ...] = get_args(Order)
@@ -64,19 +65,18 @@ STOP_WORDS = frozenset(
     "a an and are as at be been by for from has have in into is it its of on or than that the "
     "their these this those to was were which with".split())
 _NOTE = re.compile(r"\[[^\]]*\]")
-_TOKEN = re.compile(r"[a-z0-9]+")
 
 
 def tokens(text: str) -> list[str]:
-    """Lower-case words of a text: ASCII-folded, 2+ characters, not only digits, no stop words.
+    """Lower-case words of a text (folded as the de-duplication folds it, :func:`fold_text`):
+    2+ characters, not only digits, no stop words.
 
     Example
     -------
     >>> tokens("Lenvatinib in anaplastic thyroid cancer (Phase II, 2021)")
     ['lenvatinib', 'anaplastic', 'thyroid', 'cancer', 'phase', 'ii']
     """
-    folded = unicodedata.normalize("NFKD", str(text or "")).encode("ascii", "ignore").decode().lower()
-    return [w for w in _TOKEN.findall(folded) if len(w) > 1 and not w.isdigit() and w not in STOP_WORDS]
+    return [w for w in fold_text(str(text or "")).split() if len(w) > 1 and not w.isdigit() and w not in STOP_WORDS]
 
 
 def record_text(record: Mapping) -> str:
