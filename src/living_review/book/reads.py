@@ -17,8 +17,8 @@ Outside a recorded run every function here does nothing.
 
 Example
 -------
->>> start("/tmp/reads.log", "/path/to/project")  # doctest: +SKIP
->>> read_log("/tmp/reads.log")  # doctest: +SKIP
+>>> start("_build/.execution/chapter.reads", ".")  # doctest: +SKIP
+>>> read_log("_build/.execution/chapter.reads")  # doctest: +SKIP
 Reads(files=('data/studies.csv', 'review.yml'), wrote=('_build/figures/x.svg',), ...)
 """
 

@@ -32,7 +32,7 @@ class ResourceDictionary:
     name : resource name (e.g. ``"studies"``).
     path : file name inside ``data/``.
     description : the resource's description.
-    primary_key : the field(s) that identify a row.
+    primary_key : the fields that identify a row (one or more).
     fields : one row per field, columns :data:`COLUMNS`.
     derived : fields the loader adds (name -> description), not stored in the file.
     """
@@ -74,7 +74,7 @@ def format_constraints(constraints: dict | None) -> str:
     known = {"required", "unique", "minimum", "maximum", "enum", "pattern"}
     unknown = set(constraints) - known
     if unknown:
-        raise ValueError(f"constraint(s) {sorted(unknown)} are not rendered; known: {sorted(known)}")
+        raise ValueError(f"constraints {sorted(unknown)} are not rendered; known: {sorted(known)}")
     parts = []
     if constraints.get("required"):
         parts.append("required")
