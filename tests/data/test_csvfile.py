@@ -24,7 +24,7 @@ def _new(problems, baseline):
 
 
 def test_bom_is_handled_and_warned(data_copy):
-    clean = load_evidence(data_copy.dir)
+    clean = load_evidence(data_copy.dir, load="all")
     path = data_copy.path("studies.csv")
     path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
     ev = load_evidence(data_copy.dir)
@@ -36,7 +36,7 @@ def test_bom_is_handled_and_warned(data_copy):
 
 
 def test_crlf_is_handled_and_warned(data_copy):
-    clean = load_evidence(data_copy.dir)
+    clean = load_evidence(data_copy.dir, load="all")
     path = data_copy.path("adverse_events.csv")
     path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
     ev = load_evidence(data_copy.dir)
@@ -74,7 +74,7 @@ def test_non_utf8_file_is_an_error_naming_file_and_line(data_copy):
     lines[4] = lines[4].replace(b"Cao", b"Ca\xe9o", 1)  # latin-1 byte
     path.write_bytes(b"\n".join(lines))
     with pytest.raises(DataValidationError) as info:
-        load_evidence(data_copy.dir)
+        load_evidence(data_copy.dir, load="all")
     (p,) = _only(info.value.problems)
     assert (p.file, p.line) == ("data/discrepancies.csv", 5)
     assert "not UTF-8" in p.message and "0xe9" in p.message
@@ -94,7 +94,7 @@ VARIANTS = {
 @pytest.mark.parametrize("variant", sorted(VARIANTS))
 @pytest.mark.parametrize("name", ["landmarks.csv", "studies.csv"])
 def test_valid_variants_are_accepted(data_copy, variant, name):
-    clean = load_evidence(data_copy.dir)
+    clean = load_evidence(data_copy.dir, load="all")
     path = data_copy.path(name)
     encode, expected = VARIANTS[variant]
     path.write_bytes(encode(path.read_text(encoding="utf-8")))
@@ -211,7 +211,7 @@ def test_control_character_in_a_cell_is_an_error(data_copy, char):
 
 
 def test_shuffled_columns_are_accepted(data_copy):
-    clean = load_evidence(data_copy.dir)
+    clean = load_evidence(data_copy.dir, load="all")
     path = data_copy.path("landmarks.csv")
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     frame[list(reversed(frame.columns))].to_csv(path, index=False, lineterminator="\n")

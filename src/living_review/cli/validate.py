@@ -22,7 +22,7 @@ from living_review.data import DataValidationError, load_evidence
 def run(args: argparse.Namespace) -> int:
     """Validate ``args.data_dir`` (default: the project's data folder); return the exit code."""
     try:
-        evidence = load_evidence(args.data_dir)
+        evidence = load_evidence(args.data_dir, load="all")
     except DataValidationError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)

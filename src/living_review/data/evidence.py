@@ -1,4 +1,7 @@
-"""The one way the book reads its evidence: validate everything, then load typed tables.
+"""The one way the book reads its evidence: validated, typed tables.
+
+Each table is read and checked the first time it is used (with the tables its checks
+need), so that what a chapter reads is what it uses; :func:`validate` checks every file.
 
 Example
 -------
@@ -12,12 +15,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
-from living_review.data import comparisons, folders, links, risk_of_bias, rules
+from living_review.data import folders, table_rules
 from living_review.data.cells import typed_rows
 from living_review.data.csvfile import read_csv
 from living_review.data.problems import DataValidationError, Problem, errors
@@ -29,6 +32,10 @@ from living_review.book.fingerprint import tree_fingerprint
 Row = tuple[int, dict[str, Any]]
 _DTYPE = {"integer": "Int64", "number": "float64", "boolean": "boolean", "string": "object"}
 STUDY_TIMES = {f"{ep}_{part}": f"{ep}_unit" for ep in ("pfs", "os") for part in ("median", "ci_lower", "ci_upper")}
+Load = Literal["on_access", "all"]
+LOADS: tuple[str, ...] = ("on_access", "all")
+_ON_ACCESS: Any = type("OnAccess", (), {"__repr__": lambda self: "<loaded on access>"})()
+_EMPTY = {"warnings": tuple, "fingerprint": str}
 
 
 @dataclass(frozen=True, eq=False)  # tables compare element-wise, so identity is the only sound equality
@@ -50,22 +57,34 @@ class Evidence:
     risk_of_bias : one row per cohort and JBI checklist item (:mod:`living_review.data.risk_of_bias`).
     fingerprint : SHA-256 over every file under the data folder (names and bytes, sorted
         path order, data/km and data/search included).
-    warnings : problems that did not stop loading.
+    warnings : problems that did not stop loading (all the data are validated to give them).
     data_dir : folder the data were read from.
+    loader : for evidence loaded on access, what reads, checks and frames each table the
+        first time it is used (:class:`TablesOnAccess`); tables given when the evidence is
+        made are used as they are.
     """
 
-    studies: pd.DataFrame
-    landmarks: pd.DataFrame
-    adverse_events: pd.DataFrame
-    discrepancies: pd.DataFrame
-    previous_version_inputs: pd.DataFrame
-    sources: pd.DataFrame
-    fingerprint: str
-    previous_version_results: pd.DataFrame = field(default_factory=pd.DataFrame)
-    risk_of_bias: pd.DataFrame = field(default_factory=pd.DataFrame)
-    comparisons: pd.DataFrame = field(default_factory=pd.DataFrame)
-    warnings: tuple[Problem, ...] = field(default=())
+    studies: pd.DataFrame = _ON_ACCESS
+    landmarks: pd.DataFrame = _ON_ACCESS
+    adverse_events: pd.DataFrame = _ON_ACCESS
+    discrepancies: pd.DataFrame = _ON_ACCESS
+    previous_version_inputs: pd.DataFrame = _ON_ACCESS
+    sources: pd.DataFrame = _ON_ACCESS
+    fingerprint: str = _ON_ACCESS
+    previous_version_results: pd.DataFrame = _ON_ACCESS
+    risk_of_bias: pd.DataFrame = _ON_ACCESS
+    comparisons: pd.DataFrame = _ON_ACCESS
+    warnings: tuple[Problem, ...] = _ON_ACCESS
     data_dir: Path | None = None
+    loader: TablesOnAccess | None = field(default=None, repr=False)
+
+    def __getattribute__(self, name: str):
+        value = object.__getattribute__(self, name)
+        if value is _ON_ACCESS:  # loaded (validated, and read as a recorded dependency) now
+            loader = object.__getattribute__(self, "loader")
+            value = loader.get(name) if loader is not None else _EMPTY.get(name, pd.DataFrame)()
+            object.__setattr__(self, name, value)
+        return value
 
     def summary(self) -> str:
         """One readable paragraph: what was loaded and from which data."""
@@ -92,21 +111,38 @@ def _resolve(data_dir: str | Path | None) -> Path:
     return Path(data_dir)
 
 
+def _read_table(data_dir: Path, schema: Schema, name: str) -> tuple[list[Row] | None, list[Problem]]:
+    """The typed rows of one table (None when the file cannot be read) and its cell-level problems."""
+    res: Resource = schema.resources[name]
+    raw, problems = read_csv(data_dir / res.path, res.names, _shown(data_dir, schema, name))
+    if raw is None:
+        return None, problems
+    rows, found = typed_rows(raw, res)
+    return rows, problems + found
+
+
+def _shown(data_dir: Path, schema: Schema, name: str) -> str:
+    return f"{data_dir.name}/{schema.resources[name].path}"
+
+
+def _without_cell_duplicates(problems: list[Problem], cell_problems: list[Problem]) -> list[Problem]:
+    # An invalid cell is loaded as empty; a rule tripping over that same cell would
+    # report it twice, so the cell-level message alone is kept.
+    cell_level = {(p.file, p.line, p.column) for p in cell_problems if p.severity == "error"}
+    return [p for p in problems if (p.file, p.line, p.column) not in cell_level]
+
+
 def _check(data_dir: Path) -> tuple[list[Problem], Schema | None, dict[str, list[Row]]]:
     schema, problems = read_schema(data_dir)
     if schema is None:
         return problems, None, {}
     tables: dict[str, list[Row]] = {}
-    shown: dict[str, str] = {}
+    shown = {name: _shown(data_dir, schema, name) for name in RESOURCE_NAMES}
     for name in RESOURCE_NAMES:
-        res: Resource = schema.resources[name]
-        shown[name] = f"{data_dir.name}/{res.path}"
-        raw, found = read_csv(data_dir / res.path, res.names, shown[name])
+        rows, found = _read_table(data_dir, schema, name)
         problems += found
-        if raw is None:
-            continue
-        tables[name], found = typed_rows(raw, res)
-        problems += found
+        if rows is not None:
+            tables[name] = rows
     problems += _folders(data_dir, shown, tables.get("studies", []))
     if len(tables) < len(RESOURCE_NAMES):
         return problems, schema, tables
@@ -119,10 +155,7 @@ def _check(data_dir: Path) -> tuple[list[Problem], Schema | None, dict[str, list
         # facts are extracted; the methods chapter refuses to build until it is fixed
         problems += [replace(p, severity="warning", message=f"{p.message}; the methods chapter will not build "
                              "until this is fixed") for p in check_decisions(data_dir)]
-    cell_level = {(p.file, p.line, p.column) for p in problems if p.severity == "error"}
-    st, lm, ae, di, pv = (tables[n] for n in RESOURCE_NAMES[:5])
-    f = shown
-    problems += _row_rules(tables, f, st, lm, ae, di, pv, cell_level)
+    problems += _without_cell_duplicates(table_rules.run(table_rules.RULES, tables, shown), problems)
     problems += unknown_citations(data_dir)  # notes, search records and every other CSV cell
     return problems, schema, tables
 
@@ -137,33 +170,13 @@ def _folders(data_dir: Path, shown: dict[str, str], studies: list[Row]) -> list[
         out += folders.check_km(data_dir / "km", f"{data_dir.name}/km", ids)
     if (data_dir / "search").is_dir():
         out += folders.check_search(data_dir / "search", f"{data_dir.name}/search", ids)
-    out += folders.check_bibliography(data_dir.parent / "book" / "references.bib", "book/references.bib",
-                                      shown["studies"], studies)
+    out += _bibliography(data_dir, shown, studies)
     return out
 
 
-def _row_rules(tables, f, st, lm, ae, di, pv, cell_level) -> list[Problem]:
-    problems: list[Problem] = []
-    problems += rules.study_rules(f["studies"], st)
-    problems += rules.landmark_rules(f["landmarks"], lm)
-    problems += rules.event_rules(f["adverse_events"], ae, "events", "denominator")
-    problems += rules.previous_version_rules(f["previous_version_inputs"], pv)
-    problems += comparisons.comparison_rules(f["comparisons"], tables["comparisons"], st)
-    for name in ("landmarks", "adverse_events", "discrepancies", "previous_version_inputs", "comparisons"):
-        problems += links.referential(f[name], tables[name], st)
-    problems += links.referential(f["discrepancies"], di, st, column="related_study_id")
-    problems += links.overlap(f["studies"], st, f["discrepancies"], di)
-    problems += links.previous_version(f["previous_version_inputs"], pv, f["studies"], st)
-    problems += links.adverse_denominators(f["adverse_events"], ae, st)
-    problems += risk_of_bias.rob_rules(f["risk_of_bias"], tables["risk_of_bias"], f["studies"], st)
-    problems += links.discrepancy_references({f[n]: tables[n] for n in ("studies", "landmarks", "adverse_events",
-                                                                        "comparisons")}, di)
-    cited = ("studies", "landmarks", "adverse_events", "discrepancies", "previous_version_results", "risk_of_bias",
-             "comparisons")
-    problems += links.source_codes({f[n]: tables[n] for n in cited}, tables["sources"])
-    # An invalid cell is loaded as empty; a rule tripping over that same cell would
-    # report it twice, so the cell-level message alone is kept.
-    return [p for p in problems if (p.file, p.line, p.column) not in cell_level]
+def _bibliography(data_dir: Path, shown: dict[str, str], studies: list[Row]) -> list[Problem]:
+    return folders.check_bibliography(data_dir.parent / "book" / "references.bib", "book/references.bib",
+                                      shown["studies"], studies)
 
 
 def _sorted(problems: list[Problem]) -> list[Problem]:
@@ -209,12 +222,72 @@ def _studies(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def load_evidence(data_dir: str | Path | None = None) -> Evidence:
+class TablesOnAccess:
+    """Reads, checks and frames one table of a data folder the first time it is used.
+
+    A table's file is opened, with every table its checks need (:mod:`living_review.data.table_rules`),
+    only when the table is first used, so a chapter reads, and its re-execution depends on,
+    the tables it uses and no other. The checks of a table are those :func:`validate` runs
+    on it: its cells, the rules that check it, and the source codes its cells cite.
+    :class:`DataValidationError` is raised at first use when any of them finds an error.
+    """
+
+    def __init__(self, folder: Path, schema: Schema):
+        self.folder, self.schema = folder, schema
+        self._rows: dict[str, tuple[list[Row] | None, list[Problem]]] = {}
+
+    def _read(self, name: str) -> tuple[list[Row] | None, list[Problem]]:
+        if name not in self._rows:
+            self._rows[name] = _read_table(self.folder, self.schema, name)
+        return self._rows[name]
+
+    def problems(self, name: str) -> list[Problem]:
+        """Every problem the checks of table ``name`` find (reading the tables they need)."""
+        found = {n: self._read(n) for n in table_rules.needed(name)}
+        cells = [p for _, problems in found.values() for p in problems]
+        if any(rows is None for rows, _ in found.values()):
+            return cells
+        tables = {n: rows for n, (rows, _) in found.items()}
+        shown = {n: _shown(self.folder, self.schema, n) for n in found}
+        problems = cells + _without_cell_duplicates(table_rules.run(table_rules.rules_for(name), tables, shown), cells)
+        if name == "studies":
+            problems += _bibliography(self.folder, shown, tables["studies"])
+        return problems + unknown_citations(self.folder, only=(self.schema.resources[name].path,))
+
+    def get(self, name: str):
+        """The value of the :class:`Evidence` attribute ``name``."""
+        if name == "fingerprint":
+            return tree_fingerprint([self.folder], self.folder.parent)
+        if name == "warnings":
+            problems = _sorted(_check(self.folder)[0])
+            if errors(problems):
+                raise DataValidationError(problems)
+            return tuple(problems)
+        problems = _sorted(self.problems(name))
+        if errors(problems):
+            raise DataValidationError(problems)
+        return _framed(name, self._read(name)[0], self.schema)
+
+
+def _framed(name: str, rows: list[Row], schema: Schema) -> pd.DataFrame:
+    frame = _frame(rows, schema.resources[name])
+    if name == "studies":
+        return _studies(frame)
+    if name == "landmarks":
+        frame["time_months"] = _in_months(frame, "time", "time_unit")
+    return frame
+
+
+def load_evidence(data_dir: str | Path | None = None, *, load: Load = "on_access") -> Evidence:
     """Validate the evidence data and load them as typed tables.
 
     Parameters
     ----------
     data_dir : the data folder; defaults to ``<project root>/data``.
+    load : ``"on_access"`` (the default) reads and checks each table the first time it is
+        used, with every table its checks need (:class:`TablesOnAccess`), so that a chapter
+        depends only on the data it uses; ``"all"`` validates every file of the data folder
+        (:func:`validate`) and loads every table at once.
 
     Returns
     -------
@@ -222,7 +295,12 @@ def load_evidence(data_dir: str | Path | None = None) -> Evidence:
 
     Raises
     ------
-    DataValidationError : (a ``ValueError``) listing every problem when any error is found.
+    DataValidationError : (a ``ValueError``) listing every problem when any error is found:
+        with ``"all"``, in any file, here; with ``"on_access"``, in the data package here,
+        and in a table or what its checks read when the table is first used. A build
+        validates every file before it executes any chapter (``make html``), so a problem
+        anywhere stops it.
+    ValueError : for a ``load`` that is not one of :data:`LOADS`.
 
     Notes
     -----
@@ -230,24 +308,21 @@ def load_evidence(data_dir: str | Path | None = None) -> Evidence:
     years x 12 (:mod:`living_review.data.units`). The reported value and unit stay in
     their own columns.
     """
+    if load not in LOADS:
+        raise ValueError(f"load={load!r}: choose one of {', '.join(LOADS)}")
     folder = _resolve(data_dir)
+    if load == "on_access":
+        schema, problems = read_schema(folder)
+        if errors(problems) or schema is None:
+            raise DataValidationError(_sorted(problems))
+        return Evidence(data_dir=folder, loader=TablesOnAccess(folder, schema))
     problems, schema, tables = _check(folder)
     problems = _sorted(problems)
     if errors(problems) or schema is None:
         raise DataValidationError(problems)
-    frames = {name: _frame(tables[name], schema.resources[name]) for name in RESOURCE_NAMES}
-    landmarks = frames["landmarks"].copy()
-    landmarks["time_months"] = _in_months(landmarks, "time", "time_unit")
+    frames = {name: _framed(name, tables[name], schema) for name in RESOURCE_NAMES}
     return Evidence(
-        studies=_studies(frames["studies"]),
-        landmarks=landmarks,
-        adverse_events=frames["adverse_events"],
-        discrepancies=frames["discrepancies"],
-        previous_version_inputs=frames["previous_version_inputs"],
-        sources=frames["sources"],
-        previous_version_results=frames["previous_version_results"],
-        risk_of_bias=frames["risk_of_bias"],
-        comparisons=frames["comparisons"],
+        **frames,
         fingerprint=tree_fingerprint([folder], folder.parent),
         warnings=tuple(problems),
         data_dir=folder,

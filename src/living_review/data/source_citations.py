@@ -28,17 +28,20 @@ def known_codes(data_dir: Path) -> set[str]:
         return set()
 
 
-def unknown_citations(data_dir: str | Path) -> list[Problem]:
+def unknown_citations(data_dir: str | Path, only: tuple[str, ...] | None = None) -> list[Problem]:
     """``FILE:LINE: column: cites source P-n, which is not in sources.csv`` for every such cell.
 
     Parameters
     ----------
     data_dir : the data folder; every ``*.csv`` below it except ``sources.csv`` is read.
+    only : the files to check instead (paths relative to ``data_dir``), for the tables of
+        one chapter's evidence.
     """
     folder = Path(data_dir)
     known = known_codes(folder)
     out: list[Problem] = []
-    for path in sorted(folder.rglob("*.csv")):
+    paths = sorted(folder.rglob("*.csv")) if only is None else [folder / name for name in only]
+    for path in paths:
         if path.name == SOURCES_FILE and path.parent == folder:
             continue
         shown = f"{folder.name}/{path.relative_to(folder).as_posix()}"

@@ -1,0 +1,107 @@
+"""The checks across the rows of the evidence tables, each with the tables it checks and reads.
+
+A rule *checks* some tables (``subjects``: a table whose numbers it vouches for) and *reads*
+others (``needs``: a cross-table check, such as the study ids of ``studies.csv`` for a
+table that refers to them). :func:`living_review.data.evidence.validate` runs every rule;
+a table loaded on first access (:func:`living_review.data.evidence.load_evidence`) runs
+the rules that check it, after reading every table they need, so that a chapter which
+uses one table reads, and depends on, that table and the tables its checks need, and no
+other.
+
+Every rule is a function ``check(tables, shown)`` of the typed rows of its tables
+(``{name: [(line, values), ...]}``) and their file names as messages show them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from living_review.data import comparisons, links, risk_of_bias, rules
+from living_review.data.problems import Problem
+
+Row = tuple[int, dict[str, Any]]
+Tables = dict[str, list[Row]]
+Check = Callable[[Tables, dict[str, str]], list[Problem]]
+#: tables whose ``notes`` may refer to discrepancies (``Dnn``)
+NOTED = ("studies", "landmarks", "adverse_events", "comparisons")
+#: tables whose locator columns cite sources (``S-n``, ``P-n``)
+CITED = ("studies", "landmarks", "adverse_events", "discrepancies", "previous_version_results", "risk_of_bias",
+         "comparisons")
+#: tables whose rows refer to a cohort of ``studies.csv`` by ``study_id``
+REFERRING = ("landmarks", "adverse_events", "discrepancies", "previous_version_inputs", "comparisons")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One check: the tables it vouches for, the tables it reads, and the check itself."""
+
+    subjects: tuple[str, ...]
+    needs: tuple[str, ...]
+    check: Check
+
+
+def _referential(name: str, column: str = "study_id") -> Rule:
+    return Rule((name,), (name, "studies"),
+                lambda t, f: links.referential(f[name], t[name], t["studies"], column=column))
+
+
+def _discrepancy_notes(name: str) -> Rule:
+    return Rule((name,), (name, "discrepancies"),
+                lambda t, f: links.discrepancy_references({f[name]: t[name]}, t["discrepancies"]))
+
+
+def _source_codes(name: str) -> Rule:
+    return Rule((name,), (name, "sources"), lambda t, f: links.source_codes({f[name]: t[name]}, t["sources"]))
+
+
+def _risk_of_bias() -> Rule:
+    return Rule(("risk_of_bias",), ("risk_of_bias", "studies"),
+                lambda t, f: risk_of_bias.rob_rules(f["risk_of_bias"], t["risk_of_bias"], f["studies"],
+                                                    t["studies"]))
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(("studies",), ("studies",), lambda t, f: rules.study_rules(f["studies"], t["studies"])),
+    Rule(("landmarks",), ("landmarks",), lambda t, f: rules.landmark_rules(f["landmarks"], t["landmarks"])),
+    Rule(("adverse_events",), ("adverse_events",),
+         lambda t, f: rules.event_rules(f["adverse_events"], t["adverse_events"], "events", "denominator")),
+    Rule(("previous_version_inputs",), ("previous_version_inputs",),
+         lambda t, f: rules.previous_version_rules(f["previous_version_inputs"], t["previous_version_inputs"])),
+    Rule(("comparisons",), ("comparisons", "studies"),
+         lambda t, f: comparisons.comparison_rules(f["comparisons"], t["comparisons"], t["studies"])),
+    *(_referential(name) for name in REFERRING),
+    _referential("discrepancies", "related_study_id"),
+    Rule(("studies", "discrepancies"), ("studies", "discrepancies"),
+         lambda t, f: links.overlap(f["studies"], t["studies"], f["discrepancies"], t["discrepancies"])),
+    Rule(("previous_version_inputs",), ("previous_version_inputs", "studies"),
+         lambda t, f: links.previous_version(f["previous_version_inputs"], t["previous_version_inputs"],
+                                             f["studies"], t["studies"])),
+    Rule(("adverse_events",), ("adverse_events", "studies"),
+         lambda t, f: links.adverse_denominators(f["adverse_events"], t["adverse_events"], t["studies"])),
+    _risk_of_bias(),
+    *(_discrepancy_notes(name) for name in NOTED),
+    *(_source_codes(name) for name in CITED),
+)
+
+
+def rules_for(name: str) -> tuple[Rule, ...]:
+    """The rules that check table ``name``."""
+    return tuple(rule for rule in RULES if name in rule.subjects)
+
+
+def needed(name: str) -> tuple[str, ...]:
+    """``name`` and every table a rule that checks it reads, in first-needed order."""
+    found = [name]
+    for rule in rules_for(name):
+        found += [n for n in rule.needs if n not in found]
+    return tuple(found)
+
+
+def run(selected: tuple[Rule, ...], tables: Tables, shown: dict[str, str]) -> list[Problem]:
+    """The problems the ``selected`` rules find."""
+    out: list[Problem] = []
+    for rule in selected:
+        out += rule.check(tables, shown)
+    return out
