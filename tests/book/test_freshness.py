@@ -58,6 +58,23 @@ record("probe.n", outcome="n", estimate=0.5, ci_low=0.1, ci_high=0.9, k=1, n=n, 
        chapter="writer")
 ```
 """
+# uses the adverse events (and, through their checks, the studies), as the safety chapter does
+SAFETY_PROBE = PROBE.split("# Probe")[0] + """# Safety probe
+
+```{code-cell} ipython3
+from living_review.data import load_evidence
+events = load_evidence().adverse_events
+print("SAFETY first note =", events["notes"].iloc[0])
+```
+"""
+# reads only the records under one key prefix, as the drug chapters read the survival chapter's
+KEYED = PROBE.split("# Probe")[0] + """# Keyed reader
+
+```{code-cell} ipython3
+from living_review.book.ledger import collect
+print("KEYED n =", collect(prefix="probe.n")["probe.n"]["n"])
+```
+"""
 CONSUMER = PROBE.split("# Probe")[0] + """# Consumer
 
 ```{code-cell} ipython3
@@ -108,6 +125,18 @@ def _set_n_enrolled(root, study_id: str, value: int) -> None:
         csv.writer(handle, lineterminator="\n").writerows(rows)
 
 
+def _check_first_adverse_event(root) -> str:
+    """Add '(checked)' to the notes of the first adverse-event row (the data stay valid); the new note."""
+    path = root / "data" / "adverse_events.csv"
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    column = rows[0].index("notes")
+    rows[1][column] = f"{rows[1][column]} (checked)".strip()
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+    return rows[1][column]
+
+
 def test_a_changed_count_is_on_the_page_after_the_next_build(project_copy, run_build):
     page = _small_book(project_copy)
     first = run_build(project_copy, "html")
@@ -147,17 +176,24 @@ def test_invalid_data_fails_the_build_before_rendering(project_copy, run_build):
 
 
 def test_each_chapter_re_executes_only_for_what_it_read(project_copy, run_build):
-    pages = _book(project_copy, {"probe": PROBE, "search_probe": SEARCH_PROBE})
+    pages = _book(project_copy, {"probe": PROBE, "search_probe": SEARCH_PROBE, "safety_probe": SAFETY_PROBE})
     first = run_build(project_copy, "html")
     assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
-    assert _executed_pages(first.stdout) == {"probe", "search_probe"}
-    # a data file the search probe never read: only the probe is executed
-    events = project_copy / "data" / "adverse_events.csv"
-    events.write_text(events.read_text().replace("Cao prints 'Edema'/'Anemia'", "Cao prints 'Edema' and 'Anemia'", 1))
+    assert _executed_pages(first.stdout) == {"probe", "search_probe", "safety_probe"}
+    # a data file that only the safety probe used (the probe loads the studies alone, the search
+    # probe no evidence table): only the safety probe is executed, and its page has the new text
+    first_note = _check_first_adverse_event(project_copy)
     changed = run_build(project_copy, "html")
     assert changed.returncode == 0, changed.stdout[-3000:]
-    assert _executed_pages(changed.stdout) == {"probe"}
-    assert "re-executing notebooks/probe: data/adverse_events.csv changed" in changed.stdout
+    assert _executed_pages(changed.stdout) == {"safety_probe"}
+    assert "re-executing notebooks/safety_probe: data/adverse_events.csv changed" in changed.stdout
+    assert f"SAFETY first note = {first_note}" in pages["safety_probe"].read_text()
+    # a table the safety probe's checks read (adverse-event denominators against the cohorts)
+    _set_n_enrolled(project_copy, "wirth2021", 35)
+    studies = run_build(project_copy, "html")
+    assert studies.returncode == 0, studies.stdout[-3000:]
+    assert _executed_pages(studies.stdout) == {"probe", "safety_probe"}
+    assert "PROBE n_enrolled = 35" in pages["probe"].read_text()
     # the file the search probe read straight with pandas, declared nowhere
     records = project_copy / "data" / "search" / "records.csv"
     before = pages["search_probe"].read_text()
@@ -212,3 +248,36 @@ def test_a_ledger_reader_runs_after_the_writer_and_again_when_its_record_changes
     assert "the ledger it reads changed" in changed.stdout
     assert "CONSUMER n = 36" in pages["consumer"].read_text()
     assert _executed(run_build(project_copy, "html").stdout) == 0
+
+
+def test_a_reader_of_some_records_runs_once_when_it_read_them_last_and_not_for_their_fingerprint(
+        project_copy, run_build, monkeypatch):
+    # one process: the pages are executed in name order, so the keyed reader reads after the writer
+    monkeypatch.setenv("LIVING_REVIEW_JOBS", "1")
+    pages = _book(project_copy, {"writer": WRITER, "xkeyed": KEYED})
+    first = run_build(project_copy, "html")
+    assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
+    assert _executed(first.stdout) == 2  # each once: the records it read were already final
+    assert "KEYED n = 34" in pages["xkeyed"].read_text()
+    # the record changes: the writer, then the reader (known to read it), each once
+    _set_n_enrolled(project_copy, "wirth2021", 36)
+    changed = run_build(project_copy, "html")
+    assert changed.returncode == 0, changed.stdout[-3000:]
+    assert _executed_pages(changed.stdout) == {"writer", "xkeyed"} and _executed(changed.stdout) == 2
+    assert "the ledger records probe.n it read changed" in changed.stdout
+    assert "KEYED n = 36" in pages["xkeyed"].read_text()
+    # data neither uses: the record's inputs fingerprint is brought up to date, nothing is executed
+    _check_first_adverse_event(project_copy)
+    other = run_build(project_copy, "html")
+    assert other.returncode == 0, other.stdout[-3000:]
+    assert _executed(other.stdout) == 0
+
+
+def test_a_reader_of_some_records_that_read_them_too_early_runs_again(project_copy, run_build, monkeypatch):
+    monkeypatch.setenv("LIVING_REVIEW_JOBS", "1")
+    pages = _book(project_copy, {"akeyed": KEYED.replace('["probe.n"]["n"]', '.get("probe.n", {}).get("n")'),
+                                 "writer": WRITER})
+    first = run_build(project_copy, "html")
+    assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
+    assert _executed_pages(first.stdout) == {"akeyed", "writer"} and _executed(first.stdout) == 3
+    assert "KEYED n = 34" in pages["akeyed"].read_text()

@@ -5,7 +5,11 @@ executed: its own source, the package code (the tracked files of ``src/``), or a
 read (data, ``review.yml``, release summaries; recorded at run time by
 :mod:`living_review.book.reads`, so a read nobody declared still counts). A chapter that
 read the ledger (the changelog) is a *consumer*: it runs after every other chapter, and
-again whenever the ledger it read has changed. What a chapter used is kept in its
+again whenever the ledger it read has changed. A chapter that read only the records under
+some key prefixes (a drug chapter, the survival chapter's records) runs after the others
+too once that is known, and again only when those records changed in content or in being
+current (:mod:`living_review.book.ledger_state`); on its first run it runs beside the
+others, and again only if the records it read changed after it read them. What a chapter used is kept in its
 manifest, ``_build/.execution/<docname>.json``; a chapter without one is executed.
 Anything a chapter wrote into ``_build`` (figures, ledger records) must still be there.
 
@@ -35,8 +39,8 @@ from pathlib import Path
 
 import nbformat
 
-from living_review.book import ledger
-from living_review.book.fingerprint import tracked_fingerprint, tree_fingerprint
+from living_review.book import ledger, ledger_state
+from living_review.book.fingerprint import tracked_fingerprint
 from living_review.book.reads import Reads, read_log
 
 MANIFEST_DIR = Path("_build") / ".execution"
@@ -100,10 +104,25 @@ def producer_keys(root: Path) -> set[str]:
 
 
 def ledger_fingerprint(root: Path) -> str:
-    """Fingerprint of the records that chapters reading no ledger wrote: what a ledger reader
-    depends on (a reader that runs after another reader re-executes when that one does)."""
+    """State of the records that chapters reading no whole ledger wrote: what a reader of the
+    whole ledger depends on (:func:`living_review.book.ledger_state.state`; a reader that runs
+    after another reader re-executes when that one does)."""
     folder = ledger.ledger_dir(root)
-    return tree_fingerprint(sorted(folder / f"{key}.json" for key in producer_keys(root)), root)
+    records = {}
+    for key in producer_keys(root):
+        path = folder / f"{key}.json"
+        records[key] = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {"missing": True}
+    return ledger_state.state(records, ledger_state.current_fingerprint(root))
+
+
+def changed_ledger_read(root: Path, seen: list | tuple) -> str | None:
+    """The first key prefix among ``seen`` (``(prefix, state)`` pairs, as noted when a chapter read
+    them) whose records are no longer in that state, or None."""
+    current = ledger_state.current_fingerprint(root) if seen else ""
+    for prefix, known in sorted(tuple(pair) for pair in seen):
+        if ledger_state.state(ledger.collect(root, prefix=prefix), current) != known:
+            return prefix
+    return None
 
 
 def manifest_path(root: Path, docname: str) -> Path:
@@ -126,33 +145,52 @@ def why_stale(root: Path, chapter: Chapter, code: str) -> str | None:
     for name in manifest.get("wrote", []):
         if not (root / name).is_file():
             return f"{name} is missing"
-    if chapter.consumer and manifest.get("ledger") != ledger_fingerprint(root):
+    if manifest.get("read_ledger") and manifest.get("ledger") != ledger_fingerprint(root):
         return "the ledger it reads changed"
+    changed = changed_ledger_read(root, manifest.get("ledger_reads", []))
+    if changed:
+        return f"the ledger records {changed} it read changed"
     missing = ledger.confirm(manifest.get("ledger_written", []), root)
     if missing:
         return f"its ledger record {missing[0]} is missing"
     return None
 
 
-def write_manifest(root: Path, chapter: Chapter, done: Executed, code: str, ledger_state: str) -> Path:
+def write_manifest(root: Path, chapter: Chapter, done: Executed, code: str, ledger_now: str) -> Path:
     path = manifest_path(root, chapter.docname)
     path.parent.mkdir(parents=True, exist_ok=True)
     payload = {
         "source": digest(chapter.source), "code": code,
         "files": {name: digest(root / name) for name in done.reads.files},
         "wrote": list(done.reads.wrote), "ledger_written": list(done.reads.ledger_written),
-        "read_ledger": done.reads.read_ledger, "ledger": ledger_state,
+        "read_ledger": done.reads.read_ledger, "ledger": ledger_now,
+        "ledger_reads": [list(pair) for pair in done.reads.ledger_reads],
     }
     path.write_text(json.dumps(payload, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return path
 
 
 def is_consumer(root: Path, docname: str, declared: list[str]) -> bool:
-    """A chapter runs after the others when declared so, or when it read the ledger last time."""
+    """A chapter runs after the others when declared so, or when it read the ledger, or records
+    under a key prefix, last time."""
     if docname in declared:
         return True
     path = manifest_path(root, docname)
-    return path.is_file() and bool(json.loads(path.read_text(encoding="utf-8")).get("read_ledger"))
+    if not path.is_file():
+        return False
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    return bool(manifest.get("read_ledger") or manifest.get("ledger_reads"))
+
+
+def read_too_early(root: Path, docname: str) -> bool:
+    """After the chapters beside it ran: whether ``docname``, just executed, read the whole
+    ledger (it may have missed records written since), or records under a key prefix that are
+    no longer in the state it read them in."""
+    path = manifest_path(root, docname)
+    if not path.is_file():
+        return False
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    return bool(manifest.get("read_ledger")) or changed_ledger_read(root, manifest.get("ledger_reads", [])) is not None
 
 
 def _execute_one(chapter: Chapter, root: Path, timeout: int, folder: Path) -> Executed:
@@ -168,7 +206,7 @@ def _execute_one(chapter: Chapter, root: Path, timeout: int, folder: Path) -> Ex
     if result.returncode != 0:
         lines = [line for line in ANSI.sub("", result.stderr).splitlines() if not line.startswith("[IPKernelApp]")]
         error = "\n".join(lines)[-6000:]
-        read_ledger = log.is_file() and read_log(log).read_ledger
+        read_ledger = log.is_file() and (read_log(log).read_ledger or bool(read_log(log).ledger_reads))
         raise ChapterFailed(f"{chapter.docname} ({chapter.source.name}) raised:\n{error}", chapter, read_ledger)
     return Executed(chapter.docname, nbformat.read(done, as_version=4), read_log(log), time.perf_counter() - started)
 

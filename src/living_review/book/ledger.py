@@ -41,11 +41,12 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 from pathlib import Path
 from typing import Any
 
-from living_review.book import reads
+from living_review.book import ledger_state, reads
 from living_review.book.fingerprint import build_inputs_fingerprint
 from living_review.paths import build_dir, project_root
 
@@ -189,8 +190,8 @@ def _payload(key, outcome, values: dict, k, n, params, inputs, extra, chapter) -
 
 def _write(payload: dict, key: str, chapter: str | None, root: Path | None) -> Path:
     folder = ledger_dir(root)  # without a root: the build folder, which a rerun redirects
-    with reads.paused():  # bookkeeping, not a dependency: a build confirms it without re-executing
-        payload["inputs_fingerprint"] = build_inputs_fingerprint(Path(root or project_root()))
+    # bookkeeping, not a dependency: a build confirms it without re-executing
+    payload["inputs_fingerprint"] = ledger_state.current_fingerprint(root)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{key}.json"
     text = dumps(payload)
@@ -206,7 +207,12 @@ def _write(payload: dict, key: str, chapter: str | None, root: Path | None) -> P
     reads.note("ledger-write", key)  # the build knows which chapter publishes which estimate
     # Leave an unchanged file untouched, so a rebuild does not change its modification time.
     if not path.exists() or path.read_text(encoding="utf-8") != text:
-        path.write_text(text, encoding="utf-8")
+        # whole or not at all: a chapter running beside this one may read the record now
+        partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+        with reads.paused():  # the record is on record as written (ledger-write), not this file
+            partial.write_text(text, encoding="utf-8")
+        os.replace(partial, path)
+        reads.wrote(path)
     return path
 
 
@@ -334,18 +340,26 @@ def record_result(
     )
 
 
-def collect(root: Path | None = None) -> dict[str, dict]:
-    """Every recorded estimate, ``{key: record}``, in sorted key order (empty if none)."""
-    reads.note("ledger-read")  # a chapter that reads the ledger runs after those that write it
+def collect(root: Path | None = None, prefix: str | None = None) -> dict[str, dict]:
+    """Every recorded estimate, ``{key: record}``, in sorted key order (empty if none).
+
+    With ``prefix``, only the record of that key and those under it (``prefix.``...): a
+    chapter that reads those alone depends on them alone (:mod:`living_review.book.ledger_state`).
+    """
+    if prefix is None:
+        reads.note("ledger-read")  # a chapter that reads the ledger runs after those that write it
     folder = ledger_dir(root)
-    if not folder.is_dir():
-        return {}
     found = {}
-    for path in sorted(folder.glob("*.json")):
+    paths = sorted(folder.glob("*.json")) if folder.is_dir() else []
+    for path in paths:
+        if prefix is not None and path.stem != prefix and not path.stem.startswith(prefix + "."):
+            continue
         try:
             found[path.stem] = json.loads(path.read_text(encoding="utf-8"))
         except json.JSONDecodeError as error:
             raise ValueError(f"ledger file {path.name} is not valid JSON ({error}); rebuild the book to rewrite it") from None
+    if prefix is not None:
+        ledger_state.note_read(prefix, found, root)
     return found
 
 

@@ -11,7 +11,9 @@ line of a log file, written as it happens:
 * ``read <path>``: a file opened for reading (path relative to the project root);
 * ``wrote <path>``: a file opened for writing;
 * ``ledger-write <key>``: an estimate recorded (:func:`living_review.book.ledger.record`);
-* ``ledger-read``: the ledger read (:func:`living_review.book.ledger.collect`).
+* ``ledger-read``: the ledger read (:func:`living_review.book.ledger.collect`);
+* ``ledger-read <prefix> <state>``: the records under a key prefix read, and their state
+  (:mod:`living_review.book.ledger_state`).
 
 Outside a recorded run every function here does nothing.
 
@@ -45,6 +47,8 @@ class Reads:
     wrote: tuple[str, ...]
     ledger_written: tuple[str, ...]
     read_ledger: bool
+    #: (prefix, state) of each read of the records under a key prefix
+    ledger_reads: tuple[tuple[str, str], ...] = ()
 
 
 def _write(line: str) -> None:
@@ -61,17 +65,27 @@ def _writes(mode, flags) -> bool:
 def _hook(event: str, args: tuple) -> None:
     if event != "open" or _STATE.get("busy") or not args or isinstance(args[0], int):
         return
+    kind = "wrote" if _writes(args[1] if len(args) > 1 else None, args[2] if len(args) > 2 else None) else "read"
+    _opened(args[0], kind)
+
+
+def _opened(given, kind: str) -> None:
     try:
-        path = Path(os.fsdecode(args[0]))
+        path = Path(os.fsdecode(given))
         path = (path if path.is_absolute() else Path.cwd() / path).resolve()
         name = path.relative_to(_STATE["root"]).as_posix()
     except (ValueError, OSError, TypeError):
         return  # outside the project, or not a path
-    kind = "wrote" if _writes(args[1] if len(args) > 1 else None, args[2] if len(args) > 2 else None) else "read"
     if (kind, name) in _STATE["seen"]:
         return
     _STATE["seen"].add((kind, name))
     _write(f"{kind} {name}")
+
+
+def wrote(path: str | Path) -> None:
+    """Note ``path`` as written, in a recorded run: for a file put in place by renaming another."""
+    if "log" in _STATE and not _STATE.get("busy"):
+        _opened(path, "wrote")
 
 
 def start(log: str | Path, root: str | Path) -> None:
@@ -93,6 +107,11 @@ def paused() -> Iterator[None]:
         _STATE["busy"] = before
 
 
+def recording() -> bool:
+    """True in a recorded run (after :func:`start`)."""
+    return "log" in _STATE
+
+
 def note(event: str, detail: str = "") -> None:
     """Add one event (``ledger-write KEY``, ``ledger-read``) to the log of a recorded run."""
     if "log" in _STATE and (event, detail) not in _STATE["seen"]:
@@ -102,7 +121,7 @@ def note(event: str, detail: str = "") -> None:
 
 def read_log(log: str | Path) -> Reads:
     """Read a log written by :func:`start` and :func:`note`."""
-    files, wrote, written, read_ledger = set(), set(), set(), False
+    files, wrote, written, read_ledger, keyed = set(), set(), set(), False, set()
     for line in Path(log).read_text(encoding="utf-8").splitlines():
         kind, _, detail = line.partition(" ")
         if kind == "read" and not detail.startswith(NOT_DEPENDENCIES):
@@ -111,6 +130,10 @@ def read_log(log: str | Path) -> Reads:
             wrote.add(detail)
         elif kind == "ledger-write":
             written.add(detail)
+        elif kind == "ledger-read" and detail:
+            prefix, _, seen = detail.partition(" ")
+            keyed.add((prefix, seen))
         elif kind == "ledger-read":
             read_ledger = True
-    return Reads(tuple(sorted(files - wrote)), tuple(sorted(wrote)), tuple(sorted(written)), read_ledger)
+    return Reads(tuple(sorted(files - wrote)), tuple(sorted(wrote)), tuple(sorted(written)), read_ledger,
+                 tuple(sorted(keyed)))

@@ -11,8 +11,9 @@ change are neither executed nor re-read. Pages that are not notebooks are re-rea
 stamp).
 
 Chapters that read other chapters' ledger records are executed after those that read none,
-and again whenever the ledger changed; a chapter found reading it on its first run is run
-again once every other chapter has run. Pages named in ``living_review_read_last`` (a list
+and again whenever the records they read changed; a chapter found reading the whole ledger on
+its first run is run again once every other chapter has run, and one found reading some
+records, only when those changed after it read them. Pages named in ``living_review_read_last`` (a list
 of docnames in the Sphinx config) are executed last, one after the other in that order,
 and read last.
 
@@ -136,7 +137,7 @@ def _execute(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
     failed: list = []
     first = execute([c for c in chapters if not c.consumer], deferred=failed)
     found = [replace(c, consumer=True) for c in first if c not in failed
-             if execution.is_consumer(root, c.docname, []) and c.docname not in declared]
+             if execution.read_too_early(root, c.docname) and c.docname not in declared]
     found += [replace(c, consumer=True) for c in failed]
     ran = execute([c for c in chapters if c.consumer and c.docname not in declared], again=found)
     for name in declared:  # each again when a reader before it ran, as it may read that one's records

@@ -165,6 +165,7 @@ def run(evidence, settings, specs: list[AnalysisSpec]) -> list[SensitivityRow]:
                                         first.description, first.chapter)
         else:
             merged[same] = spec
+    primary: dict[tuple, dict] = {}  # the primary estimates of a scope: the same for every analysis
     for spec in merged.values():
         if "AE" in spec.outcomes:
             rows += _ae_rows(spec, evidence, settings)
@@ -174,7 +175,10 @@ def run(evidence, settings, specs: list[AnalysisSpec]) -> list[SensitivityRow]:
         for scope, (label, cohorts) in before.items():
             alt_cohorts = after.get(scope, (label, cohorts.iloc[0:0]))[1]
             for outcome in (o for o in spec.outcomes if o != "AE"):
-                prim = pe.estimates(cohorts, outcome, settings)
+                same_primary = (outcome, tuple(cohorts["study_id"]))
+                if same_primary not in primary:
+                    primary[same_primary] = pe.estimates(cohorts, outcome, settings)
+                prim = primary[same_primary]
                 alt = pe.estimates(alt_cohorts, outcome, settings)
                 for estimand, p in prim.items():
                     a = alt[estimand]

@@ -36,7 +36,7 @@ from typing import Literal
 
 import pandas as pd
 
-from living_review.book.fingerprint import build_inputs_fingerprint
+from living_review.book.ledger_state import current_fingerprint
 from living_review.book.ledger import collect, record
 from living_review.paths import BUILD_DIR_VARIABLE, project_root
 from living_review.report import study_tables, survival_curves, survival_report
@@ -167,13 +167,13 @@ def find(key: str, *, params: dict, ids: Callable[[dict], bool], root: Path | No
         read only in a rerun, or when ``root`` is given and differs from it.
     """
     book = Path(book_root or project_root())
-    fingerprint = build_inputs_fingerprint(book)
+    fingerprint = current_fingerprint(book)  # no dependency: the state of the records read holds its effect
     places: list[tuple[Path | None, Origin]] = [(root, "this build")]
     if (root is not None and Path(root) != book) or (root is None and in_rerun()):
         places.append((book, "book build"))
     reasons = []
     for where, origin in places:
-        rec = collect(where).get(key)
+        rec = collect(where, prefix=key).get(key)
         if rec is None:
             reasons.append(f"{'this run' if origin == 'this build' and len(places) > 1 else origin} has no record")
             continue
@@ -251,7 +251,8 @@ def read_curve_records(prefix: str, *, level: float, cohort_ids, recompute: Call
                  book_root=book_root)
     if found.record is None:
         return recompute(), "recomputed", found.reason
-    return ({k: v for k, v in collect(found.where).items() if k.startswith(prefix + ".")}, found.origin, "")
+    return ({k: v for k, v in collect(found.where, prefix=prefix).items() if k.startswith(prefix + ".")}, found.origin,
+            "")
 
 
 def _origin_text(origin: Origin, reason: str) -> str:
