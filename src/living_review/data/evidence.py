@@ -47,7 +47,7 @@ class Evidence:
         :mod:`living_review.data.comparisons`).
     previous_version_results : the pooled values Cao 2024 published (one row per outcome,
         subset and statistic, with the printed precision in ``decimals``).
-    risk_of_bias : one row per cohort and JBI checklist item (:mod:`living_review.data.risk_of_bias`).
+    risk_of_bias : one row per tool, cohort or comparison, and item (:mod:`living_review.data.risk_of_bias`).
     fingerprint : SHA-256 over every file under the data folder (names and bytes, sorted
         path order, data/km and data/search included).
     warnings : problems that did not stop loading.
@@ -155,7 +155,8 @@ def _row_rules(tables, f, st, lm, ae, di, pv, cell_level) -> list[Problem]:
     problems += links.overlap(f["studies"], st, f["discrepancies"], di)
     problems += links.previous_version(f["previous_version_inputs"], pv, f["studies"], st)
     problems += links.adverse_denominators(f["adverse_events"], ae, st)
-    problems += risk_of_bias.rob_rules(f["risk_of_bias"], tables["risk_of_bias"], f["studies"], st)
+    problems += risk_of_bias.rob_rules(f["risk_of_bias"], tables["risk_of_bias"], f["studies"], st,
+                                       f["comparisons"], tables["comparisons"])
     problems += links.discrepancy_references({f[n]: tables[n] for n in ("studies", "landmarks", "adverse_events",
                                                                         "comparisons")}, di)
     cited = ("studies", "landmarks", "adverse_events", "discrepancies", "previous_version_results", "risk_of_bias",
