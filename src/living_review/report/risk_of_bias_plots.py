@@ -160,9 +160,10 @@ def summary_plot(a: Assessment, studies: pd.DataFrame, weights, *, weight_label:
     return fig
 
 
-def _counted(values) -> str:
-    counts = pd.Series(list(values), dtype=object).value_counts()
-    return ", ".join(f"{n} {LEVEL_LABELS[j].lower()}" for j, n in counts.items())
+def _counted(values, levels) -> str:
+    """'6 low, 1 serious': counts in the order of ``levels``, each level present once."""
+    values = list(values)
+    return ", ".join(f"{values.count(j)} {LEVEL_LABELS[j].lower()}" for j in dict.fromkeys(levels) if j in values)
 
 
 def _key_text(a: Assessment) -> str:
@@ -180,7 +181,7 @@ def traffic_light_alt(a: Assessment, studies: pd.DataFrame) -> str:
     return (f"Traffic-light plot of the {t.short} assessment. One row per {what} ({len(ids)}), one column per "
             f"{item} {t.item_codes[0]} to {t.item_codes[-1]} and a last column for the overall judgement. Each "
             f"cell is a coloured circle carrying a symbol: {_key_text(a)}. Of the {len(cells)} {item} judgements, "
-            f"{_counted(cells)}; overall, {_counted(a.overall[s] for s in ids)}.")
+            f"{_counted(cells, order(a.tool))}; overall, {_counted((a.overall[s] for s in ids), t.overall_levels)}.")
 
 
 def summary_alt(a: Assessment, studies: pd.DataFrame, weights, *, weight_label: str) -> str:
