@@ -69,9 +69,13 @@ def test_broken_cell_is_reported_at_its_line(data_copy, match, column, text, col
 def test_randomised_needs_a_randomised_trial(data_copy):
     data_copy.set("studies.csv", "iwasaki2020", "design", "retrospective_cohort")  # unchanged: still valid
     line = _edit(data_copy, {"comparison_id": "iwasaki2020_palliative"}, "allocation", "randomised")
-    (p,) = [p for p in _errors(data_copy.dir) if p.file.endswith(FILE)]
+    problems = [p for p in _errors(data_copy.dir) if p.file.endswith(FILE)]
+    (p,) = [p for p in problems if p.column == "allocation"]
     assert (p.line, p.column) == (line, "allocation")
     assert "has design 'retrospective_cohort'" in p.message
+    # a randomised comparison is assessed with RoB 2, which its ROBINS-I rows are not
+    assert [q.column for q in problems if q is not p] == ["comparison_id"]
+    assert any("has no RoB 2 assessment" in q.message for q in problems)
 
 
 def test_unknown_vocabulary_lists_the_allowed_values(data_copy):
