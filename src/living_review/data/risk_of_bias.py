@@ -174,7 +174,7 @@ def _unkeyed_duplicates(file: str, rows: list[Row]) -> list[Problem]:
 
 def rob_rules(file: str, rows: list[Row], studies_file: str, studies: list[Row],
               comparisons_file: str = "comparisons.csv", comparisons: list[Row] = ()) -> list[Problem]:
-    """Every check of the module docstring over ``risk_of_bias.csv``, against ``studies.csv`` and ``comparisons.csv``."""
+    """Every check of the module docstring over ``risk_of_bias.csv``, against studies and comparisons."""
     cohorts = {v.get("study_id"): (line, v) for line, v in studies if v.get("study_id")}
     comps: dict[str, tuple[dict, set]] = {}
     first_line: dict[str, int] = {}

@@ -49,7 +49,7 @@ def _check(tool: str, outcome: str, *, comparative: bool = True) -> None:
 
 
 def tool_assessment(evidence, tool: str, *, outcome: Outcome = "OS") -> Assessment:
-    """The assessment of one tool: JBI per cohort (``outcome`` unused), RoB 2 or ROBINS-I per comparison of ``outcome``."""
+    """The assessment of one tool: JBI per cohort (``outcome`` unused), RoB 2 or ROBINS-I per comparison."""
     _check(tool, outcome, comparative=False)
     if tool == data_rob.JBI:
         return assessment(evidence)

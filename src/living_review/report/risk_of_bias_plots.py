@@ -67,7 +67,7 @@ def _legend(a: Assessment, *, summary: bool) -> list[tuple[str, str]]:
 
 
 def traffic_light(a: Assessment, studies: pd.DataFrame):
-    """Cohorts or comparisons as rows (in the order of ``studies``), the tool's items and the overall judgement as columns.
+    """Cohorts or comparisons as rows (in the order of ``studies``), the items and the overall judgement as columns.
 
     Parameters
     ----------
