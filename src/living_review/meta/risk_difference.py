@@ -131,3 +131,23 @@ def ratio_p_value(ratio: float, lo: float, hi: float, level: float = 0.95) -> fl
         raise ValueError(f"interval {lo!r}-{hi!r} does not bracket the positive ratio {ratio!r}")
     se = (math.log(hi) - math.log(lo)) / (2 * _z(level))
     return float(2 * norm.sf(abs(math.log(ratio)) / se))
+
+
+def implied_denominator(rates_pct, n_max: int, decimals: int = 1) -> int | None:
+    """The largest arm size ``n <= n_max`` for which every printed rate is a whole number of
+    patients out of ``n`` (``round(100 k / n, decimals)`` equals the rate), or None.
+
+    A check of the kind GRIM makes (Brown and Heathers 2017): rates that are fractions of a
+    smaller ``n`` than the arm's suggest censoring or another denominator.
+
+    >>> implied_denominator([37.1, 20.0, 17.1], 36)
+    35
+    """
+    rates = [float(r) for r in rates_pct]
+    if not rates or n_max < 1:
+        return None
+    tol = 0.5 * 10 ** -decimals + 1e-9
+    for n in range(int(n_max), 0, -1):
+        if all(abs(100 * round(r * n / 100) / n - r) <= tol for r in rates):
+            return n
+    return None
