@@ -92,3 +92,41 @@ def test_rules_on_rows_directly():
     (p,) = comparison_rules("c.csv", [(2, row)], studies)
     assert (p.column, p.message) == ("ci_level", "confidence level given without a CI (empty it)")
     assert comparison_rules("c.csv", [(2, {**row, "ci_level": None})], studies) == []
+
+
+CERT = "comparative_certainty.csv"
+
+
+def _edit_cert(copy, cid: str, endpoint: str, band: str, column: str, text: str) -> int:
+    path = copy.path(CERT)
+    rows = read_rows(path)
+    head = rows[0]
+    hits = [i for i, r in enumerate(rows[1:], start=1)
+            if (r[head.index("comparison_id")], r[head.index("endpoint")], r[head.index("grade_band")]) ==
+            (cid, endpoint, band)]
+    assert len(hits) == 1, hits
+    rows[hits[0]][head.index(column)] = text
+    write_rows(path, rows)
+    return hits[0] + 1
+
+
+def test_real_certainty_judgements_name_reported_outcomes():
+    ev = load_evidence(REAL_DATA)
+    j = ev.comparative_certainty
+    assert set(j["comparison_id"]) == set(ev.comparisons["comparison_id"])
+    assert set(j["indirectness"]) <= {0, 1, 2}
+    assert (j["indirectness_reason"].str.len() > 20).all()
+
+
+@pytest.mark.parametrize("cid, endpoint, band, column, text, fragment", [
+    ("iwasaki2020_palliative", "OS", "", "endpoint", "PFS", "reports no PFS"),
+    ("iwasaki2020_palliative", "OS", "", "comparison_id", "iwasaki2099", "is not in comparisons.csv"),
+    ("rtog0912", "treatment_related_ae", "5", "grade_band", ">=3", "reports no treatment_related_ae of grade >=3"),
+    ("rtog0912", "treatment_related_ae", "5", "grade_band", "", "rated per grade band"),
+    ("rtog0912", "OS", "", "indirectness", "3", "above the maximum 2"),
+    ("rtog0912", "OS", "", "source", "abstract (P-999)", "cites source P-999"),
+])
+def test_broken_certainty_judgement_is_reported_at_its_line(data_copy, cid, endpoint, band, column, text, fragment):
+    line = _edit_cert(data_copy, cid, endpoint, band, column, text)
+    hits = [p for p in _errors(data_copy.dir) if p.file.endswith(CERT)]
+    assert any(p.line == line and fragment in p.message for p in hits), [str(p) for p in hits]
