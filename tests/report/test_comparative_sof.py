@@ -10,8 +10,8 @@ from living_review.data import load_evidence
 from living_review.report import comparative_sof as csof
 from living_review.report.certainty import CertaintyRating
 
-ROB = {"rtog0912": "no_information", "iwasaki2020_palliative": "no_information",
-       "iwasaki2023_paclitaxel": "no_information"}
+ROB = {("rtog0912", "OS"): "no_information", ("rtog0912", "treatment_related_ae"): "no_information",
+       ("iwasaki2020_palliative", "OS"): "no_information", ("iwasaki2023_paclitaxel", "OS"): "no_information"}
 
 
 @pytest.fixture(scope="module")
@@ -36,8 +36,17 @@ def test_one_row_per_judgement(rows):
 
 
 def test_missing_risk_of_bias_is_an_error():
-    with pytest.raises(ValueError, match="has no overall risk-of-bias judgement"):
-        csof.build_rows(load_evidence(), {"rtog0912": "low"})
+    with pytest.raises(ValueError, match="has no risk-of-bias judgement of treatment_related_ae"):
+        csof.build_rows(load_evidence(), {("rtog0912", "OS"): "low"})
+
+
+def test_rows_from_the_assessment_in_the_data():
+    from living_review.report.comparative_risk_of_bias import overall_by_outcome
+
+    ev = load_evidence()
+    rob = overall_by_outcome(ev)
+    assert set(rob) == set(ROB) and set(rob.values()) == {"no_information"}
+    assert [r.certainty.rating for r in csof.build_rows(ev, rob)] == ["very low"] * 5
 
 
 def _as(row, rating, direction):

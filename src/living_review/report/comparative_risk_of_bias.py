@@ -105,6 +105,13 @@ def overall_by_comparison(evidence, *, outcome: Outcome = "OS") -> dict[str, str
     return {cid: out[cid] for cid in order if cid in out}
 
 
+def overall_by_outcome(evidence) -> dict[tuple[str, str], str]:
+    """(comparison_id, outcome) -> overall judgement, for every outcome assessed."""
+    assessed = evidence.risk_of_bias
+    outcomes = [o for o in OUTCOMES if (assessed["outcome"] == o).any()]
+    return {(cid, o): j for o in outcomes for cid, j in overall_by_comparison(evidence, outcome=o).items()}
+
+
 def comparative_rob_table(evidence, tool: str, *, outcome: Outcome = "OS") -> pd.DataFrame:
     """Display table of one tool: per comparison, each domain's judgement with its support and source, then the overall.
 

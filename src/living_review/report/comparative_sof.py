@@ -92,22 +92,24 @@ def _events(evidence, cid: str, band: str, level: float):
             f"{cmp.difference_text(e.difference)} points", e.tki_n + e.comparator_n, null, direction)
 
 
-def build_rows(evidence, rob_overall: dict[str, str], level: float = 0.95) -> list[ComparativeRow]:
-    """One row per line of ``comparative_certainty.csv``; ``rob_overall`` maps each comparison
-    to its overall risk-of-bias judgement with the tool for its design."""
+def build_rows(evidence, rob_overall: dict[tuple[str, str], str], level: float = 0.95) -> list[ComparativeRow]:
+    """One row per line of ``comparative_certainty.csv``; ``rob_overall`` maps (comparison,
+    outcome) to the overall risk-of-bias judgement of that outcome with the tool for the
+    comparison's design (:func:`living_review.report.comparative_risk_of_bias.overall_by_outcome`)."""
     out = []
     comps = evidence.comparisons
     for _, j in evidence.comparative_certainty.iterrows():
         cid, ep, band = j["comparison_id"], j["endpoint"], j["grade_band"]
         rows = comps[comps["comparison_id"] == cid]
         allocation = rows["allocation"].iat[0]
-        if cid not in rob_overall:
-            raise ValueError(f"comparison {cid!r} has no overall risk-of-bias judgement (assess it in risk_of_bias.csv)")
+        if (cid, ep) not in rob_overall:
+            raise ValueError(f"comparison {cid!r} has no risk-of-bias judgement of {ep} (assess that outcome in "
+                             "risk_of_bias.csv)")
         if ep == "treatment_related_ae":
             rel, comp, tki, diff, n, null, direction = _events(evidence, cid, band, level)
         else:
             rel, comp, tki, diff, n, null, direction = _survival(evidence, cid, ep, level)
-        rating = rate_comparison(ComparativeProfile(allocation, 1, n, rob_overall[cid], int(j["indirectness"]),
+        rating = rate_comparison(ComparativeProfile(allocation, 1, n, rob_overall[cid, ep], int(j["indirectness"]),
                                                     j["indirectness_reason"], null))
         # the comparator's name without the composition the comparisons table gives in brackets
         comparator = rows["comparator"].iat[0].split(" (")[0]
