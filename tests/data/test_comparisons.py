@@ -125,8 +125,20 @@ def test_real_certainty_judgements_name_reported_outcomes():
     ("rtog0912", "treatment_related_ae", "5", "grade_band", "", "rated per grade band"),
     ("rtog0912", "OS", "", "indirectness", "3", "above the maximum 2"),
     ("rtog0912", "OS", "", "source", "abstract (P-999)", "cites source P-999"),
+    ("iwasaki2023_paclitaxel", "OS", "", "endpoint", "treatment_related_ae", "rated per grade band"),
 ])
 def test_broken_certainty_judgement_is_reported_at_its_line(data_copy, cid, endpoint, band, column, text, fragment):
     line = _edit_cert(data_copy, cid, endpoint, band, column, text)
     hits = [p for p in _errors(data_copy.dir) if p.file.endswith(CERT)]
     assert any(p.line == line and fragment in p.message for p in hits), [str(p) for p in hits]
+
+
+def test_an_outcome_without_risk_of_bias_rows_is_reported(data_copy):
+    path = data_copy.path("risk_of_bias.csv")
+    rows = read_rows(path)
+    head = rows[0]
+    keep = [r for r in rows if not (len(r) > 1 and r[head.index("outcome")] == "treatment_related_ae")]
+    assert len(keep) == len(rows) - 5
+    write_rows(path, keep)
+    hits = [str(p) for p in _errors(data_copy.dir) if p.file.endswith(CERT)]
+    assert any("the risk of bias of treatment_related_ae in comparison 'rtog0912' is not assessed" in h for h in hits)

@@ -114,11 +114,14 @@ def comparison_rules(file: str, rows: list[Row], studies: list[Row]) -> list[Pro
     return out
 
 
-def certainty_rules(file: str, rows: list[Row], comparison_rows: list[Row]) -> list[Problem]:
+def certainty_rules(file: str, rows: list[Row], comparison_rows: list[Row],
+                    rob_rows: list[Row] | None = None) -> list[Problem]:
     """Rules of ``comparative_certainty.csv``: each row names a comparison of ``comparisons.csv``
     and an outcome that comparison reports (for adverse events, the same grade band); a
-    grade band belongs to treatment_related_ae rows only."""
+    grade band belongs to treatment_related_ae rows only; and the outcome's risk of bias is
+    assessed in ``risk_of_bias.csv`` (when its rows are given)."""
     reported = {(v.get("comparison_id"), v.get("endpoint"), v.get("grade_band")) for _, v in comparison_rows}
+    assessed = None if rob_rows is None else {(v.get("comparison_id"), v.get("outcome")) for _, v in rob_rows}
     ids = {c for c, _, _ in reported}
     out: list[Problem] = []
     for line, v in rows:
@@ -135,4 +138,7 @@ def certainty_rules(file: str, rows: list[Row], comparison_rows: list[Row]) -> l
             what = ep if band is None else f"{ep} of grade {band}"
             out.append(Problem(file, line, "endpoint", f"comparison {cid!r} reports no {what} in comparisons.csv "
                                "(rate an outcome it reports)"))
+        elif assessed is not None and (cid, ep) not in assessed:
+            out.append(Problem(file, line, "endpoint", f"the risk of bias of {ep} in comparison {cid!r} is not "
+                               "assessed (add its RoB 2 or ROBINS-I rows to risk_of_bias.csv)"))
     return out

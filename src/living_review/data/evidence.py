@@ -153,7 +153,7 @@ def _row_rules(tables, f, st, lm, ae, di, pv, cell_level) -> list[Problem]:
     problems += rules.previous_version_rules(f["previous_version_inputs"], pv)
     problems += comparisons.comparison_rules(f["comparisons"], tables["comparisons"], st)
     problems += comparisons.certainty_rules(f["comparative_certainty"], tables["comparative_certainty"],
-                                            tables["comparisons"])
+                                            tables["comparisons"], tables["risk_of_bias"])
     for name in ("landmarks", "adverse_events", "discrepancies", "previous_version_inputs", "comparisons"):
         problems += links.referential(f[name], tables[name], st)
     problems += links.referential(f["discrepancies"], di, st, column="related_study_id")
