@@ -54,7 +54,9 @@ class Evidence:
         :mod:`living_review.data.comparisons`).
     previous_version_results : the pooled values Cao 2024 published (one row per outcome,
         subset and statistic, with the printed precision in ``decimals``).
-    risk_of_bias : one row per cohort and JBI checklist item (:mod:`living_review.data.risk_of_bias`).
+    comparative_certainty : the review's judgements for rating each comparison's certainty
+        (:mod:`living_review.data.comparisons`, :func:`certainty_rules`).
+    risk_of_bias : one row per tool, cohort or comparison, and item (:mod:`living_review.data.risk_of_bias`).
     fingerprint : SHA-256 over every file under the data folder (names and bytes, sorted
         path order, data/km and data/search included).
     warnings : problems that did not stop loading (all the data are validated to give them).
@@ -74,6 +76,7 @@ class Evidence:
     previous_version_results: pd.DataFrame = _ON_ACCESS
     risk_of_bias: pd.DataFrame = _ON_ACCESS
     comparisons: pd.DataFrame = _ON_ACCESS
+    comparative_certainty: pd.DataFrame = _ON_ACCESS
     warnings: tuple[Problem, ...] = _ON_ACCESS
     data_dir: Path | None = None
     loader: TablesOnAccess | None = field(default=None, repr=False)

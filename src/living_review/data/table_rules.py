@@ -28,7 +28,7 @@ Check = Callable[[Tables, dict[str, str]], list[Problem]]
 NOTED = ("studies", "landmarks", "adverse_events", "comparisons")
 #: tables whose locator columns cite sources (``S-n``, ``P-n``)
 CITED = ("studies", "landmarks", "adverse_events", "discrepancies", "previous_version_results", "risk_of_bias",
-         "comparisons")
+         "comparisons", "comparative_certainty")
 #: tables whose rows refer to a cohort of ``studies.csv`` by ``study_id``
 REFERRING = ("landmarks", "adverse_events", "discrepancies", "previous_version_inputs", "comparisons")
 
@@ -57,9 +57,15 @@ def _source_codes(name: str) -> Rule:
 
 
 def _risk_of_bias() -> Rule:
-    return Rule(("risk_of_bias",), ("risk_of_bias", "studies"),
+    return Rule(("risk_of_bias",), ("risk_of_bias", "studies", "comparisons"),
                 lambda t, f: risk_of_bias.rob_rules(f["risk_of_bias"], t["risk_of_bias"], f["studies"],
-                                                    t["studies"]))
+                                                    t["studies"], f["comparisons"], t["comparisons"]))
+
+
+def _comparative_certainty() -> Rule:
+    return Rule(("comparative_certainty",), ("comparative_certainty", "comparisons", "risk_of_bias"),
+                lambda t, f: comparisons.certainty_rules(f["comparative_certainty"], t["comparative_certainty"],
+                                                         t["comparisons"], t["risk_of_bias"]))
 
 
 RULES: tuple[Rule, ...] = (
@@ -81,6 +87,7 @@ RULES: tuple[Rule, ...] = (
     Rule(("adverse_events",), ("adverse_events", "studies"),
          lambda t, f: links.adverse_denominators(f["adverse_events"], t["adverse_events"], t["studies"])),
     _risk_of_bias(),
+    _comparative_certainty(),
     *(_discrepancy_notes(name) for name in NOTED),
     *(_source_codes(name) for name in CITED),
 )
