@@ -45,14 +45,14 @@ def _env(root: Path, **extra: str) -> dict:
     return {**env, "LIVING_REVIEW_ROOT": str(root), "PYTHONPATH": str(root / "src"), **extra}
 
 
-def _make(root: Path, target: str, **extra: str) -> tuple[float, int]:
+def _make(root: Path, target: str, **extra: str) -> tuple[float, list[str]]:
     command = ["make", "-C", str(root), target, f"VENV={sys.prefix}", "INSTALL=no"]
     started = time.perf_counter()
     result = subprocess.run(command, env=_env(root, **extra), capture_output=True, text=True)
     seconds = time.perf_counter() - started
     if result.returncode != 0:
         raise SystemExit(f"'{' '.join(command)}' failed:\n{(result.stdout + result.stderr)[-4000:]}")
-    return seconds, len(re.findall(r"Executed notebook in", result.stdout))
+    return seconds, re.findall(r"Executed notebook in [0-9.]+ seconds: (\S+)", result.stdout)
 
 
 def _change_adverse_event(root: Path) -> None:
@@ -106,8 +106,13 @@ def main() -> None:
         figures[name] = seconds
         goal = GOALS.get(name)
         verdict = "" if goal is None else f"  (goal <= {goal} s: {'met' if seconds <= goal else 'not met'})"
-        print(f"{name:32s} {seconds:7.1f} s  {executed:2d} chapter(s) executed{verdict}"
+        twice = sorted({c for c in executed if executed.count(c) > 1})
+        print(f"{name:32s} {seconds:7.1f} s  {len(executed):2d} chapter(s) executed{verdict}"
               f"  [load {os.getloadavg()[0]:.1f}]", flush=True)
+        if 0 < len(set(executed)) < 20:
+            print(f"{'':32s} executed: {', '.join(sorted(set(executed)))}", flush=True)
+        if twice:
+            print(f"{'':32s} executed twice: {', '.join(twice)}", flush=True)
 
     try:
         _make(root, "clean")

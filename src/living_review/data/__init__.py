@@ -2,8 +2,9 @@
 
 Public API
 ----------
-load_evidence(data_dir=None) -> Evidence
-    Validate ``data/`` against ``data/datapackage.json`` and load typed tables; raises
+load_evidence(data_dir=None, *, load="on_access") -> Evidence
+    Typed tables of ``data/``, validated against ``data/datapackage.json``: each table read
+    and checked when first used (``load="all"``: every file at once); raises
     :class:`DataValidationError` listing every problem.
 validate(data_dir=None) -> list[Problem]
     Every problem (errors and warnings) without raising.
