@@ -146,3 +146,40 @@ def test_verify_in_a_clone_without_tags_rebuilds_the_recorded_commit(repo, tmp_p
     shutil.rmtree(tmp_path / "rebuilt")
     report = v.verify("2.0.0", clone, say=said.append)
     assert not report.ok and any(line.startswith("note: releases/2.0.0/ differs") for line in said)
+
+
+@pytest.mark.parametrize("reuse", [True, False])
+def test_rebuild_runs_make_release_steps_in_a_worktree_with_this_or_a_fresh_environment(repo, tmp_path, monkeypatch,
+                                                                                        reuse):
+    (repo / "requirements.txt").write_text("pytest==0.0.1\n")
+    (repo / "src" / "living_review" / "cli").mkdir(parents=True)
+    (repo / "src" / "living_review" / "cli" / "release.py").write_text('FLAGS = ["--skip-tests"]\n')
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "source")
+    head = _git(repo, "rev-parse", "HEAD")
+    _release(repo / "releases" / "2.0.0", {**SUMMARY, "commit": head, "scope": {"name": "update"}})
+    commands = []
+    monkeypatch.setattr(v, "_run", lambda command, cwd, env, log, say: commands.append((command, env)))
+    workdir = tmp_path / "work"
+    workdir.mkdir()
+    out = v.rebuild(repo, "2.0.0", head, workdir, reuse=reuse, say=lambda line: None)
+    tree = workdir / "tree"
+    assert out == tree / "releases" / "2.0.0" and _git(tree, "rev-parse", "HEAD") == head
+    epoch = _git(repo, "log", "-1", "--format=%ct", head)
+    steps = [c[0] for c in commands]
+    if reuse:
+        venv = v.Path(v.sys.prefix)
+        assert [s[-1] for s in steps[:3]] == ["clean", "html", "pdf"]
+        assert all(f"VENV={venv}" in s and "INSTALL=no" in s for s in steps[:3])
+        assert commands[0][1]["PYTHONPATH"] == str(tree / "src")
+    else:
+        venv = tree / ".venv"
+        assert steps[0] == ["make", "-C", str(tree), "venv"]  # the commit's pins, into a fresh environment
+        assert [s[-1] for s in steps[1:4]] == ["clean", "html", "pdf"] and not any("INSTALL=no" in s for s in steps)
+        assert "PYTHONPATH" not in commands[1][1]
+    assert steps[-1] == [str(venv / "bin" / "living-review"), "release", "--scope", "update", "--skip-tests"]
+    html_env = commands[-3][1]
+    assert html_env["SOURCE_DATE_EPOCH"] == epoch and html_env["LIVING_REVIEW_ROOT"] == str(tree)
+    assert "SOURCE_DATE_EPOCH" not in commands[-4][1]  # make clean
+    v.remove_worktree(repo, workdir)
+    assert not tree.exists() and "tree" not in _git(repo, "worktree", "list")
