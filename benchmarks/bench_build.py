@@ -77,9 +77,11 @@ def _add_study(root: Path) -> None:
         csv.writer(handle, lineterminator="\n").writerow(new)
     bias = root / "data" / "risk_of_bias.csv"  # its risk-of-bias judgements, as wirth2021's
     if bias.is_file():
-        judged = [r for r in csv.reader(bias.open(newline="", encoding="utf-8"))][1:]
+        head, *judged = list(csv.reader(bias.open(newline="", encoding="utf-8")))
+        sid = head.index("study_id")
         with bias.open("a", newline="", encoding="utf-8") as handle:
-            csv.writer(handle, lineterminator="\n").writerows(["bench2026", *r[1:]] for r in judged if r[0] == "wirth2021")
+            csv.writer(handle, lineterminator="\n").writerows([*r[:sid], "bench2026", *r[sid + 1:]]
+                                                              for r in judged if r[sid] == "wirth2021")
     bib = root / "book" / "references.bib"
     text = bib.read_text(encoding="utf-8")
     start = text.index("@article{wirth2021,")

@@ -41,7 +41,8 @@ def add_study(data: Path) -> None:
         row[header.index(column)] = value
     _write(data / "studies.csv", studies + [row])
     bias = _rows(data / "risk_of_bias.csv")
-    _write(data / "risk_of_bias.csv", bias + [[NEW, *r[1:]] for r in bias if r[0] == "ito2017_mtc"])
+    sid = bias[0].index("study_id")
+    _write(data / "risk_of_bias.csv", bias + [[*r[:sid], NEW, *r[sid + 1:]] for r in bias if r[sid] == "ito2017_mtc"])
     records = _rows(data / "search" / "records.csv")
     record = dict.fromkeys(records[0], "")
     record.update(record_id="rec-smith2026", source="hand search", search_date="2026-11-21", title=TITLE,

@@ -69,9 +69,13 @@ def test_broken_cell_is_reported_at_its_line(data_copy, match, column, text, col
 def test_randomised_needs_a_randomised_trial(data_copy):
     data_copy.set("studies.csv", "iwasaki2020", "design", "retrospective_cohort")  # unchanged: still valid
     line = _edit(data_copy, {"comparison_id": "iwasaki2020_palliative"}, "allocation", "randomised")
-    (p,) = [p for p in _errors(data_copy.dir) if p.file.endswith(FILE)]
+    problems = [p for p in _errors(data_copy.dir) if p.file.endswith(FILE)]
+    (p,) = [p for p in problems if p.column == "allocation"]
     assert (p.line, p.column) == (line, "allocation")
     assert "has design 'retrospective_cohort'" in p.message
+    # a randomised comparison is assessed with RoB 2, which its ROBINS-I rows are not
+    assert [q.column for q in problems if q is not p] == ["comparison_id"]
+    assert any("has no RoB 2 assessment" in q.message for q in problems)
 
 
 def test_unknown_vocabulary_lists_the_allowed_values(data_copy):
@@ -88,3 +92,53 @@ def test_rules_on_rows_directly():
     (p,) = comparison_rules("c.csv", [(2, row)], studies)
     assert (p.column, p.message) == ("ci_level", "confidence level given without a CI (empty it)")
     assert comparison_rules("c.csv", [(2, {**row, "ci_level": None})], studies) == []
+
+
+CERT = "comparative_certainty.csv"
+
+
+def _edit_cert(copy, cid: str, endpoint: str, band: str, column: str, text: str) -> int:
+    path = copy.path(CERT)
+    rows = read_rows(path)
+    head = rows[0]
+    hits = [i for i, r in enumerate(rows[1:], start=1)
+            if (r[head.index("comparison_id")], r[head.index("endpoint")], r[head.index("grade_band")]) ==
+            (cid, endpoint, band)]
+    assert len(hits) == 1, hits
+    rows[hits[0]][head.index(column)] = text
+    write_rows(path, rows)
+    return hits[0] + 1
+
+
+def test_real_certainty_judgements_name_reported_outcomes():
+    ev = load_evidence(REAL_DATA)
+    j = ev.comparative_certainty
+    assert set(j["comparison_id"]) == set(ev.comparisons["comparison_id"])
+    assert set(j["indirectness"]) <= {0, 1, 2}
+    assert (j["indirectness_reason"].str.len() > 20).all()
+
+
+@pytest.mark.parametrize("cid, endpoint, band, column, text, fragment", [
+    ("iwasaki2020_palliative", "OS", "", "endpoint", "PFS", "reports no PFS"),
+    ("iwasaki2020_palliative", "OS", "", "comparison_id", "iwasaki2099", "is not in comparisons.csv"),
+    ("rtog0912", "treatment_related_ae", "5", "grade_band", ">=3", "reports no treatment_related_ae of grade >=3"),
+    ("rtog0912", "treatment_related_ae", "5", "grade_band", "", "rated per grade band"),
+    ("rtog0912", "OS", "", "indirectness", "3", "above the maximum 2"),
+    ("rtog0912", "OS", "", "source", "abstract (P-999)", "cites source P-999"),
+    ("iwasaki2023_paclitaxel", "OS", "", "endpoint", "treatment_related_ae", "rated per grade band"),
+])
+def test_broken_certainty_judgement_is_reported_at_its_line(data_copy, cid, endpoint, band, column, text, fragment):
+    line = _edit_cert(data_copy, cid, endpoint, band, column, text)
+    hits = [p for p in _errors(data_copy.dir) if p.file.endswith(CERT)]
+    assert any(p.line == line and fragment in p.message for p in hits), [str(p) for p in hits]
+
+
+def test_an_outcome_without_risk_of_bias_rows_is_reported(data_copy):
+    path = data_copy.path("risk_of_bias.csv")
+    rows = read_rows(path)
+    head = rows[0]
+    keep = [r for r in rows if not (len(r) > 1 and r[head.index("outcome")] == "treatment_related_ae")]
+    assert len(keep) == len(rows) - 5
+    write_rows(path, keep)
+    hits = [str(p) for p in _errors(data_copy.dir) if p.file.endswith(CERT)]
+    assert any("the risk of bias of treatment_related_ae in comparison 'rtog0912' is not assessed" in h for h in hits)

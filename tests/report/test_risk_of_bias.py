@@ -4,6 +4,7 @@ import pandas as pd
 import pytest
 
 from living_review.data import load_evidence
+from living_review.data import risk_of_bias as tool
 from living_review.report import risk_of_bias as rb
 from living_review.report import study_tables
 
@@ -43,7 +44,7 @@ def test_counts_for_the_prose_match_the_data():
     a = rb.assessment(ev)
     cohorts = study_tables.select_cohorts(ev.studies)
     texts = rb.counts_text(a, ev.studies, cohorts)
-    items = ev.risk_of_bias
+    items = ev.risk_of_bias[ev.risk_of_bias["tool"] == "jbi_case_series"]
     assert texts["rob_n_judgements"] == str(len(items)) == str(10 * len(ev.studies))
     assert texts["rob_n_full_text"] == str(int((items["basis"] == "full_text").sum()))
     pooled_full = items[(items["basis"] == "full_text") & items["study_id"].isin(cohorts["study_id"])]
@@ -60,5 +61,8 @@ def test_display_tables():
     assert len(overall) == len(ev.studies) and set(overall["Overall risk of bias"]) <= {"Low", "Unclear", "High"}
     judged = rb.judged_frame(a, ev.studies)
     assert (judged["Judgement"] != "Unclear").all()
-    assert len(judged) == int((ev.risk_of_bias["judgement"] != "unclear").sum())
+    jbi = ev.risk_of_bias[ev.risk_of_bias["tool"] == "jbi_case_series"]
+    assert len(judged) == int((jbi["judgement"] != "unclear").sum())
+    # the comparative rows stay out of the JBI assessment the GRADE rows read
+    assert set(a.items["tool"]) == {"jbi_case_series"} and set(a.items["item"]) == set(tool.ITEMS)
     assert a.judgement("pitoia2014", "Q1") == "yes" and f"{len(ev.studies)} cohorts assessed" in a.summary()

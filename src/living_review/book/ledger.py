@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -206,7 +207,11 @@ def _write(payload: dict, key: str, chapter: str | None, root: Path | None) -> P
     reads.note("ledger-write", key)  # the build knows which chapter publishes which estimate
     # Leave an unchanged file untouched, so a rebuild does not change its modification time.
     if not path.exists() or path.read_text(encoding="utf-8") != text:
-        path.write_text(text, encoding="utf-8")
+        # Chapters run in parallel and read each other's records: a reader must never see a
+        # half-written file, so the record is written beside it and moved into place.
+        part = path.with_name(f".{path.name}.{os.getpid()}.part")
+        part.write_text(text, encoding="utf-8")
+        os.replace(part, path)
     return path
 
 

@@ -112,3 +112,33 @@ def comparison_rules(file: str, rows: list[Row], studies: list[Row]) -> list[Pro
             out.append(Problem(file, line, "allocation", f"randomised, but study {sid!r} has design "
                                f"{design[sid]!r} (write non_randomised, or correct the study's design)"))
     return out
+
+
+def certainty_rules(file: str, rows: list[Row], comparison_rows: list[Row],
+                    rob_rows: list[Row] | None = None) -> list[Problem]:
+    """Rules of ``comparative_certainty.csv``: each row names a comparison of ``comparisons.csv``
+    and an outcome that comparison reports (for adverse events, the same grade band); a
+    grade band belongs to treatment_related_ae rows only; and the outcome's risk of bias is
+    assessed in ``risk_of_bias.csv`` (when its rows are given)."""
+    reported = {(v.get("comparison_id"), v.get("endpoint"), v.get("grade_band")) for _, v in comparison_rows}
+    assessed = None if rob_rows is None else {(v.get("comparison_id"), v.get("outcome")) for _, v in rob_rows}
+    ids = {c for c, _, _ in reported}
+    out: list[Problem] = []
+    for line, v in rows:
+        cid, ep, band = v.get("comparison_id"), v.get("endpoint"), v.get("grade_band")
+        if cid is None or ep is None:
+            continue
+        if (ep == "treatment_related_ae") != (band is not None):
+            out.append(Problem(file, line, "grade_band", "adverse events are rated per grade band, and only they "
+                               "have one (fill in or empty grade_band)"))
+        elif cid not in ids:
+            out.append(Problem(file, line, "comparison_id", f"comparison {cid!r} is not in comparisons.csv (add it "
+                               "there first, or correct the id)"))
+        elif (cid, ep, band) not in reported:
+            what = ep if band is None else f"{ep} of grade {band}"
+            out.append(Problem(file, line, "endpoint", f"comparison {cid!r} reports no {what} in comparisons.csv "
+                               "(rate an outcome it reports)"))
+        elif assessed is not None and (cid, ep) not in assessed:
+            out.append(Problem(file, line, "endpoint", f"the risk of bias of {ep} in comparison {cid!r} is not "
+                               "assessed (add its RoB 2 or ROBINS-I rows to risk_of_bias.csv)"))
+    return out

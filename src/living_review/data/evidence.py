@@ -47,7 +47,9 @@ class Evidence:
         :mod:`living_review.data.comparisons`).
     previous_version_results : the pooled values Cao 2024 published (one row per outcome,
         subset and statistic, with the printed precision in ``decimals``).
-    risk_of_bias : one row per cohort and JBI checklist item (:mod:`living_review.data.risk_of_bias`).
+    comparative_certainty : the review's judgements for rating each comparison's certainty
+        (:mod:`living_review.data.comparisons`, :func:`certainty_rules`).
+    risk_of_bias : one row per tool, cohort or comparison, and item (:mod:`living_review.data.risk_of_bias`).
     fingerprint : SHA-256 over every file under the data folder (names and bytes, sorted
         path order, data/km and data/search included).
     warnings : problems that did not stop loading.
@@ -64,6 +66,7 @@ class Evidence:
     previous_version_results: pd.DataFrame = field(default_factory=pd.DataFrame)
     risk_of_bias: pd.DataFrame = field(default_factory=pd.DataFrame)
     comparisons: pd.DataFrame = field(default_factory=pd.DataFrame)
+    comparative_certainty: pd.DataFrame = field(default_factory=pd.DataFrame)
     warnings: tuple[Problem, ...] = field(default=())
     data_dir: Path | None = None
 
@@ -149,17 +152,20 @@ def _row_rules(tables, f, st, lm, ae, di, pv, cell_level) -> list[Problem]:
     problems += rules.event_rules(f["adverse_events"], ae, "events", "denominator")
     problems += rules.previous_version_rules(f["previous_version_inputs"], pv)
     problems += comparisons.comparison_rules(f["comparisons"], tables["comparisons"], st)
+    problems += comparisons.certainty_rules(f["comparative_certainty"], tables["comparative_certainty"],
+                                            tables["comparisons"], tables["risk_of_bias"])
     for name in ("landmarks", "adverse_events", "discrepancies", "previous_version_inputs", "comparisons"):
         problems += links.referential(f[name], tables[name], st)
     problems += links.referential(f["discrepancies"], di, st, column="related_study_id")
     problems += links.overlap(f["studies"], st, f["discrepancies"], di)
     problems += links.previous_version(f["previous_version_inputs"], pv, f["studies"], st)
     problems += links.adverse_denominators(f["adverse_events"], ae, st)
-    problems += risk_of_bias.rob_rules(f["risk_of_bias"], tables["risk_of_bias"], f["studies"], st)
+    problems += risk_of_bias.rob_rules(f["risk_of_bias"], tables["risk_of_bias"], f["studies"], st,
+                                       f["comparisons"], tables["comparisons"])
     problems += links.discrepancy_references({f[n]: tables[n] for n in ("studies", "landmarks", "adverse_events",
                                                                         "comparisons")}, di)
     cited = ("studies", "landmarks", "adverse_events", "discrepancies", "previous_version_results", "risk_of_bias",
-             "comparisons")
+             "comparisons", "comparative_certainty")
     problems += links.source_codes({f[n]: tables[n] for n in cited}, tables["sources"])
     # An invalid cell is loaded as empty; a rule tripping over that same cell would
     # report it twice, so the cell-level message alone is kept.
@@ -248,6 +254,7 @@ def load_evidence(data_dir: str | Path | None = None) -> Evidence:
         previous_version_results=frames["previous_version_results"],
         risk_of_bias=frames["risk_of_bias"],
         comparisons=frames["comparisons"],
+        comparative_certainty=frames["comparative_certainty"],
         fingerprint=tree_fingerprint([folder], folder.parent),
         warnings=tuple(problems),
         data_dir=folder,

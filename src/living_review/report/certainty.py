@@ -79,7 +79,8 @@ class CertaintyRating:
     """Certainty of one outcome: the rating, the level it started at, downgrades and notes.
 
     ``downgrades`` are (domain, levels, reason in rule language); ``explanations`` say the
-    same for readers, one plain sentence per downgrade in the same order.
+    same for readers, one plain sentence per downgrade in the same order. ``design`` names
+    the evidence the start level belongs to (empty: single-arm, or randomised when high).
     """
 
     rating: str
@@ -87,10 +88,12 @@ class CertaintyRating:
     downgrades: tuple[tuple[str, int, str], ...]
     notes: tuple[str, ...] = field(default=())
     explanations: tuple[str, ...] = field(default=())
+    design: str = ""
 
     def reasons(self) -> str:
         """The reasons in one line: each downgrade with its levels, then the notes."""
-        parts = [f"start {self.start} ({'randomised' if self.start == 'high' else 'single-arm, non-comparative'})"]
+        design = self.design or ("randomised" if self.start == "high" else "single-arm, non-comparative")
+        parts = [f"start {self.start} ({design})"]
         parts += [f"{domain} −{levels}: {why}" for domain, levels, why in self.downgrades]
         parts += list(self.notes)
         return "; ".join(parts)

@@ -240,9 +240,10 @@ def record(rows: list[SensitivityRow], *, chapter: str, root=None) -> list[str]:
 
 
 def named(discrepancies: pd.DataFrame) -> list[str]:
-    """Discrepancy ids whose ``sensitivity`` names an analysis (anything but 'none...')."""
+    """Discrepancy ids whose ``sensitivity`` names an analysis of the pooled estimates (anything but
+    'none...', and but 'comparative:...', which :func:`living_review.report.comparative.coverage` checks)."""
     s = discrepancies["sensitivity"].fillna("none").str.strip().str.lower()
-    return list(discrepancies.loc[~s.str.startswith("none"), "discrepancy_id"])
+    return list(discrepancies.loc[~s.str.startswith(("none", "comparative:")), "discrepancy_id"])
 
 
 def coverage(discrepancies: pd.DataFrame, specs: list[AnalysisSpec], rows: list[SensitivityRow]) -> list[str]:

@@ -1,8 +1,11 @@
 """Risk of bias in the book: judgements per cohort, weight shares for GRADE, counts for the prose.
 
 The tool, its items and the overall rule are defined in :mod:`living_review.data.risk_of_bias`;
-this module reads the validated table (``Evidence.risk_of_bias``) and summarises it. The
-figures are drawn by :mod:`living_review.report.risk_of_bias_plots`.
+this module reads the validated table (``Evidence.risk_of_bias``) and summarises its JBI
+rows (the single-arm cohorts; the GRADE rows of the pooled estimates use these only). The
+RoB 2 and ROBINS-I rows of the comparisons are summarised by
+:mod:`living_review.report.comparative_risk_of_bias`. The figures of every tool are drawn by
+:mod:`living_review.report.risk_of_bias_plots`.
 
 Example
 -------
@@ -19,6 +22,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from living_review.data import risk_of_bias as tool
+from living_review.data.rob_tools import get_tool
 
 LABELS = {"yes": "Yes", "no": "No", "unclear": "Unclear", "not_applicable": "Not applicable"}
 OVERALL_LABELS = {"low": "Low", "unclear": "Unclear", "high": "High"}
@@ -26,17 +30,25 @@ OVERALL_LABELS = {"low": "Low", "unclear": "Unclear", "high": "High"}
 
 @dataclass(frozen=True)
 class Assessment:
-    """The judgements of every assessed cohort and their overall risk of bias.
+    """The judgements of one tool and the overall risk of bias of each cohort or comparison it assessed.
 
-    ``items`` is the table of ``risk_of_bias.csv`` (one row per cohort and item);
-    ``overall`` maps study_id -> "low", "unclear" or "high".
+    ``items`` holds the tool's rows of ``risk_of_bias.csv`` (one row per cohort, or per
+    comparison of one outcome, and item); ``overall`` maps the id (``study_id`` for the JBI
+    checklist, ``comparison_id`` for RoB 2 and ROBINS-I: :attr:`key`) -> overall judgement;
+    ``tool`` is the tool's code (:data:`living_review.data.rob_tools.TOOL_CODES`).
     """
 
     items: pd.DataFrame = field(repr=False)
     overall: dict[str, str]
+    tool: str = tool.JBI
+
+    @property
+    def key(self) -> str:
+        return get_tool(self.tool).key
 
     def judgement(self, study_id: str, item: str) -> str:
-        row = self.items[(self.items["study_id"] == study_id) & (self.items["item"] == item)]
+        """The judgement of ``item`` for the cohort (JBI) or comparison (RoB 2, ROBINS-I) ``study_id``."""
+        row = self.items[(self.items[self.key] == study_id) & (self.items["item"] == item)]
         return str(row["judgement"].iloc[0])
 
     def summary(self) -> str:
@@ -60,8 +72,8 @@ class WeightShares:
 
 
 def assessment(evidence) -> Assessment:
-    """The assessment of ``evidence`` (``load_evidence()``), with each cohort's overall judgement."""
-    items = evidence.risk_of_bias
+    """The JBI assessment of ``evidence`` (``load_evidence()``), with each cohort's overall judgement."""
+    items = tool.jbi_rows(evidence.risk_of_bias)
     overall = tool.overall_table(items).set_index("study_id")["overall"].to_dict()
     return Assessment(items, overall)
 

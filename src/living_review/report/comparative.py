@@ -1,0 +1,206 @@
+"""Between-arm effects of the comparative studies: what a TKI changes against its comparator.
+
+Inputs are the comparator arms and contrasts of ``comparisons.csv`` and the TKI arm's own
+rows (landmarks in ``landmarks.csv``, treatment-related adverse events in
+``adverse_events.csv``, arm size ``n_enrolled`` in ``studies.csv``). Nothing here is pooled:
+each comparison stands on its own.
+
+* :func:`hazard_ratio`: the contrast as printed, with the two-sided p-value its interval
+  implies (:func:`living_review.meta.risk_difference.ratio_p_value`) beside the printed one.
+* :func:`landmark_differences`: each landmark's rates per arm and their difference,
+  TKI − comparator, three ways: Newcombe's interval from the rates and the arm sizes (the
+  primary analysis), the same with the denominators the printed rates imply
+  (:func:`living_review.meta.risk_difference.implied_denominator`), and a Wald interval
+  with each arm's standard error read back from its printed interval.
+* :func:`event_differences`: treatment-related adverse events per arm and their difference
+  (Newcombe).
+
+Landmark rates are survival estimates, which may allow for censoring; a binomial interval
+from the rate and the arm size treats them as proportions of the arm. The sensitivity
+columns show how much that assumption moves the interval.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from living_review.meta.risk_difference import RiskDifference, from_intervals, from_rates, implied_denominator
+from living_review.meta.risk_difference import ratio_p_value, risk_difference
+
+_UNIT_ONE = {"days": "day", "weeks": "week", "months": "month", "years": "year"}
+
+
+@dataclass(frozen=True)
+class HazardRatio:
+    """A reported hazard ratio (experimental / comparator) and the p-value its interval implies."""
+
+    comparison_id: str
+    endpoint: str
+    ratio: float
+    ci_low: float
+    ci_high: float
+    p_printed: float
+    p_two_sided_from_ci: float
+    n: int
+
+    @property
+    def includes_null(self) -> bool:
+        return self.ci_low <= 1 <= self.ci_high
+
+
+@dataclass(frozen=True)
+class LandmarkDifference:
+    """One landmark: the rates per arm (percent, interval as printed) and their differences."""
+
+    time: float
+    unit: str
+    tki_pct: float
+    tki_ci: tuple[float, float]
+    comparator_pct: float
+    comparator_ci: tuple[float, float]
+    n_tki: int
+    n_comparator: int
+    primary: RiskDifference
+    implied: RiskDifference | None
+    implied_n: tuple[int | None, int | None]
+    from_printed_intervals: RiskDifference | None
+
+    def label(self) -> str:
+        unit = _UNIT_ONE[self.unit] if self.time == 1 else self.unit
+        return f"{self.time:g} {unit}"
+
+
+@dataclass(frozen=True)
+class EventDifference:
+    """Treatment-related adverse events of one grade band per arm and their difference."""
+
+    grade_band: str
+    tki_events: int
+    tki_n: int
+    comparator_events: int
+    comparator_n: int
+    difference: RiskDifference
+
+
+def _rows(evidence, cid: str) -> pd.DataFrame:
+    c = evidence.comparisons
+    rows = c[c["comparison_id"] == cid]
+    if rows.empty:
+        raise ValueError(f"comparison {cid!r} is not in comparisons.csv")
+    return rows
+
+
+def _study(evidence, cid: str) -> pd.Series:
+    sid = _rows(evidence, cid)["study_id"].iat[0]
+    return evidence.studies.set_index("study_id").loc[sid]
+
+
+def hazard_ratio(evidence, cid: str, endpoint: str = "OS") -> HazardRatio | None:
+    """The comparison's hazard ratio for ``endpoint``, or None when it reports none."""
+    rows = _rows(evidence, cid)
+    hr = rows[(rows["statistic"] == "hazard_ratio") & (rows["endpoint"] == endpoint)]
+    if hr.empty:
+        return None
+    r = hr.iloc[0]
+    arms = rows[(rows["arm"] == "comparator") & (rows["endpoint"] == endpoint)]
+    n = int(_study(evidence, cid)["n_enrolled"]) + int(arms["n"].max())
+    p = float("nan") if pd.isna(r["p_value"]) else float(r["p_value"])
+    return HazardRatio(cid, endpoint, float(r["value"]), float(r["ci_lower"]), float(r["ci_upper"]), p,
+                       ratio_p_value(float(r["value"]), float(r["ci_lower"]), float(r["ci_upper"])), n)
+
+
+def landmark_differences(evidence, cid: str, endpoint: str = "OS", level: float = 0.95) -> list[LandmarkDifference]:
+    """Every landmark reported for both arms, in time order (module docstring)."""
+    rows = _rows(evidence, cid)
+    study = _study(evidence, cid)
+    comp = rows[(rows["statistic"] == "landmark_pct") & (rows["endpoint"] == endpoint)].sort_values("time")
+    lm = evidence.landmarks
+    mine = lm[(lm["study_id"] == study.name) & (lm["endpoint"] == endpoint)]
+    pairs = []
+    for _, c in comp.iterrows():
+        hit = mine[(mine["time"] == c["time"]) & (mine["time_unit"] == c["unit"])]
+        if not hit.empty:
+            pairs.append((hit.iloc[0], c))
+    n_tki, n_comp = int(study["n_enrolled"]), int(comp["n"].max()) if len(comp) else 0
+    implied_n = (implied_denominator([t["rate_pct"] for t, _ in pairs], n_tki),
+                 implied_denominator([c["value"] for _, c in pairs], n_comp))
+    out = []
+    for t, c in pairs:
+        p1, p2 = t["rate_pct"] / 100, c["value"] / 100
+        tki_ci = (t["ci_lower_pct"], t["ci_upper_pct"])
+        comp_ci = (c["ci_lower"], c["ci_upper"])
+        implied = (from_rates(p1, implied_n[0], p2, implied_n[1], level)
+                   if None not in implied_n and implied_n != (n_tki, n_comp) else None)
+        wald = None
+        if not any(pd.isna(v) for v in (*tki_ci, *comp_ci)) and 0 < p1 and 0 < p2:
+            wald = from_intervals(p1, tki_ci[0] / 100, tki_ci[1] / 100, p2, comp_ci[0] / 100, comp_ci[1] / 100, level)
+        out.append(LandmarkDifference(float(c["time"]), c["unit"], float(t["rate_pct"]), tki_ci, float(c["value"]),
+                                      comp_ci, n_tki, n_comp, from_rates(p1, n_tki, p2, n_comp, level), implied,
+                                      implied_n, wald))
+    return out
+
+
+def event_differences(evidence, cid: str, level: float = 0.95) -> list[EventDifference]:
+    """Treatment-related adverse events reported for both arms, one per grade band."""
+    rows = _rows(evidence, cid)
+    sid = rows["study_id"].iat[0]
+    ae = evidence.adverse_events
+    mine = ae[(ae["study_id"] == sid) & (ae["attribution"] == "treatment_related")
+              & (ae["term"] == "Any treatment-related adverse event")]
+    out = []
+    for _, c in rows[rows["statistic"] == "events"].iterrows():
+        hit = mine[mine["grade_band"] == c["grade_band"]]
+        if hit.empty:
+            continue
+        x1, n1 = int(hit["events"].iat[0]), int(hit["denominator"].iat[0])
+        x2, n2 = int(c["value"]), int(c["n"])
+        out.append(EventDifference(c["grade_band"], x1, n1, x2, n2, risk_difference(x1, n1, x2, n2, level)))
+    return out
+
+
+def _pp(d: float) -> str:
+    return f"{100 * d:+.1f}".replace("-", "−")
+
+
+def difference_text(r: RiskDifference | None) -> str:
+    """``+8.1 (−13.4 to +28.5)`` in percentage points, or a dash."""
+    return "—" if r is None else f"{_pp(r.difference)} ({_pp(r.ci_low)} to {_pp(r.ci_high)})"
+
+
+def landmark_table(diffs: list[LandmarkDifference], tki: str, comparator: str, level: float = 0.95) -> pd.DataFrame:
+    """The landmark rates per arm and the three differences, one row per landmark."""
+    head = f"({100 * level:g}% CI), percentage points"
+    out = []
+    for d in diffs:
+        implied = ("—" if d.implied is None else
+                   f"{difference_text(d.implied)} [n = {d.implied_n[0]} and {d.implied_n[1]}]")
+        out.append({"Landmark": d.label(),
+                    f"{tki}, % (interval as printed)": f"{d.tki_pct:.1f} ({d.tki_ci[0]:g}–{d.tki_ci[1]:g}), n = {d.n_tki}",
+                    f"{comparator}, % (interval as printed)": (f"{d.comparator_pct:.1f} ({d.comparator_ci[0]:g}–"
+                                                               f"{d.comparator_ci[1]:g}), n = {d.n_comparator}"),
+                    f"Difference {head}": difference_text(d.primary),
+                    "With the implied denominators": implied,
+                    "From the printed intervals": difference_text(d.from_printed_intervals)})
+    return pd.DataFrame(out)
+
+
+def event_table(diffs: list[EventDifference], tki: str, comparator: str, level: float = 0.95) -> pd.DataFrame:
+    """Treatment-related adverse events per arm and their difference, one row per grade band."""
+    out = [{"Highest treatment-related adverse event": f"grade {e.grade_band}",
+            tki: f"{e.tki_events}/{e.tki_n} ({100 * e.tki_events / e.tki_n:.1f}%)",
+            comparator: f"{e.comparator_events}/{e.comparator_n} ({100 * e.comparator_events / e.comparator_n:.1f}%)",
+            f"Difference ({100 * level:g}% CI), percentage points": difference_text(e.difference)} for e in diffs]
+    return pd.DataFrame(out)
+
+
+def coverage(evidence) -> list[str]:
+    """Every discrepancy whose ``sensitivity`` names a comparative analysis ('comparative: ...')
+    but whose study has no comparison in ``comparisons.csv`` for the chapter to analyse."""
+    d = evidence.discrepancies
+    named = d[d["sensitivity"].fillna("").str.strip().str.lower().str.startswith("comparative:")]
+    with_comparison = set(evidence.comparisons["study_id"])
+    return [f"{r.discrepancy_id}: names a comparative analysis, but study {r.study_id!r} has no comparison "
+            "(add it to comparisons.csv, or correct the sensitivity)" for r in named.itertuples()
+            if r.study_id not in with_comparison]

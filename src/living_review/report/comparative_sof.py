@@ -1,0 +1,160 @@
+"""The comparative summary of findings: one row per comparison and outcome rated in
+``comparative_certainty.csv``, in GRADE's shape for comparisons.
+
+Columns: outcome (with the comparison and its setting); № of participants (studies); the
+relative effect (hazard ratio) with its CI; the comparator's and the TKI arm's risk or median;
+the difference with its CI; the certainty (:mod:`living_review.report.comparative_certainty`)
+with footnote letters; and a plain-language statement (Santesso et al. 2020): "results in"
+(high), "probably" (moderate), "may" (low), and for very low "the evidence is very uncertain
+about the effect of …".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from living_review.report import comparative as cmp
+from living_review.report.certainty import CertaintyRating
+from living_review.report.comparative_certainty import ComparativeProfile, rate_comparison
+from living_review.report.dictionary import latex_columns
+from living_review.report.sof_table import SYMBOLS, footnotes
+from living_review.report.tables import markdown_source
+
+LATEX_WIDTHS = (0.15, 0.08, 0.1, 0.1, 0.1, 0.12, 0.12, 0.18)
+_MODAL = {"high": "", "moderate": "probably ", "low": "may "}
+_STAT_WORDS = {"median": "median", "average": "'average survival'"}
+
+
+@dataclass(frozen=True)
+class ComparativeRow:
+    """One row of the comparative summary of findings."""
+
+    comparison_id: str
+    outcome: str
+    setting: str
+    intervention: str
+    comparator: str
+    allocation: str
+    patients: int
+    studies: int
+    relative: str
+    comparator_value: str
+    tki_value: str
+    difference: str
+    direction: int  # +1 the TKI arm fares better, -1 worse, 0 no interval excludes no effect
+    certainty: CertaintyRating
+
+
+def _outcome(endpoint: str, band) -> str:
+    if endpoint == "treatment_related_ae":
+        return ("Treatment-related death (grade 5)" if band == "5" else
+                f"Treatment-related adverse events, highest grade {band}")
+    return {"OS": "Overall survival", "PFS": "Progression-free survival"}[endpoint]
+
+
+def _survival(evidence, cid: str, endpoint: str, level: float):
+    rows = evidence.comparisons[evidence.comparisons["comparison_id"] == cid]
+    study = evidence.studies.set_index("study_id").loc[rows["study_id"].iat[0]]
+    hr = cmp.hazard_ratio(evidence, cid, endpoint)
+    if hr is not None:
+        lms = cmp.landmark_differences(evidence, cid, endpoint, level)
+        first = lms[0] if lms else None
+        comp = "—" if first is None else f"{first.comparator_pct:.1f}% alive at {first.label()}"
+        tki = "—" if first is None else f"{first.tki_pct:.1f}% at {first.label()}"
+        diff = "—" if first is None else f"{cmp.difference_text(first.primary)} points at {first.label()}"
+        direction = 0 if hr.includes_null else (1 if hr.ratio < 1 else -1)
+        return (f"HR {hr.ratio:g} ({hr.ci_low:g} to {hr.ci_high:g})", comp, tki, diff, hr.n, hr.includes_null,
+                direction)
+    comp = rows[(rows["arm"] == "comparator") & (rows["endpoint"] == endpoint)].iloc[0]
+    exp = rows[(rows["arm"] == "experimental") & (rows["endpoint"] == endpoint)
+               & (rows["statistic"] == comp["statistic"])]
+    words = _STAT_WORDS.get(comp["statistic"], comp["statistic"])
+    if not exp.empty:
+        tki_value, n_tki = float(exp["value"].iat[0]), int(exp["n"].iat[0])
+    else:
+        tki_value, n_tki = float(study[f"{endpoint.lower()}_median_months"]), int(study["n_enrolled"])
+    p = "" if pd.isna(comp["p_value"]) else f"p = {comp['p_value']:g}; "
+    return ("not reported", f"{words} {comp['value']:.1f} {comp['unit']}", f"{words} {tki_value:.1f} {comp['unit']}",
+            f"{p}no interval reported", n_tki + int(comp["n"]), None, 0)
+
+
+def _events(evidence, cid: str, band: str, level: float):
+    hit = [e for e in cmp.event_differences(evidence, cid, level) if e.grade_band == band]
+    if not hit:
+        raise ValueError(f"comparison {cid!r} reports no treatment-related adverse events of grade {band} for both arms")
+    e = hit[0]
+    null = e.difference.ci_low <= 0 <= e.difference.ci_high
+    direction = 0 if null else (-1 if e.difference.difference > 0 else 1)
+    return ("not estimated", f"{e.comparator_events}/{e.comparator_n} ({100 * e.comparator_events / e.comparator_n:.1f}%)",
+            f"{e.tki_events}/{e.tki_n} ({100 * e.tki_events / e.tki_n:.1f}%)",
+            f"{cmp.difference_text(e.difference)} points", e.tki_n + e.comparator_n, null, direction)
+
+
+def build_rows(evidence, rob_overall: dict[tuple[str, str], str], level: float = 0.95) -> list[ComparativeRow]:
+    """One row per line of ``comparative_certainty.csv``; ``rob_overall`` maps (comparison,
+    outcome) to the overall risk-of-bias judgement of that outcome with the tool for the
+    comparison's design (:func:`living_review.report.comparative_risk_of_bias.overall_by_outcome`)."""
+    out = []
+    comps = evidence.comparisons
+    for _, j in evidence.comparative_certainty.iterrows():
+        cid, ep, band = j["comparison_id"], j["endpoint"], j["grade_band"]
+        rows = comps[comps["comparison_id"] == cid]
+        allocation = rows["allocation"].iat[0]
+        if (cid, ep) not in rob_overall:
+            raise ValueError(f"comparison {cid!r} has no risk-of-bias judgement of {ep} (assess that outcome in "
+                             "risk_of_bias.csv)")
+        if ep == "treatment_related_ae":
+            rel, comp, tki, diff, n, null, direction = _events(evidence, cid, band, level)
+        else:
+            rel, comp, tki, diff, n, null, direction = _survival(evidence, cid, ep, level)
+        rating = rate_comparison(ComparativeProfile(allocation, 1, n, rob_overall[cid, ep], int(j["indirectness"]),
+                                                    j["indirectness_reason"], null))
+        # the comparator's name without the composition the comparisons table gives in brackets
+        comparator = rows["comparator"].iat[0].split(" (")[0]
+        out.append(ComparativeRow(cid, _outcome(ep, band), j["setting"], j["intervention"], comparator,
+                                  allocation, n, 1, rel, comp, tki, diff, direction, rating))
+    return out
+
+
+def statement(r: ComparativeRow) -> str:
+    """Plain-language statement worded by the row's certainty (Santesso et al. 2020)."""
+    what, rating = r.outcome[0].lower() + r.outcome[1:], r.certainty.rating
+    against = f"{r.intervention} (against {r.comparator})"
+    if rating == "very low":
+        return f"The evidence is very uncertain about the effect of {against} on {what}."
+    modal = _MODAL[rating]
+    verb = "result" if rating == "low" else "results"  # "may result", "probably results", "results"
+    if r.direction == 0:
+        return f"{against[0].upper()}{against[1:]} {modal}{verb} in little to no difference in {what}."
+    better = r.outcome.startswith(("Overall", "Progression"))
+    base = ("improve" if better else "reduce") if r.direction > 0 else ("worsen" if better else "increase")
+    change = base if rating == "low" else base + "s"
+    return f"{against[0].upper()}{against[1:]} {modal}{change} {what}."
+
+
+def table(rows: list[ComparativeRow], level: float = 0.95) -> pd.DataFrame:
+    """The comparative summary of findings as a frame (columns in the module docstring)."""
+    marks = footnotes(rows).letters
+    pct = f"{100 * level:g}% CI"
+    out = []
+    for r, letters in zip(rows, marks):
+        sup = f" ({', '.join(letters)})" if letters else ""
+        design = "randomised trial" if r.allocation == "randomised" else "non-randomised comparison"
+        out.append({"Outcome (comparison; setting)": f"{r.outcome}: {r.intervention} against {r.comparator} "
+                                                     f"({r.setting})",
+                    "№ of participants (studies)": f"{r.patients} (1 {design})",
+                    f"Relative effect ({pct})": r.relative, "Comparator": r.comparator_value, "TKI arm": r.tki_value,
+                    f"Difference ({pct})": r.difference,
+                    "Certainty": f"{SYMBOLS[r.certainty.rating]} {r.certainty.rating.capitalize()}{sup}",
+                    "What happens": statement(r)})
+    return pd.DataFrame(out)
+
+
+def source(rows: list[ComparativeRow], level: float = 0.95, *, caption: str, name: str) -> str:
+    """MyST source of :func:`table` with PDF column widths, then the footnotes as a list."""
+    body = latex_columns(LATEX_WIDTHS) + markdown_source(table(rows, level), caption=caption, name=name,
+                                                         align="l" * 8)
+    notes = "\n\n".join(f"({letter}) {text}" for letter, text in footnotes(rows).notes)
+    return f"{body}\n\n{notes}\n" if notes else body

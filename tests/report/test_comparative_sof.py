@@ -1,0 +1,86 @@
+"""The comparative summary of findings: rows from the judgements file, wording by certainty."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from living_review.data import load_evidence
+from living_review.report import comparative_sof as csof
+from living_review.report.certainty import CertaintyRating
+
+ROB = {("rtog0912", "OS"): "no_information", ("rtog0912", "treatment_related_ae"): "no_information",
+       ("iwasaki2020_palliative", "OS"): "no_information", ("iwasaki2023_paclitaxel", "OS"): "no_information"}
+
+
+@pytest.fixture(scope="module")
+def rows():
+    return csof.build_rows(load_evidence(), ROB)
+
+
+def test_one_row_per_judgement(rows):
+    ev = load_evidence()
+    assert [(r.comparison_id, r.outcome) for r in rows][:3] == [
+        ("rtog0912", "Overall survival"), ("rtog0912", "Treatment-related adverse events, highest grade 3-4"),
+        ("rtog0912", "Treatment-related death (grade 5)")]
+    assert len(rows) == len(ev.comparative_certainty)
+    os = rows[0]
+    assert (os.patients, os.relative, os.comparator_value, os.tki_value) == (
+        71, "HR 0.86 (0.52 to 1.43)", "29.0% alive at 1 year", "37.1% at 1 year")
+    assert os.certainty.start == "high" and os.certainty.rating == "very low"
+    iw = [r for r in rows if r.comparison_id == "iwasaki2020_palliative"][0]
+    assert (iw.patients, iw.comparator, iw.tki_value, iw.difference) == (
+        32, "palliative therapy", "median 4.2 months", "p = 0.00298; no interval reported")
+    assert iw.certainty.start == "low"
+
+
+def test_missing_risk_of_bias_is_an_error():
+    with pytest.raises(ValueError, match="has no risk-of-bias judgement of treatment_related_ae"):
+        csof.build_rows(load_evidence(), {("rtog0912", "OS"): "low"})
+
+
+def test_rows_from_the_assessment_in_the_data():
+    from living_review.report.comparative_risk_of_bias import overall_by_outcome
+
+    ev = load_evidence()
+    rob = overall_by_outcome(ev)
+    assert set(rob) == set(ROB) and set(rob.values()) == {"no_information"}
+    assert [r.certainty.rating for r in csof.build_rows(ev, rob)] == ["very low"] * 5
+
+
+def _as(row, rating, direction):
+    return replace(row, certainty=CertaintyRating(rating, "high", ()), direction=direction)
+
+
+@pytest.mark.parametrize("rating, direction, text", [
+    ("very low", 0, "The evidence is very uncertain about the effect of pazopanib added to weekly paclitaxel and "
+                    "IMRT (against placebo + weekly paclitaxel + IMRT) on overall survival."),
+    ("low", 0, "Pazopanib added to weekly paclitaxel and IMRT (against placebo + weekly paclitaxel + IMRT) may "
+               "result in little to no difference in overall survival."),
+    ("moderate", 1, "Pazopanib added to weekly paclitaxel and IMRT (against placebo + weekly paclitaxel + IMRT) "
+                    "probably improves overall survival."),
+    ("moderate", 0, "Pazopanib added to weekly paclitaxel and IMRT (against placebo + weekly paclitaxel + IMRT) "
+                    "probably results in little to no difference in overall survival."),
+    ("low", 1, "Pazopanib added to weekly paclitaxel and IMRT (against placebo + weekly paclitaxel + IMRT) may "
+               "improve overall survival."),
+    ("high", -1, "Pazopanib added to weekly paclitaxel and IMRT (against placebo + weekly paclitaxel + IMRT) "
+                 "worsens overall survival."),
+])
+def test_statement_by_certainty(rows, rating, direction, text):
+    assert csof.statement(_as(rows[0], rating, direction)) == text
+
+
+def test_statement_for_harms(rows):
+    assert csof.statement(_as(rows[1], "high", -1)).endswith(" increases treatment-related adverse events, "
+                                                              "highest grade 3-4.")
+
+
+def test_table_and_footnotes(rows):
+    t = csof.table(rows)
+    assert list(t.columns) == ["Outcome (comparison; setting)", "№ of participants (studies)",
+                               "Relative effect (95% CI)", "Comparator", "TKI arm", "Difference (95% CI)",
+                               "Certainty", "What happens"]
+    assert t.iloc[0]["Certainty"].startswith("⊕◯◯◯ Very low (a, ")
+    src = csof.source(rows, caption="c", name="tbl-x")
+    assert "(a) Downgraded one level for risk of bias: its risk of bias could not be assessed with RoB 2" in src
