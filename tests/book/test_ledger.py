@@ -172,3 +172,23 @@ def test_a_glmm_that_did_not_converge_is_recorded_with_a_status(tmp_path):
     with pytest.raises(ValueError, match="only finite numbers"):  # record() itself still refuses NaN
         record("x", outcome="ORR", estimate=failed.estimate, ci_low=0, ci_high=1, k=2, n=12, params={},
                inputs=[], root=tmp_path)
+
+
+def test_a_record_is_never_written_in_place(tmp_path, monkeypatch):
+    """Chapters run in parallel and read each other's records: a reader must never open a
+    half-written file, so each record is written beside its name and moved into place."""
+    from pathlib import Path
+
+    written = []
+    original = Path.write_text
+
+    def spy(self, *args, **kwargs):
+        written.append(self.name)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "write_text", spy)
+    path = _record(tmp_path)
+    _record(tmp_path, estimate=0.3, ci_high=0.5)
+    assert path.name not in written and len(written) == 2
+    assert json.loads(path.read_text())["estimate"] == 0.3
+    assert sorted(p.name for p in path.parent.iterdir()) == [path.name]  # no part file left behind

@@ -4,7 +4,8 @@ A small book (the welcome page and one chapter that pools, records an estimate a
 figure) is committed into a git repository and cloned into another folder, each with other
 untracked files, and released from both as ``make release`` does: the checksums are
 identical. Then ``living-review verify`` rebuilds the release in a temporary worktree and
-every checksum passes (tests/release/test_verify.py checks that a difference fails it).
+every checksum passes, in the releasing folder and in a fresh clone without tags
+(tests/release/test_verify.py checks that a difference fails it).
 """
 
 from __future__ import annotations
@@ -135,13 +136,35 @@ def test_two_folders_with_other_untracked_files_give_identical_checksums(two_rel
         assert str(root) not in summary and '"probe.orr"' in summary
 
 
+def _commit_release(root: Path) -> None:
+    """Commit the release's summary and checksums, as the README's "Release" commit does (once)."""
+    if _git(root, "status", "--porcelain", "--", "releases"):
+        _git(root, "add", "-f", f"releases/{__version__}/summary.json", f"releases/{__version__}/SHA256SUMS")
+        _git(root, "commit", "-q", "-m", "Release")
+
+
+def _verify(root: Path) -> subprocess.CompletedProcess:
+    command = [str(Path(sys.prefix) / "bin" / "living-review"), "verify", __version__]
+    return subprocess.run(command, cwd=root, env=_env(root), capture_output=True, text=True, timeout=1800)
+
+
 def test_the_release_is_tagged_and_verify_passes(two_releases):
     one, _ = two_releases
     assert _git(one, "rev-parse", f"v{__version__}^{{commit}}") == _git(one, "rev-parse", "HEAD")
-    _git(one, "add", "-f", f"releases/{__version__}/summary.json", f"releases/{__version__}/SHA256SUMS")
-    _git(one, "commit", "-q", "-m", "Release")
-    command = [str(Path(sys.prefix) / "bin" / "living-review"), "verify", __version__]
-    verified = subprocess.run(command, cwd=one, env=_env(one), capture_output=True, text=True, timeout=1800)
+    _commit_release(one)
+    verified = _verify(one)
     assert verified.returncode == 0, verified.stdout[-4000:] + verified.stderr[-4000:]
     assert verified.stdout.count("[pass]") == 2 and f"verify {__version__}: PASS" in verified.stdout
     assert "building with" in verified.stdout  # the pins are this environment's: reused, not reinstalled
+
+
+def test_verify_passes_in_a_fresh_clone_without_tags_in_another_folder(two_releases, tmp_path):
+    one, _ = two_releases
+    _commit_release(one)
+    fresh = tmp_path / "fresh" / "clone"  # no tag, no _build, no untracked file, another folder name
+    subprocess.run(["git", "clone", "-q", "--no-tags", f"file://{one}", str(fresh)], check=True)
+    assert _git(fresh, "tag", "-l") == "" and not (fresh / "_build").exists()
+    verified = _verify(fresh)
+    assert verified.returncode == 0, verified.stdout[-4000:] + verified.stderr[-4000:]
+    assert f"no tag v{__version__} in this clone" in verified.stdout
+    assert verified.stdout.count("[pass]") == 2 and f"verify {__version__}: PASS" in verified.stdout

@@ -1,4 +1,6 @@
-"""Verify: the release's commit, the environment decision, and the comparison of checksums."""
+"""Verify: the environment decision, the comparison of checksums, and the run in a clone without tags.
+
+How the release's commit is found (tag, summary, shallow clones) is tested in test_commit.py."""
 
 from __future__ import annotations
 
@@ -66,31 +68,6 @@ def test_the_environment_is_reused_only_when_every_pin_is_installed():
     assert not v.same_pins("")
 
 
-def test_the_commit_comes_from_the_tag_and_the_summary_and_they_must_agree(repo):
-    head = _git(repo, "rev-parse", "HEAD")
-    _release(repo / "releases" / "2.0.0", {**SUMMARY, "commit": head})
-    assert v.release_commit(repo, "2.0.0") == (head, False)
-    _git(repo, "add", ".")
-    _git(repo, "commit", "-q", "-m", "Release 2.0.0")
-    _git(repo, "tag", "v2.0.0", "HEAD")  # the tag names another commit than the summary
-    with pytest.raises(ValueError, match="ambiguous"):
-        v.release_commit(repo, "2.0.0")
-    _git(repo, "tag", "-f", "v2.0.0", head)
-    assert v.release_commit(repo, "2.0.0") == (head, False)
-
-
-def test_a_release_without_tag_or_commit_is_legacy_and_built_from_the_parent_of_its_release(repo):
-    source = _git(repo, "rev-parse", "HEAD")
-    _release(repo / "releases" / "2.0.0", SUMMARY)
-    _git(repo, "add", ".")
-    _git(repo, "commit", "-q", "-m", "Release 2.0.0")
-    (repo / "a.txt").write_text("later\n")
-    _git(repo, "commit", "-q", "-am", "later")
-    assert v.release_commit(repo, "2.0.0") == (source, True)
-    with pytest.raises(ValueError, match="never released"):
-        v.release_commit(repo, "3.0.0")
-
-
 def test_compare_passes_equal_files_and_names_the_first_difference(tmp_path):
     published, same, other = tmp_path / "published", tmp_path / "same", tmp_path / "other"
     _release(published, SUMMARY)
@@ -141,3 +118,68 @@ def test_command_line_exit_status_for_an_unknown_release(tmp_path, monkeypatch, 
     monkeypatch.setenv("LIVING_REVIEW_ROOT", str(tmp_path))
     assert main(["verify", "9.9.9"]) == 2
     assert "was never released here" in capsys.readouterr().err
+
+
+def test_verify_in_a_clone_without_tags_rebuilds_the_recorded_commit(repo, tmp_path, monkeypatch):
+    source = _git(repo, "rev-parse", "HEAD")
+    _git(repo, "tag", "v2.0.0", source)
+    _release(repo / "releases" / "2.0.0", {**SUMMARY, "commit": source})
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "Release 2.0.0")
+    clone = tmp_path / "clone-with-another-name"
+    subprocess.run(["git", "clone", "-q", "--no-tags", f"file://{repo}", str(clone)], check=True)
+    built = []
+
+    def rebuild(root, version, commit, workdir, *, reuse, say):
+        # the build itself is tested in test_reproducible_release.py (slow); here it is the published files
+        built.append((root, commit))
+        out = tmp_path / "rebuilt"
+        shutil.copytree(repo / "releases" / "2.0.0", out)
+        return out
+
+    monkeypatch.setattr(v, "rebuild", rebuild)
+    said = []
+    report = v.verify("2.0.0", clone, say=said.append)
+    assert built == [(clone, source)] and report.ok and report.commit == source and not report.legacy
+    assert "no tag v2.0.0 in this clone" in said[0] and not any(line.startswith("note:") for line in said)
+    (clone / "releases" / "2.0.0" / "SHA256SUMS").write_text("0" * 64 + "  summary.json\n")
+    shutil.rmtree(tmp_path / "rebuilt")
+    report = v.verify("2.0.0", clone, say=said.append)
+    assert not report.ok and any(line.startswith("note: releases/2.0.0/ differs") for line in said)
+
+
+@pytest.mark.parametrize("reuse", [True, False])
+def test_rebuild_runs_make_release_steps_in_a_worktree_with_this_or_a_fresh_environment(repo, tmp_path, monkeypatch,
+                                                                                        reuse):
+    (repo / "requirements.txt").write_text("pytest==0.0.1\n")
+    (repo / "src" / "living_review" / "cli").mkdir(parents=True)
+    (repo / "src" / "living_review" / "cli" / "release.py").write_text('FLAGS = ["--skip-tests"]\n')
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "source")
+    head = _git(repo, "rev-parse", "HEAD")
+    _release(repo / "releases" / "2.0.0", {**SUMMARY, "commit": head, "scope": {"name": "update"}})
+    commands = []
+    monkeypatch.setattr(v, "_run", lambda command, cwd, env, log, say: commands.append((command, env)))
+    workdir = tmp_path / "work"
+    workdir.mkdir()
+    out = v.rebuild(repo, "2.0.0", head, workdir, reuse=reuse, say=lambda line: None)
+    tree = workdir / "tree"
+    assert out == tree / "releases" / "2.0.0" and _git(tree, "rev-parse", "HEAD") == head
+    epoch = _git(repo, "log", "-1", "--format=%ct", head)
+    steps = [c[0] for c in commands]
+    if reuse:
+        venv = v.Path(v.sys.prefix)
+        assert [s[-1] for s in steps[:3]] == ["clean", "html", "pdf"]
+        assert all(f"VENV={venv}" in s and "INSTALL=no" in s for s in steps[:3])
+        assert commands[0][1]["PYTHONPATH"] == str(tree / "src")
+    else:
+        venv = tree / ".venv"
+        assert steps[0] == ["make", "-C", str(tree), "venv"]  # the commit's pins, into a fresh environment
+        assert [s[-1] for s in steps[1:4]] == ["clean", "html", "pdf"] and not any("INSTALL=no" in s for s in steps)
+        assert "PYTHONPATH" not in commands[1][1]
+    assert steps[-1] == [str(venv / "bin" / "living-review"), "release", "--scope", "update", "--skip-tests"]
+    html_env = commands[-3][1]
+    assert html_env["SOURCE_DATE_EPOCH"] == epoch and html_env["LIVING_REVIEW_ROOT"] == str(tree)
+    assert "SOURCE_DATE_EPOCH" not in commands[-4][1]  # make clean
+    v.remove_worktree(repo, workdir)
+    assert not tree.exists() and "tree" not in _git(repo, "worktree", "list")

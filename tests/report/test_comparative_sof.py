@@ -27,7 +27,7 @@ def test_one_row_per_judgement(rows):
     assert len(rows) == len(ev.comparative_certainty)
     os = rows[0]
     assert (os.patients, os.relative, os.comparator_value, os.tki_value) == (
-        71, "HR 0.86 (0.52 to 1.43)", "29.0% alive at 1 year", "37.1% at 1 year")
+        71, "HR 0.86 (95% CI 0.52 to 1.43)", "29.0% alive at 1 year", "37.1% at 1 year")
     assert os.certainty.start == "high" and os.certainty.rating == "very low"
     iw = [r for r in rows if r.comparison_id == "iwasaki2020_palliative"][0]
     assert (iw.patients, iw.comparator, iw.tki_value, iw.difference) == (
@@ -79,7 +79,7 @@ def test_statement_for_harms(rows):
 def test_table_and_footnotes(rows):
     t = csof.table(rows)
     assert list(t.columns) == ["Outcome (comparison; setting)", "№ of participants (studies)",
-                               "Relative effect (95% CI)", "Comparator", "TKI arm", "Difference (95% CI)",
+                               "Relative effect (as reported)", "Comparator", "TKI arm", "Difference (95% CI)",
                                "Certainty", "What happens"]
     assert t.iloc[0]["Certainty"].startswith("⊕◯◯◯ Very low (a, ")
     src = csof.source(rows, caption="c", name="tbl-x")

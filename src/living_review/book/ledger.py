@@ -207,9 +207,10 @@ def _write(payload: dict, key: str, chapter: str | None, root: Path | None) -> P
     reads.note("ledger-write", key)  # the build knows which chapter publishes which estimate
     # Leave an unchanged file untouched, so a rebuild does not change its modification time.
     if not path.exists() or path.read_text(encoding="utf-8") != text:
-        # whole or not at all: a chapter running beside this one may read the record now
+        # Chapters run in parallel and read each other's records: a reader must never see a
+        # half-written file, so the record is written beside it and moved into place.
         partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
-        with reads.paused():  # the record is on record as written (ledger-write), not this file
+        with reads.paused():  # on record as the record written (below), not as a file that goes away
             partial.write_text(text, encoding="utf-8")
         os.replace(partial, path)
         reads.wrote(path)

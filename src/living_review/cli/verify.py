@@ -1,13 +1,16 @@
 """``living-review verify VERSION``: rebuild a release from its commit and check its checksums.
 
-Finds the release's commit (tag ``v<VERSION>`` and the commit in its ``summary.json``),
-builds it in a temporary git worktree exactly as ``make release`` does, with a fresh
+Finds the release's commit (the commit recorded in ``releases/<VERSION>/summary.json``,
+checked against the tag ``v<VERSION>`` when the clone has it; a clone without tags
+verifies as well), builds it in a temporary git worktree exactly as ``make release`` does, with a fresh
 environment of the commit's pinned requirements (or this one, when every pin is what is
 installed here), and compares every file listed in ``releases/<VERSION>/SHA256SUMS``.
 Prints pass or fail per file, and for ``summary.json`` the first field that differs.
 
 Exit status: 0 when every checksum matches, 1 when one differs or the rebuild fails,
-2 when the release cannot be found.
+2 when the release or its commit cannot be found (never released, the tag and the summary
+disagree, or the commit is not in this clone, e.g. a shallow one: the message says how to
+fetch it).
 """
 
 from __future__ import annotations

@@ -3,12 +3,13 @@
 A citation names a version; :func:`verify` checks that what was published under it is
 what the code and data of its commit produce:
 
-1. :func:`release_commit` finds the commit: the git tag ``v<version>`` that
-   ``make release`` makes, and the ``commit`` recorded in ``summary.json`` (when both
-   exist they must agree). Releases made before either was kept (0.1.0 and 1.0.0) are
-   found as the parent of the commit that added their ``summary.json``, and reported as
-   *legacy*: they were made before releases were reproducible, so their checksums are not
-   expected to match; what counts for them is whether the estimates do.
+1. :func:`~living_review.release.commit.release_commit` finds the commit: the ``commit``
+   recorded in ``summary.json``, checked against the git tag ``v<version>`` that
+   ``make release`` makes when the clone has the tag (a clone need not carry tags).
+   Releases made before either was kept (0.1.0 and 1.0.0) are found as the parent of the
+   commit that added their ``summary.json``, and reported as *legacy*: they were made
+   before releases were reproducible, so their checksums are not expected to match; what
+   counts for them is whether the estimates do.
 2. :func:`rebuild` checks the commit out in a temporary git worktree and builds it as
    ``make release`` does (``make clean``, then ``make html`` and ``make pdf`` with
    ``SOURCE_DATE_EPOCH`` from the commit, then ``living-review release``). The
@@ -42,7 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from living_review.release.archive import CHECKSUM_FILE, sha256_file
-from living_review.release.guard import tagged_commit
+from living_review.release.commit import release_commit
 from living_review.release.summary import SUMMARY_FILE, release_dir
 
 PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)(\[[^\]]*\])?==([^\s;#]+)\s*(;.*)?$")
@@ -101,27 +102,6 @@ class VerifyReport:
 
 def _git(root: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True)
-
-
-def release_commit(root: Path, version: str) -> tuple[str, bool]:
-    """``(commit, legacy)`` of a release; ``ValueError`` when it cannot be found or the records disagree."""
-    folder = release_dir(version, root)
-    summary_path = folder / SUMMARY_FILE
-    if not (folder / CHECKSUM_FILE).is_file() or not summary_path.is_file():
-        raise ValueError(f"releases/{version}/ holds no {SUMMARY_FILE} and {CHECKSUM_FILE}: {version} was never released here")
-    recorded = json.loads(summary_path.read_text(encoding="utf-8")).get("commit")
-    tagged = tagged_commit(root, version)
-    if recorded and tagged and recorded != tagged:
-        raise ValueError(f"tag v{version} names {tagged[:12]} but releases/{version}/{SUMMARY_FILE} records "
-                         f"{recorded[:12]}; the release's commit is ambiguous")
-    if recorded or tagged:
-        return str(recorded or tagged), False
-    added = _git(root, "log", "--diff-filter=A", "--format=%H", "--", summary_path.relative_to(root).as_posix())
-    commits = added.stdout.split()
-    if added.returncode != 0 or not commits:
-        raise ValueError(f"no tag v{version}, no commit in its summary, and no commit adds releases/{version}/{SUMMARY_FILE}")
-    parent = _git(root, "rev-parse", f"{commits[-1]}^")
-    return parent.stdout.strip(), True
 
 
 def pins(requirements: str) -> dict[str, str] | None:
@@ -277,8 +257,13 @@ def verify(version: str, root: Path, *, workdir: Path | None = None, reuse: bool
            keep: bool = False, say: Callable[[str], None] = print) -> VerifyReport:
     """Rebuild ``version`` from its commit and compare every published checksum."""
     root = Path(root)
-    commit, legacy = release_commit(root, version)
-    say(f"release {version}: commit {commit}" + (" (legacy: parent of the commit that added it)" if legacy else ""))
+    found = release_commit(root, version)
+    commit, legacy = found.commit, found.legacy
+    say(f"release {version}: {found.summary()}")
+    changed = _git(root, "status", "--porcelain", "--", f"releases/{version}").stdout.strip()
+    if changed:
+        say(f"note: releases/{version}/ differs from what this checkout's commit holds; the checksums are "
+            f"checked as they are in the working tree ('git status releases/{version}' shows how)")
     own = workdir is None
     workdir = Path(tempfile.mkdtemp(prefix=f"verify-{version}-")) if own else Path(workdir)
     try:

@@ -44,6 +44,7 @@ class HazardRatio:
     p_printed: float
     p_two_sided_from_ci: float
     n: int
+    ci_level: float = float("nan")  # as printed (percent); NaN when the source does not state it
 
     @property
     def includes_null(self) -> bool:
@@ -107,8 +108,12 @@ def hazard_ratio(evidence, cid: str, endpoint: str = "OS") -> HazardRatio | None
     arms = rows[(rows["arm"] == "comparator") & (rows["endpoint"] == endpoint)]
     n = int(_study(evidence, cid)["n_enrolled"]) + int(arms["n"].max())
     p = float("nan") if pd.isna(r["p_value"]) else float(r["p_value"])
-    return HazardRatio(cid, endpoint, float(r["value"]), float(r["ci_lower"]), float(r["ci_upper"]), p,
-                       ratio_p_value(float(r["value"]), float(r["ci_lower"]), float(r["ci_upper"])), n)
+    level = float("nan") if pd.isna(r["ci_level"]) else float(r["ci_level"])
+    # the p-value implied by the interval at its printed level (95% when the level is not printed)
+    implied = ratio_p_value(float(r["value"]), float(r["ci_lower"]), float(r["ci_upper"]),
+                            0.95 if pd.isna(r["ci_level"]) else level / 100)
+    return HazardRatio(cid, endpoint, float(r["value"]), float(r["ci_lower"]), float(r["ci_upper"]), p, implied, n,
+                       level)
 
 
 def landmark_differences(evidence, cid: str, endpoint: str = "OS", level: float = 0.95) -> list[LandmarkDifference]:

@@ -65,7 +65,8 @@ def _survival(evidence, cid: str, endpoint: str, level: float):
         tki = "—" if first is None else f"{first.tki_pct:.1f}% at {first.label()}"
         diff = "—" if first is None else f"{cmp.difference_text(first.primary)} points at {first.label()}"
         direction = 0 if hr.includes_null else (1 if hr.ratio < 1 else -1)
-        return (f"HR {hr.ratio:g} ({hr.ci_low:g} to {hr.ci_high:g})", comp, tki, diff, hr.n, hr.includes_null,
+        printed = "CI, level not printed" if hr.ci_level != hr.ci_level else f"{hr.ci_level:g}% CI"
+        return (f"HR {hr.ratio:g} ({printed} {hr.ci_low:g} to {hr.ci_high:g})", comp, tki, diff, hr.n, hr.includes_null,
                 direction)
     comp = rows[(rows["arm"] == "comparator") & (rows["endpoint"] == endpoint)].iloc[0]
     exp = rows[(rows["arm"] == "experimental") & (rows["endpoint"] == endpoint)
@@ -145,7 +146,7 @@ def table(rows: list[ComparativeRow], level: float = 0.95) -> pd.DataFrame:
         out.append({"Outcome (comparison; setting)": f"{r.outcome}: {r.intervention} against {r.comparator} "
                                                      f"({r.setting})",
                     "№ of participants (studies)": f"{r.patients} (1 {design})",
-                    f"Relative effect ({pct})": r.relative, "Comparator": r.comparator_value, "TKI arm": r.tki_value,
+                    "Relative effect (as reported)": r.relative, "Comparator": r.comparator_value, "TKI arm": r.tki_value,
                     f"Difference ({pct})": r.difference,
                     "Certainty": f"{SYMBOLS[r.certainty.rating]} {r.certainty.rating.capitalize()}{sup}",
                     "What happens": statement(r)})
