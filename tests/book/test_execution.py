@@ -8,7 +8,7 @@ import nbformat
 import pytest
 
 from living_review.book import execution as ex
-from living_review.book import ledger
+from living_review.book import ledger, ledger_state
 from living_review.book.reads import Reads
 
 
@@ -134,3 +134,29 @@ def test_a_ledger_reader_that_raises_is_deferred_when_asked(root, monkeypatch):
     assert deferred == [early] and "run again after the others" in lines[-1]
     with pytest.raises(ex.ChapterFailed, match="KeyError"):  # without a list to defer to, it fails the run
         ex.run([early], root, timeout=120, store=lambda c, d: None, say=lines.append)
+
+
+def _keyed(root, docname, written=(), ledger_reads=()):
+    chapter = ex.Chapter(docname, root / "notebooks" / "ch.md", _notebook("1"))
+    reads = Reads((), (), tuple(written), False, tuple(ledger_reads))
+    done = ex.Executed(docname, chapter.notebook, reads, 0.1)
+    ex.write_manifest(root, chapter, done, ex.code_fingerprint(root), ex.ledger_fingerprint(root))
+    return chapter
+
+
+def test_a_reader_of_some_records_waits_only_for_the_chapters_that_wrote_them(root):
+    ledger.record("surv.os", outcome="x", estimate=0.5, ci_low=0.1, ci_high=0.9, k=1, n=3, params={}, inputs=[],
+                  root=root)
+    state = ledger_state.state(ledger.collect(root, prefix="surv"), ledger_state.current_fingerprint(root))
+    _keyed(root, "notebooks/survival", written=["surv.os"])
+    _keyed(root, "notebooks/other", written=["orr.all"])
+    reader = _keyed(root, "notebooks/drug", ledger_reads=[("surv", state)])
+    assert ex.reads_records_only(root, "notebooks/drug") and not ex.reads_records_only(root, "notebooks/survival")
+    assert ex.is_consumer(root, "notebooks/drug", [])
+    assert ex.waits_for(root, "notebooks/drug", {"notebooks/survival", "notebooks/other"})
+    assert not ex.waits_for(root, "notebooks/drug", {"notebooks/other"})
+    assert ex.why_stale(root, reader, ex.code_fingerprint(root)) is None and not ex.read_too_early(root, "notebooks/drug")
+    ledger.record("surv.os.x", outcome="x", estimate=0.5, ci_low=0.1, ci_high=0.9, k=1, n=3, params={}, inputs=[],
+                  root=root)
+    assert ex.why_stale(root, reader, ex.code_fingerprint(root)) == "the ledger records surv it read changed"
+    assert ex.read_too_early(root, "notebooks/drug")

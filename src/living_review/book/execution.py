@@ -182,6 +182,28 @@ def is_consumer(root: Path, docname: str, declared: list[str]) -> bool:
     return bool(manifest.get("read_ledger") or manifest.get("ledger_reads"))
 
 
+def _manifest(root: Path, docname: str) -> dict:
+    path = manifest_path(root, docname)
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
+def reads_records_only(root: Path, docname: str) -> bool:
+    """Whether ``docname`` read records under some key prefixes, and not the whole ledger, last time."""
+    manifest = _manifest(root, docname)
+    return bool(manifest.get("ledger_reads")) and not manifest.get("read_ledger")
+
+
+def waits_for(root: Path, docname: str, writers: set[str]) -> bool:
+    """Whether a chapter among ``writers`` (about to be executed) wrote, last time, a record under
+    a key prefix that ``docname`` read: then ``docname`` runs after it."""
+    prefixes = {prefix for prefix, _ in _manifest(root, docname).get("ledger_reads", [])}
+    for writer in writers - {docname}:
+        for key in _manifest(root, writer).get("ledger_written", []):
+            if any(key == p or key.startswith(p + ".") for p in prefixes):
+                return True
+    return False
+
+
 def read_too_early(root: Path, docname: str) -> bool:
     """After the chapters beside it ran: whether ``docname``, just executed, read the whole
     ledger (it may have missed records written since), or records under a key prefix that are

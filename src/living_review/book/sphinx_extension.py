@@ -119,8 +119,8 @@ def _execute(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
     timeout = int(env.mystnb_config.execution_timeout or 900)
     say = lambda line: logger.info(f"living_review: {line}")  # noqa: E731
 
-    def execute(group, again=(), deferred=None) -> list:
-        todo = stale(group) + list(again)
+    def execute(group, again=(), deferred=None, checked=()) -> list:
+        todo = list(checked) + stale(group) + list(again)
         for chapter in again:
             logger.info(f"living_review: re-executing {chapter.docname}: it reads the ledger, and chapters that "
                         "write it ran in this build")
@@ -131,15 +131,24 @@ def _execute(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
         docnames.extend(c.docname for c in todo if c.docname not in docnames)
         return todo
 
-    # 1. chapters that read no ledger, in parallel; 2. those that read it (known from their last
-    # run, or found reading it in step 1: run again, always, now that every writer has run), in
-    # parallel; 3. the declared readers, one after the other in the declared order.
+    # 1. chapters that read no ledger, in parallel, with those that read only records under some
+    # key prefixes when no chapter that writes them is executed; 2. those that read it (known from
+    # their last run, or found reading it in step 1: run again when the records they read changed
+    # since, always for the whole ledger), in parallel; 3. the declared readers, one after the
+    # other in the declared order.
     failed: list = []
-    first = execute([c for c in chapters if not c.consumer], deferred=failed)
+    producers = stale([c for c in chapters if not c.consumer])
+    writing = {c.docname for c in producers}
+    early = [replace(c, consumer=False) for c in chapters if c.consumer and c.docname not in declared
+             and execution.reads_records_only(root, c.docname)
+             and not execution.waits_for(root, c.docname, writing)]
+    first = execute([], checked=producers + stale(early), deferred=failed)
     found = [replace(c, consumer=True) for c in first if c not in failed
              if execution.read_too_early(root, c.docname) and c.docname not in declared]
     found += [replace(c, consumer=True) for c in failed]
-    ran = execute([c for c in chapters if c.consumer and c.docname not in declared], again=found)
+    done_early = {c.docname for c in early}
+    ran = execute([c for c in chapters if c.consumer and c.docname not in declared and c.docname not in done_early],
+                  again=found)
     for name in declared:  # each again when a reader before it ran, as it may read that one's records
         group = [c for c in chapters if c.docname == name]
         ran = execute([] if ran else group, again=group if ran else ())
