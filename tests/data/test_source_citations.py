@@ -25,3 +25,12 @@ def _data():
     from living_review.paths import data_dir
 
     return data_dir()
+
+
+def test_only_the_files_named_are_checked(data_copy):
+    sources = data_copy.path("sources.csv")
+    sources.write_text("\n".join(l for l in sources.read_text().splitlines() if not l.startswith("P-31,")) + "\n")
+    every = unknown_citations(data_copy.dir)
+    studies = unknown_citations(data_copy.dir, only=("studies.csv",))
+    assert studies and {p.file for p in studies} == {"data/studies.csv"}
+    assert set(studies) == {p for p in every if p.file == "data/studies.csv"}

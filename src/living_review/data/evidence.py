@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-import numpy as np
 import pandas as pd
 
 from living_review.data import folders, table_rules
@@ -26,12 +25,10 @@ from living_review.data.csvfile import read_csv
 from living_review.data.problems import DataValidationError, Problem, errors
 from living_review.data.source_citations import unknown_citations
 from living_review.data.schema import RESOURCE_NAMES, Resource, Schema, read_schema
-from living_review.data.units import to_months
+from living_review.data.frames import framed
 from living_review.book.fingerprint import tree_fingerprint
 
 Row = tuple[int, dict[str, Any]]
-_DTYPE = {"integer": "Int64", "number": "float64", "boolean": "boolean", "string": "object"}
-STUDY_TIMES = {f"{ep}_{part}": f"{ep}_unit" for ep in ("pfs", "os") for part in ("median", "ci_lower", "ci_upper")}
 Load = Literal["on_access", "all"]
 LOADS: tuple[str, ...] = ("on_access", "all")
 _ON_ACCESS: Any = type("OnAccess", (), {"__repr__": lambda self: "<loaded on access>"})()
@@ -201,30 +198,6 @@ def validate(data_dir: str | Path | None = None) -> list[Problem]:
     return _sorted(_check(_resolve(data_dir))[0])
 
 
-def _frame(rows: list[Row], res: Resource) -> pd.DataFrame:
-    data = {f.name: pd.Series([v.get(f.name) for _, v in rows], dtype=_DTYPE[f.type]) for f in res.fields}
-    return pd.DataFrame(data, columns=list(res.names))
-
-
-def _in_months(frame: pd.DataFrame, value: str, unit: str) -> pd.Series:
-    # The only place where reported times become months.
-    return pd.Series([to_months(None if pd.isna(v) else float(v), u) for v, u in zip(frame[value], frame[unit])],
-                     index=frame.index, dtype="float64")
-
-
-def _studies(frame: pd.DataFrame) -> pd.DataFrame:
-    out = frame.copy()
-    for value, unit in STUDY_TIMES.items():
-        out[f"{value}_months"] = _in_months(out, value, unit)
-    out["pub_year"] = pd.array([int(d[:4]) for d in out["pub_date"]], dtype="Int64")
-    out["pub_month"] = pd.array([int(d[5:7]) if len(d) > 4 else None for d in out["pub_date"]], dtype="Int64")
-    order = sorted(range(len(out)), key=lambda i: (out["pub_date"].iat[i], out["study_id"].iat[i]))
-    rank = np.empty(len(out), dtype=int)
-    rank[order] = np.arange(1, len(out) + 1)
-    out["pub_order"] = pd.array(rank, dtype="Int64")
-    return out
-
-
 class TablesOnAccess:
     """Reads, checks and frames one table of a data folder the first time it is used.
 
@@ -269,16 +242,7 @@ class TablesOnAccess:
         problems = _sorted(self.problems(name))
         if errors(problems):
             raise DataValidationError(problems)
-        return _framed(name, self._read(name)[0], self.schema)
-
-
-def _framed(name: str, rows: list[Row], schema: Schema) -> pd.DataFrame:
-    frame = _frame(rows, schema.resources[name])
-    if name == "studies":
-        return _studies(frame)
-    if name == "landmarks":
-        frame["time_months"] = _in_months(frame, "time", "time_unit")
-    return frame
+        return framed(name, self._read(name)[0], self.schema)
 
 
 def load_evidence(data_dir: str | Path | None = None, *, load: Load = "on_access") -> Evidence:
@@ -307,9 +271,9 @@ def load_evidence(data_dir: str | Path | None = None, *, load: Load = "on_access
 
     Notes
     -----
-    Times are normalised to months here and nowhere else: days / 30.4375, weeks / 4.348,
-    years x 12 (:mod:`living_review.data.units`). The reported value and unit stay in
-    their own columns.
+    Times are normalised to months when loaded (:mod:`living_review.data.frames`) and nowhere
+    else: days / 30.4375, weeks / 4.348, years x 12 (:mod:`living_review.data.units`). The
+    reported value and unit stay in their own columns.
     """
     if load not in LOADS:
         raise ValueError(f"load={load!r}: choose one of {', '.join(LOADS)}")
@@ -323,7 +287,7 @@ def load_evidence(data_dir: str | Path | None = None, *, load: Load = "on_access
     problems = _sorted(problems)
     if errors(problems) or schema is None:
         raise DataValidationError(problems)
-    frames = {name: _framed(name, tables[name], schema) for name in RESOURCE_NAMES}
+    frames = {name: framed(name, tables[name], schema) for name in RESOURCE_NAMES}
     return Evidence(
         **frames,
         fingerprint=tree_fingerprint([folder], folder.parent),
