@@ -114,6 +114,14 @@ def test_no_entry_contradicts_its_own_lists_and_tables(index):
     withdrawn = sum(row[2] == "no longer published" for row in moved_rows)
     assert withdrawn == sum(e.status == "removed" for e in changed)
     assert ("no longer published." in text.split("**Other estimates.**")[1].split("\n")[0]) == bool(withdrawn)
+    # new estimates: counted by chapter, and each one listed when there are few
+    added = [e for e in comparison.moved if e.status == "added"]
+    new_rows = _table_rows(text, "| New estimate | Now |")
+    assert len(new_rows) == len(added)
+    if added:
+        counts = re.search(r"publishes (\d+) new estimates? \(([^)]*)\)", text)
+        assert int(counts.group(1)) == len(added)
+        assert sum(int(part.rsplit(" ", 1)[1]) for part in counts.group(2).split("; ")) == len(added)
     # parameters: "Unchanged" only when nothing changed
     assert ("**Analysis parameters.** Unchanged." in text) == (not comparison.parameters_changed)
     # the headline table has one row per headline, and its "What changed" agrees with the numbers

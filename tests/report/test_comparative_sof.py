@@ -26,12 +26,12 @@ def test_one_row_per_judgement(rows):
         ("rtog0912", "Treatment-related death (grade 5)")]
     assert len(rows) == len(ev.comparative_certainty)
     os = rows[0]
-    assert (os.patients, os.relative, os.comparator_value, os.tki_value) == (
-        71, "HR 0.86 (95% CI 0.52 to 1.43)", "29.0% alive at 1 year", "37.1% at 1 year")
+    assert (os.patients, os.relative, os.measure, os.comparator_value, os.tki_value) == (
+        71, "HR 0.86 (95% CI 0.52 to 1.43)", "Alive at 1 year", "29.0%", "37.1%")
     assert os.certainty.start == "high" and os.certainty.rating == "very low"
     iw = [r for r in rows if r.comparison_id == "iwasaki2020_palliative"][0]
-    assert (iw.patients, iw.comparator, iw.tki_value, iw.difference) == (
-        32, "palliative therapy", "median 4.2 months", "p = 0.00298; no interval reported")
+    assert (iw.patients, iw.comparator, iw.measure, iw.tki_value, iw.difference) == (
+        32, "palliative therapy", "Median", "4.2 months", "p = 0.00298, no interval reported")
     assert iw.certainty.start == "low"
 
 
@@ -55,16 +55,16 @@ def _as(row, rating, direction):
 
 @pytest.mark.parametrize("rating, direction, text", [
     ("very low", 0, "The evidence is very uncertain about the effect of pazopanib added to weekly paclitaxel and "
-                    "IMRT (against placebo + weekly paclitaxel + IMRT) on overall survival."),
-    ("low", 0, "Pazopanib added to weekly paclitaxel and IMRT (against placebo + weekly paclitaxel + IMRT) may "
+                    "IMRT on overall survival."),
+    ("low", 0, "Pazopanib added to weekly paclitaxel and IMRT may "
                "result in little to no difference in overall survival."),
-    ("moderate", 1, "Pazopanib added to weekly paclitaxel and IMRT (against placebo + weekly paclitaxel + IMRT) "
+    ("moderate", 1, "Pazopanib added to weekly paclitaxel and IMRT "
                     "probably improves overall survival."),
-    ("moderate", 0, "Pazopanib added to weekly paclitaxel and IMRT (against placebo + weekly paclitaxel + IMRT) "
+    ("moderate", 0, "Pazopanib added to weekly paclitaxel and IMRT "
                     "probably results in little to no difference in overall survival."),
-    ("low", 1, "Pazopanib added to weekly paclitaxel and IMRT (against placebo + weekly paclitaxel + IMRT) may "
+    ("low", 1, "Pazopanib added to weekly paclitaxel and IMRT may "
                "improve overall survival."),
-    ("high", -1, "Pazopanib added to weekly paclitaxel and IMRT (against placebo + weekly paclitaxel + IMRT) "
+    ("high", -1, "Pazopanib added to weekly paclitaxel and IMRT "
                  "worsens overall survival."),
 ])
 def test_statement_by_certainty(rows, rating, direction, text):
@@ -78,9 +78,13 @@ def test_statement_for_harms(rows):
 
 def test_table_and_footnotes(rows):
     t = csof.table(rows)
-    assert list(t.columns) == ["Outcome (comparison; setting)", "№ of participants (studies)",
-                               "Relative effect (as reported)", "Comparator", "TKI arm", "Difference (95% CI)",
-                               "Certainty", "What happens"]
+    assert list(t.columns) == ["Outcome and comparison", "№ of participants (studies)", "Effect", "Certainty",
+                               "What happens"]
+    assert t.iloc[0]["Effect"] == ("HR 0.86 (95% CI 0.52 to 1.43). Alive at 1 year: 29.0% with the comparator, 37.1% "
+                                   "with the TKI; difference +8.1 (−13.4 to +28.5) points (95% CI).")
+    assert t.iloc[3]["Effect"] == ("Median: 2.0 months with the comparator, 4.2 months with the TKI; p = 0.00298, no "
+                                   "interval reported.")
+    assert t.iloc[1]["Effect"].startswith("28/34 (82.4%) with the comparator, 31/36 (86.1%) with the TKI; difference")
     assert t.iloc[0]["Certainty"].startswith("⊕◯◯◯ Very low (a, ")
     src = csof.source(rows, caption="c", name="tbl-x")
     assert "(a) Downgraded one level for risk of bias: its risk of bias could not be assessed with RoB 2" in src

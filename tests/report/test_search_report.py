@@ -42,7 +42,11 @@ def test_included_table_rows_in_publication_order():
     assert t["Drug"].tolist() == ["imatinib", "lenvatinib + pembrolizumab", "lenvatinib"]
     assert t["Version"].tolist() == ["Cao 2024", "update", "update"]
     assert t["Role"].tolist() == ["ATC monotherapy: pooled", "Combination: pooled separately",
-                                  "ATC monotherapy: overlapping cohort (G), not pooled"]
+                                  "ATC monotherapy: overlapping cohort, not pooled"]
+    kept = _studies()
+    kept.loc[kept.study_id == "a", ["overlap_group", "overlap_keep"]] = ["G", True]
+    assert included_table(kept)["Role"].tolist()[2] == ("ATC monotherapy: may share patients with A 2010, which is "
+                                                        "pooled instead")
     with pytest.raises(ValueError, match="pub_order"):
         included_table(_studies().drop(columns="pub_order"))
 

@@ -97,3 +97,20 @@ def test_grid_and_sequential_fits_are_recorded(tmp_path):
     assert len(keys) == len(c) and "sens.dcr.loo.without_kim2021" in keys
     rec = json.loads((tmp_path / "_build" / "ledger" / "sens.dcr.loo.without_kim2021.json").read_text())
     assert rec["k"] == len(c) - 1 and all(i["study_id"] != "kim2021" for i in rec["inputs"])
+
+
+def test_grid_spread_by_estimator_and_by_transformation():
+    import pandas as pd
+
+    from living_review.report.sensitivity import grid_sentence, grid_spread
+
+    grid = pd.DataFrame({"transform": ["PFT", "PFT", "PLOGIT", "PLOGIT"], "tau2_method": ["DL", "REML"] * 2,
+                         "estimate": [0.10, 0.11, 0.14, 0.16]})
+    # within PFT 0.01, within PLOGIT 0.02 -> 0.02; within DL 0.04, within REML 0.05 -> 0.05 (by hand)
+    assert grid_spread(grid) == pytest.approx((0.02, 0.05), abs=1e-12)
+    assert grid_sentence(grid, "ORR") == ("Within one transformation, the τ² estimator moves the pooled ORR by at "
+                                          "most 2.0 percentage points; within one estimator, the transformation "
+                                          "moves it by at most 5.0, so the transformation matters more than the "
+                                          "estimator.")
+    flipped = grid.assign(transform=grid["tau2_method"], tau2_method=grid["transform"])
+    assert grid_sentence(flipped, "ORR").endswith("the estimator matters at least as much as the transformation.")

@@ -28,6 +28,9 @@ REPRODUCTION_SCOPE = "reproduction"
 HEADLINE_WIDTHS = (0.24, 0.2, 0.2, 0.36)
 REPRODUCTION_WIDTHS = (0.2, 0.16, 0.2, 0.16, 0.28)
 ESTIMATE_WIDTHS = (0.36, 0.2, 0.2, 0.24)
+NEW_WIDTHS = (0.6, 0.4)
+#: a release adding this many new estimates or fewer lists each of them in its entry
+MAX_LISTED_NEW = 20
 
 
 @dataclass(frozen=True)
@@ -238,8 +241,14 @@ def render_markdown(comparison: Comparison, digits: int = 3, context: EntryConte
         text += f", and {plural(len(removed), 'estimate')} of version {c.previous_version} {'is' if len(removed) == 1 else 'are'} no longer published"
     text += "."
     if added:
-        text += (f" Version {c.current_version} publishes {plural(len(added), 'new estimate')}; "
-                 "their values are in the chapters and in the release summary.")
+        by_chapter: dict[str, int] = {}
+        for e in added:
+            title = ctx.chapters.get(chapters_of.get(e.key, ""), "") or "chapter not recorded"
+            by_chapter[title] = by_chapter.get(title, 0) + 1
+        where = "; ".join(f"{title} {n}" for title, n in sorted(by_chapter.items()))
+        text += (f" Version {c.current_version} publishes {plural(len(added), 'new estimate')} ({where})"
+                 + (", listed below." if len(added) <= MAX_LISTED_NEW else
+                    "; their values are in the chapters and in the release summary."))
     if c.headlines and any(h.previous_key != h.current_key for h in c.headlines) and not changed:
         text += (" The headline conclusions above moved because the updated analyses carry them, "
                  "not because a shared estimate changed.")
@@ -252,5 +261,9 @@ def render_markdown(comparison: Comparison, digits: int = 3, context: EntryConte
             new = _value(e.current, digits, "no longer published")
             flags = "; ".join(e.flags()) if e.flagged else ""
             out.append(f"| {md(estimate_label(e, ctx, chapters_of.get(e.key, '')))} | {md(old)} | {md(new)} | {md(flags)} |")
+    if added and len(added) <= MAX_LISTED_NEW:
+        out += ["", latex_columns(NEW_WIDTHS).rstrip(), "", "| New estimate | Now |", "|---|---|"]
+        out += [f"| {md(estimate_label(e, ctx, chapters_of.get(e.key, '')))} | "
+                f"{md(_value(e.current, digits, 'not published'))} |" for e in added]
     return "\n".join(out).rstrip() + "\n"
 

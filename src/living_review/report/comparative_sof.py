@@ -1,12 +1,12 @@
 """The comparative summary of findings: one row per comparison and outcome rated in
 ``comparative_certainty.csv``, in GRADE's shape for comparisons.
 
-Columns: outcome (with the comparison and its setting); № of participants (studies); the
-relative effect (hazard ratio) with its CI; the comparator's and the TKI arm's risk or median;
-the difference with its CI; the certainty (:mod:`living_review.report.comparative_certainty`)
-with footnote letters; and a plain-language statement (Santesso et al. 2020): "results in"
-(high), "probably" (moderate), "may" (low), and for very low "the evidence is very uncertain
-about the effect of …".
+Five columns, as in the single-arm table so that both fit a page: the outcome with the
+comparison and its setting; № of participants (studies); the effect (the relative effect with
+its CI, each arm's risk or median, and the difference with its CI); the certainty
+(:mod:`living_review.report.comparative_certainty`) with footnote letters; and a
+plain-language statement (Santesso et al. 2020): "results in" (high), "probably" (moderate),
+"may" (low), and for very low "the evidence is very uncertain about the effect of …".
 """
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ from living_review.report.dictionary import latex_columns
 from living_review.report.sof_table import SYMBOLS, footnotes
 from living_review.report.tables import markdown_source
 
-LATEX_WIDTHS = (0.15, 0.08, 0.1, 0.1, 0.1, 0.12, 0.12, 0.18)
+#: PDF column widths (fractions of the line), as wide as the single-arm table's five columns
+LATEX_WIDTHS = (0.24, 0.12, 0.25, 0.12, 0.23)
 _MODAL = {"high": "", "moderate": "probably ", "low": "may "}
 _STAT_WORDS = {"median": "median", "average": "'average survival'"}
 
@@ -40,6 +41,7 @@ class ComparativeRow:
     patients: int
     studies: int
     relative: str
+    measure: str  # what the arm values are: "Alive at 1 year", "Median", ... ("" for counts)
     comparator_value: str
     tki_value: str
     difference: str
@@ -61,13 +63,14 @@ def _survival(evidence, cid: str, endpoint: str, level: float):
     if hr is not None:
         lms = cmp.landmark_differences(evidence, cid, endpoint, level)
         first = lms[0] if lms else None
-        comp = "—" if first is None else f"{first.comparator_pct:.1f}% alive at {first.label()}"
-        tki = "—" if first is None else f"{first.tki_pct:.1f}% at {first.label()}"
-        diff = "—" if first is None else f"{cmp.difference_text(first.primary)} points at {first.label()}"
+        measure = "" if first is None else f"Alive at {first.label()}"
+        comp = "—" if first is None else f"{first.comparator_pct:.1f}%"
+        tki = "—" if first is None else f"{first.tki_pct:.1f}%"
+        diff = "—" if first is None else f"{cmp.difference_text(first.primary)} points"
         direction = 0 if hr.includes_null else (1 if hr.ratio < 1 else -1)
         printed = "CI, level not printed" if hr.ci_level != hr.ci_level else f"{hr.ci_level:g}% CI"
-        return (f"HR {hr.ratio:g} ({printed} {hr.ci_low:g} to {hr.ci_high:g})", comp, tki, diff, hr.n, hr.includes_null,
-                direction)
+        return (f"HR {hr.ratio:g} ({printed} {hr.ci_low:g} to {hr.ci_high:g})", measure, comp, tki, diff, hr.n,
+                hr.includes_null, direction)
     comp = rows[(rows["arm"] == "comparator") & (rows["endpoint"] == endpoint)].iloc[0]
     exp = rows[(rows["arm"] == "experimental") & (rows["endpoint"] == endpoint)
                & (rows["statistic"] == comp["statistic"])]
@@ -76,9 +79,9 @@ def _survival(evidence, cid: str, endpoint: str, level: float):
         tki_value, n_tki = float(exp["value"].iat[0]), int(exp["n"].iat[0])
     else:
         tki_value, n_tki = float(study[f"{endpoint.lower()}_median_months"]), int(study["n_enrolled"])
-    p = "" if pd.isna(comp["p_value"]) else f"p = {comp['p_value']:g}; "
-    return ("not reported", f"{words} {comp['value']:.1f} {comp['unit']}", f"{words} {tki_value:.1f} {comp['unit']}",
-            f"{p}no interval reported", n_tki + int(comp["n"]), None, 0)
+    p = "" if pd.isna(comp["p_value"]) else f"p = {comp['p_value']:g}, "
+    return ("not reported", words[0].upper() + words[1:], f"{comp['value']:.1f} {comp['unit']}",
+            f"{tki_value:.1f} {comp['unit']}", f"{p}no interval reported", n_tki + int(comp["n"]), None, 0)
 
 
 def _events(evidence, cid: str, band: str, level: float):
@@ -88,7 +91,7 @@ def _events(evidence, cid: str, band: str, level: float):
     e = hit[0]
     null = e.difference.ci_low <= 0 <= e.difference.ci_high
     direction = 0 if null else (-1 if e.difference.difference > 0 else 1)
-    return ("not estimated", f"{e.comparator_events}/{e.comparator_n} ({100 * e.comparator_events / e.comparator_n:.1f}%)",
+    return ("not estimated", "", f"{e.comparator_events}/{e.comparator_n} ({100 * e.comparator_events / e.comparator_n:.1f}%)",
             f"{e.tki_events}/{e.tki_n} ({100 * e.tki_events / e.tki_n:.1f}%)",
             f"{cmp.difference_text(e.difference)} points", e.tki_n + e.comparator_n, null, direction)
 
@@ -107,32 +110,44 @@ def build_rows(evidence, rob_overall: dict[tuple[str, str], str], level: float =
             raise ValueError(f"comparison {cid!r} has no risk-of-bias judgement of {ep} (assess that outcome in "
                              "risk_of_bias.csv)")
         if ep == "treatment_related_ae":
-            rel, comp, tki, diff, n, null, direction = _events(evidence, cid, band, level)
+            rel, measure, comp, tki, diff, n, null, direction = _events(evidence, cid, band, level)
         else:
-            rel, comp, tki, diff, n, null, direction = _survival(evidence, cid, ep, level)
+            rel, measure, comp, tki, diff, n, null, direction = _survival(evidence, cid, ep, level)
         rating = rate_comparison(ComparativeProfile(allocation, 1, n, rob_overall[cid, ep], int(j["indirectness"]),
                                                     j["indirectness_reason"], null))
         # the comparator's name without the composition the comparisons table gives in brackets
         comparator = rows["comparator"].iat[0].split(" (")[0]
         out.append(ComparativeRow(cid, _outcome(ep, band), j["setting"], j["intervention"], comparator,
-                                  allocation, n, 1, rel, comp, tki, diff, direction, rating))
+                                  allocation, n, 1, rel, measure, comp, tki, diff, direction, rating))
     return out
 
 
 def statement(r: ComparativeRow) -> str:
-    """Plain-language statement worded by the row's certainty (Santesso et al. 2020)."""
+    """Plain-language statement worded by the row's certainty (Santesso et al. 2020); the
+    comparator is named in the row's outcome cell."""
     what, rating = r.outcome[0].lower() + r.outcome[1:], r.certainty.rating
-    against = f"{r.intervention} (against {r.comparator})"
     if rating == "very low":
-        return f"The evidence is very uncertain about the effect of {against} on {what}."
+        return f"The evidence is very uncertain about the effect of {r.intervention} on {what}."
     modal = _MODAL[rating]
-    verb = "result" if rating == "low" else "results"  # "may result", "probably results", "results"
+    subject = r.intervention[0].upper() + r.intervention[1:]
     if r.direction == 0:
-        return f"{against[0].upper()}{against[1:]} {modal}{verb} in little to no difference in {what}."
+        verb = "result" if rating == "low" else "results"  # "may result", "probably results", "results"
+        return f"{subject} {modal}{verb} in little to no difference in {what}."
     better = r.outcome.startswith(("Overall", "Progression"))
     base = ("improve" if better else "reduce") if r.direction > 0 else ("worsen" if better else "increase")
     change = base if rating == "low" else base + "s"
-    return f"{against[0].upper()}{against[1:]} {modal}{change} {what}."
+    return f"{subject} {modal}{change} {what}."
+
+
+def _effect(r: ComparativeRow, pct: str) -> str:
+    parts = [] if r.relative in ("not reported", "not estimated") else [f"{r.relative}."]
+    arms = f"{r.comparator_value} with the comparator, {r.tki_value} with the TKI"
+    if r.difference.startswith("p = ") or r.difference == "no interval reported":
+        tail = r.difference
+    else:
+        tail = f"difference {r.difference} ({pct})"
+    parts.append(f"{r.measure}: {arms}; {tail}." if r.measure else f"{arms[0].upper()}{arms[1:]}; {tail}.")
+    return " ".join(parts)
 
 
 def table(rows: list[ComparativeRow], level: float = 0.95) -> pd.DataFrame:
@@ -143,11 +158,9 @@ def table(rows: list[ComparativeRow], level: float = 0.95) -> pd.DataFrame:
     for r, letters in zip(rows, marks):
         sup = f" ({', '.join(letters)})" if letters else ""
         design = "randomised trial" if r.allocation == "randomised" else "non-randomised comparison"
-        out.append({"Outcome (comparison; setting)": f"{r.outcome}: {r.intervention} against {r.comparator} "
-                                                     f"({r.setting})",
+        out.append({"Outcome and comparison": f"{r.outcome}: {r.intervention} v {r.comparator}. Setting: {r.setting}.",
                     "№ of participants (studies)": f"{r.patients} (1 {design})",
-                    "Relative effect (as reported)": r.relative, "Comparator": r.comparator_value, "TKI arm": r.tki_value,
-                    f"Difference ({pct})": r.difference,
+                    "Effect": _effect(r, pct),
                     "Certainty": f"{SYMBOLS[r.certainty.rating]} {r.certainty.rating.capitalize()}{sup}",
                     "What happens": statement(r)})
     return pd.DataFrame(out)
@@ -156,6 +169,6 @@ def table(rows: list[ComparativeRow], level: float = 0.95) -> pd.DataFrame:
 def source(rows: list[ComparativeRow], level: float = 0.95, *, caption: str, name: str) -> str:
     """MyST source of :func:`table` with PDF column widths, then the footnotes as a list."""
     body = latex_columns(LATEX_WIDTHS) + markdown_source(table(rows, level), caption=caption, name=name,
-                                                         align="l" * 8)
+                                                         align="l" * 5)
     notes = "\n\n".join(f"({letter}) {text}" for letter, text in footnotes(rows).notes)
     return f"{body}\n\n{notes}\n" if notes else body

@@ -60,10 +60,13 @@ def prisma_numbers(counts: PrismaCounts) -> dict[str, int]:
     }
 
 
-def _role(row) -> str:
+def _role(row, kept: dict[str, str]) -> str:
     role = _ROLE.get(row.pooling_role, str(row.pooling_role).replace("_", " "))
     if row.pooling_role == "atc_monotherapy" and pd.notna(row.overlap_group) and not bool(row.overlap_keep):
-        role = f"ATC monotherapy: overlapping cohort ({row.overlap_group}), not pooled"
+        # readers know the cohort that represents the group, not the group's code
+        by = kept.get(row.overlap_group)
+        role = (f"ATC monotherapy: may share patients with {by}, which is pooled instead" if by else
+                "ATC monotherapy: overlapping cohort, not pooled")
     return role
 
 
@@ -79,12 +82,15 @@ def included_table(studies: pd.DataFrame) -> pd.DataFrame:
     missing = need - set(studies.columns)
     if missing:
         raise ValueError(f"studies table lacks column(s) {sorted(missing)}; pass Evidence.studies")
+    keep = [pd.notna(g) and pd.notna(k) and bool(k) for g, k in zip(studies["overlap_group"], studies["overlap_keep"])]
+    keepers = studies[keep]
+    kept = dict(zip(keepers["overlap_group"], keepers["label"]))
     rows = []
     for r in studies.sort_values("pub_order").itertuples(index=False):
         drug = r.drug if pd.isna(r.combination_partner) else f"{r.drug} + {r.combination_partner}"
         rows.append({"Study": join([r.label, role("cite:p", str(r.study_id))], " "),
                      "Design": _DESIGN.get(r.design, str(r.design).replace("_", " ")),
-                     "Drug": drug, "Role": _role(r),
+                     "Drug": drug, "Role": _role(r, kept),
                      # the enrolled number, or the evaluable one (marked) where enrolment is not stated
                      "N": str(int(r.n_enrolled)) if pd.notna(r.n_enrolled) else f"{int(getattr(r, 'n_evaluable_response'))} evaluable",
                      "Version": "Cao 2024" if bool(r.in_previous_version) else "update"})

@@ -191,6 +191,25 @@ def grid_range(grid: pd.DataFrame) -> tuple[float, float]:
     return float(grid["estimate"].min()), float(grid["estimate"].max())
 
 
+def grid_spread(grid: pd.DataFrame) -> tuple[float, float]:
+    """How far each choice moves the estimate: (largest range over τ² estimators within one
+    transformation, largest range over transformations within one estimator)."""
+    by_method = grid.groupby("transform")["estimate"].agg(lambda e: e.max() - e.min()).max()
+    by_transform = grid.groupby("tau2_method")["estimate"].agg(lambda e: e.max() - e.min()).max()
+    return float(by_method), float(by_transform)
+
+
+def grid_sentence(grid: pd.DataFrame, outcome: str) -> str:
+    """The spread of :func:`grid_spread` in words, and which choice matters more."""
+    by_method, by_transform = grid_spread(grid)
+    pp = lambda v: f"{100 * v:.1f}"  # noqa: E731 - percentage points, one decimal
+    more = ("the transformation matters more than the estimator" if by_transform > by_method else
+            "the estimator matters at least as much as the transformation")
+    return (f"Within one transformation, the τ² estimator moves the pooled {outcome} by at most {pp(by_method)} "
+            f"percentage points; within one estimator, the transformation moves it by at most {pp(by_transform)}, "
+            f"so {more}.")
+
+
 def glmm_note(message: str, outcome: str) -> str:
     """A warning of the GLMM fit as a sentence for readers (known warnings; others as they are)."""
     from living_review.meta.glmm_pooling import ZERO_EVENT_WARNING
