@@ -85,13 +85,14 @@ book: sysdeps venv  ## set everything up, then build the HTML site and the PDF
 	@echo "HTML: $(BUILD)/html/index.html"
 	@echo "PDF:  $(BUILD)/latex/living-review.pdf"
 
-# Tests run on every core (pytest-xdist); those sharing one book build run on one worker.
+# Tests run on every core (pytest-xdist), one test module per worker at a time, so that a
+# module's shared fixtures are made once; the book built for the tests is built once per run.
 TEST_JOBS ?= auto
 test: sysdeps venv cff-venv  ## run the whole test suite (unit, reference and book-build tests)
-	$(PY) -m pytest -n $(TEST_JOBS) --dist loadgroup
+	$(PY) -m pytest -n $(TEST_JOBS) --dist loadscope
 
 test-fast: venv  ## unit tests only, without the book build
-	$(PY) -m pytest -m "not slow" -n $(TEST_JOBS) --dist loadgroup
+	$(PY) -m pytest -m "not slow" -n $(TEST_JOBS) --dist loadscope
 
 # A release build is reproducible: every date in it (page footers, figure and PDF metadata,
 # the archive's members) is the commit's date, for the whole build, in UTC and one locale.

@@ -42,14 +42,3 @@ HAS_R = shutil.which("Rscript") is not None
 def tol():
     return TOL
 
-
-#: fixtures that build something large once per module or session: the tests that use one
-#: run on one pytest-xdist worker, so it is built once (``make test`` runs ``--dist loadgroup``)
-SHARED_BUILDS = ("book_build", "hostile_build", "tex")
-
-
-def pytest_collection_modifyitems(config, items):
-    for item in items:
-        shared = [name for name in SHARED_BUILDS if name in getattr(item, "fixturenames", ())]
-        if shared:
-            item.add_marker(pytest.mark.xdist_group(shared[0]))

@@ -80,12 +80,32 @@ def toc_files(root: Path) -> list[str]:
     return files
 
 
-@pytest.fixture(scope="session")
-def book_build(tmp_path_factory) -> BookBuild:
-    root = copy_project(tmp_path_factory.mktemp("book") / "project")
+def _build_book(folder: Path) -> BookBuild:
+    root = copy_project(folder / "project")
     html = build(root, "html")
     pdf = build(root, "pdflatex")
     return BookBuild(root, html.stdout + html.stderr, pdf.stdout + pdf.stderr, html.returncode, pdf.returncode)
+
+
+@pytest.fixture(scope="session")
+def book_build(tmp_path_factory) -> BookBuild:
+    """The book, built once per test run: with pytest-xdist, the first worker that needs it
+    builds it into the run's shared temporary folder while the others wait, then all read it."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return _build_book(tmp_path_factory.mktemp("book"))
+    import fcntl
+    import json
+
+    shared = tmp_path_factory.getbasetemp().parent / "shared-book-build"  # one per run, for every worker
+    shared.mkdir(exist_ok=True)
+    with (shared / "lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+        done = shared / "build.json"
+        if not done.is_file():
+            made = _build_book(shared)
+            done.write_text(json.dumps({**made.__dict__, "root": str(made.root)}), encoding="utf-8")
+        found = json.loads(done.read_text(encoding="utf-8"))
+    return BookBuild(**{**found, "root": Path(found["root"])})
 
 
 @pytest.fixture(scope="session")
