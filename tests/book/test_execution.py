@@ -155,7 +155,8 @@ def test_a_reader_of_some_records_waits_only_for_the_chapters_that_wrote_them(ro
     assert ex.is_consumer(root, "notebooks/drug", [])
     assert ex.waits_for(root, "notebooks/drug", {"notebooks/survival", "notebooks/other"})
     assert not ex.waits_for(root, "notebooks/drug", {"notebooks/other"})
-    assert ex.why_stale(root, reader, ex.code_fingerprint(root)) is None and not ex.read_too_early(root, "notebooks/drug")
+    assert ex.why_stale(root, reader, ex.code_fingerprint(root)) is None
+    assert not ex.read_too_early(root, "notebooks/drug")
     ledger.record("surv.os.x", outcome="x", estimate=0.5, ci_low=0.1, ci_high=0.9, k=1, n=3, params={}, inputs=[],
                   root=root)
     assert ex.why_stale(root, reader, ex.code_fingerprint(root)) == "the ledger records surv it read changed"

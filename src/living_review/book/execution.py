@@ -276,18 +276,24 @@ def _main(argv: list[str]) -> int:
     from nbclient.exceptions import CellExecutionError
 
     given, done, log, cwd, root, timeout = argv
-    notebook = nbformat.read(given, as_version=4)
     start = f"from living_review.book import reads as _r; _r.start({log!r}, {root!r}); del _r"
-    client = NotebookClient(
-        notebook, timeout=int(timeout), kernel_name=notebook.metadata.get("kernelspec", {}).get("name", "python3"),
-        resources={"metadata": {"path": cwd}}, record_timing=False, allow_errors=False,
-        extra_arguments=[f"--IPKernelApp.exec_lines={start}"],
-    )
-    try:
-        client.execute()
-    except CellExecutionError as error:
-        sys.stderr.write(str(error))
-        return 1
+    for attempt in (1, 2):  # a kernel that died while starting (before any cell ran) is started again once
+        notebook = nbformat.read(given, as_version=4)
+        client = NotebookClient(
+            notebook, timeout=int(timeout), kernel_name=notebook.metadata.get("kernelspec", {}).get("name", "python3"),
+            resources={"metadata": {"path": cwd}}, record_timing=False, allow_errors=False,
+            extra_arguments=[f"--IPKernelApp.exec_lines={start}"],
+        )
+        try:
+            client.execute()
+        except CellExecutionError as error:
+            sys.stderr.write(str(error))
+            return 1
+        except RuntimeError as error:
+            if attempt == 2 or "before replying to kernel_info" not in str(error):
+                raise
+            continue
+        break
     nbformat.write(notebook, done)
     return 0
 
