@@ -94,7 +94,8 @@ def test_every_comparison_is_assessed_with_the_tool_for_its_allocation():
         tool = rob_tools.TOOL_FOR_ALLOCATION[group["allocation"].iat[0]]
         mine = table[table["comparison_id"] == cid]
         assert set(mine["tool"]) == {tool} and set(mine["study_id"]) == {group["study_id"].iat[0]}
-        assert sorted(mine["item"]) == sorted(rob_tools.TOOLS[tool].item_codes)
+        for _, per_outcome in mine.groupby("outcome"):  # one row per domain for each outcome assessed
+            assert sorted(per_outcome["item"]) == sorted(rob_tools.TOOLS[tool].item_codes)
         assert set(mine["outcome"]) <= set(group["endpoint"])
         # nothing beyond abstracts and records was read for these comparisons
         assert set(mine["judgement"]) == {"no_information"} and (mine["support"].str.len() > 80).all()
@@ -163,15 +164,17 @@ def test_a_locator_citing_an_unknown_source_is_an_error(data_copy):
             "correct the code)") in messages
 
 
-def _line(path, comparison_id, item):
+def _line(path, comparison_id, item, outcome="OS"):
     rows = read_rows(path)
-    c, i = rows[0].index("comparison_id"), rows[0].index("item")
-    return next(n for n, r in enumerate(rows[1:], start=2) if r[c] == comparison_id and r[i] == item)
+    c, i, o = rows[0].index("comparison_id"), rows[0].index("item"), rows[0].index("outcome")
+    return next(n for n, r in enumerate(rows[1:], start=2)
+                if r[c] == comparison_id and r[i] == item and r[o] == outcome)
 
 
-def _set(path, cid, domain, **cells):
+def _set(path, cid, domain, of="OS", **cells):
+    """Change the cells of one domain's row of one comparison (its row of outcome ``of``)."""
     def change(r):
-        if r["comparison_id"] == cid and r["item"] == domain:
+        if r["comparison_id"] == cid and r["item"] == domain and r["outcome"] == of:
             r.update(cells)
         return r
     _edit(path, change)
@@ -223,7 +226,10 @@ def test_an_unassessed_comparison_and_an_unknown_comparison(data_copy):
     _set(path, "iwasaki2023_paclitaxel", "D1", comparison_id="iwasaki2023_palliative")
     line = _line(path, "iwasaki2023_palliative", "D1")
     first = data_copy.line("comparisons.csv", "iwasaki2023_paclitaxel", key="comparison_id")
+    cert = data_copy.line("comparative_certainty.csv", "iwasaki2023_paclitaxel", key="comparison_id")
     assert _errors(data_copy.dir) == [
+        f"data/comparative_certainty.csv:{cert}: endpoint: the risk of bias of OS in comparison "
+        "'iwasaki2023_paclitaxel' is not assessed (add its RoB 2 or ROBINS-I rows to risk_of_bias.csv)",
         f"data/comparisons.csv:{first}: comparison_id: non_randomised comparison 'iwasaki2023_paclitaxel' has no "
         "ROBINS-I assessment (add one row per domain D1, D2, D3, D4, D5, D6, D7 to data/risk_of_bias.csv, tool "
         "robins_i, with the outcome assessed)",
@@ -238,8 +244,8 @@ def test_tool_allocation_cohort_and_outcome_must_fit_the_comparison(data_copy):
     _set(path, "iwasaki2020_palliative", "D1", tool="rob2")
     _set(path, "iwasaki2020_palliative", "D2", outcome="")
     messages = _errors(data_copy.dir)
-    l1, l2 = _line(path, "rtog0912", "D1"), _line(path, "rtog0912", "D2")
-    l3, l4 = _line(path, "iwasaki2020_palliative", "D1"), _line(path, "iwasaki2020_palliative", "D2")
+    l1, l2 = _line(path, "rtog0912", "D1"), _line(path, "rtog0912", "D2", outcome="PFS")
+    l3, l4 = _line(path, "iwasaki2020_palliative", "D1"), _line(path, "iwasaki2020_palliative", "D2", outcome="")
     expected = [
         f"data/risk_of_bias.csv:{l1}: study_id: comparison 'rtog0912' is of 'sherman2023_pazopanib', not "
         "'iwasaki2020' (use the comparison's study_id)",

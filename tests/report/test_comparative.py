@@ -73,3 +73,16 @@ def test_coverage_names_a_comparative_analysis_without_a_comparison(evidence):
     d = pd.DataFrame([{"discrepancy_id": "D99", "study_id": "ha2010", "sensitivity": "comparative: x"}])
     fake = SimpleNamespace(discrepancies=d, comparisons=evidence.comparisons)
     assert cmp.coverage(fake)[0].startswith("D99: names a comparative analysis, but study 'ha2010'")
+
+
+def test_events_do_not_depend_on_the_term_wording(evidence):
+    ae = evidence.adverse_events.copy()
+    mine = ae["study_id"] == "sherman2023_pazopanib"
+    ae.loc[mine, "term"] = "<b>hostile</b> & text"
+    fake = SimpleNamespace(comparisons=evidence.comparisons, adverse_events=ae, studies=evidence.studies)
+    assert [e.tki_events for e in cmp.event_differences(fake, "rtog0912")] == [31, 1]
+    # a second term of the same grade: the patient-level "any ..." row is the one compared
+    extra = ae[mine].iloc[[0]].assign(term="Dysphagia", events=12)
+    both = pd.concat([ae.assign(term=ae["term"].where(~mine, "Any treatment-related adverse event")), extra])
+    fake = SimpleNamespace(comparisons=evidence.comparisons, adverse_events=both, studies=evidence.studies)
+    assert [e.tki_events for e in cmp.event_differences(fake, "rtog0912")] == [31, 1]

@@ -152,12 +152,13 @@ def event_differences(evidence, cid: str, level: float = 0.95) -> list[EventDiff
     rows = _rows(evidence, cid)
     sid = rows["study_id"].iat[0]
     ae = evidence.adverse_events
-    mine = ae[(ae["study_id"] == sid) & (ae["attribution"] == "treatment_related")
-              & (ae["term"] == "Any treatment-related adverse event")]
+    mine = ae[(ae["study_id"] == sid) & (ae["attribution"] == "treatment_related")]
     out = []
     for _, c in rows[rows["statistic"] == "events"].iterrows():
         hit = mine[mine["grade_band"] == c["grade_band"]]
-        if hit.empty:
+        if len(hit) > 1:  # several terms of that grade: the patient-level row, "any ... adverse event"
+            hit = hit[hit["term"].str.lower().str.startswith("any ")]
+        if len(hit) != 1:
             continue
         x1, n1 = int(hit["events"].iat[0]), int(hit["denominator"].iat[0])
         x2, n2 = int(c["value"]), int(c["n"])
