@@ -88,3 +88,10 @@ def test_table_and_footnotes(rows):
     assert t.iloc[0]["Certainty"].startswith("⊕◯◯◯ Very low (a, ")
     src = csof.source(rows, caption="c", name="tbl-x")
     assert "(a) Downgraded one level for risk of bias: its risk of bias could not be assessed with RoB 2" in src
+
+
+def test_footnotes_quoting_the_data_are_escaped(rows):
+    hostile = [replace(rows[0], certainty=replace(rows[0].certainty, explanations=(
+        "Downgraded one level for indirectness: <script>alert(1)</script> *x*.",)))]
+    src = csof.source(hostile, caption="c", name="tbl-x")
+    assert "<script>" not in src and "(a) Downgraded one level for indirectness:" in src

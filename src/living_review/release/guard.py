@@ -8,7 +8,8 @@ A release must be rebuildable from its commit, so :func:`check_release` runs, in
    requested release version must equal it (the version lives in ``_version.py`` only);
 3. ``living-review validate data`` through the installed console script: the data must
    validate;
-4. ``python -m pytest -m "not slow" -q``: the fast test suite must pass. ``run_tests=False``
+4. ``python -m pytest -m "not slow" -q -n auto --dist loadscope``: the fast test suite must
+   pass (on every core, as ``make test-fast`` runs it). ``run_tests=False``
    (``--skip-tests``) exists only so that the guard's own tests do not run the suite
    inside itself, and for ``living-review verify``, which rebuilds a release that passed
    them; a release made that way says so;
@@ -138,7 +139,8 @@ def check_data(root: Path) -> Check:
 def check_tests(root: Path, run_tests: bool = True) -> Check:
     if not run_tests:
         return Check("tests", True, "NOT RUN (--skip-tests); only the guard's own tests may skip them")
-    result = subprocess.run([sys.executable, "-m", "pytest", "-m", "not slow", "-q"], cwd=root,
+    result = subprocess.run([sys.executable, "-m", "pytest", "-m", "not slow", "-q", "-n", "auto",
+                             "--dist", "loadscope"], cwd=root,
                             env=_environment(root), capture_output=True, text=True)
     if result.returncode != 0:
         return Check("tests", False, f"the test suite failed (exit {result.returncode}):\n{_tail(result.stdout)}")

@@ -19,6 +19,7 @@ from living_review.report import comparative as cmp
 from living_review.report.certainty import CertaintyRating
 from living_review.report.comparative_certainty import ComparativeProfile, rate_comparison
 from living_review.report.dictionary import latex_columns
+from living_review.report.markup import md
 from living_review.report.sof_table import SYMBOLS, footnotes
 from living_review.report.tables import markdown_source
 
@@ -170,5 +171,6 @@ def source(rows: list[ComparativeRow], level: float = 0.95, *, caption: str, nam
     """MyST source of :func:`table` with PDF column widths, then the footnotes as a list."""
     body = latex_columns(LATEX_WIDTHS) + markdown_source(table(rows, level), caption=caption, name=name,
                                                          align="l" * 5)
-    notes = "\n\n".join(f"({letter}) {text}" for letter, text in footnotes(rows).notes)
+    # the footnotes quote the data (the indirectness reasons): escaped like every cell
+    notes = "\n\n".join(f"({letter}) {md(text)}" for letter, text in footnotes(rows).notes)
     return f"{body}\n\n{notes}\n" if notes else body
