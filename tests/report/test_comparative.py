@@ -86,3 +86,13 @@ def test_events_do_not_depend_on_the_term_wording(evidence):
     both = pd.concat([ae.assign(term=ae["term"].where(~mine, "Any treatment-related adverse event")), extra])
     fake = SimpleNamespace(comparisons=evidence.comparisons, adverse_events=both, studies=evidence.studies)
     assert [e.tki_events for e in cmp.event_differences(fake, "rtog0912")] == [31, 1]
+
+
+def test_tki_time_needs_the_comparators_unit(evidence):
+    rows = evidence.comparisons[evidence.comparisons["comparison_id"] == "iwasaki2020_palliative"]
+    # Iwasaki 2020's median OS, 4.2 months, is in studies.csv (no experimental row in comparisons.csv)
+    assert cmp.tki_time(evidence, rows, "OS", "median", "months")[::3] == (4.2, 16.0)
+    assert cmp.tki_time(evidence, rows, "OS", "median", "weeks") is None
+    rows23 = evidence.comparisons[evidence.comparisons["comparison_id"] == "iwasaki2023_paclitaxel"]
+    assert cmp.tki_time(evidence, rows23, "OS", "average", "months")[::3] == (5.8, 36.0)
+    assert cmp.landmark_label(1, "years") == "1 year" and cmp.landmark_label(6, "months") == "6 months"

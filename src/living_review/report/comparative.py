@@ -69,8 +69,7 @@ class LandmarkDifference:
     from_printed_intervals: RiskDifference | None
 
     def label(self) -> str:
-        unit = _UNIT_ONE[self.unit] if self.time == 1 else self.unit
-        return f"{self.time:g} {unit}"
+        return landmark_label(self.time, self.unit)
 
 
 @dataclass(frozen=True)
@@ -83,6 +82,51 @@ class EventDifference:
     comparator_events: int
     comparator_n: int
     difference: RiskDifference
+
+
+def landmark_label(time: float, unit: str) -> str:
+    """``1 year``, ``2 years``: a landmark time as the book prints it."""
+    return f"{time:g} {_UNIT_ONE[unit] if time == 1 else unit}"
+
+
+def tki_landmark(evidence, study_id: str, endpoint: str, time: float, unit: str) -> pd.Series | None:
+    """The TKI arm's landmark row (``landmarks.csv``) at ``time`` ``unit``, or None."""
+    lm = evidence.landmarks
+    hit = lm[(lm["study_id"] == study_id) & (lm["endpoint"] == endpoint) & (lm["time"] == time)
+             & (lm["time_unit"] == unit)]
+    return None if hit.empty else hit.iloc[0]
+
+
+def tki_events(evidence, study_id: str, grade_band: str) -> pd.Series | None:
+    """The TKI arm's patient-level treatment-related adverse-event row of ``grade_band``
+    (``adverse_events.csv``), or None. Matched by study, attribution and grade, not by the
+    term's wording (free text); where several terms share the grade, the "any ..." row."""
+    ae = evidence.adverse_events
+    hit = ae[(ae["study_id"] == study_id) & (ae["attribution"] == "treatment_related")
+             & (ae["grade_band"] == grade_band)]
+    if len(hit) > 1:
+        hit = hit[hit["term"].str.lower().str.startswith("any ")]
+    return hit.iloc[0] if len(hit) == 1 else None
+
+
+def tki_time(evidence, comparison_rows: pd.DataFrame, endpoint: str, statistic: str,
+             unit: str) -> tuple[float, float, float, float] | None:
+    """The TKI arm's ``statistic`` (median or average) of ``endpoint`` in ``unit``: its
+    experimental row in ``comparisons.csv``, else, for a median, the study's reported median
+    in the same unit. Returns (value, CI lower, CI upper, n) with NaN where not reported, or None."""
+    mine = comparison_rows[(comparison_rows["arm"] == "experimental") & (comparison_rows["endpoint"] == endpoint)
+                           & (comparison_rows["statistic"] == statistic)]
+    if not mine.empty:
+        r = mine.iloc[0]
+        return float(r["value"]), float(r["ci_lower"]), float(r["ci_upper"]), float(r["n"])
+    if statistic != "median":
+        return None
+    s = evidence.studies.set_index("study_id").loc[comparison_rows["study_id"].iat[0]]
+    ep = endpoint.lower()
+    if pd.isna(s[f"{ep}_median"]) or s[f"{ep}_unit"] != unit:
+        return None
+    n = float("nan") if pd.isna(s["n_enrolled"]) else float(s["n_enrolled"])
+    return float(s[f"{ep}_median"]), float(s[f"{ep}_ci_lower"]), float(s[f"{ep}_ci_upper"]), n
 
 
 def _rows(evidence, cid: str) -> pd.DataFrame:
@@ -121,13 +165,11 @@ def landmark_differences(evidence, cid: str, endpoint: str = "OS", level: float 
     rows = _rows(evidence, cid)
     study = _study(evidence, cid)
     comp = rows[(rows["statistic"] == "landmark_pct") & (rows["endpoint"] == endpoint)].sort_values("time")
-    lm = evidence.landmarks
-    mine = lm[(lm["study_id"] == study.name) & (lm["endpoint"] == endpoint)]
     pairs = []
     for _, c in comp.iterrows():
-        hit = mine[(mine["time"] == c["time"]) & (mine["time_unit"] == c["unit"])]
-        if not hit.empty:
-            pairs.append((hit.iloc[0], c))
+        hit = tki_landmark(evidence, study.name, endpoint, c["time"], c["unit"])
+        if hit is not None:
+            pairs.append((hit, c))
     n_tki, n_comp = int(study["n_enrolled"]), int(comp["n"].max()) if len(comp) else 0
     implied_n = (implied_denominator([t["rate_pct"] for t, _ in pairs], n_tki),
                  implied_denominator([c["value"] for _, c in pairs], n_comp))
@@ -151,16 +193,12 @@ def event_differences(evidence, cid: str, level: float = 0.95) -> list[EventDiff
     """Treatment-related adverse events reported for both arms, one per grade band."""
     rows = _rows(evidence, cid)
     sid = rows["study_id"].iat[0]
-    ae = evidence.adverse_events
-    mine = ae[(ae["study_id"] == sid) & (ae["attribution"] == "treatment_related")]
     out = []
     for _, c in rows[rows["statistic"] == "events"].iterrows():
-        hit = mine[mine["grade_band"] == c["grade_band"]]
-        if len(hit) > 1:  # several terms of that grade: the patient-level row, "any ... adverse event"
-            hit = hit[hit["term"].str.lower().str.startswith("any ")]
-        if len(hit) != 1:
+        hit = tki_events(evidence, sid, c["grade_band"])
+        if hit is None:
             continue
-        x1, n1 = int(hit["events"].iat[0]), int(hit["denominator"].iat[0])
+        x1, n1 = int(hit["events"]), int(hit["denominator"])
         x2, n2 = int(c["value"]), int(c["n"])
         out.append(EventDifference(c["grade_band"], x1, n1, x2, n2, risk_difference(x1, n1, x2, n2, level)))
     return out

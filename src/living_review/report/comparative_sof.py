@@ -59,7 +59,6 @@ def _outcome(endpoint: str, band) -> str:
 
 def _survival(evidence, cid: str, endpoint: str, level: float):
     rows = evidence.comparisons[evidence.comparisons["comparison_id"] == cid]
-    study = evidence.studies.set_index("study_id").loc[rows["study_id"].iat[0]]
     hr = cmp.hazard_ratio(evidence, cid, endpoint)
     if hr is not None:
         lms = cmp.landmark_differences(evidence, cid, endpoint, level)
@@ -73,13 +72,12 @@ def _survival(evidence, cid: str, endpoint: str, level: float):
         return (f"HR {hr.ratio:g} ({printed} {hr.ci_low:g} to {hr.ci_high:g})", measure, comp, tki, diff, hr.n,
                 hr.includes_null, direction)
     comp = rows[(rows["arm"] == "comparator") & (rows["endpoint"] == endpoint)].iloc[0]
-    exp = rows[(rows["arm"] == "experimental") & (rows["endpoint"] == endpoint)
-               & (rows["statistic"] == comp["statistic"])]
     words = _STAT_WORDS.get(comp["statistic"], comp["statistic"])
-    if not exp.empty:
-        tki_value, n_tki = float(exp["value"].iat[0]), int(exp["n"].iat[0])
-    else:
-        tki_value, n_tki = float(study[f"{endpoint.lower()}_median_months"]), int(study["n_enrolled"])
+    found = cmp.tki_time(evidence, rows, endpoint, comp["statistic"], comp["unit"])
+    if found is None:
+        raise ValueError(f"comparison {cid!r}: the TKI arm has no {words} of {endpoint} in {comp['unit']} to set "
+                         "beside the comparator's (add it to comparisons.csv or studies.csv)")
+    tki_value, n_tki = found[0], int(found[3])
     p = "" if pd.isna(comp["p_value"]) else f"p = {comp['p_value']:g}, "
     return ("not reported", words[0].upper() + words[1:], f"{comp['value']:.1f} {comp['unit']}",
             f"{tki_value:.1f} {comp['unit']}", f"{p}no interval reported", n_tki + int(comp["n"]), None, 0)

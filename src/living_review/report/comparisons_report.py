@@ -18,11 +18,12 @@ from typing import Literal, get_args
 
 import pandas as pd
 
+from living_review.report.comparative import landmark_label, tki_events, tki_landmark, tki_time
+
 Allocation = Literal["randomised", "non_randomised"]
 ALLOCATIONS: tuple[str, ...] = get_args(Allocation)
 COLUMNS = ("Study", "Comparator", "Allocation", "Outcome", "TKI arm", "Comparator arm", "Between arms")
 _ALLOCATION = {"randomised": "randomised", "non_randomised": "not randomised (groups as treated)"}
-_UNIT_ONE = {"days": "day", "weeks": "week", "months": "month", "years": "year"}
 
 
 def _num(v, least: int = 1) -> str:
@@ -43,8 +44,7 @@ def _p(p) -> str:
 
 def _outcome(r) -> str:
     if r.statistic == "landmark_pct":
-        unit = _UNIT_ONE[r.unit] if r.time == 1 else r.unit
-        return f"{r.endpoint} at {r.time:g} {unit}"
+        return f"{r.endpoint} at {landmark_label(r.time, r.unit)}"
     if r.statistic == "events":
         return f"treatment-related adverse event, highest grade {r.grade_band}"
     if r.statistic == "average":
@@ -60,30 +60,22 @@ def _value(r) -> str:
     return f"{_num(r.value)}{_ci(r.ci_lower, r.ci_upper)}, n = {r.n}"
 
 
-def _tki_value(evidence, r, experimental: pd.DataFrame) -> str:
+def _tki_value(evidence, r, group: pd.DataFrame) -> str:
     sid = r.study_id
     if r.statistic == "landmark_pct":
-        lm = evidence.landmarks
-        hit = lm[(lm.study_id == sid) & (lm.endpoint == r.endpoint) & (lm.time == r.time) & (lm.time_unit == r.unit)]
+        hit = tki_landmark(evidence, sid, r.endpoint, r.time, r.unit)
         n = evidence.studies.set_index("study_id").loc[sid, "n_enrolled"]
-        return "not reported" if hit.empty else (f"{_num(hit.rate_pct.iat[0])}%{_ci(hit.ci_lower_pct.iat[0], hit.ci_upper_pct.iat[0])}"
-                                                 + ("" if pd.isna(n) else f", n = {n}"))
+        return "not reported" if hit is None else (f"{_num(hit.rate_pct)}%{_ci(hit.ci_lower_pct, hit.ci_upper_pct)}"
+                                                   + ("" if pd.isna(n) else f", n = {n}"))
     if r.statistic == "events":
-        ae = evidence.adverse_events
-        hit = ae[(ae.study_id == sid) & (ae.grade_band == r.grade_band) & (ae.attribution == "treatment_related")
-                 & (ae.term == "Any treatment-related adverse event")]
-        return "not reported" if hit.empty else (f"{hit.events.iat[0]}/{hit.denominator.iat[0]} "
-                                                 f"({100 * hit.events.iat[0] / hit.denominator.iat[0]:.1f}%)")
-    mine = experimental[(experimental.endpoint == r.endpoint) & (experimental.statistic == r.statistic)]
-    if not mine.empty:
-        return _value(mine.iloc[0])
-    if r.statistic == "median":
-        s = evidence.studies.set_index("study_id").loc[sid]
-        ep = r.endpoint.lower()
-        if pd.notna(s[f"{ep}_median"]) and s[f"{ep}_unit"] == r.unit:
-            n = "" if pd.isna(s["n_enrolled"]) else f", n = {s['n_enrolled']}"
-            return f"{_num(s[f'{ep}_median'])}{_ci(s[f'{ep}_ci_lower'], s[f'{ep}_ci_upper'])}{n}"
-    return "not reported"
+        hit = tki_events(evidence, sid, r.grade_band)
+        return "not reported" if hit is None else (f"{hit.events}/{hit.denominator} "
+                                                   f"({100 * hit.events / hit.denominator:.1f}%)")
+    found = tki_time(evidence, group, r.endpoint, r.statistic, r.unit)
+    if found is None:
+        return "not reported"
+    value, lo, hi, n = found
+    return f"{_num(value)}{_ci(lo, hi)}" + ("" if pd.isna(n) else f", n = {int(n)}")
 
 
 def comparison_table(evidence, allocation: Allocation | None = None) -> pd.DataFrame:
@@ -110,7 +102,6 @@ def comparison_table(evidence, allocation: Allocation | None = None) -> pd.DataF
         first = group.iloc[0]
         head = {"Study": labels[first.study_id], "Comparator": first.comparator,
                 "Allocation": _ALLOCATION[first.allocation]}
-        experimental = group[group.arm == "experimental"]
         for r in group.itertuples(index=False):
             if r.arm == "contrast":
                 rows.append({**head, "Outcome": f"{r.endpoint} hazard ratio, TKI arm / comparator",
@@ -118,6 +109,6 @@ def comparison_table(evidence, allocation: Allocation | None = None) -> pd.DataF
                              "Between arms": f"{_num(r.value, 2)} ({_num(r.ci_lower, 2)}–{_num(r.ci_upper, 2)}){_p(r.p_value)}"
                              if pd.notna(r.ci_lower) else f"{_num(r.value, 2)}{_p(r.p_value)}"})
             elif r.arm == "comparator":
-                rows.append({**head, "Outcome": _outcome(r), "TKI arm": _tki_value(evidence, r, experimental),
+                rows.append({**head, "Outcome": _outcome(r), "TKI arm": _tki_value(evidence, r, group),
                              "Comparator arm": _value(r), "Between arms": _p(r.p_value).lstrip(", ") or "–"})
     return pd.DataFrame(rows, columns=list(COLUMNS))
