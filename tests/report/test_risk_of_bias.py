@@ -21,8 +21,11 @@ def test_weight_shares_normalise_and_ignore_zero_weights():
 
 
 def test_a_cohort_without_assessment_or_bad_weights_is_refused():
-    with pytest.raises(ValueError, match="cohort\\(s\\) zz enter a pooled estimate without a risk-of-bias"):
+    with pytest.raises(ValueError, match="cohort zz enters a pooled estimate without a risk-of-bias"):
         rb.weight_shares(["a", "zz"], [1, 1], A, weight="patients")
+    with pytest.raises(ValueError, match=r"cohorts yy, zz enter a pooled estimate without a risk-of-bias assessment "
+                                         r"\(add them to"):
+        rb.weight_shares(["a", "yy", "zz"], [1, 1, 1], A, weight="patients")
     with pytest.raises(ValueError, match="one weight per cohort"):
         rb.weight_shares(["a"], [1, 2], A, weight="patients")
     with pytest.raises(ValueError, match="finite"):

@@ -97,5 +97,5 @@ def test_low_risk_sensitivity_repools_the_low_risk_cohorts_only_where_two_are():
 def test_a_pooled_cohort_without_an_assessment_stops_the_summary():
     ev, settings = load_evidence(), load_settings()
     missing = replace(ev, risk_of_bias=ev.risk_of_bias[ev.risk_of_bias["study_id"] != "wirth2021"])
-    with pytest.raises(ValueError, match="wirth2021 enter a pooled estimate without a risk-of-bias assessment"):
+    with pytest.raises(ValueError, match="cohort wirth2021 enters a pooled estimate without a risk-of-bias assessment"):
         sof.build_summary(missing, settings)

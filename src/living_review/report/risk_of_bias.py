@@ -99,8 +99,9 @@ def weight_shares(study_ids, weights, a: Assessment, *, weight: str) -> WeightSh
         raise ValueError(f"weights must be finite, >= 0 and not all 0: {w}")
     missing = [i for i, x in zip(ids, w) if x > 0 and i not in a.overall]
     if missing:
-        raise ValueError(f"cohort(s) {', '.join(missing)} enter a pooled estimate without a risk-of-bias "
-                         "assessment (add them to data/risk_of_bias.csv)")
+        which = f"cohort {missing[0]} enters" if len(missing) == 1 else f"cohorts {', '.join(missing)} enter"
+        raise ValueError(f"{which} a pooled estimate without a risk-of-bias assessment (add "
+                         f"{'it' if len(missing) == 1 else 'them'} to data/risk_of_bias.csv)")
     total = sum(w)
     share = {k: sum(x for i, x in zip(ids, w) if x > 0 and a.overall[i] == k) / total for k in tool.OVERALL}
     return WeightShares(share["low"], share["unclear"], share["high"], weight)
