@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 
 REPLAY = Path(__file__).parent / "replay"
+# Genuine API bodies, kept outside the project (see their README): never copied into it.
+SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "api-samples"
 
 
 @dataclass
@@ -26,10 +28,17 @@ class Reply:
     status: int = 200
     headers: dict = field(default_factory=dict)
     cut_at: int | None = None  # send only this many bytes of the body, then close
+    length: bool = True  # declare Content-Length (else the body ends when the connection closes)
+    chunked: bool = False  # chunked transfer coding (with cut_at: the last chunk never comes)
 
     @classmethod
     def file(cls, name: str, **kw) -> "Reply":
         return cls(body=(REPLAY / name).read_bytes(), **kw)
+
+    @classmethod
+    def sample(cls, name: str, **kw) -> "Reply":
+        """A genuine body of ``../shared/api-samples/`` (``pubmed/...``, ``edited/...``)."""
+        return cls(body=(SAMPLES / name).read_bytes(), **kw)
 
 
 class ReplayServer:
@@ -54,7 +63,18 @@ class ReplayServer:
                 self.send_response(reply.status)
                 for key, value in reply.headers.items():
                     self.send_header(key, value)
-                self.send_header("Content-Length", str(len(body)))
+                if reply.chunked:
+                    self.send_header("Transfer-Encoding", "chunked")
+                    self.end_headers()
+                    sent = body[:reply.cut_at] if reply.cut_at is not None else body
+                    self.wfile.write(f"{len(body):x}\r\n".encode() + sent)
+                    if reply.cut_at is None:
+                        self.wfile.write(b"\r\n0\r\n\r\n")
+                    self.wfile.flush()
+                    self.close_connection = True
+                    return
+                if reply.length:
+                    self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 if reply.cut_at is not None:
                     self.wfile.write(body[:reply.cut_at])
@@ -90,6 +110,14 @@ def replay():
 
 
 @pytest.fixture
+def samples():
+    """The folder of genuine API bodies; the test is skipped where it is absent."""
+    if not (SAMPLES / "README.md").is_file():
+        pytest.skip(f"the genuine API bodies are not here ({SAMPLES}: the project root's ../shared/api-samples/)")
+    return SAMPLES
+
+
+@pytest.fixture
 def no_wait():
     """A sleep that records what it was asked to wait, so retries cost no time."""
     waits: list[float] = []
@@ -117,7 +145,10 @@ class Saver:
 
         self._recorder = Recorder(folder)
         self.save = self._recorder.save
+        self.warn = self._recorder.warn
         self.exchanges = self._recorder.exchanges
+        self.warnings = self._recorder.warnings
+        self.accept_phrase_not_found = False
 
 
 @pytest.fixture
@@ -133,3 +164,24 @@ def fast_client(no_wait):
         return Client(source=name, sleep=no_wait.append, **kw)
 
     return make
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch, replay):
+    """A copy of the project's data whose search runners call the replay server; returns ``data/search``."""
+    import shutil
+
+    src = Path(__file__).resolve().parents[2]
+    root = tmp_path / "project"
+    shutil.copytree(src / "data", root / "data")
+    shutil.copy(src / "_toc.yml", root / "_toc.yml")
+    monkeypatch.setenv("LIVING_REVIEW_ROOT", str(root))
+    monkeypatch.setenv("LIVING_REVIEW_BUILD_DIR", str(root / "_build"))
+    for key in ("pubmed", "europepmc", "ctgov"):
+        monkeypatch.setenv(f"LIVING_REVIEW_{key.upper()}_URL", f"{replay.url}/{key}/")
+    monkeypatch.delenv("NCBI_API_KEY", raising=False)
+    # Keep the runs fast: the replay server needs no politeness.
+    import living_review.search.run as run_module
+    monkeypatch.setattr(run_module, "DEFAULT_INTERVAL", {"europepmc": 0.0, "ctgov": 0.0})
+    monkeypatch.setattr(run_module.pubmed_runner, "MIN_INTERVAL", {False: 0.0, True: 0.0})
+    return root / "data" / "search"

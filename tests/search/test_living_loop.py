@@ -6,32 +6,13 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
 from pathlib import Path
 
 import pandas as pd
-import pytest
 
 from living_review.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def project(tmp_path, monkeypatch, replay):
-    root = tmp_path / "project"
-    shutil.copytree(ROOT / "data", root / "data")
-    shutil.copy(ROOT / "_toc.yml", root / "_toc.yml")
-    monkeypatch.setenv("LIVING_REVIEW_ROOT", str(root))
-    monkeypatch.setenv("LIVING_REVIEW_BUILD_DIR", str(root / "_build"))
-    for key in ("pubmed", "europepmc", "ctgov"):
-        monkeypatch.setenv(f"LIVING_REVIEW_{key.upper()}_URL", f"{replay.url}/{key}/")
-    monkeypatch.delenv("NCBI_API_KEY", raising=False)
-    # Keep the runs fast: the replay server needs no politeness.
-    import living_review.search.run as run_module
-    monkeypatch.setattr(run_module, "DEFAULT_INTERVAL", {"europepmc": 0.0, "ctgov": 0.0})
-    monkeypatch.setattr(run_module.pubmed_runner, "MIN_INTERVAL", {False: 0.0, True: 0.0})
-    return root / "data" / "search"
 
 
 def answer(monkeypatch, *lines):

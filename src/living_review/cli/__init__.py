@@ -50,6 +50,10 @@ def describe_error(error: BaseException) -> tuple[str, int]:
 
     from living_review.data.problems import DataValidationError
 
+    from living_review.search.http import SearchError
+
+    if isinstance(error, SearchError):  # an API that failed: its own message, and what to do
+        return f"error: {error.message}\n  what to do: {error.advice}", 1
     if isinstance(error, DataValidationError):
         lines = [str(p) for p in error.problems]
         n_err = sum(p.severity == "error" for p in error.problems)

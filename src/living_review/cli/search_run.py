@@ -40,6 +40,9 @@ def add_run_parser(sub) -> None:
                      help=f"sources to run, of {', '.join(SOURCE_KEYS)} (default: all saved searches)")
     run.add_argument("--from", dest="start", type=_date, help="first date (default: the last search date)")
     run.add_argument("--to", dest="end", type=_date, help="last date (default: today)")
+    run.add_argument("--accept-phrase-not-found", action="store_true",
+                     help="run on although PubMed reports a query term it does not know (PhraseNotFound); "
+                          "without it that is an error, since it is most often a typo in the saved query")
     run.set_defaults(func=run_saved_searches)
 
 
@@ -71,7 +74,8 @@ def run_saved_searches(args: argparse.Namespace) -> int:
     failed = 0
     for key in keys:
         try:
-            result = run_search(searches[key], search_dir, start=args.start, end=args.end)
+            result = run_search(searches[key], search_dir, start=args.start, end=args.end,
+                                accept_phrase_not_found=args.accept_phrase_not_found)
         except (SearchError, ValueError) as err:
             print(describe_error(err)[0], file=sys.stderr)
             failed += 1

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from living_review.search.records import first_author_key, title_key, validate_records
+from living_review.search.records import first_author_key, source_kind, title_key, validate_records
 from living_review.data.encoding import read_frame
 
 MERGE_LOG_COLUMNS = ("removed_id", "kept_id", "matched_id", "rule", "score", "reason")
@@ -123,7 +123,9 @@ def dedupe(records: pd.DataFrame, *, threshold: float = 95.0, min_prefix_chars: 
 
     Notes
     -----
-    1. Exact: records sharing a normalised DOI or PMID are duplicates.
+    1. Exact: records sharing a normalised DOI or PMID are duplicates, and so are register
+       records (:func:`~living_review.search.records.source_kind` ``register``) sharing a
+       registry id (``registry_ids``: the NCT number...), whatever their titles.
     2. Fuzzy, within blocks (same year and first-author surname; same year and first four
        title words), a pair is a duplicate when all hold: same year; same notice type
        (erratum, retraction, reply... or none); same part number ("Part II"); same
@@ -170,6 +172,20 @@ def dedupe(records: pd.DataFrame, *, threshold: float = 95.0, min_prefix_chars: 
                     edges.append((j, i, col, 100.0))
             else:
                 first_seen[value] = i
+
+    # A trial register's record found again (a later run, another register) shares its
+    # registry id. Only register records are merged so: a paper naming the trial is
+    # another report of it, not a duplicate record.
+    first_trial: dict[str, int] = {}
+    for i, (value, source) in enumerate(zip(table["registry_ids"], table["source"])):
+        if source_kind(source) != "register":
+            continue
+        for rid in (v.strip() for v in value.split(";") if v.strip()):
+            if rid in first_trial:
+                if uf.union(i, first_trial[rid]):
+                    edges.append((first_trial[rid], i, "registry_id", 100.0))
+            else:
+                first_trial[rid] = i
 
     def compatible(i: int, j: int) -> bool:
         if years[i] != years[j] or notices[i] != notices[j] or parts[i] != parts[j]:

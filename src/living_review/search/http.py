@@ -39,7 +39,33 @@ USER_AGENT = f"living-review/{__version__} (systematic review search runner; url
 
 
 class SearchError(RuntimeError):
-    """A search request that failed for good; the message says what happened and what to do."""
+    """A search request that failed for good: what happened (the message) and what to do (``advice``).
+
+    Nothing of a failed run is imported; ``advice`` fits the failure (wait and rerun after a
+    rate limit, fix the base URL after a 404 or an HTML page, rerun after a cut-off body...).
+    """
+
+    def __init__(self, message: str, advice: str = "run `living-review search run` again; nothing was "
+                 "imported, so a rerun starts from the same date") -> None:
+        super().__init__(f"{message}; {advice}")
+        self.message, self.advice = message, advice
+
+
+ADVICE = {
+    "rate": "the API limits how often it may be asked; wait a few minutes and run again (for PubMed, "
+            "NCBI_API_KEY raises the limit from 3 to 10 requests a second)",
+    "server": "the service has a problem of its own (HTTP 5xx); nothing is wrong with the query: run "
+              "again later, and check the service's status page if it persists",
+    "not_found": "the address does not exist on that server: check base_url in data/search/search_strategy.yaml "
+                 "and the LIVING_REVIEW_<SOURCE>_URL variable, if set",
+    "refused": "the server refused the request itself: check the query saved in data/search/search_strategy.yaml "
+               "(brackets, quotes, field tags) and the parameters the API documents",
+    "network": "no answer from the server: check the network connection (and a proxy, if one is needed), "
+               "then run again",
+    "html": "a web page answered instead of the API (a wrong base URL, a proxy or login page, or a "
+            "maintenance page): check base_url and LIVING_REVIEW_<SOURCE>_URL, open the saved page to see "
+            "what it says, then run again",
+}
 
 
 @dataclass(frozen=True)
@@ -162,22 +188,28 @@ class Client:
             except urllib.error.HTTPError as err:
                 detail = err.read(500).decode("utf-8", "replace").strip()
                 problem = f"HTTP {err.code} {err.reason}" + (f": {detail[:200]}" if detail else "")
+                if err.code == 404:
+                    raise SearchError(f"{self.source}: {shown} answered {problem}", ADVICE["not_found"]) from None
                 if err.code not in RETRY_STATUSES:
-                    raise SearchError(f"{self.source}: {shown} answered {problem}; the request "
-                                      "was refused, check the query and the base URL") from None
+                    raise SearchError(f"{self.source}: {shown} answered {problem}", ADVICE["refused"]) from None
+                kind = "server"
                 if err.code == 429:
+                    kind = "rate"
                     told = retry_after_seconds(err.headers.get("Retry-After"))
                     if told is not None and told > self.max_wait:
                         raise SearchError(f"{self.source}: rate limited (HTTP 429), the server asks "
-                                          f"to retry after {told:.0f} s; run again later") from None
+                                          f"to retry after {told:.0f} s",
+                                          f"run again later, in {told:.0f} s or more (the server's Retry-After)") from None
+                    problem += (f" (Retry-After {told:.0f} s was waited)" if told is not None
+                                else " (no Retry-After sent; backoff waited)")
                     wait = told if told is not None else wait
             except (urllib.error.URLError, socket.timeout, ConnectionError, http.client.RemoteDisconnected) as err:
                 reason = getattr(err, "reason", err)
-                problem = f"network failure ({reason})"
+                problem, kind = f"network failure ({reason})", "network"
             if attempt <= self.retries:
                 self._pause(wait)
-        raise SearchError(f"{self.source}: {shown} failed after {self.retries + 1} attempts: "
-                          f"{problem}; check the network connection and try again")
+        raise SearchError(f"{self.source}: {shown} failed after {self.retries + 1} attempts: {problem}",
+                          ADVICE[kind])
 
 
 def _read_whole(reply, source: str, shown: str) -> bytes:
@@ -186,9 +218,8 @@ def _read_whole(reply, source: str, shown: str) -> bytes:
         body = reply.read()
     except http.client.IncompleteRead as err:
         raise SearchError(f"{source}: {shown}: the response was cut off after {len(err.partial)} "
-                          f"bytes of {expected or 'an unknown number'}; nothing was imported, "
-                          "run again") from None
+                          f"bytes of {expected or 'an unknown number'} (connection closed mid-transfer)") from None
     if expected and expected.isdigit() and len(body) < int(expected):
         raise SearchError(f"{source}: {shown}: the response was cut off after {len(body)} bytes "
-                          f"of {expected}; nothing was imported, run again")
+                          f"of {expected} (connection closed mid-transfer)")
     return body

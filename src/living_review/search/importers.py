@@ -39,6 +39,7 @@ CSV_ALIASES: dict[str, tuple[str, ...]] = {
     "doi": ("doi", "do"),
     "pmid": ("pmid", "pubmed_id", "pmid_id"),
     "abstract": ("abstract", "ab"),
+    "registry_ids": ("registry_ids", "nct_id", "nct", "trial_registration"),
 }
 
 
@@ -167,7 +168,8 @@ def read_medline(path: str | Path, *, search_date: str, source: str = "PubMed") 
     -----
     A field is ``TAG- value`` with the tag left-aligned in four columns; continuation lines
     start with six spaces. ``FAU`` (full author names) is preferred over ``AU``; the DOI is
-    the ``LID`` or ``AID`` value marked ``[doi]``; the year is the first year in ``DP``.
+    the ``LID`` or ``AID`` value marked ``[doi]``; the year is the first year in ``DP``; the
+    trial registry ids of ``SI`` (:func:`registry_ids`) go to ``registry_ids``.
 
     Example
     -------
@@ -206,9 +208,31 @@ def read_medline(path: str | Path, *, search_date: str, source: str = "PubMed") 
             "authors": _authors(get("FAU") or get("AU")),
             "year": (get("DP") or [""])[0], "journal": (get("JT") or get("TA") or [""])[0],
             "doi": doi, "pmid": (get("PMID") or [""])[0], "abstract": " ".join(get("AB")),
-            "origin": f"{path.name}:{line}",
+            "origin": f"{path.name}:{line}", "registry_ids": "; ".join(registry_ids(get("SI"))),
         })
     return _finish(rows, path.name)
+
+
+# Trial registries among MEDLINE's secondary-source databanks (SI field "DATABANK/ACCESSION";
+# NLM, MEDLINE/PubMed Data Element Descriptions, "Secondary Source ID").
+REGISTRY_BANKS = frozenset({"clinicaltrials.gov", "isrctn", "anzctr", "chictr", "ctri", "drks", "eudract",
+                            "jprn", "ntr", "pactr", "rebec", "rpcec", "slctr", "tctr", "umin-ctr", "euctr"})
+
+
+def registry_ids(secondary: Iterable[str]) -> list[str]:
+    """Registry ids of MEDLINE ``SI`` values: NCT numbers bare, others as ``DATABANK/ACCESSION``.
+
+    Example
+    -------
+    >>> registry_ids(["ClinicalTrials.gov/NCT01321554", "GENBANK/AB123456", "ISRCTN/ISRCTN12345678"])
+    ['NCT01321554', 'ISRCTN/ISRCTN12345678']
+    """
+    out = []
+    for value in secondary:
+        bank, _, accession = value.strip().partition("/")
+        if bank.strip().lower() in REGISTRY_BANKS and accession.strip():
+            out.append(accession.strip() if bank.strip().lower() == "clinicaltrials.gov" else value.strip())
+    return out
 
 
 def read_csv_export(path: str | Path, *, search_date: str, source: str) -> pd.DataFrame:

@@ -17,6 +17,11 @@ Columns (all text; empty string when unknown):
 ``journal``, ``doi`` (lower case, no resolver prefix), ``pmid`` (digits), ``abstract``.
 ``origin``
     where the row came from: ``file:line`` for imports, a citation for hand-entered rows.
+``registry_ids``
+    trial registry identifiers, ``"; "``-separated (:func:`normalise_registry_ids`): a
+    ClinicalTrials.gov record's NCT number (and its EudraCT/CTIS numbers), the registry ids a
+    PubMed record names in its secondary-source field (``SI``). Two register records with a
+    common id are one trial found twice (:func:`~living_review.search.dedupe.dedupe`).
 """
 
 from __future__ import annotations
@@ -42,7 +47,10 @@ RECORD_COLUMNS: tuple[str, ...] = (
     "pmid",
     "abstract",
     "origin",
+    "registry_ids",
 )
+# Columns an older records table may lack; they are read as empty.
+OPTIONAL_COLUMNS: tuple[str, ...] = ("registry_ids",)
 
 SourceKind = Literal["database", "register", "website", "organisation", "citations"]
 
@@ -125,6 +133,35 @@ def normalise_pmid(value: object) -> str:
     if not text.isdigit() or int(text) == 0:
         raise ValueError(f"{value!r} is not a PMID; expected a positive integer")
     return str(int(text))
+
+
+_NCT = re.compile(r"^NCT\d{8}$", re.I)
+
+
+def normalise_registry_ids(value: object) -> str:
+    """Registry ids in normal form: ``"; "``-separated, NCT numbers upper case, no repeats.
+
+    Raises ``ValueError`` for an id that starts with ``NCT`` but is not ``NCT`` and 8 digits.
+
+    Example
+    -------
+    >>> normalise_registry_ids("nct01321554; EudraCT 2010-020345-12; NCT01321554")
+    'NCT01321554; EudraCT 2010-020345-12'
+    """
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    out: list[str] = []
+    for part in re.split(r"[;\n]", str(value)):
+        text = " ".join(part.split())
+        if not text:
+            continue
+        if text[:3].upper() == "NCT":
+            if not _NCT.match(text):
+                raise ValueError(f"{text!r} is not an NCT number; expected NCT and 8 digits")
+            text = text.upper()
+        if text not in out:
+            out.append(text)
+    return "; ".join(out)
 
 
 def normalise_year(value: object) -> str:
@@ -280,6 +317,7 @@ def validate_records(frame: pd.DataFrame, where: str = "records", lines: list[in
     def at(i: int) -> str:
         return f"{where}:{lines[i - 1]}:" if lines else f"{where}, row {i}"
 
+    frame = frame.assign(**{c: "" for c in OPTIONAL_COLUMNS if c not in frame.columns})
     missing = [col for col in RECORD_COLUMNS if col not in frame.columns]
     if missing:
         raise ValueError(f"{where}: missing column(s) {missing}; expected {list(RECORD_COLUMNS)}")
@@ -295,7 +333,7 @@ def validate_records(frame: pd.DataFrame, where: str = "records", lines: list[in
         except ValueError:
             raise ValueError(f"{at(i)} ({row.record_id}): search_date "
                              f"{row.search_date!r} is not an ISO date YYYY-MM-DD") from None
-    for col, fix in (("doi", normalise_doi), ("pmid", normalise_pmid)):
+    for col, fix in (("doi", normalise_doi), ("pmid", normalise_pmid), ("registry_ids", normalise_registry_ids)):
         try:
             out[col] = [fix(v) for v in out[col]]
         except ValueError as err:
@@ -303,9 +341,15 @@ def validate_records(frame: pd.DataFrame, where: str = "records", lines: list[in
                        if _fails(fix, v))
             raise ValueError(f"{at(bad)} column '{col}': {err}") from None
     out["year"] = [normalise_year(v) for v in out["year"]]
+    out = out.reset_index(drop=True)
     dup = out["record_id"][out["record_id"].duplicated()]
     if not dup.empty:
-        raise ValueError(f"{where}: record_id {sorted(set(dup))} used more than once; ids must be unique")
+        i = int(dup.index[0]) + 1
+        first = out["record_id"].tolist().index(dup.iloc[0]) + 1
+        place = f"{where}:{lines[i - 1]}:" if lines else f"{where}, row {i}"
+        seen = f"line {lines[first - 1]}" if lines else f"row {first}"
+        raise ValueError(f"{place} record_id {dup.iloc[0]!r} used more than once (first on {seen}); ids must be "
+                         f"unique{'' if len(set(dup)) == 1 else f' (also {sorted(set(dup) - {dup.iloc[0]})})'}")
     return out.reset_index(drop=True)
 
 
@@ -358,6 +402,11 @@ def append_records(new: pd.DataFrame, path: str | Path) -> Path:
             codec, bom = name, mark
     text = raw[len(bom):].decode(codec)
     header = next(csv.reader(io.StringIO(text, newline="")))
+    lost = [c for c in OPTIONAL_COLUMNS if c not in [h.strip() for h in header] and rows[c].str.strip().any()]
+    if lost:
+        raise ValueError(f"{path.name}:1: no column {', '.join(lost)} in the header, and the new records carry "
+                         f"values for it (add ',{','.join(lost)}' at the end of the header and a comma at the end "
+                         "of every row, then import again)")
     ending = "\r\n" if "\r\n" in text else "\r" if "\n" not in text and "\r" in text else "\n"
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator=ending).writerows(rows[[h.strip() for h in header]].itertuples(index=False))

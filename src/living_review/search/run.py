@@ -47,6 +47,12 @@ class Recorder:
 
     folder: Path
     exchanges: list[dict] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    accept_phrase_not_found: bool = False
+
+    def warn(self, message: str) -> None:
+        """Keep a message of the API (NCBI's ``OutputMessage``...) for ``run.json`` and the user."""
+        self.warnings.append(message)
 
     def save(self, name: str, response: Response) -> Path:
         path = self.folder / name
@@ -70,10 +76,14 @@ class RunResult:
     end: str
     n_records: int
     n_requests: int
+    warnings: tuple[str, ...] = ()
 
     def summary(self) -> str:
-        return (f"{self.source}: {self.n_records} records from {self.start} to {self.end} "
-                f"({self.n_requests} requests); raw responses in {self.folder}")
+        from living_review.search.words import count
+
+        lines = [f"{self.source}: {count(self.n_records, 'record')} from {self.start} to {self.end} "
+                 f"({count(self.n_requests, 'request')}); raw responses in {self.folder}"]
+        return "\n".join(lines + [f"  warning: {w}" for w in self.warnings])
 
 
 def run_manifests(search_dir: Path, key: str | None = None) -> list[dict]:
@@ -104,10 +114,13 @@ def _run_id(parent: Path, end: dt.date) -> str:
 
 def _stage_append(table: Path, new: pd.DataFrame, staged: Path) -> None:
     """Write the records table with ``new`` appended to ``staged``; earlier rows keep their bytes."""
-    head = table.read_bytes() if table.exists() else b""
-    if head and not head.endswith(b"\n"):
-        head += b"\n"
-    staged.write_bytes(head + new.to_csv(index=False, header=not head, lineterminator="\n").encode("utf-8"))
+    from living_review.search.records import append_records
+
+    if table.exists():
+        shutil.copyfile(table, staged)
+        append_records(new, staged)  # the file's own columns, encoding and line ending
+    else:
+        staged.write_bytes(new.to_csv(index=False, lineterminator="\n").encode("utf-8"))
 
 
 def default_client(search: SavedSearch) -> Client:
@@ -117,7 +130,7 @@ def default_client(search: SavedSearch) -> Client:
 
 def run_search(search: SavedSearch, search_dir: str | Path, *, start: dt.date | None = None,
                end: dt.date | None = None, client: Client | None = None,
-               today: dt.date | None = None) -> RunResult:
+               today: dt.date | None = None, accept_phrase_not_found: bool = False) -> RunResult:
     """Run one saved search and import its records (see the module docstring).
 
     Parameters
@@ -129,6 +142,8 @@ def run_search(search: SavedSearch, search_dir: str | Path, *, start: dt.date | 
         saved search's ``first_date``.
     end : last date included; default ``today``.
     client : the HTTP client (default rate-limited for the source).
+    accept_phrase_not_found : run on although PubMed reports a query term it does not know
+        (``PhraseNotFound``); the run then records it as a warning.
 
     Raises
     ------
@@ -153,7 +168,7 @@ def run_search(search: SavedSearch, search_dir: str | Path, *, start: dt.date | 
     staged = table.with_name(".records.csv.partial")
     final = parent / run_id
     try:
-        recorder = Recorder(partial)
+        recorder = Recorder(partial, accept_phrase_not_found=accept_phrase_not_found)
         started = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
         rows = RUNNERS[search.key](search, start, end, client or default_client(search), recorder)
         where = f"{RUNS}/{search.key}/{run_id}"
@@ -168,7 +183,7 @@ def run_search(search: SavedSearch, search_dir: str | Path, *, start: dt.date | 
                     "start": start.isoformat(), "end": end.isoformat(), "started_at": started,
                     "finished_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
                     "n_records": len(new), "record_ids": new["record_id"].tolist(),
-                    "requests": recorder.exchanges}
+                    "warnings": recorder.warnings, "requests": recorder.exchanges}
         (partial / "run.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n",
                                           encoding="utf-8")
         _stage_append(table, new, staged)
@@ -184,7 +199,7 @@ def run_search(search: SavedSearch, search_dir: str | Path, *, start: dt.date | 
         raise
     return RunResult(key=search.key, source=search.name, run_id=run_id, folder=final,
                      start=start.isoformat(), end=end.isoformat(), n_records=len(new),
-                     n_requests=len(recorder.exchanges))
+                     n_requests=len(recorder.exchanges), warnings=tuple(recorder.warnings))
 
 
 __all__ = ["RunResult", "SearchError", "last_search_end", "run_manifests", "run_search"]

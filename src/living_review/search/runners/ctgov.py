@@ -6,7 +6,8 @@ and ``nextPageToken`` while more pages remain. Limiting by the last update date 
 registrations and trials whose record changed, including those that posted results.
 
 Each study becomes one register record: the official (else brief) title, the brief
-summary as abstract, the first-posted year, and in ``origin`` the NCT number, the overall
+summary as abstract, the first-posted year, the NCT number (and EudraCT, CTIS or other
+registry numbers) in ``registry_ids``, and in ``origin`` the NCT number, the overall
 status, whether results are posted, and the PubMed ids of the publications the record
 links; a trial with results but no linked publication is flagged as such, so that it is
 not missed because no paper reports it.
@@ -24,6 +25,8 @@ from living_review.search.sources import SavedSearch
 
 MAX_PAGES = 10000
 RESULTS_NO_PUBLICATION = "results posted, no linked publication"
+# secondaryIdInfos types that are trial registry numbers (not grants): API v2's SecondaryIdType
+REGISTRY_ID_TYPES = frozenset({"EUDRACT_NUMBER", "CTIS", "REGISTRY"})
 
 
 def date_filter(search: SavedSearch, start: dt.date, end: dt.date) -> str:
@@ -47,11 +50,13 @@ def record_row(study: dict, origin: str, source: str) -> dict:
              f"linked publications PMID {', '.join(linked)}" if linked else "no linked publication"]
     if results and not linked:
         flags.append(RESULTS_NO_PUBLICATION)
+    registry = [nct] + [str(i["id"]) for i in ident.get("secondaryIdInfos") or []
+                        if i.get("id") and i.get("type") in REGISTRY_ID_TYPES]
     posted = ((status.get("studyFirstPostDateStruct") or {}).get("date", ""))
     return {"source": source, "title": ident.get("officialTitle") or ident.get("briefTitle") or nct,
             "authors": "", "year": posted[:4], "journal": "ClinicalTrials.gov", "doi": "", "pmid": "",
             "abstract": plain_text((protocol.get("descriptionModule") or {}).get("briefSummary")),
-            "origin": f"{origin}; {nct}; " + "; ".join(flags)}
+            "origin": f"{origin}; {nct}; " + "; ".join(flags), "registry_ids": "; ".join(registry)}
 
 
 def run(search: SavedSearch, start: dt.date, end: dt.date, client: Client, recorder) -> list[dict]:
@@ -67,13 +72,19 @@ def run(search: SavedSearch, start: dt.date, end: dt.date, client: Client, recor
         body = json_body(response, path, search.name)
         if "studies" not in body:
             raise SearchError(f"ClinicalTrials.gov: {path.name}: no 'studies' in the response; not a search result")
+        if not isinstance(body["studies"], list):
+            raise SearchError(f"ClinicalTrials.gov: {path.name}: 'studies' is not a list; not a search result")
         if total is None:
             total = int(body.get("totalCount", -1))
         rows.extend(record_row(s, f"{path.name}:{k}", search.name) for k, s in enumerate(body["studies"], start=1))
-        token = body.get("nextPageToken") or ""
+        following = body.get("nextPageToken") or ""
+        if following and following == token:
+            raise SearchError(f"ClinicalTrials.gov: {path.name}: nextPageToken is the token just sent; "
+                              "the paging does not advance")
+        token = following
         if not token or not body["studies"]:
             break
     if total is not None and total >= 0 and len(rows) != total:
         raise SearchError(f"ClinicalTrials.gov: received {len(rows)} studies but totalCount is {total}; "
-                          "paging ended early, run again")
+                          "paging ended early")
     return rows

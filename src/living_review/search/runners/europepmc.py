@@ -51,6 +51,8 @@ def run(search: SavedSearch, start: dt.date, end: dt.date, client: Client, recor
                               f"{str(body.get('errMsg', ''))[:200] or 'not a search result'}")
         total = int(body["hitCount"]) if total is None else total
         hits = (body.get("resultList") or {}).get("result") or []
+        if not isinstance(hits, list):
+            raise SearchError(f"Europe PMC: {path.name}: resultList.result is not a list; not a search result")
         rows.extend(record_row(h, f"{path.name}:{k}", search.name) for k, h in enumerate(hits, start=1))
         following = body.get("nextCursorMark")
         if not hits or not following or following == cursor or len(rows) >= total:
@@ -58,5 +60,5 @@ def run(search: SavedSearch, start: dt.date, end: dt.date, client: Client, recor
         cursor = following
     if len(rows) != total:
         raise SearchError(f"Europe PMC: received {len(rows)} records but hitCount is {total}; "
-                          "paging ended early, run again")
+                          "paging ended early")
     return rows

@@ -1,0 +1,17 @@
+"""Counts in words for messages: "1 record", "2 records", "0 records"."""
+
+from __future__ import annotations
+
+IRREGULAR = {"study": "studies", "analysis": "analyses"}
+
+
+def count(n: int, noun: str, plural: str | None = None) -> str:
+    """``"1 record"`` or ``"3 records"``: the noun agrees with the number.
+
+    Example
+    -------
+    >>> count(1, "record"), count(0, "record"), count(2, "study")
+    ('1 record', '0 records', '2 studies')
+    """
+    many = plural or IRREGULAR.get(noun) or f"{noun}s"
+    return f"{n} {noun if n == 1 else many}"
