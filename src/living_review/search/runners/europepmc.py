@@ -4,7 +4,8 @@
 &resultType=core&pageSize=N&cursorMark=*`` returns ``hitCount``, ``nextCursorMark`` and
 ``resultList.result``; the next page is asked with ``cursorMark`` set to the
 ``nextCursorMark`` received. Paging ends on an empty page or when the cursor no longer
-moves. The number of records received must equal ``hitCount``.
+moves. Each page must answer the ``cursorMark`` asked (its ``request.cursorMark``) and
+repeat no record of an earlier page; the number of records received must equal ``hitCount``.
 
 Reference: Europe PMC RESTful Web Service, ``/search`` (https://europepmc.org/RestfulWebService).
 """
@@ -12,6 +13,7 @@ Reference: Europe PMC RESTful Web Service, ``/search`` (https://europepmc.org/Re
 from __future__ import annotations
 
 import datetime as dt
+import urllib.parse
 
 from living_review.search.http import Client, SearchError
 from living_review.search.runners import json_body, plain_text
@@ -40,7 +42,7 @@ def run(search: SavedSearch, start: dt.date, end: dt.date, client: Client, recor
     """Fetch every record of the saved search with a date between ``start`` and ``end``."""
     url = search.base_url.rstrip("/") + "/search"
     query = dated_query(search, start, end)
-    cursor, rows, total = "*", [], None
+    cursor, rows, total, seen = "*", [], None, set()
     for page in range(1, MAX_PAGES + 1):
         response = client.get(url, {"query": query, "format": "json", "resultType": "core",
                                      "pageSize": search.page_size, "cursorMark": cursor})
@@ -50,10 +52,19 @@ def run(search: SavedSearch, start: dt.date, end: dt.date, client: Client, recor
             raise SearchError(f"Europe PMC: {path.name}: no hitCount in the response; "
                               f"{str(body.get('errMsg', ''))[:200] or 'not a search result'}")
         total = int(body["hitCount"]) if total is None else total
+        echoed = (body.get("request") or {}).get("cursorMark")
+        if echoed is not None and urllib.parse.unquote(str(echoed)) != cursor:
+            raise SearchError(f"Europe PMC: {path.name}: the page answers cursorMark {echoed!r}, not the "
+                              f"{cursor!r} asked; a page was repeated or skipped")
         hits = (body.get("resultList") or {}).get("result") or []
         if not isinstance(hits, list):
             raise SearchError(f"Europe PMC: {path.name}: resultList.result is not a list; not a search result")
         rows.extend(record_row(h, f"{path.name}:{k}", search.name) for k, h in enumerate(hits, start=1))
+        again = [f"{h.get('source')}:{h.get('id')}" for h in hits if f"{h.get('source')}:{h.get('id')}" in seen]
+        if again:
+            raise SearchError(f"Europe PMC: {path.name}: {again[0]} was already on an earlier page; the "
+                              "paging repeats records")
+        seen.update(f"{h.get('source')}:{h.get('id')}" for h in hits)
         following = body.get("nextCursorMark")
         if not hits or not following or following == cursor or len(rows) >= total:
             break
