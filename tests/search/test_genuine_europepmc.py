@@ -36,7 +36,6 @@ def test_abstract_keeps_every_character_through_the_cli(project, replay, samples
     replay.on("/europepmc/search", replay.Reply.sample(EP + "ischender_europepmc-evidence-mcp__evals_cassettes_"
                                                        "09f9ebd3a04f8ea29512b7c6.body.json"))
     assert main(["search", "run", "europepmc", "--to", "2025-12-31"]) == 0
-    assert "Europe PMC: 1 record from" in capsys.readouterr().out
     from living_review.search.records import read_records
 
     row = read_records(project / "records.csv").iloc[-1]
@@ -44,6 +43,7 @@ def test_abstract_keeps_every_character_through_the_cli(project, replay, samples
     assert "57% were aged <70 and 43% aged >70 years." in row["abstract"]
     assert "22% in those >70 years (p < 0.001)." in row["abstract"]
     assert row["abstract"].startswith("Aims Emergency surgery") and "Conclusions Emergency laparotomy" in row["abstract"]
+    assert "Europe PMC: 1 record from" in capsys.readouterr().out
     assert undocumented(replay) == []
 
 

@@ -277,4 +277,5 @@ def rank_records(candidates: pd.DataFrame, known: pd.DataFrame, labels: Mapping[
 def apply_ranking(queue: pd.DataFrame, ranking: Ranking) -> pd.DataFrame:
     """The queue's rows in the ranking's order, with the :data:`RANK_COLUMNS` added."""
     base = queue.drop(columns=[c for c in RANK_COLUMNS if c in queue.columns])
-    return ranking.table.merge(base, on="record_id", how="left")[[*base.columns, *RANK_COLUMNS]]
+    table = ranking.table.astype({"record_id": object})  # an empty queue has no ids to type the column
+    return table.merge(base.astype({"record_id": object}), on="record_id", how="left")[[*base.columns, *RANK_COLUMNS]]

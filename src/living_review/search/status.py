@@ -25,6 +25,7 @@ from living_review.search.records import read_records
 from living_review.search.run import run_manifests
 from living_review.search.screening import read_screening_log, split_ids
 from living_review.search.sources import load_saved_searches
+from living_review.search.words import count
 from living_review.data.encoding import read_frame
 
 _FOOTER = re.compile(r"data fingerprint\s*<code>([0-9a-f]{6,64})</code>")
@@ -84,7 +85,7 @@ def review_status(root: Path, build_dir: Path | None = None, required: int = 2) 
     last = {}
     for key, search in searches.items():
         runs = [m for m in manifests if m["key"] == key]
-        last[search.name] = (f"{runs[-1]['end']} (run {runs[-1]['run_id']}, {runs[-1]['n_records']} records)"
+        last[search.name] = (f"{runs[-1]['end']} (run {runs[-1]['run_id']}, {count(runs[-1]['n_records'], 'record')})"
                              if runs else f"never (the first run starts at {search.first_date})")
     records = read_records(search_dir / "records.csv")
     merge_path = search_dir / "merge_log.csv"
