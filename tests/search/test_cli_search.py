@@ -84,3 +84,27 @@ def test_dedupe_names_the_file_line_of_a_bad_record(tmp_path, capsys):
     assert main(["search", "dedupe", "--records", str(out)]) == 1
     # header, r0, r1 (two lines), r2, then r3 on line 6
     assert "records.csv:6: (r3): search_date 'yesterday'" in capsys.readouterr().err
+
+
+def test_unclosed_quote_is_reported_where_it_opens(tmp_path, capsys):
+    rayyan = tmp_path / "rayyan.csv"
+    rayyan.write_text('title,authors,year\n"Good one",A,2020\n"Broken title, never closed,B,2021\nNext,C,2022\n'
+                      "More,D,2023\n", encoding="utf-8")
+    assert main(["search", "import", str(rayyan), "--search-date", "2025-06-01", "--source", "Embase",
+                 "--out", str(tmp_path / "r.csv")]) == 1
+    assert "rayyan.csv:3: a quote opened on this line is never closed" in capsys.readouterr().err
+    header = "record_id,source,search_date,title,authors,year,journal,doi,pmid,abstract,origin,registry_ids\n"
+    records = tmp_path / "records.csv"
+    records.write_text(header + "r1,Embase,2025-01-01,T1,,,,,,,,\nr2,Embase,2025-01-01,\"T2 open,,,,,,,,\n"
+                       "r3,Embase,2025-01-01,T3,,,,,,,,\n", encoding="utf-8")
+    assert main(["search", "dedupe", "--records", str(records), "--merge-log", str(tmp_path / "m.csv")]) == 1
+    assert "records.csv:3: a quote opened on this line is never closed" in capsys.readouterr().err
+
+
+def test_duplicate_record_id_is_reported_at_its_second_line(tmp_path, capsys):
+    header = "record_id,source,search_date,title,authors,year,journal,doi,pmid,abstract,origin,registry_ids\n"
+    records = tmp_path / "records.csv"
+    records.write_text(header + "r1,Embase,2025-01-01,T1,,,,,,,,\nr2,Embase,2025-01-01,\"T2\nsecond line\",,,,,,,,\n"
+                       "r1,Embase,2025-01-01,T3,,,,,,,,\n", encoding="utf-8")
+    assert main(["search", "dedupe", "--records", str(records), "--merge-log", str(tmp_path / "m.csv")]) == 1
+    assert "records.csv:5: record_id 'r1' used more than once (first on line 2)" in capsys.readouterr().err

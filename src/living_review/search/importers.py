@@ -281,6 +281,9 @@ def read_csv_export(path: str | Path, *, search_date: str, source: str) -> pd.Da
                          "search_date": date, "record_id": f"{_id_prefix(path)}-{k:05d}",
                          "origin": f"{path.name}:{start}"})
     except csv.Error as err:
+        if "unexpected end of data" in str(err):  # the record that starts after the last one read never ends
+            raise ValueError(f"{path.name}:{line + 1}: a quote opened on this line is never closed (close it, or "
+                             'write a quote inside a quoted cell as "")') from None
         raise ValueError(f"{path.name}:{reader.line_num}: malformed CSV ({err})") from None
     return _finish(rows, path.name)
 
