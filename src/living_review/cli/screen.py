@@ -31,10 +31,17 @@ from living_review.cli import describe_error
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser("screen", help="screen new search records (prompt or CSV round trip)")
+    parser = subparsers.add_parser(
+        "screen", help="screen new search records (prompt or CSV round trip)",
+        description="Screen the records that await your decision, at the prompt (one record at a time: title, "
+                    "authors, identifiers, why it matched, abstract) or through a spreadsheet (--export, then "
+                    "--import). Every decision goes to data/search/screening_decisions.csv (commit it); the "
+                    "decisions two reviewers agree on, and those settled with --resolve, go to screening_log.csv, "
+                    "which the PRISMA counts read.")
     parser.add_argument("--reviewer", help="your initials (2 to 4 letters); required to record decisions")
-    parser.add_argument("--stage", default="title_abstract", choices=["title_abstract", "full_text"])
-    parser.add_argument("--date", help="date of the decisions (default today)")
+    parser.add_argument("--stage", default="title_abstract", choices=["title_abstract", "full_text"],
+                        help="screening stage (default title_abstract; full_text for the records included at it)")
+    parser.add_argument("--date", help="date of the decisions, YYYY-MM-DD (default today)")
     parser.add_argument("--export", type=Path, metavar="CSV", help="write the queue to a CSV and stop")
     parser.add_argument("--import", dest="import_", type=Path, metavar="CSV", help="read decisions from a CSV")
     parser.add_argument("--conflicts", action="store_true", help="list the conflicts and stop")
@@ -155,7 +162,12 @@ def _run(args, folder: Path, reviewer: str | None, date: str) -> int:
     if args.export:
         ordered, message = _ordered(records, queue, labels, args.order)
         export_queue(ordered if args.order == "relevance" else queue, args.export)
-        print(f"{args.export}: {len(queue)} records to screen at {args.stage}, in {message}")
+        from living_review.search.queue import how_to_fill
+        from living_review.search.words import count
+
+        print(f"{args.export}: {count(len(queue), 'record')} to screen at {args.stage}, in {message}")
+        print(f"fill in {how_to_fill(args.stage)}; then: living-review screen --reviewer {reviewer or 'XX'} "
+              f"--stage {args.stage} --import {args.export}")
         return 0
     print(f"{len(queue)} records await {reviewer}'s decision at {args.stage}")
     seen: set[str] = set()
@@ -240,16 +252,33 @@ def _sync(folder: Path):
     tmp = log_path.with_name(".screening_log.csv.partial")
     merged.to_csv(tmp, index=False)
     tmp.replace(log_path)
+    from living_review.paths import project_root
+    from living_review.search.tracking import untracked_data, untracked_message
+
+    waiting = untracked_data(project_root(), "data/search")
+    if waiting:
+        print(f"note: {untracked_message(waiting)}")
     return resolution
 
 
 def _resolve(folder: Path, reviewer: str, date: str) -> int:
     from living_review.search.decisions import DECISIONS_FILE, append_decisions
 
+    from living_review.search.records import read_records
+    from living_review.search.words import count
+
     conflicts = _sync(folder).conflicts
-    print(f"{len(conflicts)} conflicts to resolve")
+    records = read_records(folder / "records.csv").set_index("record_id")
+    print(f"{count(len(conflicts), 'conflict')} to resolve")
     for row in conflicts.itertuples(index=False):
         print(f"--- {row.record_id} at {row.stage}: {row.decisions}")
+        if row.record_id in records.index:
+            rec = records.loc[row.record_id]
+            print(textwrap.fill(rec["title"], 88))
+            print(f"Authors: {rec['authors'] or '-'}; {rec['journal'] or '-'} {rec['year']}")
+            print("Abstract:")
+            print(textwrap.fill(rec["abstract"], 88, initial_indent="  ", subsequent_indent="  ")
+                  if rec["abstract"] else "  (no abstract)")
         choice = _decide(row.stage)
         if choice == {}:
             break

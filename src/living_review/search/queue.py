@@ -25,8 +25,21 @@ from living_review.search.decisions import DECISION_COLUMNS, check_decisions, ch
 from living_review.search.records import source_kind
 from living_review.search.screening import STAGES
 
-EXPORT_COLUMNS = ("record_id", "stage", "title", "authors", "year", "journal", "doi", "pmid",
-                  "source", "why_matched", "abstract", "decision", "reason", "study_ids", "note")
+EXPORT_COLUMNS = ("record_id", "stage", "title", "authors", "year", "journal", "doi", "pmid", "registry_ids",
+                  "source", "why_matched", "abstract", "decision", "reason", "study_ids", "note", "how_to_fill")
+
+
+def how_to_fill(stage: str) -> str:
+    """What the decision columns of an exported queue take at ``stage`` (the export's last column)."""
+    from living_review.search.screening import EXCLUSION_REASONS
+
+    decisions = ("include or exclude" if stage == "title_abstract"
+                 else "include, exclude, not_retrieved or previously_included")
+    ids = ("study_ids: leave empty at title_abstract" if stage == "title_abstract" else
+           "study_ids: required with include (and previously_included): the study_id(s) of data/studies.csv, "
+           "';'-separated (add a new cohort with `living-review add-study RECORD_ID` first)")
+    return (f"decision: {decisions} (empty: not yet decided); reason: required with exclude, one of "
+            f"{', '.join(EXCLUSION_REASONS)}; {ids}; note: free text")
 _FIELD_TAG = re.compile(r"\[[^\]]*\]")
 _OPERATORS = {"and", "or", "not", "to"}
 
@@ -104,12 +117,16 @@ def manifests_by_run(manifests: list[dict]) -> dict[str, dict]:
 def export_queue(queue: pd.DataFrame, path: str | Path) -> Path:
     """Write the queue as a CSV to screen in a spreadsheet (decision columns left empty).
 
+    Its ``how_to_fill`` column says, on every row, which values ``decision``, ``reason``
+    and ``study_ids`` take at the row's stage (:func:`how_to_fill`); the import ignores it.
+
     A queue ordered by :func:`~living_review.search.relevance.rank_records` keeps its order
     and its ``relevance_rank``, ``relevance_score`` and ``relevance_terms`` columns, last.
     """
     path = Path(path)
     ranked = [c for c in ("relevance_rank", "relevance_score", "relevance_terms") if c in queue.columns]
     out = queue.reindex(columns=[*EXPORT_COLUMNS, *ranked]).fillna("")
+    out["how_to_fill"] = [how_to_fill(stage) for stage in out["stage"]]
     out.to_csv(path, index=False)
     return path
 

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,7 @@ from living_review.search.records import read_records
 from living_review.search.run import run_manifests
 from living_review.search.screening import read_screening_log, split_ids
 from living_review.search.sources import load_saved_searches
+from living_review.search.tracking import untracked_data, untracked_message
 from living_review.search.words import count
 from living_review.data.encoding import read_frame
 
@@ -43,6 +45,9 @@ class ReviewStatus:
     studies_to_extract: tuple[str, ...]
     build_fingerprint: str
     data_fingerprint: str
+    awaiting_ids: tuple[str, ...] = ()
+    untracked: tuple[str, ...] = ()
+    reminders: tuple[str, ...] = ()
 
     @property
     def build_state(self) -> str:
@@ -64,16 +69,40 @@ class ReviewStatus:
                   f"Included studies not yet in data/studies.csv: {len(self.studies_to_extract)}"
                   + (f" ({', '.join(self.studies_to_extract)})" if self.studies_to_extract else ""),
                   f"Book: {self.build_state}"]
+        if self.awaiting_ids:
+            lines.append(f"The PRISMA counts show {count(len(self.awaiting_ids), 'record')} as awaiting screening "
+                         f"(screen them to complete the flow diagram): {', '.join(self.awaiting_ids)}")
+        if self.untracked:
+            lines.append(f"Blocks a consistent build: {untracked_message(list(self.untracked))}")
+        lines += [f"Reminder: {r}" for r in self.reminders]
         return "\n".join(lines)
 
 
+_REDIRECT = re.compile(r"""http-equiv=["']?refresh["']?\s+content=["']?\d+;\s*url=([^"'>\s]+)""", re.I)
+
+
 def build_fingerprint(build_dir: Path) -> str:
-    """The (short) data fingerprint the last build printed, ``""`` when there is no build."""
-    index = Path(build_dir) / "html" / "index.html"
-    if not index.is_file():
-        return ""
-    found = _FOOTER.search(index.read_text(encoding="utf-8", errors="replace"))
-    return found.group(1) if found else ""
+    """The (short) data fingerprint the last build printed, ``""`` when there is no build.
+
+    ``_build/html/index.html`` may only redirect (``<meta http-equiv="Refresh" ...
+    url=book/index.html>``): the redirects are followed to the page with the footer.
+    """
+    html = Path(build_dir) / "html"
+    page = html / "index.html"
+    for _ in range(5):
+        if not page.is_file():
+            return ""
+        text = page.read_text(encoding="utf-8", errors="replace")
+        found = _FOOTER.search(text)
+        if found:
+            return found.group(1)
+        target = _REDIRECT.search(text)
+        if not target:
+            return ""
+        page = (page.parent / target.group(1).split("#")[0]).resolve()
+        if html.resolve() not in page.parents:
+            return ""
+    return ""
 
 
 def review_status(root: Path, build_dir: Path | None = None, required: int = 2) -> ReviewStatus:
@@ -94,8 +123,15 @@ def review_status(root: Path, build_dir: Path | None = None, required: int = 2) 
     decisions = read_decisions(search_dir / DECISIONS_FILE)
     resolution = resolve(decisions, required)
     by_run = manifests_by_run(manifests)
-    queued = {stage: len(screening_queue(records, merge, log, decisions, by_run, stage=stage))
+    queues = {stage: screening_queue(records, merge, log, decisions, by_run, stage=stage)
               for stage in ("title_abstract", "full_text")}
+    queued = {stage: len(q) for stage, q in queues.items()}
+    decided = set(zip(log["record_id"], log["stage"]))
+    awaiting = tuple(r for stage, q in queues.items() for r in q["record_id"] if (r, stage) not in decided)
+    reminders = []
+    if "pubmed" in searches and not os.environ.get("NCBI_EMAIL"):
+        reminders.append("NCBI_EMAIL is not set: NCBI asks every E-utilities request to carry an email address "
+                         "with the tool name (export NCBI_EMAIL=you@example.org before `living-review search run`)")
     known = set(read_frame(root / "data" / "studies.csv", "data/studies.csv")["study_id"])
     included = log[(log["stage"] == "full_text") & (log["decision"] == "include")]
     missing = sorted({s for cell in included["study_ids"] for s in split_ids(cell)} - known)
@@ -104,4 +140,5 @@ def review_status(root: Path, build_dir: Path | None = None, required: int = 2) 
         awaiting_full_text=queued["full_text"], conflicts=len(resolution.conflicts),
         pending_second_review=len(resolution.pending), studies_to_extract=tuple(missing),
         build_fingerprint=build_fingerprint(build_dir or root / "_build"),
-        data_fingerprint=data_fingerprint(root))
+        data_fingerprint=data_fingerprint(root), awaiting_ids=awaiting,
+        untracked=tuple(untracked_data(root)), reminders=tuple(reminders))
