@@ -83,3 +83,30 @@ def test_export_of_an_empty_queue(project, replay, samples, capsys, tmp_path):
         assert f"{sheet}: 0 records to screen at title_abstract" in out and err == ""
         assert sheet.read_text().splitlines()[0].startswith("record_id,")
         assert len(sheet.read_text().splitlines()) == 1
+
+
+def test_prisma_and_validate_build_mid_screening(project, replay, samples, capsys):
+    """Four genuine PubMed records, one screened: PRISMA counts the three others as awaiting."""
+    replay.on("/pubmed/esearch.fcgi", replay.Reply.sample("edited/esearch2__Count4.xml"))
+    replay.on("/pubmed/efetch.fcgi", replay.Reply.sample(PM + "Medline_pubmed_result2.txt"))
+    assert main(["search", "run", "pubmed", "--to", "2025-11-26"]) == 0
+    assert main(["search", "dedupe"]) == 0
+    import io
+    import json
+
+    import pytest
+    monkey = pytest.MonkeyPatch()
+    for who in ("AB", "CD"):
+        monkey.setattr("sys.stdin", io.StringIO("e\ncase_report\nq\n"))
+        assert main(["screen", "--reviewer", who, "--date", "2025-11-27"]) == 0
+    monkey.undo()
+    capsys.readouterr()
+    assert main(["prisma", "--json"]) == 0
+    out, err = capsys.readouterr()
+    counts = json.loads(out)
+    ids = [f"pubmed-2025-11-26-0000{k}" for k in (2, 3, 4)]
+    assert (counts["records_screened"], counts["records_excluded"], counts["records_awaiting_screening"]) == (1, 1, 3)
+    assert counts["awaiting_ids"] == ids and all(i in err for i in ids)
+    assert main(["status"]) == 0
+    assert "The PRISMA counts show 3 records as awaiting screening" in capsys.readouterr().out
+    assert main(["validate"]) == 0, capsys.readouterr().err

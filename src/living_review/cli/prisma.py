@@ -45,6 +45,10 @@ def run(args: argparse.Namespace) -> int:
     except (ValueError, FileNotFoundError) as err:
         print(describe_error(err)[0], file=sys.stderr)
         return 1
+    if counts.awaiting_ids:
+        print(f"note: mid-screening: {counts.records_awaiting_screening} records await screening and "
+              f"{counts.reports_awaiting_assessment} reports full-text assessment; the diagram counts them as "
+              f"awaiting: {', '.join(counts.awaiting_ids)}", file=sys.stderr)
     if args.json:
         print(json.dumps(counts.as_dict(), indent=2))
         return 0

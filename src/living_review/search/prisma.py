@@ -155,6 +155,9 @@ class PrismaCounts:
     total_studies: int
     total_reports: int
     previous_version: PreviousVersion
+    records_awaiting_screening: int = 0
+    reports_awaiting_assessment: int = 0
+    awaiting_ids: tuple[str, ...] = ()
 
     def as_dict(self) -> dict:
         """JSON-ready dict of every count (the previous version nested under its name)."""
@@ -166,7 +169,9 @@ class PrismaCounts:
                 f"registers, {self.other_results} from other methods; {self.duplicates + self.other_duplicates} "
                 f"duplicates; {self.records_screened} screened; {self.dbr_assessed + self.other_assessed} "
                 f"reports assessed; {self.new_studies} new studies ({self.new_reports} reports). "
-                f"Total: {self.total_studies} studies ({self.total_reports} reports).")
+                f"Total: {self.total_studies} studies ({self.total_reports} reports)."
+                + (f" Awaiting: {self.records_awaiting_screening} records not yet screened, "
+                   f"{self.reports_awaiting_assessment} reports not yet assessed." if self.awaiting_ids else ""))
 
 
 def _reasons(rows: pd.DataFrame) -> dict[str, int]:
@@ -200,7 +205,7 @@ def count_studies(study_id_cells: Iterable[str]) -> int:
 
 
 def compute_prisma(records: pd.DataFrame, screening_log: pd.DataFrame, merge_log: pd.DataFrame,
-                   previous: PreviousVersion, study_ids: Iterable[str]) -> PrismaCounts:
+                   previous: PreviousVersion, study_ids: Iterable[str], *, awaiting: bool = False) -> PrismaCounts:
     """Compute the PRISMA 2020 counts of an updated review from the logs.
 
     Parameters
@@ -210,6 +215,9 @@ def compute_prisma(records: pd.DataFrame, screening_log: pd.DataFrame, merge_log
     merge_log : the deduplication merge log.
     previous : the previous version's counts (:func:`read_previous_version`).
     study_ids : valid study ids (the ``study_id`` column of the study data).
+    awaiting : count the records not yet screened (a review mid-screening) as
+        ``records_awaiting_screening`` and ``reports_awaiting_assessment``, listed in
+        ``awaiting_ids``; without it an unscreened record is an error.
 
     Returns
     -------
@@ -229,7 +237,7 @@ def compute_prisma(records: pd.DataFrame, screening_log: pd.DataFrame, merge_log
     >>> counts.total_studies  # doctest: +SKIP
     """
     screening_log = check_log(screening_log)
-    status = validate_screening(records, screening_log, merge_log, study_ids, previous.study_ids)
+    status = validate_screening(records, screening_log, merge_log, study_ids, previous.study_ids, awaiting=awaiting)
     t = status.table
     ta = dict(zip(screening_log["record_id"][screening_log["stage"] == "title_abstract"],
                   screening_log["decision"][screening_log["stage"] == "title_abstract"]))
@@ -264,7 +272,7 @@ def compute_prisma(records: pd.DataFrame, screening_log: pd.DataFrame, merge_log
         records_excluded=int((dbr_ta == "exclude").sum()),
         dbr_sought_reports=len(at_ft),
         dbr_notretrieved_reports=int((at_ft["status"] == "not_retrieved").sum()),
-        dbr_assessed=int((at_ft["status"] != "not_retrieved").sum()),
+        dbr_assessed=int((~at_ft["status"].isin(["not_retrieved", "awaiting_assessment"])).sum()),
         dbr_excluded=_reasons(excluded(at_ft)),
         other_duplicates=int((other["status"] == "duplicate").sum()),
         other_previously_included=int((live_other["status"] == "previously_included").sum()),
@@ -277,6 +285,9 @@ def compute_prisma(records: pd.DataFrame, screening_log: pd.DataFrame, merge_log
         total_studies=len(previous.study_ids) + count_studies(included["study_ids"]),
         total_reports=previous.reports_included + len(included),
         previous_version=previous,
+        records_awaiting_screening=int((live_dbr["status"] == "awaiting_screening").sum()),
+        reports_awaiting_assessment=int((at_ft["status"] == "awaiting_assessment").sum()),
+        awaiting_ids=tuple(t.loc[t["status"].str.startswith("awaiting_"), "record_id"]),
     )
     _check_identities(counts)
     return counts
@@ -285,9 +296,11 @@ def compute_prisma(records: pd.DataFrame, screening_log: pd.DataFrame, merge_log
 def _check_identities(c: PrismaCounts) -> None:
     identities = {
         "dbr identified": (c.database_results + c.register_results,
-                           c.duplicates + c.excluded_automatic + c.excluded_other + c.records_screened),
+                           c.duplicates + c.excluded_automatic + c.excluded_other + c.records_screened
+                           + c.records_awaiting_screening),
         "screened": (c.records_screened, c.records_excluded + c.dbr_sought_reports),
-        "dbr assessed": (c.dbr_assessed + c.dbr_notretrieved_reports, c.dbr_sought_reports),
+        "dbr assessed": (c.dbr_assessed + c.dbr_notretrieved_reports + c.reports_awaiting_assessment,
+                         c.dbr_sought_reports),
         "other identified": (c.other_results, c.website_results + c.organisation_results + c.citations_results),
         "other sought": (c.other_sought_reports,
                          c.other_results - c.other_duplicates - c.other_previously_included),
@@ -299,9 +312,12 @@ def _check_identities(c: PrismaCounts) -> None:
             raise AssertionError(f"PRISMA identity '{name}' fails: {left} != {right}")
 
 
-def load_prisma(search_dir: str | Path, study_ids: Iterable[str]) -> PrismaCounts:
+def load_prisma(search_dir: str | Path, study_ids: Iterable[str], *, awaiting: bool = True) -> PrismaCounts:
     """Compute the counts from the files of a search folder (records.csv, screening_log.csv,
     merge_log.csv, previous_version.csv).
+
+    A review mid-screening builds: records not yet screened are counted as awaiting
+    screening (or assessment) and listed in ``awaiting_ids`` (``awaiting=False`` refuses them).
     """
     folder = Path(search_dir)
     merge_path = folder / "merge_log.csv"
@@ -310,4 +326,4 @@ def load_prisma(search_dir: str | Path, study_ids: Iterable[str]) -> PrismaCount
     return compute_prisma(read_records(folder / "records.csv"),
                           read_screening_log(folder / "screening_log.csv"),
                           read_merge_log(merge_path),
-                          read_previous_version(folder / "previous_version.csv"), study_ids)
+                          read_previous_version(folder / "previous_version.csv"), study_ids, awaiting=awaiting)

@@ -45,11 +45,15 @@ def _texts(c: PrismaCounts) -> dict[str, list[str]]:
         "dbr_removed": ["Records removed before screening:", f"  {_n('Duplicate records removed', c.duplicates)}",
                         f"  {_n('Records marked as ineligible by automation tools', c.excluded_automatic)}",
                         f"  {_n('Records removed for other reasons (already in previous version)', c.excluded_other)}"],
-        "dbr_screened": [_n("Records screened", c.records_screened)],
+        "dbr_screened": [_n("Records screened", c.records_screened),
+                         *([_n("Records awaiting screening", c.records_awaiting_screening)]
+                           if c.records_awaiting_screening else [])],
         "dbr_excl_records": [_n("Records excluded", c.records_excluded)],
         "dbr_sought": [_n("Reports sought for retrieval", c.dbr_sought_reports)],
         "dbr_notretrieved": [_n("Reports not retrieved", c.dbr_notretrieved_reports)],
-        "dbr_assessed": [_n("Reports assessed for eligibility", c.dbr_assessed)],
+        "dbr_assessed": [_n("Reports assessed for eligibility", c.dbr_assessed),
+                         *([_n("Reports awaiting assessment", c.reports_awaiting_assessment)]
+                           if c.reports_awaiting_assessment else [])],
         "dbr_excluded": ["Reports excluded:", *_reason_lines(c.dbr_excluded)],
         "other_id": ["Records identified from:", f"  {_n('Websites (hand searching)', c.website_results)}",
                      f"  {_n('Organisations', c.organisation_results)}",

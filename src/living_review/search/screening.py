@@ -152,7 +152,7 @@ def check_log(log: pd.DataFrame, where: str = "screening log", lines: list[int] 
 
 def validate_screening(records: pd.DataFrame, log: pd.DataFrame, merge_log: pd.DataFrame,
                        study_ids: Iterable[str],
-                       previous_study_ids: Iterable[str] = ()) -> ScreeningStatus:
+                       previous_study_ids: Iterable[str] = (), *, awaiting: bool = False) -> ScreeningStatus:
     """Check that every record reaches a final status and every inclusion links to a study.
 
     Parameters
@@ -169,6 +169,11 @@ def validate_screening(records: pd.DataFrame, log: pd.DataFrame, merge_log: pd.D
     previous_study_ids : iterable of str
         Study ids included in the previous version; ``previously_included`` rows must link
         to these, and included rows must not (they would be counted twice).
+    awaiting : bool
+        Allow a review mid-screening: a database or register record without a
+        title/abstract decision gets the status ``awaiting_screening``, one included at
+        title/abstract without a full-text decision ``awaiting_assessment`` (counted as such
+        in the PRISMA counts); without it either is an error.
 
     Returns
     -------
@@ -205,6 +210,9 @@ def validate_screening(records: pd.DataFrame, log: pd.DataFrame, merge_log: pd.D
             out.append((rid, rec.source, kind, "duplicate", "", ""))
             continue
         if kind in ("database", "register"):
+            if ta is None and awaiting:
+                out.append((rid, rec.source, kind, "awaiting_screening", "", ""))
+                continue
             if ta is None:
                 raise ValueError(f"record {rid} ({rec.source}) has no title_abstract row; every "
                                  "record from a database or register must be screened")
@@ -216,6 +224,9 @@ def validate_screening(records: pd.DataFrame, log: pd.DataFrame, merge_log: pd.D
                                      "but also has a full_text row")
                 final = ta
             else:
+                if ft is None and awaiting:
+                    out.append((rid, rec.source, kind, "awaiting_assessment", "", ""))
+                    continue
                 if ft is None:
                     raise ValueError(f"record {rid} passed title_abstract but has no full_text "
                                      "row; record the full-text decision")
