@@ -108,3 +108,45 @@ def test_duplicate_record_id_is_reported_at_its_second_line(tmp_path, capsys):
                        "r1,Embase,2025-01-01,T3,,,,,,,,\n", encoding="utf-8")
     assert main(["search", "dedupe", "--records", str(records), "--merge-log", str(tmp_path / "m.csv")]) == 1
     assert "records.csv:5: record_id 'r1' used more than once (first on line 2)" in capsys.readouterr().err
+
+
+RIS_FULL = """TY  - JOUR
+DB  - Embase
+TI  - Limited efficacy of lenvatinib in heavily pretreated anaplastic thyroid cancer
+AU  - Sparano, C.
+AU  - Godbert, Y.
+PY  - 2021
+JO  - Endocr Relat Cancer
+VL  - 28
+IS  - 1
+SP  - 15
+EP  - 26
+DO  - 10.1530/ERC-20-0106
+ER  - 
+"""
+
+
+def test_an_export_already_imported_is_recognised_by_content(tmp_path, capsys):
+    export = tmp_path / "embase.ris"
+    export.write_text(RIS_FULL, encoding="utf-8")
+    out = tmp_path / "records.csv"
+    assert main(["search", "import", str(export), "--search-date", "2025-06-01", "--out", str(out)]) == 0
+    assert "1 record added" in capsys.readouterr().out
+    table = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert table.authors.tolist() == ["Sparano, C.; Godbert, Y."]
+    assert table.origin.tolist() == ["embase.ris:1; cited as Endocr Relat Cancer 2021;28(1):15-26"]
+    before = out.read_bytes()
+    copy = tmp_path / "embase-copy-renamed.ris"
+    copy.write_bytes(export.read_bytes())
+    import datetime as dt
+
+    today = dt.date.today().isoformat()
+    for again in (export, copy):
+        assert main(["search", "import", str(again), "--search-date", "2025-06-01", "--out", str(out)]) == 1
+        assert f"already imported on {today}" in capsys.readouterr().err
+    assert out.read_bytes() == before
+
+    from living_review.book.bibliography import _fields
+
+    fields, problem = _fields({"study_id": "s", "first_author": "Sparano", "year": "2021"}, table.iloc[0].to_dict())
+    assert problem is None and fields["author"] == "Sparano, C and Godbert, Y and others"

@@ -73,6 +73,10 @@ def hand_written_keys(bib: Path) -> set[str]:
 def _person(name: str) -> str | None:
     """``Surname Initials`` as BibTeX ``Surname, Initials``; ``None`` when it is not a name."""
     name = re.sub(r",?\s*et al\.?$", "", " ".join(name.split()))
+    if name.count(",") == 1:  # "Smith, J." or "Smith, John A" (RIS, MEDLINE FAU): initials of the given names
+        surname, given = (part.strip() for part in name.split(","))
+        initials = "".join(w[0] for w in re.split(r"[\s.\-]+", given) if w and w[0].isalpha()).upper()
+        name = f"{surname} {initials}" if surname and initials else name
     match = _NAME.match(name)
     if not match or " and " in f" {name} ":
         return None

@@ -49,18 +49,30 @@ def run_import(args: argparse.Namespace) -> int:
     from living_review.search.importers import import_files
     from living_review.search.records import append_records, read_records, write_records
 
+    from living_review.search.import_log import LOG_NAME, check_not_imported, log_imports
+    from living_review.search.words import count
+
     out = args.out or _search_dir() / "records.csv"
+    ledger = out.with_name(LOG_NAME)
     try:
+        for path in args.files:
+            if not Path(path).is_file():
+                raise FileNotFoundError(f"{path}: no such file (check the path)")
+        if not args.replace:
+            check_not_imported(args.files, ledger)
         new = import_files(args.files, search_date=args.search_date, source=args.source, fmt=args.fmt)
         if out.exists() and not args.replace:
             append_records(new, out)  # existing lines are kept byte for byte
             total = len(read_records(out))
         else:
             total = len(write_records(new, out) and new)
+            ledger.unlink(missing_ok=True)
+        log_imports(args.files, new, ledger, search_date=args.search_date)
     except (ValueError, FileNotFoundError) as err:
         print(describe_error(err)[0], file=sys.stderr)
         return 1
-    print(f"{out}: {len(new)} records added, {total} in all")
+    print(f"{out}: {count(len(new), 'record')} added, {total} in all; {ledger.name} records the "
+          f"{'file' if len(args.files) == 1 else 'files'} by content")
     return 0
 
 

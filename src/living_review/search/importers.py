@@ -80,6 +80,9 @@ def read_ris(path: str | Path, *, search_date: str, source: str | None = None) -
 
     Notes
     -----
+    Authors are kept as exported (``"Smith, J."``), ``"; "``-separated; volume (``VL``), issue
+    (``IS``) and pages (``SP``, ``EP``) go to ``origin`` as ``"cited as JOURNAL YEAR;VL(IS):SP-EP"``.
+
     Structure enforced before parsing with ``rispy``: every record opens with ``TY`` and
     closes with ``ER``; nothing but blank lines lies between records; a line that looks
     like a tag must be ``XX  - value`` (two spaces); other lines inside a record continue
@@ -120,9 +123,27 @@ def read_ris(path: str | Path, *, search_date: str, source: str | None = None) -
             "journal": (entry.get("journal_name") or entry.get("secondary_title")
                         or entry.get("alternate_title3") or entry.get("alternate_title1") or ""),
             "doi": entry.get("doi", ""), "pmid": pmid, "abstract": entry.get("abstract", ""),
-            "origin": f"{path.name}:{line}",
+            "origin": f"{path.name}:{line}" + _ris_citation(entry),
         })
     return _finish(rows, path.name)
+
+
+def _ris_citation(entry: dict) -> str:
+    """``"; cited as JOURNAL YEAR;VL(IS):SP-EP"`` from the RIS volume, issue and pages, ``""`` without them.
+
+    The records table has no columns for them; ``origin`` keeps them, in the citation form
+    that the study table's ``citation`` column uses, so that nothing of the export is lost.
+    """
+    volume, issue = str(entry.get("volume") or "").strip(), str(entry.get("number") or "").strip()
+    start, end = str(entry.get("start_page") or "").strip(), str(entry.get("end_page") or "").strip()
+    if not (volume or issue or start):
+        return ""
+    journal = (entry.get("alternate_title3") or entry.get("journal_name") or entry.get("secondary_title")
+               or entry.get("alternate_title1") or "")
+    year = entry.get("year") or entry.get("publication_year") or ""
+    pages = f"{start}-{end}" if start and end and end != start else start
+    return (f"; cited as {' '.join(f'{journal} {year}'.split())};{volume}" + (f"({issue})" if issue else "")
+            + (f":{pages}" if pages else ""))
 
 
 def _ris_structure(text: str, name: str) -> list[int]:
