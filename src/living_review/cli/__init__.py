@@ -31,6 +31,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="living-review",
         description="Tools for the living systematic review: validate data, search and PRISMA, reruns.",
+        epilog="An update: living-review search run (or search import FILE), search dedupe, screen, status, "
+               "prisma, then make validate and make book. `living-review COMMAND --help` says more.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")

@@ -15,7 +15,11 @@ from living_review.cli import describe_error
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser("prisma", help="PRISMA 2020 counts (--json) or flow diagram")
+    parser = subparsers.add_parser(
+        "prisma", help="PRISMA 2020 counts (--json) or flow diagram",
+        description="The PRISMA 2020 counts of this update, computed from data/search (records, merge log, "
+                    "screening log, previous version): as JSON, or drawn as the flow diagram. Mid-screening, the "
+                    "records not yet screened are counted as awaiting screening and listed.")
     parser.add_argument("--json", action="store_true", help="print every count of the diagram as JSON")
     parser.add_argument("--out", type=Path, help="figure file; .png, .pdf or .svg (default _build/prisma_flow.png)")
     parser.add_argument("--search-dir", type=Path, help="folder with the search logs (default data/search)")

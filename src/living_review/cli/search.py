@@ -23,21 +23,34 @@ def _search_dir() -> Path:
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser("search", help="import search exports and deduplicate records")
+    parser = subparsers.add_parser(
+        "search", help="run the saved searches, import search exports, deduplicate records",
+        description="The search steps of an update: `search run` reruns the saved searches (PubMed, Europe PMC, "
+                    "ClinicalTrials.gov) from their last run; `search import` adds a database export (RIS, "
+                    "MEDLINE/nbib, Rayyan or ASReview CSV); `search dedupe` writes the merge log. Then: "
+                    "living-review screen.")
     sub = parser.add_subparsers(dest="search_command", metavar="ACTION")
-    imp = sub.add_parser("import", help="add RIS, MEDLINE/nbib or Rayyan/ASReview CSV exports to the records table")
-    imp.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    imp = sub.add_parser("import", help="add RIS, MEDLINE/nbib or Rayyan/ASReview CSV exports to the records table",
+                         description="Append the records of database exports to data/search/records.csv (existing "
+                                     "lines are kept byte for byte). Each file is recorded by its content in "
+                                     "data/search/imports.json, so that an export imported before (or a renamed copy "
+                                     "of it) is refused. Commit records.csv and imports.json.")
+    imp.add_argument("files", nargs="+", type=Path, metavar="FILE", help="export files (.ris, .nbib/.medline, .csv)")
     imp.add_argument("--search-date", required=True, help="ISO date the search was run (YYYY-MM-DD)")
     imp.add_argument("--source", help="database name (required for CSV; default: RIS DB tag, PubMed for MEDLINE)")
-    imp.add_argument("--format", default="auto", choices=FORMATS, dest="fmt")
+    imp.add_argument("--format", default="auto", choices=FORMATS, dest="fmt",
+                     help="format of every file (default auto: by suffix, else by the first line)")
     imp.add_argument("--out", type=Path, help="records table to append to (default data/search/records.csv)")
     imp.add_argument("--replace", action="store_true", help="overwrite the table instead of appending")
     imp.set_defaults(func=run_import)
-    ded = sub.add_parser("dedupe", help="find duplicates and write the merge log")
+    ded = sub.add_parser("dedupe", help="find duplicates and write the merge log",
+                         description="Find duplicate records (same DOI, PMID or, between register records, registry "
+                                     "id; else the same title by fuzzy match within year and first author) and write "
+                                     "the merge log; the records table keeps every record.")
     ded.add_argument("--records", type=Path, help="records table (default data/search/records.csv)")
     ded.add_argument("--merge-log", type=Path, help="merge log to write (default data/search/merge_log.csv)")
     ded.add_argument("--threshold", type=float, default=95.0, help="title similarity 0-100 (default 95)")
-    ded.add_argument("--workers", type=int, default=1)
+    ded.add_argument("--workers", type=int, default=1, help="threads for the fuzzy title match (default 1)")
     ded.set_defaults(func=run_dedupe)
     from living_review.cli.search_run import add_run_parser
 

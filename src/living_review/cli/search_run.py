@@ -32,10 +32,46 @@ def _date(text: str) -> dt.date:
     return day
 
 
+def _first_date() -> str:
+    try:
+        from living_review.paths import data_dir
+        from living_review.search.sources import load_saved_searches
+
+        searches = load_saved_searches(data_dir() / "search" / "search_strategy.yaml")
+        return sorted({s.first_date for s in searches.values()})[0]
+    except Exception:  # the help must print even where the project cannot be read
+        return ""
+
+
+def _description() -> str:
+    from living_review.search.sources import SOURCE_KEYS, url_variable
+
+    first = _first_date()
+    return "\n".join([
+        "Rerun each saved search of data/search/search_strategy.yaml and append what it",
+        "finds to data/search/records.csv.",
+        "",
+        "Dates: a source's run starts at the end date of its last run (the run.json files",
+        "of data/search/runs/<source>/: commit them), so that no day is missed; its first",
+        "run starts at saved_searches.first_date" + (f", {first}." if first else "."),
+        "Every raw response and run.json (the requests as sent) go to",
+        "data/search/runs/<source>/<date>/; a run that fails writes nothing.",
+        "",
+        "Environment variables:",
+        f"  {'NCBI_API_KEY':<28} PubMed: 10 requests a second instead of 3 (never saved)",
+        f"  {'NCBI_EMAIL':<28} PubMed: sent as email, with tool=living-review, as NCBI asks",
+        *[f"  {url_variable(k):<28} base URL of {k} (default: base_url in the strategy file)"
+          for k in SOURCE_KEYS],
+        "",
+        "Next: living-review search dedupe, then living-review screen.",
+    ])
+
+
 def add_run_parser(sub) -> None:
     from living_review.search.sources import SOURCE_KEYS
 
-    run = sub.add_parser("run", help="rerun the saved searches (PubMed, Europe PMC, ClinicalTrials.gov)")
+    run = sub.add_parser("run", help="rerun the saved searches (PubMed, Europe PMC, ClinicalTrials.gov)",
+                         description=_description(), formatter_class=argparse.RawDescriptionHelpFormatter)
     run.add_argument("sources", nargs="*", metavar="SOURCE",
                      help=f"sources to run, of {', '.join(SOURCE_KEYS)} (default: all saved searches)")
     run.add_argument("--from", dest="start", type=_date, help="first date (default: the last search date)")

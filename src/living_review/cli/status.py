@@ -14,7 +14,11 @@ from living_review.cli import describe_error
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser("status", help="searches, screening queue, studies to extract, stale build")
+    parser = subparsers.add_parser(
+        "status", help="searches, screening queue, studies to extract, stale build",
+        description="When each saved search last ran, how many records await screening (and which the PRISMA "
+                    "diagram counts as awaiting), conflicts, included studies not yet in data/studies.csv, data "
+                    "files git does not track, and whether the built book is stale against the data.")
     parser.set_defaults(func=run)
 
 
