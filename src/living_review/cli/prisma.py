@@ -50,8 +50,11 @@ def run(args: argparse.Namespace) -> int:
         print(describe_error(err)[0], file=sys.stderr)
         return 1
     if counts.awaiting_ids:
-        print(f"note: mid-screening: {counts.records_awaiting_screening} records await screening and "
-              f"{counts.reports_awaiting_assessment} reports full-text assessment; the diagram counts them as "
+        from living_review.search.words import count
+
+        print(f"note: mid-screening: {count(counts.records_awaiting_screening, 'record')} not yet screened and "
+              f"{count(counts.reports_awaiting_assessment, 'report')} not yet assessed at full text; the diagram "
+              "counts them as "
               f"awaiting: {', '.join(counts.awaiting_ids)}", file=sys.stderr)
     if args.json:
         print(json.dumps(counts.as_dict(), indent=2))

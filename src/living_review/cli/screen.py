@@ -150,7 +150,9 @@ def _run(args, folder: Path, reviewer: str | None, date: str) -> int:
         known = set(read_records(folder / "records.csv")["record_id"])
         rows = import_decisions(args.import_, reviewer=reviewer, date=date, known=known)
         append_decisions(folder / DECISIONS_FILE, rows)
-        print(f"{args.import_}: {len(rows)} decisions of {reviewer} recorded")
+        from living_review.search.words import count
+
+        print(f"{args.import_}: {count(len(rows), 'decision')} of {reviewer} recorded")
         print(_sync(folder).summary())
         return 0
     if args.resolve:
@@ -169,7 +171,9 @@ def _run(args, folder: Path, reviewer: str | None, date: str) -> int:
         print(f"fill in {how_to_fill(args.stage)}; then: living-review screen --reviewer {reviewer or 'XX'} "
               f"--stage {args.stage} --import {args.export}")
         return 0
-    print(f"{len(queue)} records await {reviewer}'s decision at {args.stage}")
+    from living_review.search.words import count
+
+    print(f"{count(len(queue), 'record')} await{'s' if len(queue) == 1 else ''} {reviewer}'s decision at {args.stage}")
     seen: set[str] = set()
     while len(seen) < len(queue):
         ordered, message = _ordered(records, queue[~queue["record_id"].isin(seen)], labels, args.order)

@@ -55,8 +55,10 @@ class DedupeResult:
 
     def summary(self) -> str:
         rules = ", ".join(f"{k} {v}" for k, v in sorted(self.rule_counts.items())) or "none"
-        return (f"{self.n_input} records -> {len(self.records)} kept, {len(self.merge_log)} "
-                f"duplicates removed (by rule: {rules}); fuzzy title threshold {self.threshold:g}")
+        from living_review.search.words import count
+
+        return (f"{count(self.n_input, 'record')} -> {len(self.records)} kept, {count(len(self.merge_log), 'duplicate')} "
+                f"removed (by rule: {rules}); fuzzy title threshold {self.threshold:g}")
 
 
 class _UnionFind:

@@ -13,6 +13,8 @@ import hashlib
 import json
 from pathlib import Path
 
+from living_review.search.words import count
+
 LOG_NAME = "imports.json"
 
 
@@ -45,7 +47,7 @@ def check_not_imported(paths, log_path: str | Path) -> None:
         if entry:
             same = "" if entry.get("file") == path.name else f" as {entry.get('file')}"
             raise ValueError(f"{path.name}: already imported on {entry.get('imported_on')}{same} (same content, "
-                             f"SHA-256 {digest[:12]}; its {len(entry.get('record_ids', []))} records are in the "
+                             f"SHA-256 {digest[:12]}; its {count(len(entry.get('record_ids', [])), 'record')} are in the "
                              "records table); nothing was added: importing it again would count its records twice "
                              "and use their record ids more than once")
         if digest in seen:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from living_review.search.words import count
 from living_review.search.http import Client, SearchError
 from living_review.search.runners import json_body, plain_text
 from living_review.search.sources import SavedSearch
@@ -85,6 +86,6 @@ def run(search: SavedSearch, start: dt.date, end: dt.date, client: Client, recor
         if not token or not body["studies"]:
             break
     if total is not None and total >= 0 and len(rows) != total:
-        raise SearchError(f"ClinicalTrials.gov: received {len(rows)} studies but totalCount is {total}; "
+        raise SearchError(f"ClinicalTrials.gov: received {count(len(rows), 'study')} but totalCount is {total}; "
                           "paging ended early")
     return rows

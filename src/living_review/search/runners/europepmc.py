@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import urllib.parse
 
+from living_review.search.words import count
 from living_review.search.http import Client, SearchError
 from living_review.search.runners import json_body, plain_text
 from living_review.search.sources import SavedSearch
@@ -70,6 +71,6 @@ def run(search: SavedSearch, start: dt.date, end: dt.date, client: Client, recor
             break
         cursor = following
     if len(rows) != total:
-        raise SearchError(f"Europe PMC: received {len(rows)} records but hitCount is {total}; "
+        raise SearchError(f"Europe PMC: received {count(len(rows), 'record')} but hitCount is {total}; "
                           "paging ended early")
     return rows

@@ -22,6 +22,7 @@ import os
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
+from living_review.search.words import count as counted
 from living_review.search.http import Client, SearchError
 from living_review.search.importers import read_medline
 from living_review.search.runners import refuse_html
@@ -136,14 +137,14 @@ def run(search: SavedSearch, start: dt.date, end: dt.date, client: Client, recor
     if found.phrases_not_found:
         terms = ", ".join(repr(t) for t in found.phrases_not_found)
         text = (f"PubMed: {path.name}: PubMed does not know {terms} (ErrorList/PhraseNotFound), so the "
-                f"query ran without it and found {found.count} records")
+                f"query ran without it and found {counted(found.count, 'record')}")
         if not getattr(recorder, "accept_phrase_not_found", False):
             raise SearchError(text, "check the saved query in data/search/search_strategy.yaml for a typo; if "
                               "the term is meant, rerun with --accept-phrase-not-found")
         recorder.warn(text + " (accepted with --accept-phrase-not-found)")
     count = found.count
     if count and not (found.webenv and found.query_key):
-        raise SearchError(f"PubMed: {path.name}: esearch found {count} records but returned no "
+        raise SearchError(f"PubMed: {path.name}: esearch found {count} record{'s' if count != 1 else ''} but returned no "
                           "WebEnv/QueryKey to fetch them")
     rows: list[dict] = []
     for page, retstart in enumerate(range(0, count, search.page_size), start=1):
@@ -163,7 +164,7 @@ def run(search: SavedSearch, start: dt.date, end: dt.date, client: Client, recor
         medline_complete(response.body.decode("utf-8", "replace").replace("\r\n", "\n"), path.name)
         expected = min(search.page_size, count - retstart)
         if len(frame) != expected:
-            raise SearchError(f"PubMed: {path.name}: expected {expected} records (retstart "
+            raise SearchError(f"PubMed: {path.name}: expected {expected} record{'s' if expected != 1 else ''} (retstart "
                               f"{retstart} of {count}), got {len(frame)}; the page is incomplete")
         rows.extend(frame.drop(columns=["record_id", "search_date"]).to_dict("records"))
     if len(rows) != count:  # pragma: no cover - every page was checked against Count
