@@ -108,7 +108,9 @@ def search_sentences(root: Path) -> dict[str, str]:
         names = ", ".join(d["name"] for d in prev["databases"])
         out["reproduction"] = (f"The previous review's search: {names}, searched on "
                                f"{prev.get('search_date', 'an unreported date')}.")
-    upd = raw.get("this_update") or {}
+    from living_review.search.searched import with_searched  # databases the records show, as the diagram counts
+
+    upd = with_searched(raw.get("this_update") or {}, path.parent)
     parts = [f"{d['name']} ({d.get('search_date', 'date not recorded')})" for d in upd.get("databases") or []]
     parts += [f"{m['method']} ({m.get('search_date', 'date not recorded')})" for m in upd.get("other_methods") or []]
     if parts:

@@ -150,7 +150,9 @@ def load_search_strategy(path: str | Path | None = None) -> SearchStrategy:
     for key in ("databases", "other_methods"):
         if key not in raw["this_update"]:
             raise ValueError(f"{path.name}: this_update lacks {key!r} (use [] when none)")
-    return SearchStrategy(previous=raw["previous_version"], update=raw["this_update"])
+    from living_review.search.searched import with_searched  # databases the records show, as the diagram counts
+
+    return SearchStrategy(previous=raw["previous_version"], update=with_searched(raw["this_update"], path.parent))
 
 
 def previous_search_table(strategy: SearchStrategy) -> pd.DataFrame:
