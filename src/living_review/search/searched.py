@@ -82,3 +82,11 @@ def search_limitation(databases: list[dict]) -> str:
                 "tracking; its set of new studies may be incomplete.")
     return (f"The update searched {', '.join(d['name'] for d in databases)} besides hand search and citation "
             "tracking; studies indexed only in other sources may have been missed.")
+
+
+def checklist_search_note(databases: list[dict]) -> str:
+    """How PRISMA item 7 (search strategy) stands, for the checklist page."""
+    if not databases:
+        return "the update did not search bibliographic databases, so there is no database syntax to report for it"
+    return ("the search statement of each database or register searched is listed with its date in the methods "
+            "(the query as sent for a saved search, the export file for an imported one)")
