@@ -110,3 +110,14 @@ def test_prisma_and_validate_build_mid_screening(project, replay, samples, capsy
     assert main(["status"]) == 0
     assert "The PRISMA counts show 3 records as awaiting screening" in capsys.readouterr().out
     assert main(["validate"]) == 0, capsys.readouterr().err
+
+
+def test_validate_refuses_a_data_file_git_does_not_track(repository, capsys):
+    (repository / "data" / "search" / "screening_decisions.csv").write_text(
+        "record_id,stage,decision,reason,study_ids,date,note,reviewer,role\n", encoding="utf-8")
+    assert main(["validate"]) == 1
+    err = capsys.readouterr().err
+    assert "not tracked by git: data/search/screening_decisions.csv" in err
+    assert "git add data/search/screening_decisions.csv" in err
+    git("add", "-A", cwd=repository)
+    assert main(["validate"]) == 0

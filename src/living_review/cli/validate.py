@@ -34,6 +34,13 @@ def run(args: argparse.Namespace) -> int:
         return 1
     for problem in evidence.warnings:
         print(problem, file=sys.stderr)
+    if evidence.data_dir:  # the pages' fingerprint covers tracked files only: the two must agree
+        from living_review.search.tracking import untracked_data, untracked_message
+
+        untracked = untracked_data(Path(evidence.data_dir).parent, Path(evidence.data_dir).name)
+        if untracked:
+            print(f"FAILED: {untracked_message(untracked)}", file=sys.stderr)
+            return 1
     folder = evidence.data_dir.name if evidence.data_dir else "data"
     print(
         f"OK {folder}: {len(evidence.studies)} studies, {len(evidence.landmarks)} landmarks, "
