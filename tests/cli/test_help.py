@@ -9,7 +9,7 @@ import pytest
 
 from living_review.cli import build_parser, main
 
-COMMANDS = ("search", "screen", "status", "prisma")
+COMMANDS = ("search", "screen", "status", "prisma", "add-study")
 
 
 def _walk(parser, name):
