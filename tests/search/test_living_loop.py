@@ -69,6 +69,9 @@ def test_living_loop(project, replay, monkeypatch, capsys, tmp_path):
         sheet = tmp_path / f"{who}.csv"
         assert main(["screen", "--reviewer", who, "--export", str(sheet)]) == 0
         table = pd.read_csv(sheet, dtype=str, keep_default_na=False)
+        # the export says, on every row, which values its decision columns take
+        assert table.how_to_fill.str.startswith("decision: include or exclude (empty: not yet decided); "
+                                                "reason: required with exclude, one of ").all()
         ids = {k: rid for k, rid in enumerate(
             ["pubmed-2025-12-31-00001", "pubmed-2025-12-31-00002", "pubmed-2025-12-31-00003",
              "europepmc-2025-12-31-00002", "europepmc-2025-12-31-00003"], start=1)}
@@ -90,7 +93,11 @@ def test_living_loop(project, replay, monkeypatch, capsys, tmp_path):
 
     answer(monkeypatch, "e", "case_report")
     assert main(["screen", "--reviewer", "EF", "--resolve", "--date", "2026-01-07"]) == 0
-    assert "5 resolved, 0 in conflict" in capsys.readouterr().out
+    resolved = capsys.readouterr().out
+    assert "5 resolved, 0 in conflict" in resolved
+    # the conflict is shown with its record's title and abstract, not only the two decisions
+    assert "Sorafenib after lenvatinib in anaplastic thyroid carcinoma: an invented cohort." in resolved
+    assert "Abstract:" in resolved
     log = pd.read_csv(project / "screening_log.csv", dtype=str, keep_default_na=False)
     row = log[log.record_id == "pubmed-2025-12-31-00002"].iloc[0]
     assert (row.decision, row.reason, row.note) == ("exclude", "case_report", "conflict of AB, CD resolved by EF")
