@@ -149,3 +149,20 @@ def test_committed_merge_log_is_current():
     committed = read_merge_log(folder / "merge_log.csv")
     pd.testing.assert_frame_equal(committed.reset_index(drop=True), expected.reset_index(drop=True),
                                   check_dtype=False, check_index_type=False)
+
+
+def test_registry_ids_merge_register_records_only():
+    from living_review.search.importers import registry_ids
+    from living_review.search.records import make_records
+
+    assert registry_ids(["ClinicalTrials.gov/NCT01321554", "GENBANK/AB123456"]) == ["NCT01321554"]
+    table = make_records([
+        {"record_id": "ct1", "source": "ClinicalTrials.gov", "search_date": "2025-01-01", "title": "Lenvatinib in ATC",
+         "registry_ids": "NCT01321554"},
+        {"record_id": "ct2", "source": "ClinicalTrials.gov", "search_date": "2025-02-01",
+         "title": "A study of E7080 in thyroid cancer", "registry_ids": "nct01321554"},
+        {"record_id": "pm1", "source": "PubMed", "search_date": "2025-02-01", "title": "Results of a phase 2 trial",
+         "registry_ids": "NCT01321554"},
+    ])
+    result = dedupe(table)
+    assert result.merge_log[["removed_id", "kept_id", "rule"]].values.tolist() == [["ct1", "ct2", "registry_id"]]  # kept: the longer title
