@@ -18,6 +18,7 @@ import pandas as pd
 import rispy
 
 from living_review.search.records import fold_text, make_records, read_text
+from living_review.search.registry import registry_ids
 
 Format = Literal["auto", "ris", "medline", "csv"]
 FORMATS: tuple[str, ...] = get_args(Format)
@@ -232,28 +233,6 @@ def read_medline(path: str | Path, *, search_date: str, source: str = "PubMed") 
             "origin": f"{path.name}:{line}", "registry_ids": "; ".join(registry_ids(get("SI"))),
         })
     return _finish(rows, path.name)
-
-
-# Trial registries among MEDLINE's secondary-source databanks (SI field "DATABANK/ACCESSION";
-# NLM, MEDLINE/PubMed Data Element Descriptions, "Secondary Source ID").
-REGISTRY_BANKS = frozenset({"clinicaltrials.gov", "isrctn", "anzctr", "chictr", "ctri", "drks", "eudract",
-                            "jprn", "ntr", "pactr", "rebec", "rpcec", "slctr", "tctr", "umin-ctr", "euctr"})
-
-
-def registry_ids(secondary: Iterable[str]) -> list[str]:
-    """Registry ids of MEDLINE ``SI`` values: NCT numbers bare, others as ``DATABANK/ACCESSION``.
-
-    Example
-    -------
-    >>> registry_ids(["ClinicalTrials.gov/NCT01321554", "GENBANK/AB123456", "ISRCTN/ISRCTN12345678"])
-    ['NCT01321554', 'ISRCTN/ISRCTN12345678']
-    """
-    out = []
-    for value in secondary:
-        bank, _, accession = value.strip().partition("/")
-        if bank.strip().lower() in REGISTRY_BANKS and accession.strip():
-            out.append(accession.strip() if bank.strip().lower() == "clinicaltrials.gov" else value.strip())
-    return out
 
 
 def read_csv_export(path: str | Path, *, search_date: str, source: str) -> pd.DataFrame:

@@ -18,7 +18,7 @@ Columns (all text; empty string when unknown):
 ``origin``
     where the row came from: ``file:line`` for imports, a citation for hand-entered rows.
 ``registry_ids``
-    trial registry identifiers, ``"; "``-separated (:func:`normalise_registry_ids`): a
+    trial registry identifiers, ``"; "``-separated (:func:`~living_review.search.registry.normalise_registry_ids`): a
     ClinicalTrials.gov record's NCT number (and its EudraCT/CTIS numbers), the registry ids a
     PubMed record names in its secondary-source field (``SI``). Two register records with a
     common id are one trial found twice (:func:`~living_review.search.dedupe.dedupe`).
@@ -133,35 +133,6 @@ def normalise_pmid(value: object) -> str:
     if not text.isdigit() or int(text) == 0:
         raise ValueError(f"{value!r} is not a PMID; expected a positive integer")
     return str(int(text))
-
-
-_NCT = re.compile(r"^NCT\d{8}$", re.I)
-
-
-def normalise_registry_ids(value: object) -> str:
-    """Registry ids in normal form: ``"; "``-separated, NCT numbers upper case, no repeats.
-
-    Raises ``ValueError`` for an id that starts with ``NCT`` but is not ``NCT`` and 8 digits.
-
-    Example
-    -------
-    >>> normalise_registry_ids("nct01321554; EudraCT 2010-020345-12; NCT01321554")
-    'NCT01321554; EudraCT 2010-020345-12'
-    """
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return ""
-    out: list[str] = []
-    for part in re.split(r"[;\n]", str(value)):
-        text = " ".join(part.split())
-        if not text:
-            continue
-        if text[:3].upper() == "NCT":
-            if not _NCT.match(text):
-                raise ValueError(f"{text!r} is not an NCT number; expected NCT and 8 digits")
-            text = text.upper()
-        if text not in out:
-            out.append(text)
-    return "; ".join(out)
 
 
 def normalise_year(value: object) -> str:
@@ -333,6 +304,8 @@ def validate_records(frame: pd.DataFrame, where: str = "records", lines: list[in
         except ValueError:
             raise ValueError(f"{at(i)} ({row.record_id}): search_date "
                              f"{row.search_date!r} is not an ISO date YYYY-MM-DD") from None
+    from living_review.search.registry import normalise_registry_ids
+
     for col, fix in (("doi", normalise_doi), ("pmid", normalise_pmid), ("registry_ids", normalise_registry_ids)):
         try:
             out[col] = [fix(v) for v in out[col]]
