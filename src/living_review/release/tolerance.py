@@ -12,8 +12,8 @@ every field that differs into
   items, a field present in one only), with both values.
 
 A tolerance of 1e-9 relative is five orders of magnitude above the differences between
-kernels (about 1e-15 relative) and far below any printed digit (the book prints at most
-four significant digits, the estimates download ten).
+kernels (about 1e-15 relative) and far below the digits the book prints (the estimates
+download writes ten significant digits).
 
 Example
 -------
