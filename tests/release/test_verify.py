@@ -281,3 +281,19 @@ def test_numbers_beyond_the_tolerance_fail_and_identical_files_pass(tmp_path):
 def test_the_rebuild_computes_on_one_blas_thread():
     assert v.SINGLE_THREAD == {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
     assert "OPENBLAS_CORETYPE" not in v.SINGLE_THREAD  # the kernel is never forced
+
+
+@pytest.mark.parametrize("outcome, status", [("identical", 0), ("within tolerance", 3), ("numbers differ", 1)])
+def test_the_command_exits_with_one_status_per_outcome(monkeypatch, tmp_path, capsys, outcome, status):
+    from living_review.cli import main
+
+    ok = v.FileCheck("summary.json", "a", "a" if outcome == "identical" else "b")
+    report = v.VerifyReport("2.0.0", "c" * 40, False, (ok,), True, v.Assessment(outcome))
+    monkeypatch.setattr(v, "verify", lambda *args, **kwargs: report)
+    (tmp_path / "data").mkdir()
+    (tmp_path / "_toc.yml").write_text("root: x\n")
+    monkeypatch.setenv("LIVING_REVIEW_ROOT", str(tmp_path))
+    assert main(["verify", "2.0.0"]) == status
+    assert capsys.readouterr().out.rstrip().endswith(
+        {0: "PASS (identical, bit for bit)", 3: "PASS WITHIN TOLERANCE (the same numbers; other bytes in the files named)",
+         1: "FAIL"}[status])
