@@ -80,8 +80,11 @@ class Assessment:
                                                "packages and the system libraries)"))
                 out.append(f"bit for bit: expected with {numenv.bit_for_bit_settings(published)}")
             else:
+                kernel = (rebuilt or {}).get("blas", {}).get("kernel")
                 out.append("explained by: the numerical environment, which this release did not record; bit for bit "
-                           "needs the BLAS kernel, numpy SIMD features and TeX of the machine that made it")
+                           "needs the BLAS kernel, numpy SIMD features and TeX of the machine that made it (the rebuild "
+                           f"ran with the BLAS kernel {kernel or 'not known'}; releases/README.md says which kernel "
+                           "reproduces the releases before 1.3.0, and OPENBLAS_CORETYPE forces one where the CPU has it)")
         return out
 
 

@@ -112,7 +112,7 @@ class VerifyReport:
     def summary(self) -> str:
         lines = [f"release {self.version}, commit {self.commit}"]
         lines += [c.summary() for c in self.checks]
-        if self.estimates_agree is not None:
+        if self.estimates_agree is not None and (self.legacy or self.assessment is None):
             lines.append("estimates: " + ("the rebuilt estimates equal the published ones (inputs fingerprints aside)"
                                           if self.estimates_agree else "the rebuilt estimates DIFFER from the published ones"))
         if self.assessment is not None:
