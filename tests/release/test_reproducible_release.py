@@ -10,6 +10,7 @@ every checksum passes, in the releasing folder and in a fresh clone without tags
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -108,7 +109,8 @@ def _make_release(root: Path) -> subprocess.CompletedProcess:
         return build
     epoch = _git(root, "log", "-1", "--format=%ct")
     return subprocess.run([str(venv / "bin" / "living-review"), "release", "--skip-tests", "--tag"], cwd=root,
-                          env={**_env(root), "SOURCE_DATE_EPOCH": epoch, "FORCE_SOURCE_DATE": "1", "TZ": "UTC"},
+                          env={**_env(root), "SOURCE_DATE_EPOCH": epoch, "FORCE_SOURCE_DATE": "1", "TZ": "UTC",
+                               "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"},
                           capture_output=True, text=True, timeout=600)
 
 
@@ -155,7 +157,9 @@ def test_the_release_is_tagged_and_verify_passes(two_releases):
     _commit_release(one)
     verified = _verify(one)
     assert verified.returncode == 0, verified.stdout[-4000:] + verified.stderr[-4000:]
-    # summary, archive and its manifest
+    # summary, archive and its manifest; the environment record holds the one BLAS thread the release ran with
+    environment = json.loads((one / "releases" / __version__ / "environment.json").read_text())
+    assert environment["threads"]["OPENBLAS_NUM_THREADS"] == "1"
     assert verified.stdout.count("[pass]") == 3 and f"verify {__version__}: PASS (identical" in verified.stdout
     assert verified.returncode == 0 and "environment (published | rebuilt):" in verified.stdout
     assert "building with" in verified.stdout  # the pins are this environment's: reused, not reinstalled

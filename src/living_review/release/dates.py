@@ -1,8 +1,9 @@
 """When each version was released, and which is the latest: for the changelog and the citation page.
 
 A release's date is the day (UTC) of the commit that added ``releases/<version>/summary.json``
-(the "Release <version>" commit), read from git. Outside a git checkout, or for a summary
-not committed yet, the date is unknown (None) and never guessed.
+(the "Release <version>" commit), read from git. Outside a git checkout, in a shallow clone
+(where that commit may be cut off), or for a summary not committed yet, the date is unknown
+(None) and never guessed.
 
 A version is a release when it is not a development or pre-release version (PEP 440:
 ``1.3.0.dev0`` is not) and it has a committed summary.
@@ -31,6 +32,10 @@ def release_date(version: str, root: Path | None = None) -> str | None:
     """``YYYY-MM-DD`` (UTC) of the commit that added the release's summary, or None when git cannot tell."""
     root = Path(root or project_root())
     try:
+        shallow = subprocess.run(["git", "rev-parse", "--is-shallow-repository"], cwd=root, capture_output=True,
+                                 text=True)
+        if shallow.stdout.strip() == "true":
+            return None  # the commit that added the summary may be cut off: its date would be the cut's
         result = subprocess.run(
             ["git", "log", "--diff-filter=A", "--date=format-local:%Y-%m-%d", "--format=%cd", "--",
              f"{RELEASES_DIR}/{version}/{SUMMARY_FILE}"],
