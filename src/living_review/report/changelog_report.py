@@ -206,7 +206,8 @@ def release_overview(root: Path | None = None, *, discrepancies: Path | None = N
 def releases_table(root: Path | None = None) -> pd.DataFrame:
     """One row per committed release, oldest first: what it holds and from which data.
 
-    Columns: Version, Contents (the scope's description, else its name), Estimates (pooled
+    Columns: Version, Released (the day of the commit that added its summary,
+    :func:`living_review.release.dates.release_date`, or "not known"), Contents (the scope's description, else its name), Estimates (pooled
     estimates in the summary), Headlines, Studies, Data (the first 12 characters of the data
     fingerprint), Archive ("HTML + PDF" when ``SHA256SUMS`` lists a site archive, else
     "summary only").
@@ -223,6 +224,7 @@ def releases_table(root: Path | None = None) -> pd.DataFrame:
         archived = sums.is_file() and ".tar.gz" in sums.read_text(encoding="utf-8")
         rows.append({
             "Version": version,
+            "Released": release_date(version, root) or "not known",
             "Contents": summary.scope.get("description") or summary.scope.get("name", ""),
             "Estimates": len(summary.estimates),
             "Headlines": len(summary.headlines),
@@ -230,7 +232,8 @@ def releases_table(root: Path | None = None) -> pd.DataFrame:
             "Data": summary.data_fingerprint[:12],
             "Archive": "HTML + PDF" if archived else "summary only",
         })
-    return pd.DataFrame(rows, columns=["Version", "Contents", "Estimates", "Headlines", "Cohorts", "Data", "Archive"])
+    return pd.DataFrame(rows, columns=["Version", "Released", "Contents", "Estimates", "Headlines", "Cohorts", "Data",
+                                       "Archive"])
 
 
 def living_view(studies: pd.DataFrame, meta_settings, outcome: Outcome = "ORR") -> SequentialResult:
