@@ -95,8 +95,11 @@ test-fast: venv  ## unit tests only, without the book build
 	$(PY) -m pytest -m "not slow" -n $(TEST_JOBS) --dist loadscope
 
 # A release build is reproducible: every date in it (page footers, figure and PDF metadata,
-# the archive's members) is the commit's date, for the whole build, in UTC and one locale.
-RELEASE_ENV = SOURCE_DATE_EPOCH=$$(git log -1 --format=%ct) FORCE_SOURCE_DATE=1 TZ=UTC LC_ALL=C.UTF-8
+# the archive's members) is the commit's date, for the whole build, in UTC and one locale;
+# BLAS runs on one thread, so that no sum depends on thread scheduling. The BLAS kernel is
+# never forced (OPENBLAS_CORETYPE): the one the CPU gets is recorded in environment.json.
+RELEASE_ENV = SOURCE_DATE_EPOCH=$$(git log -1 --format=%ct) FORCE_SOURCE_DATE=1 TZ=UTC LC_ALL=C.UTF-8 \
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 release-build: venv  ## build HTML and PDF from scratch as a release does (dates from the commit)
 	$(MAKE) clean
 	$(RELEASE_ENV) $(MAKE) html
@@ -104,7 +107,7 @@ release-build: venv  ## build HTML and PDF from scratch as a release does (dates
 
 # e.g. make release RELEASE_FLAGS="--scope reproduction --summary-only" (scopes: review.yml)
 RELEASE_FLAGS ?=
-release: venv  ## check, rebuild from scratch, write releases/<version>/ (summary.json, HTML+PDF archive, SHA256SUMS), tag v<version>
+release: venv  ## check, rebuild from scratch, write releases/<version>/ (summary.json, HTML+PDF archive, MANIFEST.tsv, environment.json, SHA256SUMS), tag v<version>
 	$(VENV)/bin/living-review release --check $(RELEASE_FLAGS)
 	$(MAKE) sysdeps
 	$(MAKE) release-build

@@ -103,3 +103,17 @@ def test_data_package_of_a_checkout_holds_the_tracked_files_only(root, tmp_path,
     stray = write_data_package(root / "data", tmp_path / "stray.zip")
     assert "data/scratch.csv" not in zipfile.ZipFile(stray).namelist()
     assert stray.read_bytes() == clean
+
+
+def test_estimates_csv_rounds_numbers_to_ten_significant_digits_so_blas_kernels_give_the_same_bytes(root):
+    from living_review.book.downloads import CSV_SIGNIFICANT_DIGITS
+
+    # the median OS interval's upper bound of release 1.2.0, published and rebuilt with another kernel
+    one = {"s.os": {"outcome": "OS", "estimate": 3.5515775666025227, "ci_low": 2.8034275339895784,
+                    "ci_high": 4.539838791806166, "k": 6, "n": 100, "extra": {}, "params": {}, "inputs": []}}
+    two = {"s.os": {**one["s.os"], "estimate": 3.5515775666025187, "ci_low": 2.8034275339895776,
+                    "ci_high": 4.5398387918061545}}
+    assert CSV_SIGNIFICANT_DIGITS == 10
+    assert ledger_csv(one) == ledger_csv(two)
+    row = next(csv.DictReader(io.StringIO(ledger_csv(one))))
+    assert row["ci_high"] == "4.539838792" and row["k"] == "6"

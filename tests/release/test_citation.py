@@ -143,3 +143,54 @@ def test_a_citation_file_with_a_syntax_error_is_located(tmp_path):
     (tmp_path / "CITATION.cff").write_text("title: x\nauthors:\n\t- name: y\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"^CITATION.cff:3:1: a tab is used for indentation"):
         load_citation(tmp_path)
+
+
+def _git_repo(tmp_path, version: str, released: dict[str, str]):
+    """A checkout whose CITATION.cff says ``version`` and whose releases were committed on the given dates."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    root = _cff_copy(tmp_path, version=version)
+
+    def git(*args, date=None):
+        env = {**os.environ, **({"GIT_COMMITTER_DATE": date, "GIT_AUTHOR_DATE": date} if date else {})}
+        subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args], cwd=root, env=env,
+                       check=True, capture_output=True)
+
+    git("init", "-q")
+    for release, date in released.items():
+        (root / "releases" / release).mkdir(parents=True)
+        (root / "releases" / release / "summary.json").write_text("{}\n")
+        git("add", ".")
+        git("commit", "-q", "-m", f"Release {release}", date=f"{date}T23:30:00+00:00")
+    return root
+
+
+def test_a_development_build_says_it_is_not_a_release_and_cites_the_latest_release_first(tmp_path):
+    from living_review.release.citation import citation_status
+
+    root = _git_repo(tmp_path, "1.3.0.dev0", {"1.1.0": "2026-12-01", "1.2.0": "2026-12-02"})
+    status = citation_status(root)
+    assert not status.is_release and status.latest.version == "1.2.0" and status.latest.date_released == "2026-12-02"
+    sentence = status.sentence()
+    assert sentence.startswith("This build (1.3.0.dev0) is a development build, not a release")
+    assert "The latest release is version 1.2.0, released 2026-12-02; cite that version" in sentence
+    assert "version = {1.2.0}" in bibtex(citation=status.latest) and "ET  - 1.2.0" in ris(citation=status.latest)
+    assert "1.3.0.dev0" not in bibtex(citation=status.latest)
+
+
+def test_a_release_build_cites_itself_and_a_build_before_any_release_says_there_is_none(tmp_path):
+    from living_review.release.citation import citation_status
+
+    release = citation_status(_git_repo(tmp_path / "a", "1.3.0", {"1.2.0": "2026-12-02"}))
+    assert release.is_release and release.latest == release.current and release.current.version == "1.3.0"
+    assert release.sentence().startswith("This is release 1.3.0")
+    nothing = citation_status(_git_repo(tmp_path / "b", "0.1.0.dev0", {}))
+    assert nothing.latest is None and "no version has been released yet" in nothing.sentence()
+
+
+def test_release_dates_come_from_the_commit_that_added_the_summary(tmp_path):
+    from living_review.release.dates import is_release_version, latest_release, release_date
+
+    root = _git_repo(tmp_path, "1.3.0.dev0", {"1.0.0": "2026-11-22", "1.1.0": "2026-12-01"})
+    assert release_date("1.0.0", root) == "2026-11-22" and release_date("9.0.0", root) is None
+    assert latest_release(root) == ("1.1.0", "2026-12-01")
+    assert not is_release_version("1.3.0.dev0") and not is_release_version("2.0.0rc1") and is_release_version("1.2.0")

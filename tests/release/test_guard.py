@@ -105,7 +105,10 @@ def test_release_command_refuses_then_writes(repo, tmp_path, monkeypatch, capsys
     out = capsys.readouterr().out
     folder = repo / "releases" / __version__
     assert f"wrote releases/{__version__}/summary.json" in out
-    assert sorted(p.name for p in folder.iterdir()) == ["SHA256SUMS", f"living-review-{__version__}.tar.gz", "summary.json"]
+    # with the archive come its manifest and the numerical environment the release was computed in
+    assert sorted(p.name for p in folder.iterdir()) == ["MANIFEST.tsv", "SHA256SUMS", "environment.json",
+                                                        f"living-review-{__version__}.tar.gz", "summary.json"]
+    assert "environment.json" not in (folder / "SHA256SUMS").read_text()  # a record of the machine, not checksummed
 
 
 def test_release_command_check_only_and_no_silent_overwrite(repo, tmp_path, monkeypatch, capsys):
@@ -133,7 +136,8 @@ def test_release_command_summary_only_and_unknown_scope(repo, tmp_path, monkeypa
     assert main(["release", "--skip-tests", "--scope", "v0"]) == 1
     assert "refused: review.yml: releases: there is no scope 'v0'; choose one of all" in capsys.readouterr().err
     assert main(["release", "--skip-tests", "--summary-only"]) == 0
-    assert sorted(p.name for p in (repo / "releases" / __version__).iterdir()) == ["SHA256SUMS", "summary.json"]
+    assert sorted(p.name for p in (repo / "releases" / __version__).iterdir()) == ["SHA256SUMS", "environment.json",
+                                                                                 "summary.json"]
     sums = (repo / "releases" / __version__ / "SHA256SUMS").read_text()
     assert sums.endswith("  summary.json\n") and sums.count("\n") == 1
 

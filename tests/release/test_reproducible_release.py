@@ -10,6 +10,7 @@ every checksum passes, in the releasing folder and in a fresh clone without tags
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -108,7 +109,8 @@ def _make_release(root: Path) -> subprocess.CompletedProcess:
         return build
     epoch = _git(root, "log", "-1", "--format=%ct")
     return subprocess.run([str(venv / "bin" / "living-review"), "release", "--skip-tests", "--tag"], cwd=root,
-                          env={**_env(root), "SOURCE_DATE_EPOCH": epoch, "FORCE_SOURCE_DATE": "1", "TZ": "UTC"},
+                          env={**_env(root), "SOURCE_DATE_EPOCH": epoch, "FORCE_SOURCE_DATE": "1", "TZ": "UTC",
+                               "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"},
                           capture_output=True, text=True, timeout=600)
 
 
@@ -130,7 +132,7 @@ def test_two_folders_with_other_untracked_files_give_identical_checksums(two_rel
     one, two = two_releases
     sums = [(root / "releases" / __version__ / "SHA256SUMS").read_text() for root in (one, two)]
     assert sums[0] == sums[1]
-    assert f"living-review-{__version__}.tar.gz" in sums[0] and "summary.json" in sums[0]
+    assert f"living-review-{__version__}.tar.gz" in sums[0] and "summary.json" in sums[0] and "MANIFEST.tsv" in sums[0]
     for root in (one, two):
         summary = (root / "releases" / __version__ / "summary.json").read_text()
         assert str(root) not in summary and '"probe.orr"' in summary
@@ -139,7 +141,8 @@ def test_two_folders_with_other_untracked_files_give_identical_checksums(two_rel
 def _commit_release(root: Path) -> None:
     """Commit the release's summary and checksums, as the README's "Release" commit does (once)."""
     if _git(root, "status", "--porcelain", "--", "releases"):
-        _git(root, "add", "-f", f"releases/{__version__}/summary.json", f"releases/{__version__}/SHA256SUMS")
+        _git(root, "add", "-f", *(f"releases/{__version__}/{name}" for name in
+                                   ("summary.json", "SHA256SUMS", "MANIFEST.tsv", "environment.json")))
         _git(root, "commit", "-q", "-m", "Release")
 
 
@@ -154,7 +157,11 @@ def test_the_release_is_tagged_and_verify_passes(two_releases):
     _commit_release(one)
     verified = _verify(one)
     assert verified.returncode == 0, verified.stdout[-4000:] + verified.stderr[-4000:]
-    assert verified.stdout.count("[pass]") == 2 and f"verify {__version__}: PASS" in verified.stdout
+    # summary, archive and its manifest; the environment record holds the one BLAS thread the release ran with
+    environment = json.loads((one / "releases" / __version__ / "environment.json").read_text())
+    assert environment["threads"]["OPENBLAS_NUM_THREADS"] == "1"
+    assert verified.stdout.count("[pass]") == 3 and f"verify {__version__}: PASS (identical" in verified.stdout
+    assert verified.returncode == 0 and "environment (published | rebuilt):" in verified.stdout
     assert "building with" in verified.stdout  # the pins are this environment's: reused, not reinstalled
 
 
@@ -167,4 +174,4 @@ def test_verify_passes_in_a_fresh_clone_without_tags_in_another_folder(two_relea
     verified = _verify(fresh)
     assert verified.returncode == 0, verified.stdout[-4000:] + verified.stderr[-4000:]
     assert f"no tag v{__version__} in this clone" in verified.stdout
-    assert verified.stdout.count("[pass]") == 2 and f"verify {__version__}: PASS" in verified.stdout
+    assert verified.stdout.count("[pass]") == 3 and f"verify {__version__}: PASS" in verified.stdout

@@ -180,6 +180,120 @@ def test_rebuild_runs_make_release_steps_in_a_worktree_with_this_or_a_fresh_envi
     assert steps[-1] == [str(venv / "bin" / "living-review"), "release", "--scope", "update", "--skip-tests"]
     html_env = commands[-3][1]
     assert html_env["SOURCE_DATE_EPOCH"] == epoch and html_env["LIVING_REVIEW_ROOT"] == str(tree)
+    assert html_env["OPENBLAS_NUM_THREADS"] == html_env["OMP_NUM_THREADS"] == "1"  # one BLAS thread, as make release
+    assert html_env.get("OPENBLAS_CORETYPE") == v.os.environ.get("OPENBLAS_CORETYPE")  # the kernel is never forced
     assert "SOURCE_DATE_EPOCH" not in commands[-4][1]  # make clean
     v.remove_worktree(repo, workdir)
     assert not tree.exists() and "tree" not in _git(repo, "worktree", "list")
+
+
+# --- what a reader can conclude: identical, within tolerance (the files named), numbers differ ---
+
+def _archive_release(folder, summary, pages: dict[str, str], *, manifest: bool, environment: dict | None = None):
+    """A release folder with a real archive of ``pages`` (and its manifest when ``manifest``)."""
+    from living_review.release.archive import pack
+    from living_review.release.environment import to_json
+    from living_review.release.manifest import write_manifest
+
+    site = folder.parent / f"{folder.name}-site"
+    for name, text in pages.items():
+        (site / "html" / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / "html" / name).write_text(text)
+    (site / "book.pdf").write_bytes(b"%PDF same")
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "summary.json").write_text(dumps(summary))
+    archive = pack(site / "html", site / "book.pdf", folder / "living-review-2.0.0.tar.gz", prefix="living-review-2.0.0")
+    if manifest:
+        write_manifest(archive)
+    if environment is not None:
+        (folder / "environment.json").write_text(to_json(environment))
+    write_checksums(folder)
+    return archive
+
+
+LAST_BITS = {**SUMMARY, "estimates": {"orr.all": {**SUMMARY["estimates"]["orr.all"], "estimate": 0.30000000000000004}}}
+PAGES = {"index.html": "<p>ORR 0.30</p>\n", "downloads/estimates-2.0.0.csv": "key,estimate\norr.all,0.3\n"}
+REBUILT_PAGES = {**PAGES, "downloads/estimates-2.0.0.csv": "key,estimate\norr.all,0.30000000000000004\n"}
+
+
+def _env(kernel: str) -> dict:
+    from living_review.release.environment import numerical_environment
+
+    record = numerical_environment()
+    return {**record, "blas": {**record["blas"], "kernel": kernel}}
+
+
+def test_a_summary_that_differs_only_in_last_bits_is_the_middle_outcome_naming_the_fields(tmp_path):
+    published, rebuilt = tmp_path / "published", tmp_path / "rebuilt"
+    _archive_release(published, SUMMARY, PAGES, manifest=True, environment=_env("Haswell"))
+    _archive_release(rebuilt, LAST_BITS, REBUILT_PAGES, manifest=True)
+    (published / "living-review-2.0.0.tar.gz").unlink()  # in the archive deposit, not in the clone
+    checks, agree = v.compare(published, rebuilt)
+    assessment = v.assess(published, rebuilt, "2.0.0", checks, rebuilt_environment=_env("SkylakeX"))
+    report = v.VerifyReport("2.0.0", "c" * 40, False, checks, agree, assessment)
+    assert not report.ok and report.outcome == v.WITHIN_TOLERANCE and report.exit_status == 3
+    assert assessment.within == ("estimates.orr.all.estimate",) and assessment.beyond == ()
+    # the manifest names the one file of the archive that differs
+    assert assessment.files == ("html/downloads/estimates-2.0.0.csv: differs",)
+    text = report.summary()
+    assert "1 field(s) of summary.json differ only in their last digits" in text and "estimates.orr.all.estimate" in text
+    assert "BLAS kernel: Haswell | SkylakeX   <- differs" in text
+    assert "explained by: BLAS kernel: Haswell published, SkylakeX rebuilt" in text
+    assert "bit for bit: expected with" in text and "OPENBLAS_CORETYPE=Haswell" in text
+    assert text.endswith("verify 2.0.0: PASS WITHIN TOLERANCE (the same numbers; other bytes in the files named)")
+
+
+def test_with_the_published_archive_at_hand_the_first_difference_of_a_text_file_is_shown(tmp_path):
+    published, rebuilt = tmp_path / "published", tmp_path / "rebuilt"
+    _archive_release(published, SUMMARY, PAGES, manifest=False)  # as 1.1.0 and 1.2.0: no manifest
+    _archive_release(rebuilt, LAST_BITS, REBUILT_PAGES, manifest=False)
+    checks, _ = v.compare(published, rebuilt)
+    assessment = v.assess(published, rebuilt, "2.0.0", checks, rebuilt_environment=_env("SkylakeX"))
+    assert assessment.outcome == v.WITHIN_TOLERANCE
+    assert assessment.files == ("html/downloads/estimates-2.0.0.csv: line 2, column 12: published 'orr.all,0.3', "
+                                "rebuilt 'orr.all,0.30000000000000004'",)
+    assert "compared with the published archive" in assessment.files_note
+    assert "recorded no numerical environment" in "\n".join(assessment.lines("2.0.0"))
+    # without the published archive and without a manifest, verify says it cannot name the files
+    (published / "living-review-2.0.0.tar.gz").unlink()
+    assessment = v.assess(published, rebuilt, "2.0.0", checks)
+    assert assessment.outcome == v.WITHIN_TOLERANCE and assessment.files == ()
+    assert assessment.files_note.startswith("2.0.0 recorded no manifest of its archive (releases before 1.3.0 did not)")
+
+
+def test_numbers_beyond_the_tolerance_fail_and_identical_files_pass(tmp_path):
+    published, same, other = tmp_path / "published", tmp_path / "same", tmp_path / "other"
+    _archive_release(published, SUMMARY, PAGES, manifest=True)
+    _archive_release(same, SUMMARY, PAGES, manifest=True)
+    checks, agree = v.compare(published, same)
+    assessment = v.assess(published, same, "2.0.0", checks)
+    assert v.VerifyReport("2.0.0", "c" * 40, False, checks, agree, assessment).exit_status == 0
+    moved = {**SUMMARY, "estimates": {"orr.all": {**SUMMARY["estimates"]["orr.all"], "estimate": 0.3001}}}
+    _archive_release(other, moved, PAGES, manifest=True)
+    checks, agree = v.compare(published, other)
+    assessment = v.assess(published, other, "2.0.0", checks)
+    report = v.VerifyReport("2.0.0", "c" * 40, False, checks, agree, assessment)
+    assert report.outcome == v.NUMBERS_DIFFER and report.exit_status == 1
+    assert assessment.beyond == ("estimates.orr.all.estimate: published 0.3, rebuilt 0.3001",)
+    assert report.summary().endswith("verify 2.0.0: FAIL")
+
+
+def test_the_rebuild_computes_on_one_blas_thread():
+    assert v.SINGLE_THREAD == {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+    assert "OPENBLAS_CORETYPE" not in v.SINGLE_THREAD  # the kernel is never forced
+
+
+@pytest.mark.parametrize("outcome, status", [("identical", 0), ("within tolerance", 3), ("numbers differ", 1)])
+def test_the_command_exits_with_one_status_per_outcome(monkeypatch, tmp_path, capsys, outcome, status):
+    from living_review.cli import main
+
+    ok = v.FileCheck("summary.json", "a", "a" if outcome == "identical" else "b")
+    report = v.VerifyReport("2.0.0", "c" * 40, False, (ok,), True, v.Assessment(outcome))
+    monkeypatch.setattr(v, "verify", lambda *args, **kwargs: report)
+    (tmp_path / "data").mkdir()
+    (tmp_path / "_toc.yml").write_text("root: x\n")
+    monkeypatch.setenv("LIVING_REVIEW_ROOT", str(tmp_path))
+    assert main(["verify", "2.0.0"]) == status
+    assert capsys.readouterr().out.rstrip().endswith(
+        {0: "PASS (identical, bit for bit)", 3: "PASS WITHIN TOLERANCE (the same numbers; other bytes in the files named)",
+         1: "FAIL"}[status])

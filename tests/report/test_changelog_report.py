@@ -77,6 +77,7 @@ def test_releases_table_says_what_each_release_holds(tmp_path):
     assert table["Cohorts"].tolist() == [1, 2] and table["Estimates"].tolist() == [1, 1]
     assert table["Archive"].tolist() == ["summary only", "HTML + PDF"]
     assert table["Contents"].tolist() == ["every published estimate and every study"] * 2  # no scope recorded
+    assert table["Released"].tolist() == ["not known"] * 2  # not a git checkout: the date is never guessed
 
 
 def test_living_view_is_the_cumulative_analysis_of_the_pooled_cohorts():

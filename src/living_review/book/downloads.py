@@ -5,7 +5,8 @@ After every HTML build (Sphinx ``build-finished``), this extension writes into
 
 - ``living-review-data-<version>.zip``: the ``data/`` folder with its ``datapackage.json``;
 - ``estimates-<version>.csv``: every estimate the book publishes (the ledger, one row per
-  key: outcome, estimate and interval, k, patients, heterogeneity, chapter, parameters, inputs);
+  key: outcome, estimate and interval, k, patients, heterogeneity, chapter, parameters, inputs),
+  the numbers to ten significant digits (:data:`CSV_SIGNIFICANT_DIGITS`);
 - ``summary-<release>.json``: the summary of each release in ``releases/``;
 - ``living-review-<version>.pdf``: the PDF, when ``_build/latex/living-review.pdf`` exists.
 
@@ -76,15 +77,34 @@ def write_data_package(data: Path, target: Path) -> Path:
     return target
 
 
+#: significant digits of the estimates, intervals and heterogeneity in the estimates CSV. The
+#: pooled survival curves go through LAPACK, whose last bits follow the CPU's BLAS kernel
+#: (about 1e-15 relative); ten digits keep the file the same byte for byte across kernels
+#: (a flip needs a value within 1e-15 of a rounding boundary) and are far beyond what the
+#: data support. ``summary-<release>.json`` keeps full precision.
+CSV_SIGNIFICANT_DIGITS = 10
+
+
+def _rounded(value):
+    """A float to :data:`CSV_SIGNIFICANT_DIGITS` significant digits; anything else as it is."""
+    if isinstance(value, float):
+        return format(value, f".{CSV_SIGNIFICANT_DIGITS}g")
+    return value
+
+
 def ledger_csv(records: dict[str, dict]) -> str:
-    """The ledger (:func:`living_review.book.ledger.collect`) as CSV text, one row per key in key order."""
+    """The ledger (:func:`living_review.book.ledger.collect`) as CSV text, one row per key in key order.
+
+    Estimates, intervals, tau² and I² are written to :data:`CSV_SIGNIFICANT_DIGITS`
+    significant digits (the parameters and inputs as recorded)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for key in sorted(records):
         rec, extra = records[key], records[key].get("extra") or {}
-        row = [key, rec.get("outcome"), rec.get("estimate"), rec.get("ci_low"), rec.get("ci_high"), rec.get("k"),
-               rec.get("n"), extra.get("tau2"), extra.get("i2"), extra.get("pi_low"), extra.get("pi_high"),
+        numbers = [_rounded(rec.get(f)) for f in ("estimate", "ci_low", "ci_high")]
+        spread = [_rounded(extra.get(f)) for f in ("tau2", "i2", "pi_low", "pi_high")]
+        row = [key, rec.get("outcome"), *numbers, rec.get("k"), rec.get("n"), *spread,
                rec.get("chapter"), json.dumps(rec.get("params") or {}, sort_keys=True),
                json.dumps(rec.get("inputs") or [], sort_keys=True)]
         writer.writerow(["" if v is None else v for v in row])

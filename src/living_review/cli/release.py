@@ -1,7 +1,10 @@
 """``living-review release``: check, then write the summary, the archive and the checksums.
 
 The release folder ``releases/<version>/`` receives ``summary.json``,
-``living-review-<version>.tar.gz`` and ``SHA256SUMS``. Nothing is written when the guard
+``living-review-<version>.tar.gz``, ``MANIFEST.tsv`` (every file of the archive with its size
+and SHA-256), ``environment.json`` (the numerical environment the release was computed in:
+BLAS library, version, kernel and threads, numpy and its SIMD features, CPU, Python, TeX) and
+``SHA256SUMS`` (of every file but the environment record). Nothing is written when the guard
 refuses (uncommitted changes, a version mismatch, invalid data or failing tests), when
 the ledger holds an estimate not recomputed from the current inputs, or when the version
 was already released with a different summary (a published version never changes);
@@ -31,6 +34,8 @@ from living_review.paths import project_root
 def run(args: argparse.Namespace) -> int:
     # imported here so that other sub-commands do not pay for pandas at start-up
     from living_review.release.archive import write_archive, write_checksums
+    from living_review.release.environment import write_environment
+    from living_review.release.manifest import write_manifest
     from living_review.release.guard import ReleaseRefused, check_release, tag_release
     from living_review.release.summary import SUMMARY_FILE, build_summary, release_dir, write_summary
 
@@ -59,13 +64,15 @@ def run(args: argparse.Namespace) -> int:
                 "a released version never changes: bump the version in src/living_review/_version.py"
             )
         archive = None if args.summary_only else write_archive(version, root)
+        manifest = None if archive is None else write_manifest(archive)
         path = write_summary(root, version, args.scope)
     except (FileNotFoundError, ValueError) as error:
         print(f"release {version} failed: {error}", file=sys.stderr)
         return 1
+    environment = write_environment(path.parent)
     sums = write_checksums(path.parent)
     print(summary.summary())
-    for written in (p for p in (path, archive, sums) if p is not None):
+    for written in (p for p in (path, archive, manifest, environment, sums) if p is not None):
         print(f"wrote {written.relative_to(root).as_posix()}")
     if args.tag:
         try:

@@ -5,12 +5,23 @@ checked against the tag ``v<VERSION>`` when the clone has it; a clone without ta
 verifies as well), builds it in a temporary git worktree exactly as ``make release`` does, with a fresh
 environment of the commit's pinned requirements (or this one, when every pin is what is
 installed here), and compares every file listed in ``releases/<VERSION>/SHA256SUMS``.
-Prints pass or fail per file, and for ``summary.json`` the first field that differs.
+Prints pass or fail per file, and for ``summary.json`` the first field that differs; then
+the release's numerical environment (BLAS library, version, kernel and threads, numpy and
+its SIMD features, CPU, Python, TeX) beside the rebuild's.
 
-Exit status: 0 when every checksum matches, 1 when one differs or the rebuild fails,
-2 when the release or its commit cannot be found (never released, the tag and the summary
-disagree, or the commit is not in this clone, e.g. a shallow one: the message says how to
-fetch it).
+Exit status, one per outcome:
+
+  0  identical: every checksum matches, bit for bit;
+  3  within tolerance: every published number is equal within 1e-9 relative (1e-12
+     absolute), and the bytes differ only in the files named (from the release's
+     MANIFEST.tsv, or from its archive when that is in releases/VERSION/), with the
+     environment difference that explains it and the settings for bit for bit;
+  1  numbers differ (or the rebuild failed);
+  2  the release or its commit cannot be found (never released, the tag and the summary
+     disagree, or the commit is not in this clone, e.g. a shallow one: the message says
+     how to fetch it).
+
+Releases before 1.3.0 recorded no environment and no manifest: verify says so.
 """
 
 from __future__ import annotations
@@ -36,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"verify {args.release_version}: the rebuild failed: {error}", file=sys.stderr)
         return 1
     print(report.summary())
-    return 0 if report.ok else 1
+    return report.exit_status
 
 
 def register(subparsers) -> None:

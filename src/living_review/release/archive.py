@@ -10,7 +10,7 @@
 * owner and group are 0 with empty names; modes are 0644 for files and 0755 for folders;
 * the gzip header carries no file name and a zero time stamp.
 
-``SHA256SUMS`` lists the SHA-256 of the archive and of ``summary.json`` in the format of
+``SHA256SUMS`` lists the SHA-256 of the archive, of its ``MANIFEST.tsv`` and of ``summary.json`` in the format of
 ``sha256sum`` (``<hex>  <name>``), so ``sha256sum -c SHA256SUMS`` checks a download.
 
 References
@@ -137,10 +137,18 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+#: files of a release folder that are records of the machine, not products of the build: not checksummed
+NOT_CHECKSUMMED = (CHECKSUM_FILE, "environment.json")
+
+
 def write_checksums(folder: Path) -> Path:
-    """Write ``<folder>/SHA256SUMS`` for every other file in ``folder`` (sorted by name)."""
+    """Write ``<folder>/SHA256SUMS`` for every other file in ``folder`` (sorted by name).
+
+    ``environment.json`` (the machine the release was computed on) is left out: it is
+    compared field by field by ``living-review verify``, not byte for byte.
+    """
     folder = Path(folder)
-    files = sorted(p for p in folder.iterdir() if p.is_file() and p.name != CHECKSUM_FILE)
+    files = sorted(p for p in folder.iterdir() if p.is_file() and p.name not in NOT_CHECKSUMMED)
     path = folder / CHECKSUM_FILE
     path.write_text("".join(f"{sha256_file(p)}  {p.name}\n" for p in files), encoding="utf-8")
     return path

@@ -19,6 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from living_review.meta.options import TAU2_METHODS, TRANSFORMS
+from living_review.release.amendments import Amendment
+from living_review.release.analysis_changes import AnalysisChange
 from living_review.release.compare import Comparison, EstimateChange, Interval
 from living_review.release.published import PublishedValue
 from living_review.report.dictionary import latex_columns
@@ -178,17 +180,54 @@ def estimate_label(change: EstimateChange, ctx: EntryContext, chapter: str = "")
     return f"{text} ({title})" if title else text
 
 
+def thresholds_sentence(ctx: EntryContext) -> str:
+    """Where the reading thresholds are set, and their values."""
+    values = ", ".join(f"{outcome} {value:.2f}" for outcome, value in sorted(ctx.thresholds.items()))
+    return (f"Each conclusion is read against its threshold, set in the review's configuration (review.yml, "
+            f"section releases, thresholds): {values}. \"Direction changed\" means the estimate now lies on the "
+            "other side of its threshold; the interval's reading says whether it includes the threshold.")
+
+
+def _flag_text(e: EstimateChange, ctx: EntryContext) -> list[str]:
+    t = ctx.thresholds.get(e.outcome)
+    words = {"direction changed": f"direction changed against {e.outcome} {t:g}" if t is not None else "direction changed",
+             "significance changed": f"the CI's reading against {t:g} changed" if t is not None else "significance changed"}
+    return [words.get(f, f) for f in e.flags()] if e.flagged else []
+
+
+def _analysis_sentence(changes: tuple[AnalysisChange, ...]) -> str:
+    exact = [a for a in changes if a.exact]
+    other = [a for a in changes if not a.exact]
+    parts = []
+    if exact:
+        one = len(exact) == 1
+        parts.append(f"{plural(len(exact), 'estimate')} that {'rests' if one else 'rest'} on one study "
+                     f"{'is' if one else 'are'} now reported with that study's exact (Clopper-Pearson) "
+                     f"interval instead of a pooled one")
+    if other:
+        parts.append(f"{plural(len(other), 'estimate')} {'is' if len(other) == 1 else 'are'} computed differently "
+                     "from the same inputs")
+    return (f"{plural(len(changes), 'estimate')} moved with the same inputs, a change in analysis rather than in "
+            f"the evidence: {'; '.join(parts)}. Each is marked in the table of other estimates below.")
+
+
 def render_markdown(comparison: Comparison, digits: int = 3, context: EntryContext | None = None,
-                    chapters_of: dict[str, str] | None = None) -> str:
+                    chapters_of: dict[str, str] | None = None, *, released: str | None = None,
+                    analysis: tuple[AnalysisChange, ...] = (), amendments: tuple[Amendment, ...] = ()) -> str:
     """The changelog entry for ``comparison`` as MyST Markdown (a level-2 heading, paragraphs, tables).
 
-    ``chapters_of`` maps ledger keys to the chapter that published them (for the estimates' names).
+    ``chapters_of`` maps ledger keys to the chapter that published them (for the estimates' names);
+    ``released`` is the release date of the current version (its search line lists only searches
+    up to it, as the context's sentence must); ``analysis`` the estimates that moved with the
+    same inputs (:mod:`living_review.release.analysis_changes`); ``amendments`` the protocol
+    amendments this version made (:mod:`living_review.release.amendments`).
     """
     c, ctx = comparison, context or EntryContext()
     chapters_of = chapters_of or {}
     out = [f"## Version {c.current_version} (compared with {c.previous_version})", ""]
     if c.current_scope in ctx.search:
-        out += [f"**Search.** {md(ctx.search[c.current_scope])}", ""]
+        when = f"Released {released}; searches up to that day. " if released else ""
+        out += [f"**Search.** {md(when + ctx.search[c.current_scope])}", ""]
 
     out.append(f"**Studies.** Version {c.current_version} holds {cohorts_text(ctx, c.current_studies)}; "
                f"version {c.previous_version} held {cohorts_text(ctx, c.previous_studies)}.")
@@ -222,18 +261,31 @@ def render_markdown(comparison: Comparison, digits: int = 3, context: EntryConte
     else:
         out += ["**Corrections.** None recorded for this release.", ""]
 
+    if amendments:
+        out += [f"**Protocol amendments.** {plural(len(amendments), 'amendment')} made in this version:", ""]
+        out += [f"- {a.markdown()}" for a in amendments] + [""]
+
     if c.headlines:
         out += ["**Headline conclusions.**", ""] + _headline_rows(c, ctx, digits) + [""]
+        if ctx.thresholds:
+            out += [md(thresholds_sentence(ctx)), ""]
 
     if c.parameters_changed:
-        out += [f"**Analysis parameters.** Changed: {md('; '.join(p.replace(' -> ', ' → ') for p in c.parameters_changed))}.", ""]
+        text = f"**Analysis parameters.** Changed: {md('; '.join(p.replace(' -> ', ' → ') for p in c.parameters_changed))}."
+        out += [text + (f" {md(_analysis_sentence(analysis))}" if analysis else ""), ""]
+    elif analysis:
+        out += [f"**Analysis parameters.** The analysis settings are unchanged, but "
+                f"{md(_analysis_sentence(analysis))}", ""]
     else:
         out += ["**Analysis parameters.** Unchanged.", ""]
+    why = {a.key: ("analysis changed: exact interval of one study" if a.exact else "analysis changed: same inputs")
+           for a in analysis}
 
     both = [e for e in c.estimates if e.previous is not None and e.current is not None]
     changed = [e for e in c.moved if e.status != "added"]
     added = [e for e in c.moved if e.status == "added"]
-    text = f"**Other estimates.** Both versions publish {plural(len(both), 'estimate')} under the same analysis"
+    text = (f"**Other estimates.** Both versions publish {plural(len(both), 'estimate')} "
+            + ("under the same names" if analysis else "under the same analysis"))
     moved = [e for e in changed if e.status == "moved"]
     removed = [e for e in changed if e.status == "removed"]
     text += f"; {len(moved)} of them moved" if moved else "; none of them moved"
@@ -259,7 +311,7 @@ def render_markdown(comparison: Comparison, digits: int = 3, context: EntryConte
         for e in changed:
             old = _value(e.previous, digits, "not published")
             new = _value(e.current, digits, "no longer published")
-            flags = "; ".join(e.flags()) if e.flagged else ""
+            flags = "; ".join([*_flag_text(e, ctx), *([why[e.key]] if e.key in why else [])])
             out.append(f"| {md(estimate_label(e, ctx, chapters_of.get(e.key, '')))} | {md(old)} | {md(new)} | {md(flags)} |")
     if added and len(added) <= MAX_LISTED_NEW:
         out += ["", latex_columns(NEW_WIDTHS).rstrip(), "", "| New estimate | Now |", "|---|---|"]

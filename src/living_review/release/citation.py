@@ -150,9 +150,9 @@ def _bib_escape(text: str) -> str:
     return re.sub(r"[&%$#_]|[\\{}~^]", lambda m: _BIB_SPECIAL.get(m.group(), "\\" + m.group()), text)
 
 
-def bibtex(root: Path | None = None) -> str:
-    """BibTeX ``@misc`` entry for this version (text ending in a newline)."""
-    c = load_citation(root)
+def bibtex(root: Path | None = None, citation: Citation | None = None) -> str:
+    """BibTeX ``@misc`` entry for this version, or for ``citation`` (text ending in a newline)."""
+    c = citation or load_citation(root)
     authors = " and ".join(
         "{" + _bib_escape(a.name) + "}" if a.name else _bib_escape(a.display) for a in c.authors
     )
@@ -170,9 +170,9 @@ def bibtex(root: Path | None = None) -> str:
     return f"@misc{{{citation_key(c)},\n{body}\n}}\n"
 
 
-def ris(root: Path | None = None) -> str:
-    """RIS record for this version (tags ``TY`` ... ``ER``, one per line)."""
-    c = load_citation(root)
+def ris(root: Path | None = None, citation: Citation | None = None) -> str:
+    """RIS record for this version, or for ``citation`` (tags ``TY`` ... ``ER``, one per line)."""
+    c = citation or load_citation(root)
     lines = [("TY", "DATA" if c.type == "dataset" else "COMP")]
     lines += [("AU", a.display) for a in c.authors]
     lines.append(("TI", c.title))
@@ -189,6 +189,54 @@ def ris(root: Path | None = None) -> str:
         lines.append(("UR", c.url or c.repository_code))
     lines.append(("ER", ""))
     return "".join(f"{tag}  - {value}".rstrip() + "\n" for tag, value in lines)
+
+
+@dataclass(frozen=True)
+class CitationStatus:
+    """Whether the build is a release, and the release a reader should cite.
+
+    ``latest`` is the citation of the newest committed release (``CITATION.cff`` with that
+    version and its release date), or None when nothing has been released; ``current`` is
+    this build's own.
+    """
+
+    current: Citation
+    is_release: bool
+    latest: Citation | None
+
+    def sentence(self) -> str:
+        if self.is_release:
+            released = f", released {self.current.date_released}" if self.current.date_released else ""
+            return f"This is release {self.current.version}{released}: cite it as below."
+        if self.latest is None:
+            return (f"This build ({self.current.version}) is a development build, not a release, and no version "
+                    "has been released yet: there is no version to cite.")
+        date = f", released {self.latest.date_released}" if self.latest.date_released else ""
+        return (f"This build ({self.current.version}) is a development build, not a release: its numbers may still "
+                f"change and it has no archive or checksum. The latest release is version {self.latest.version}"
+                f"{date}; cite that version (below), and read it in its archive or rebuild it with "
+                f"'living-review verify {self.latest.version}'.")
+
+
+def citation_status(root: Path | None = None) -> CitationStatus:
+    """This build's citation, whether it is a release, and the latest release's citation."""
+    from dataclasses import replace
+
+    from living_review.release.dates import is_release_version, latest_release, release_date
+    root = Path(root or project_root())
+    current = load_citation(root)
+    # a release version is a release already in the build that makes it: make release builds the book
+    # before it writes the summary
+    released = is_release_version(current.version)
+    found = latest_release(root)
+    latest = None
+    if found is not None:
+        version, date = found
+        latest = replace(current, version=version, date_released=date)
+    if released:
+        current = replace(current, date_released=release_date(current.version, root) or current.date_released)
+        latest = current
+    return CitationStatus(current, released, latest)
 
 
 def zenodo_metadata(root: Path | None = None) -> dict:

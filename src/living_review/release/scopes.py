@@ -38,7 +38,7 @@ from living_review.settings import SettingsError
 
 StudySet = Literal["all", "previous_version"]
 STUDY_SETS: tuple[str, ...] = get_args(StudySet)
-SECTION_KEYS = ("default_scope", "thresholds", "scopes")
+SECTION_KEYS = ("default_scope", "thresholds", "scopes", "living")  # living: living_review.release.living
 SCOPE_KEYS = ("description", "estimates", "studies", "headlines")
 HEADLINE_KEYS = ("label", "key")
 

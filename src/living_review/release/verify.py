@@ -20,6 +20,14 @@ what the code and data of its commit produce:
 3. :func:`compare` checks the rebuilt files against ``releases/<version>/SHA256SUMS`` of
    the current checkout: one :class:`FileCheck` per file, and for ``summary.json`` the
    first field that differs (:func:`first_difference`).
+4. :func:`assess` says what a reader can conclude, as one of three :data:`OUTCOMES`:
+   ``identical`` (every checksum matches; exit 0); ``within tolerance`` (every published
+   number equal within :mod:`~living_review.release.tolerance`, the bytes differing only in
+   the files it names: from the release's ``MANIFEST.tsv``, or from its archive when that is
+   in the release folder; exit 3), with the difference between the release's numerical
+   environment (:mod:`~living_review.release.environment`) and the rebuild's that explains
+   it and the settings under which to expect bit for bit; or ``numbers differ`` (exit 1).
+   A release that recorded no environment or manifest (those before 1.3.0) is said to.
 
 Example
 -------
@@ -42,16 +50,19 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from living_review.release import environment as numenv
 from living_review.release.archive import CHECKSUM_FILE, sha256_file
 from living_review.release.commit import release_commit
+from living_review.release.outcome import (IDENTICAL, NUMBERS_DIFFER, OUTCOMES, WITHIN_TOLERANCE,  # noqa: F401
+                                           Assessment, assess)
 from living_review.release.summary import SUMMARY_FILE, release_dir
 
 PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)(\[[^\]]*\])?==([^\s;#]+)\s*(;.*)?$")
 #: environment variables of this machine that must not reach the rebuild
 DROPPED_VARIABLES = ("LIVING_REVIEW_ROOT", "LIVING_REVIEW_BUILD_DIR", "PYTHONPATH", "VIRTUAL_ENV",
                      "SOURCE_DATE_EPOCH", "FORCE_SOURCE_DATE")
-
-
+#: a release build computes on one BLAS thread, so that no sum depends on thread scheduling (as make release)
+SINGLE_THREAD = {name: "1" for name in numenv.THREAD_VARIABLES}
 @dataclass(frozen=True)
 class FileCheck:
     """One published file: its checksum as published and as rebuilt, and what differs."""
@@ -82,21 +93,37 @@ class VerifyReport:
     legacy: bool
     checks: tuple[FileCheck, ...]
     estimates_agree: bool | None
+    assessment: Assessment | None = None
 
     @property
     def ok(self) -> bool:
         return bool(self.checks) and all(c.ok for c in self.checks)
 
+    @property
+    def outcome(self) -> str:
+        if self.ok:
+            return IDENTICAL
+        return self.assessment.outcome if self.assessment is not None else NUMBERS_DIFFER
+
+    @property
+    def exit_status(self) -> int:
+        return OUTCOMES[self.outcome]
+
     def summary(self) -> str:
         lines = [f"release {self.version}, commit {self.commit}"]
         lines += [c.summary() for c in self.checks]
-        if self.estimates_agree is not None:
+        if self.estimates_agree is not None and (self.legacy or self.assessment is None):
             lines.append("estimates: " + ("the rebuilt estimates equal the published ones (inputs fingerprints aside)"
                                           if self.estimates_agree else "the rebuilt estimates DIFFER from the published ones"))
+        if self.assessment is not None:
+            lines += self.assessment.lines(self.version)
         if self.legacy:
             lines.append(f"{self.version} was released before releases were reproducible (no tag, no recorded commit): "
                          "its checksums are not expected to match; see the README")
-        lines.append(f"verify {self.version}: {'PASS' if self.ok else 'FAIL'}")
+        verdict = {IDENTICAL: "PASS (identical, bit for bit)",
+                   WITHIN_TOLERANCE: "PASS WITHIN TOLERANCE (the same numbers; other bytes in the files named)",
+                   NUMBERS_DIFFER: "FAIL"}[self.outcome]
+        lines.append(f"verify {self.version}: {verdict}")
         return "\n".join(lines)
 
 
@@ -186,6 +213,28 @@ def compare(published: Path, rebuilt: Path) -> tuple[tuple[FileCheck, ...], bool
     return tuple(checks), agree
 
 
+def rebuild_environment(rebuilt: Path, workdir: Path) -> dict | None:
+    """The rebuild's numerical environment: recorded by its own release step, or taken after it."""
+    for path in (rebuilt / numenv.ENVIRONMENT_FILE, workdir / numenv.ENVIRONMENT_FILE):
+        if path.is_file():
+            return json.loads(path.read_text(encoding="utf-8"))
+    return _environment_of(Path(sys.executable), {k: v for k, v in os.environ.items() if k not in DROPPED_VARIABLES})
+
+
+def _environment_of(python: Path, env: dict) -> dict | None:
+    """The record taken by ``python`` in ``env`` (this package's module, whatever the commit holds)."""
+    if not python.exists():
+        return None
+    package = Path(numenv.__file__).resolve().parents[2]
+    env = {**env, **SINGLE_THREAD, "PYTHONPATH": str(package)}
+    result = subprocess.run([str(python), "-m", "living_review.release.environment"], env=env,
+                            capture_output=True, text=True)
+    try:
+        return json.loads(result.stdout) if result.returncode == 0 else None
+    except json.JSONDecodeError:
+        return None
+
+
 def _release_flags(published: Path) -> list[str]:
     """The ``living-review release`` options that made the published files (scope, summary only)."""
     summary = json.loads((published / SUMMARY_FILE).read_text(encoding="utf-8"))
@@ -221,7 +270,7 @@ def rebuild(root: Path, version: str, commit: str, workdir: Path, *, reuse: bool
     reuse = same_pins(requirements) if reuse is None else reuse
     epoch = _git(root, "log", "-1", "--format=%ct", commit).stdout.strip()
     env = {k: v for k, v in os.environ.items() if k not in DROPPED_VARIABLES}
-    env.update(LIVING_REVIEW_ROOT=str(tree), TZ="UTC", LC_ALL="C.UTF-8")
+    env.update(LIVING_REVIEW_ROOT=str(tree), TZ="UTC", LC_ALL="C.UTF-8", **SINGLE_THREAD)
     make = ["make", "-C", str(tree)]
     if reuse:
         venv = Path(sys.prefix)
@@ -245,6 +294,9 @@ def rebuild(root: Path, version: str, commit: str, workdir: Path, *, reuse: bool
     if has_skip.returncode == 0:
         command.append("--skip-tests")  # the release passed its tests when it was made
     _run(command, tree, release_env, log, say)
+    record = _environment_of(venv / "bin" / "python", release_env)
+    if record is not None:
+        (workdir / numenv.ENVIRONMENT_FILE).write_text(numenv.to_json(record), encoding="utf-8")
     return release_dir(version, tree)
 
 
@@ -269,9 +321,11 @@ def verify(version: str, root: Path, *, workdir: Path | None = None, reuse: bool
     try:
         rebuilt = rebuild(root, version, commit, workdir, reuse=reuse, say=say)
         checks, agree = compare(release_dir(version, root), rebuilt)
+        assessment = assess(release_dir(version, root), rebuilt, version, checks, legacy=legacy,
+                            rebuilt_environment=rebuild_environment(rebuilt, workdir))
     finally:
         if not keep:
             remove_worktree(root, workdir)
             if own:
                 shutil.rmtree(workdir, ignore_errors=True)
-    return VerifyReport(version, commit, legacy, checks, agree)
+    return VerifyReport(version, commit, legacy, checks, agree, assessment)

@@ -11,7 +11,7 @@ cumulative meta-analysis of the ATC monotherapy cohorts by publication date
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal, get_args
 
@@ -20,7 +20,10 @@ import pandas as pd
 from living_review._version import __version__
 from living_review.meta import SequentialResult, cumulative
 from living_review.paths import project_root
+from living_review.release.amendments import for_version, read_amendments
+from living_review.release.analysis_changes import analysis_changes
 from living_review.release.changelog_entry import EntryContext, Study, render_markdown
+from living_review.release.dates import release_date
 from living_review.release.compare import compare
 from living_review.release.published import read_published
 from living_review.release.scopes import load_release_config
@@ -94,8 +97,13 @@ def _studies(root: Path) -> dict[str, Study]:
     return found
 
 
-def search_sentences(root: Path) -> dict[str, str]:
-    """Per release scope, one sentence on the search its data rest on (``data/search/search_strategy.yaml``)."""
+def search_sentences(root: Path, until: str | None = None) -> dict[str, str]:
+    """Per release scope, one sentence on the search its data rest on (``data/search/search_strategy.yaml``).
+
+    ``until`` (YYYY-MM-DD, a release's date) keeps only the searches dated on or before it: a
+    version cannot rest on a search made after it was released. A search without a date is
+    kept only when there is no ``until``.
+    """
     import yaml
 
     path = root / "data" / "search" / "search_strategy.yaml"
@@ -111,10 +119,15 @@ def search_sentences(root: Path) -> dict[str, str]:
     from living_review.search.searched import with_searched  # databases the records show, as the diagram counts
 
     upd = with_searched(raw.get("this_update") or {}, path.parent)
-    parts = [f"{d['name']} ({d.get('search_date', 'date not recorded')})" for d in upd.get("databases") or []]
-    parts += [f"{m['method']} ({m.get('search_date', 'date not recorded')})" for m in upd.get("other_methods") or []]
+
+    def dated(items):
+        return [i for i in items or [] if until is None or (i.get("search_date") and str(i["search_date"]) <= until)]
+
+    databases, methods = dated(upd.get("databases")), dated(upd.get("other_methods"))
+    parts = [f"{d['name']} ({d.get('search_date', 'date not recorded')})" for d in databases]
+    parts += [f"{m['method']} ({m.get('search_date', 'date not recorded')})" for m in methods]
     if parts:
-        lead = "" if upd.get("databases") else "No bibliographic database was searched for the update; "
+        lead = "" if databases else "No bibliographic database was searched for the update; "
         text = lead + "the update rests on " + ", ".join(parts) + "."
         out["update"] = text[0].upper() + text[1:]
     return out
@@ -165,9 +178,16 @@ def release_overview(root: Path | None = None, *, discrepancies: Path | None = N
     options = {"discrepancies": disc if disc.exists() else None, "thresholds": thresholds}
     context = entry_context(root, thresholds)
 
-    def entry(old, new) -> str:
+    amendments = read_amendments(root)
+
+    def entry(old, new, released: bool = True) -> str:
         chapters_of = {k: str(r.get("chapter", "")) for s in (old, new) for k, r in s.estimates.items()}
-        return render_markdown(compare(old, new, **options), context=context, chapters_of=chapters_of)
+        date = release_date(new.version, root) if released else None
+        # a release rests only on the searches made up to its release
+        dated = replace(context, search=search_sentences(root, until=date)) if date else context
+        return render_markdown(compare(old, new, **options), context=dated, chapters_of=chapters_of, released=date,
+                               analysis=analysis_changes(old.estimates, new.estimates),
+                               amendments=for_version(amendments, new.version))
 
     entries = []
     for older, newer in zip(versions[:-1], versions[1:]):
@@ -178,7 +198,7 @@ def release_overview(root: Path | None = None, *, discrepancies: Path | None = N
         before = previous_summary(__version__, root)
         if before is not None:
             old = read_summary(before)
-            text = entry(old, build_summary(root, __version__, skip_stale=True)).replace(
+            text = entry(old, build_summary(root, __version__, skip_stale=True), released=False).replace(
                 f"## Version {__version__} (compared",
                 f"## Version {__version__}, this build (compared", 1)
             entries.append(ChangelogEntry(__version__, old.version, _demote(text), released=False))
@@ -188,7 +208,8 @@ def release_overview(root: Path | None = None, *, discrepancies: Path | None = N
 def releases_table(root: Path | None = None) -> pd.DataFrame:
     """One row per committed release, oldest first: what it holds and from which data.
 
-    Columns: Version, Contents (the scope's description, else its name), Estimates (pooled
+    Columns: Version, Released (the day of the commit that added its summary,
+    :func:`living_review.release.dates.release_date`, or "not known"), Contents (the scope's description, else its name), Estimates (pooled
     estimates in the summary), Headlines, Studies, Data (the first 12 characters of the data
     fingerprint), Archive ("HTML + PDF" when ``SHA256SUMS`` lists a site archive, else
     "summary only").
@@ -205,6 +226,7 @@ def releases_table(root: Path | None = None) -> pd.DataFrame:
         archived = sums.is_file() and ".tar.gz" in sums.read_text(encoding="utf-8")
         rows.append({
             "Version": version,
+            "Released": release_date(version, root) or "not known",
             "Contents": summary.scope.get("description") or summary.scope.get("name", ""),
             "Estimates": len(summary.estimates),
             "Headlines": len(summary.headlines),
@@ -212,7 +234,8 @@ def releases_table(root: Path | None = None) -> pd.DataFrame:
             "Data": summary.data_fingerprint[:12],
             "Archive": "HTML + PDF" if archived else "summary only",
         })
-    return pd.DataFrame(rows, columns=["Version", "Contents", "Estimates", "Headlines", "Cohorts", "Data", "Archive"])
+    return pd.DataFrame(rows, columns=["Version", "Released", "Contents", "Estimates", "Headlines", "Cohorts", "Data",
+                                       "Archive"])
 
 
 def living_view(studies: pd.DataFrame, meta_settings, outcome: Outcome = "ORR") -> SequentialResult:
