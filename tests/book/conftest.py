@@ -20,7 +20,7 @@ import yaml
 from living_review.paths import project_root
 
 COPY_IGNORE = shutil.ignore_patterns(
-    ".git", ".venv", "_build", "runs", "*.tar.gz", "generated", "__pycache__", ".pytest_cache",
+    ".git", ".venv", ".venv-cff", "_build", "runs", "*.tar.gz", "generated", "__pycache__", ".pytest_cache",
     ".hypothesis", "*.egg-info", ".ipynb_checkpoints", "test-artifacts", ".lock-venv",
 )
 JB_FLAGS = ["-W", "-n", "--keep-going"]

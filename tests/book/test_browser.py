@@ -162,3 +162,83 @@ def test_phone_width_never_scrolls_sideways(site, browser, toc):
         page.close()
     context.close()
     assert problems == [], "\n".join(problems)
+
+
+# the pages with the results tables a reader checks on a phone
+RESULTS_PAGES = ["notebooks/01_summary_of_findings", "notebooks/12_comparative_evidence",
+                 "notebooks/generated/drug_lenvatinib"]
+
+# For every table of the article: the columns that lie beyond the screen's or the box's right
+# edge, whether a visible cue says that the box scrolls, and every caption that is cut.
+PHONE_TABLES_JS = """() => {
+  const width = window.innerWidth;
+  const visible = el => { const s = getComputedStyle(el); const r = el.getBoundingClientRect();
+    return s.display !== 'none' && s.visibility !== 'hidden' && r.width > 0 && r.height > 0; };
+  const tables = Array.from(document.querySelectorAll('.bd-article table')).map((t, i) => {
+    const box = t.closest('.lr-table-box') || t;
+    const edge = Math.min(width, box.getBoundingClientRect().right);
+    const cells = Array.from(t.querySelectorAll('tbody td, tbody th')).filter(visible);
+    const hidden = cells.filter(c => c.getBoundingClientRect().right > edge + 1 || c.getBoundingClientRect().left < -1);
+    const cue = box.previousElementSibling;
+    const cued = !!cue && cue.classList.contains('lr-scroll-cue') && visible(cue)
+      && box.classList.contains('lr-overflows');
+    const caption = t.getAttribute('aria-labelledby') ? document.getElementById(t.getAttribute('aria-labelledby'))
+      : t.querySelector('caption');
+    return {index: i, id: t.id || '', cells: cells.length, hidden: hidden.length, cued: cued,
+            caption: caption ? caption.innerText.slice(0, 60) : null};
+  });
+  const clipped = [];
+  document.querySelectorAll('.bd-article caption, .bd-article .lr-table-caption, .bd-article figcaption').forEach(c => {
+    const r = c.getBoundingClientRect();
+    let cut = r.right > width + 1 || r.left < -1 || c.scrollWidth > c.clientWidth + 1;
+    let el = c.parentElement;
+    while (!cut && el && el !== document.body) {
+      const o = getComputedStyle(el).overflowX;
+      if (o !== 'visible' && r.right > el.getBoundingClientRect().right + 1) cut = true;
+      el = el.parentElement;
+    }
+    if (cut) clipped.push(c.innerText.slice(0, 60));
+  });
+  return {tables: tables, clipped: clipped};
+}"""
+
+
+def phone_table_problems(page, name: str) -> list[str]:
+    """What a reader at 390 px cannot see of the results tables of ``page`` (see PHONE_TABLES_JS)."""
+    found = page.evaluate(PHONE_TABLES_JS)
+    problems = [f"{name}: caption cut at the screen's edge: {caption!r}" for caption in found["clipped"]]
+    for table in found["tables"]:
+        if table["hidden"] and not table["cued"]:
+            problems.append(f"{name}: table {table['id'] or table['index']} ({table['caption']!r}): "
+                            f"{table['hidden']} of {table['cells']} cells off-screen with no scroll cue")
+    if not found["tables"]:
+        problems.append(f"{name}: no table found")
+    return problems
+
+
+def test_results_tables_can_be_read_on_a_phone(site, browser):
+    """At 390 x 844 every column of every results table is on the screen (the rows reflow as
+    cards) or the table says that it scrolls; no caption is cut."""
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
+    context.route("**/*", lambda route: route.continue_() if (urlparse(route.request.url).hostname or "")
+                  in ("127.0.0.1", "localhost") else route.abort())
+    problems: list[str] = []
+    for name in RESULTS_PAGES:
+        page = context.new_page()
+        page.goto(urljoin(site, f"{name}.html"), wait_until="load")
+        page.wait_for_load_state("networkidle")
+        problems += phone_table_problems(page, name)
+        page.close()
+    context.close()
+    assert problems == [], "\n".join(problems)
+
+
+def test_the_phone_check_sees_a_cut_table(browser):
+    """The check itself: a wide table without cue, and a clipped caption, are reported."""
+    page = browser.new_page(viewport=PHONE)
+    page.set_content("<article class='bd-article'><div style='overflow-x:auto'><table id='t'>"
+                     "<caption style='white-space:nowrap'>" + "a very long caption " * 10 + "</caption><tbody><tr>"
+                     + "<td>cell-with-text</td>" * 12 + "</tr></tbody></table></div></article>")
+    problems = phone_table_problems(page, "test")
+    page.close()
+    assert any("off-screen" in p for p in problems) and any("caption cut" in p for p in problems)

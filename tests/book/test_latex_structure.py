@@ -170,3 +170,19 @@ def test_every_citation_links_to_an_entry_that_is_listed(tex):
 def test_no_empty_heading_is_left(tex):
     titles = [title for _, title in headings(tex)]
     assert "References" not in titles and "Bibliography" not in titles
+
+
+def test_a_section_left_with_only_the_footnote_transition_is_removed():
+    from docutils import nodes as dn
+    from docutils.frontend import get_default_settings
+    from docutils.parsers.rst import Parser
+    from docutils.utils import new_document
+
+    from living_review.book.latex_structure import drop_empty_sections
+
+    document = new_document("test", get_default_settings(Parser))
+    kept = dn.section("", dn.title("", "Results"), dn.paragraph("", "text"), dn.transition())
+    emptied = dn.section("", dn.title("", "References"), dn.transition(), dn.target(refid="x"))
+    document.extend([kept, emptied])
+    drop_empty_sections(document)
+    assert [s[0].astext() for s in document.findall(dn.section)] == ["Results"]

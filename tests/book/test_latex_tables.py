@@ -93,3 +93,12 @@ def test_a_table_whose_words_do_not_fit_is_set_smaller():
     table = publish_doctree(source, settings_overrides={"report_level": 5}).next_node(nodes.table)
     spec = fit_table(table)
     assert spec["font_scale"] < 1.0 and sum(float(s.split("{")[1].rstrip("}")) for s in spec["spec"].split("\\LR")[1:]) <= 1.0
+
+
+def test_every_table_not_in_a_box_breaks_across_pages():
+    from living_review.book.latex_tables import breaks_across_pages
+
+    document = publish_doctree(LIST_TABLE + "\n.. note::\n\n" + "\n".join("   " + line for line in LIST_TABLE.splitlines()))
+    free, boxed = list(document.findall(nodes.table))
+    assert breaks_across_pages(free) and "longtable" in free["classes"]
+    assert not breaks_across_pages(boxed) and "longtable" not in boxed["classes"]

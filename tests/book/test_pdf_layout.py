@@ -1,9 +1,10 @@
 """The PDF: the parts and chapters of ``_toc.yml``, one bibliography, and every glyph inside the text block.
 
 Glyph positions come from ``pdftotext -bbox`` (poppler), which gives every word on every page
-with its box in PostScript points; the text block is the page less the side margins set in
+with its box in PostScript points; the text block is the page less the margins set in
 ``_config.yml`` (``sphinxsetup``). Headers and footers sit in the top and bottom margins by
-design, so vertically a word has only to be on the page.
+design: below the text block a page holds its footer line and nothing else, so a table or a
+figure that runs over the footer, or below it, is found on whichever page it happens.
 """
 
 from __future__ import annotations
@@ -59,12 +60,48 @@ def pdf_pages(pdf: Path) -> list[Page]:
     return pages
 
 
-def side_margin(root: Path) -> float:
-    """The ``hmargin`` of ``sphinxsetup`` in ``_config.yml``, in points."""
+def _margin(root: Path, key: str) -> float:
     config = yaml.safe_load((root / "_config.yml").read_text())
     setup = config["sphinx"]["config"]["latex_elements"]["sphinxsetup"]
-    value, unit = re.search(r"hmargin\s*=\s*\{?([\d.]+)\s*(in|cm|mm|pt|bp)", setup).groups()
+    value, unit = re.search(key + r"\s*=\s*\{?([\d.]+)\s*(in|cm|mm|pt|bp)", setup).groups()
     return float(value) * POINTS[unit]
+
+
+def side_margin(root: Path) -> float:
+    """The ``hmargin`` of ``sphinxsetup`` in ``_config.yml``, in points."""
+    return _margin(root, "hmargin")
+
+
+def vertical_margin(root: Path) -> float:
+    """The ``vmargin`` of ``sphinxsetup`` in ``_config.yml``, in points."""
+    return _margin(root, "vmargin")
+
+
+# the footer of living_review.book.build_stamp, with the page number at its right (a chapter's
+# first page has the number alone)
+FOOTER = re.compile(r"(Version \S+, built \S+; data \S+; last search \S+ )?[0-9ivxlcdm]+")
+# the words of one line of the footer differ in height by a few points (two fonts)
+FOOTER_LINE_PT = 4.0
+
+
+def below_the_text_block(page: Page, bottom_margin: float) -> list[str]:
+    """What ``page`` prints below its text block other than one footer line (empty when nothing).
+
+    A word belongs to the text block while its box starts above the block's lower edge (its
+    descenders may reach below it); every other word must be on the footer's line and the
+    line must read as the footer does.
+    """
+    bottom = page.height - bottom_margin
+    low = sorted((w for w in page.words if w.y0 > bottom), key=lambda w: w.x0)
+    if not low:
+        return []
+    line = " ".join(w.text for w in low)
+    one_line = max(w.y0 for w in low) - min(w.y0 for w in low) <= FOOTER_LINE_PT
+    if one_line and FOOTER.fullmatch(line):
+        return []
+    stray = [w for w in low if not FOOTER.fullmatch(w.text) and not w.text.startswith(("Version", "built", "data", "last"))]
+    return [f"p. {page.number}: below the text block, beside the footer: {line[:160]!r}"
+            f" ({len(stray)} word(s) from y {min(w.y0 for w in low):.0f} to {max(w.y1 for w in low):.0f})"]
 
 
 def chapter_titles(root: Path) -> list[tuple[str, list[tuple[str, str]]]]:
@@ -121,6 +158,25 @@ def test_no_glyph_falls_outside_the_text_block(book_build, pages):
         or w.y0 < 0 or w.y1 > p.height
     ]
     assert outside == []
+
+
+def test_nothing_but_the_footer_below_the_text_block_on_any_page(book_build, pages):
+    """Long tables break across pages and figures fit with their captions: no word of a table,
+    a figure or the text prints over the footer or below it, on any of the pages."""
+    bottom = vertical_margin(book_build.root)
+    assert len(pages) > 100 and sum(1 for p in pages if any(w.y0 > p.height - bottom for w in p.words)) > 100
+    assert [problem for page in pages for problem in below_the_text_block(page, bottom)] == []
+
+
+def test_the_footer_check_finds_a_table_row_over_the_footer():
+    footer = [Word(3, t, x, x + 20, 790.0, 800.0) for t, x in
+              (("Version", 72), ("1.3.0,", 100), ("built", 130), ("2026-12-08;", 160), ("data", 200),
+               ("028d82c5a214;", 230), ("last", 300), ("search", 330), ("2026-12-01", 360), ("29", 500))]
+    page = Page(3, 595.0, 842.0, tuple(footer))
+    assert below_the_text_block(page, 72.0) == []
+    row = (Word(3, "Tahara", 72, 100, 792.0, 804.0), Word(3, "17", 150, 160, 792.0, 804.0))
+    assert below_the_text_block(Page(3, 595.0, 842.0, tuple(footer) + row), 72.0)
+    assert below_the_text_block(Page(3, 595.0, 842.0, (Word(3, "lost", 72, 90, 776.0, 788.0),)), 72.0)
 
 
 def _plain(word: Word) -> bool:

@@ -86,7 +86,7 @@ def test_set_mismatches_name_the_discrepancy(ev):
     # HOPE: efficacy 42, safety 50 (D05); Ha: AE /11 against 8 evaluable (D03, D14); Bible and Kim match
     assert list(table.index) == ["Ha 2010", "Higashiyama 2022 (HOPE)"]
     assert table.loc["Higashiyama 2022 (HOPE)", "Efficacy set"] == 42
-    assert table.loc["Higashiyama 2022 (HOPE)", "AE denominator(s)"] == "50"
+    assert table.loc["Higashiyama 2022 (HOPE)", "AE denominators"] == "50"
     assert table.loc["Higashiyama 2022 (HOPE)", "Record"].startswith("D05:")
     assert isinstance(sf.set_mismatches(ev.studies, ev.adverse_events, ev.discrepancies, []), pd.DataFrame)
 

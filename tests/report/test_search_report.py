@@ -41,7 +41,8 @@ def test_included_table_rows_in_publication_order():
     assert t["Study"].tolist() == ["A 2010 {cite:p}`a`", "B 2020 {cite:p}`b`", "C 2021 {cite:p}`c`"]
     assert t["Drug"].tolist() == ["imatinib", "lenvatinib + pembrolizumab", "lenvatinib"]
     assert t["Version"].tolist() == ["Cao 2024", "update", "update"]
-    assert t["Role"].tolist() == ["ATC monotherapy: pooled", "Combination: pooled separately",
+    # the label says what the methods say: combinations are kept apart, by regimen (pooled only with two independent cohorts)
+    assert t["Role"].tolist() == ["ATC monotherapy: pooled", "Combination: by regimen, apart from monotherapy",
                                   "ATC monotherapy: overlapping cohort, not pooled"]
     kept = _studies()
     kept.loc[kept.study_id == "a", ["overlap_group", "overlap_keep"]] = ["G", True]
@@ -62,9 +63,13 @@ def test_excluded_table_from_the_log():
     assert t["Reason"].tolist() == ["Case report", "Fewer than 5 ATC patients"]
     assert t["Note"].tolist() == ["–", "3 patients"]
     records.loc[0, "title"] = "[title not recorded in the extraction notes] Smith J, sorafenib in ATC, Thyroid 2019"
+    # a title not shown in the pages read: the subject in square brackets, then journal and identifier
+    records["journal"], records["doi"] = ["Thyroid", ""], ["10.1/x", ""]
     assert excluded_table(records, log)["Report"].tolist()[0] == (
-        "Smith J, 2019: Smith J, sorafenib in ATC, Thyroid 2019 (a description: the title was not shown in the "
-        "pages read)")
+        "Smith J, 2019: [Sorafenib in ATC]. Thyroid; doi:10.1/x")
+    records.loc[0, "title"] = "[not itemised in the addendum] trials of anlotinib in RAIR-DTC"
+    assert excluded_table(records, log)["Report"].tolist()[0] == (
+        "Smith J, 2019: [Trials of anlotinib in RAIR-DTC]. Thyroid; doi:10.1/x")
 
 
 def test_project_checklist_has_every_prisma_2020_item_once():
@@ -106,3 +111,14 @@ def test_checklist_source_wraps_the_long_table():
     source = checklist_source(checklist_table(read_checklist()), caption="PRISMA", name="tbl-prisma")
     assert source.startswith("```{tabularcolumns} |\\Y{0.06}|\\Y{0.17}|\\Y{0.28}|\\Y{0.3}|\\Y{0.13}|")
     assert source.count("\n| ") == len(PRISMA_ITEMS) + 1  # header and one row per item
+
+
+def test_prisma_alt_text_gives_the_diagram_counts():
+    from living_review.report.search_report import prisma_alt
+
+    counts = load_prisma(data_dir() / "search", load_evidence().studies["study_id"])
+    n, alt = prisma_numbers(counts), prisma_alt(counts)
+    for key in ("previous_studies", "database_results", "other_results", "duplicates", "assessed", "excluded",
+                "new_reports", "new_studies", "total_studies"):
+        assert f"{n[key]} " in alt, key
+    assert alt.startswith("PRISMA 2020 flow diagram") and "(s)" not in alt

@@ -86,7 +86,7 @@ def test_this_builds_record_is_read_when_current(settings, cohorts, book):
     assert read.origin == "this build" and read.reason == ""
     assert read.pooling.result.estimate == _direct(cohorts, "OS", settings).result.estimate
     note = ss.sources_note([read])
-    assert note == "The pooled median OS comes from the survival chapter, computed in this same build."
+    assert note == "The pooled median OS comes from the survival chapter of this version."
     assert "survival.os" not in note and "ledger" not in note  # no internal keys in front of readers
 
 

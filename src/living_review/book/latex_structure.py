@@ -151,8 +151,10 @@ def lift_subpages(document: nodes.document) -> None:
 
 
 def _blank(node: nodes.Node) -> bool:
-    """Nothing a reader would see: link targets, and wrappers holding only those."""
-    if isinstance(node, nodes.target):
+    """Nothing a reader would see: link targets, a transition (MyST sets one before a page's
+    footnotes, which the PDF prints at the foot of their pages instead), and wrappers holding
+    only those."""
+    if isinstance(node, (nodes.target, nodes.transition)):
         return True
     if isinstance(node, (nodes.container, nodes.compound)):
         return all(_blank(child) for child in node.children)

@@ -13,7 +13,12 @@ post-transform gives each table without a ``tabularcolumns`` of its own
   rest of the line shared in proportion to how much more text the column holds;
 - ragged-right (or, for right-aligned columns, ragged-left) cells without hyphenation;
 - a smaller type size (down to ``\\scriptsize``) for a table with so many columns that their
-  longest words do not fit the line at the text size.
+  longest words do not fit the line at the text size;
+- the ``longtable`` environment for every table that is not nested in a box (another table,
+  an admonition, a sidebar): a table taller than what is left of the page then breaks across
+  pages, its header repeated, instead of running over the footer. ``longtable`` steps the
+  table counter even for a table without a caption, which the HTML site does not number: the
+  counter is stepped back after such a table, so that both number the same tables alike.
 
 The HTML site is untouched: there, tables scroll in their own box.
 """
@@ -154,6 +159,22 @@ def font_scale(minimum: list[float], line: float = TEXT_BLOCK_PT) -> float:
     return next((scale for scale in FONT_SIZES if sum(minimum) * scale <= room + 1e-9), min(FONT_SIZES))
 
 
+# a longtable cannot stand inside these (LaTeX boxes them)
+_BOXES = (nodes.table, nodes.Admonition, nodes.sidebar, nodes.topic, nodes.footnote)
+
+
+def breaks_across_pages(table: nodes.table) -> bool:
+    """Mark ``table`` to be set as a ``longtable``, unless it is nested in a box; return whether it was."""
+    parent = table.parent
+    while parent is not None:
+        if isinstance(parent, _BOXES):
+            return False
+        parent = parent.parent
+    if "longtable" not in table["classes"]:
+        table["classes"].append("longtable")
+    return True
+
+
 class FitLatexTables(SphinxPostTransform):
     """Give every table of the LaTeX book column widths that fit (see the module docstring)."""
 
@@ -162,6 +183,9 @@ class FitLatexTables(SphinxPostTransform):
 
     def run(self, **kwargs: Any) -> None:
         for table in list(self.document.findall(nodes.table)):
+            if breaks_across_pages(table) and not any(isinstance(c, nodes.title) for c in table.children):
+                table.parent.insert(table.parent.index(table) + 1,
+                                    nodes.raw("", "\\addtocounter{table}{-1}", format="latex"))
             index = table.parent.index(table)
             if index > 0 and isinstance(table.parent[index - 1], addnodes.tabular_col_spec):
                 # the table's author chose the widths: long words may still break

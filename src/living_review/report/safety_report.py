@@ -205,7 +205,7 @@ def set_mismatches(studies: pd.DataFrame, adverse_events: pd.DataFrame, discrepa
                    study_ids) -> pd.DataFrame:
     """Cohorts whose adverse-event denominators differ from their efficacy denominator.
 
-    Columns: Study, Enrolled, Efficacy set, Safety set, AE denominator(s), AE population,
+    Columns: Study, Enrolled, Efficacy set, Safety set, AE denominators, AE population,
     Record (the ``discrepancies.csv`` ids on patient counts, with the value used).
     """
     ae = adverse_events[adverse_events["study_id"].isin(list(study_ids))]
@@ -222,10 +222,10 @@ def set_mismatches(studies: pd.DataFrame, adverse_events: pd.DataFrame, discrepa
         rows.append({"Study": r.label, "Enrolled": int(r.n_enrolled),
                      "Efficacy set": "–" if pd.isna(r.n_evaluable_response) else int(r.n_evaluable_response),
                      "Safety set": "–" if pd.isna(r.n_safety) else int(r.n_safety),
-                     "AE denominator(s)": ", ".join(map(str, dens)),
+                     "AE denominators": ", ".join(map(str, dens)),
                      "AE population": ", ".join(sorted(set(mine["population"].str.replace("_", " ")))),
                      "Record": "; ".join(f"{d.discrepancy_id}: {d.value_used}" for d in recs.itertuples()) or "–"})
-    return pd.DataFrame(rows, columns=["Study", "Enrolled", "Efficacy set", "Safety set", "AE denominator(s)",
+    return pd.DataFrame(rows, columns=["Study", "Enrolled", "Efficacy set", "Safety set", "AE denominators",
                                        "AE population", "Record"])
 
 

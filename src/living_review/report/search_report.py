@@ -25,7 +25,9 @@ from living_review.data.encoding import read_frame
 _DESIGN = {"prospective_trial": "Prospective trial", "retrospective_cohort": "Retrospective cohort",
            "prospective_observational": "Prospective observational study",
            "post_marketing_surveillance": "Post-marketing surveillance"}
-_ROLE = {"atc_monotherapy": "ATC monotherapy: pooled", "atc_combination": "Combination: pooled separately",
+_ROLE = {"atc_monotherapy": "ATC monotherapy: pooled",
+         # as the methods say: a regimen is pooled only once two independent cohorts report it
+         "atc_combination": "Combination: by regimen, apart from monotherapy",
          "other_histology": "Other histology: not pooled with ATC"}
 CHECKLIST_COLUMNS = ("item", "section", "topic", "item_text", "reported_in", "location", "status")
 CHECKLIST_STATUS = ("reported", "partly reported", "not done")
@@ -58,6 +60,26 @@ def prisma_numbers(counts: PrismaCounts) -> dict[str, int]:
         "total_studies": counts.total_studies,
         "total_reports": counts.total_reports,
     }
+
+
+def _n(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def prisma_alt(counts: PrismaCounts) -> str:
+    """The alt text of the PRISMA flow diagram: what it shows, with every count it prints in words."""
+    n = prisma_numbers(counts)
+    return (
+        "PRISMA 2020 flow diagram in three columns: the previous version, databases and registers, and other "
+        f"methods. Previous version: {_n(n['previous_studies'], 'study', 'studies')} included. This update: "
+        f"{_n(n['database_results'], 'record', 'records')} from databases and registers and "
+        f"{_n(n['other_results'], 'record', 'records')} from other methods ({n['website_results']} from websites "
+        f"and registries, {n['citations_results']} by citation searching); {_n(n['duplicates'], 'duplicate', 'duplicates')} "
+        f"removed; {_n(n['assessed'], 'report', 'reports')} assessed for eligibility, {n['excluded']} excluded; "
+        f"{_n(n['new_reports'], 'report', 'reports')} of {_n(n['new_studies'], 'new study', 'new studies')} included. "
+        f"In total the review includes {_n(n['total_studies'], 'study', 'studies')} "
+        f"({_n(n['total_reports'], 'report', 'reports')})."
+    )
 
 
 def _role(row, kept: dict[str, str]) -> str:
@@ -97,21 +119,51 @@ def included_table(studies: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["Study", "Design", "Drug", "N", "Role", "Version"])
 
 
-# the search records mark a description written in place of a title not shown in the pages read
-_NO_TITLE = re.compile(r"^\[title not recorded[^\]]*\]\s*")
+# the search records mark a description written in place of a title not shown in the pages
+# read ("[title not recorded ...]", "[not itemised in the addendum]"): the report is then cited
+# with its subject in square brackets, the convention for a title supplied by the citer (the
+# methods say so once)
+_NO_TITLE = re.compile(r"^\[(?:title not recorded|not itemised)[^\]]*\]\s*")
+
+
+def _field(row, name: str) -> str:
+    value = getattr(row, name, "")
+    return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value).strip()
+
+
+def _supplied_title(subject: str, who: str, journal: str, year: str) -> str:
+    """The subject of a described record, without the author and journal it repeats, in brackets."""
+    if who and subject.startswith(who + ","):
+        subject = subject[len(who) + 1:].strip()
+    tails = [f", {journal} {year}" if journal and year else "", f", {journal}" if journal else "",
+             f", {year}" if year else ""]
+    for tail in filter(None, tails):
+        if subject.endswith(tail):
+            subject = subject[: -len(tail)].rstrip()
+            break
+    if len(subject) > 88:
+        subject = subject[:85].rstrip() + "..."
+    return f"[{subject[:1].upper()}{subject[1:]}]"
 
 
 def _report_name(row) -> str:
-    title = str(row.title)
+    """A report as cited in the excluded-reports table: first author, year: title; journal, identifier."""
+    title = _field(row, "title")
     described = bool(_NO_TITLE.match(title))
     title = _NO_TITLE.sub("", title)
-    if len(title) > 90:
-        title = title[:87].rstrip() + "..."
+    who = _field(row, "authors").split(";")[0].strip()
+    year, journal = _field(row, "year"), _field(row, "journal")
     if described:
-        title += " (a description: the title was not shown in the pages read)"
-    who = str(row.authors).split(";")[0].strip() if row.authors else ""
-    lead = ", ".join(p for p in (who, str(row.year or "")) if p)
-    return f"{lead}: {title}" if lead else title
+        title = _supplied_title(title, who, journal, year)
+    elif len(title) > 90:
+        title = title[:87].rstrip() + "..."
+    lead = ", ".join(p for p in (who, year) if p)
+    cited = f"{lead}: {title}" if lead else title
+    if described:
+        doi, pmid = _field(row, "doi"), _field(row, "pmid")
+        where = "; ".join(p for p in (journal, f"doi:{doi}" if doi else "", f"PMID {pmid}" if pmid and not doi else "") if p)
+        cited += f". {where}" if where else ""
+    return cited
 
 
 def excluded_table(records: pd.DataFrame, log: pd.DataFrame) -> pd.DataFrame:
@@ -127,6 +179,9 @@ def excluded_table(records: pd.DataFrame, log: pd.DataFrame) -> pd.DataFrame:
     Reason (controlled label) and Note (the screening log's note), sorted by reason.
     """
     table = exclusion_table(records, log, "full_text")
+    extra = [c for c in ("journal", "doi", "pmid") if c in records.columns]
+    if extra:  # where the report was published, for a record whose title is described
+        table = table.merge(records[["record_id", *extra]].drop_duplicates("record_id"), on="record_id", how="left")
     return pd.DataFrame({"Report": [_report_name(r) for r in table.itertuples(index=False)],
                          "Reason": table["reason"].to_numpy(),
                          "Note": table["note"].replace("", "–").to_numpy()})

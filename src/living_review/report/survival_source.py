@@ -257,7 +257,7 @@ def read_curve_records(prefix: str, *, level: float, cohort_ids, recompute: Call
 
 def _origin_text(origin: Origin, reason: str) -> str:
     if origin == "this build":
-        return "the survival chapter, computed in this same build"
+        return "the survival chapter of this version"
     if origin == "book build":
         return ("the survival chapter's records in the book's build, read because this rerun has a ledger of "
                 "its own and its parameters give the same analyses")
