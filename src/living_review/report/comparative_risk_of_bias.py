@@ -34,8 +34,8 @@ OUTCOMES: tuple[str, ...] = get_args(Outcome)
 TABLE_COLUMNS = ("Comparison", "Domain", "Judgement", "Support", "Source")
 OVERALL_COLUMNS = ("Comparison", "Allocation", "Tool", "Outcome", "What was read", "Overall risk of bias")
 _ALLOCATION = {"randomised": "randomised", "non_randomised": "non-randomised"}
-_RULE = {"rob2": "worst domain (low < some concerns < high); no information where a domain has no information "
-                 "and none is high (the review's convention)",
+_RULE = {"rob2": "worst domain (low < some concerns < high), each domain judged from its signalling answers by the "
+                 "RoB 2 algorithm (the tool's option to rate several domains with some concerns as high is not used)",
          "robins_i": "worst domain (low < moderate < serious < critical); no information where a domain has no "
                      "information and none is serious or critical (ROBINS-I's definition)"}
 
@@ -54,7 +54,7 @@ def tool_assessment(evidence, tool: str, *, outcome: Outcome = "OS") -> Assessme
     if tool == data_rob.JBI:
         return assessment(evidence)
     rows = evidence.risk_of_bias
-    rows = rows[(rows["tool"] == tool) & (rows["outcome"] == outcome)]
+    rows = data_rob.domain_rows(rows[(rows["tool"] == tool) & (rows["outcome"] == outcome)])
     overall = data_rob.comparative_overall_table(rows, tool).set_index("comparison_id")["overall"].to_dict()
     return Assessment(rows, overall, tool)
 
