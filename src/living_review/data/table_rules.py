@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from living_review.data import comparisons, links, risk_of_bias, rules
+from living_review.data import certainty_history, comparisons, links, risk_of_bias, rules
 from living_review.data.problems import Problem
 
 Row = tuple[int, dict[str, Any]]
@@ -88,6 +88,8 @@ RULES: tuple[Rule, ...] = (
          lambda t, f: links.adverse_denominators(f["adverse_events"], t["adverse_events"], t["studies"])),
     _risk_of_bias(),
     _comparative_certainty(),
+    Rule(("previous_certainty",), ("previous_certainty",),
+         lambda t, f: certainty_history.previous_certainty_rules(f["previous_certainty"], t["previous_certainty"])),
     *(_discrepancy_notes(name) for name in NOTED),
     *(_source_codes(name) for name in CITED),
 )

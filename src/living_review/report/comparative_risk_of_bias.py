@@ -133,6 +133,28 @@ def comparative_rob_table(evidence, tool: str, *, outcome: Outcome = "OS") -> pd
     return pd.DataFrame(rows, columns=list(TABLE_COLUMNS))
 
 
+SIGNALLING_COLUMNS = ("Comparison", "Question", "Answer", "Support", "Source")
+
+
+def signalling_table(evidence, tool: str, *, outcome: Outcome = "OS") -> pd.DataFrame:
+    """Display table of the signalling answers of one tool for ``outcome``: per comparison, each
+    question answered (code and wording), the answer, the passage it rests on and where.
+
+    Columns :data:`SIGNALLING_COLUMNS`, in the order of ``risk_of_bias.csv``.
+    """
+    from living_review.data.rob_algorithms import ANSWER_LABELS, QUESTIONS, domain_of
+
+    _check(tool, outcome)
+    rows = evidence.risk_of_bias
+    rows = data_rob.signalling_rows(rows[(rows["tool"] == tool) & (rows["outcome"] == outcome)])
+    labels = comparison_rows(evidence, tool, outcome=outcome).set_index("comparison_id")["label"].to_dict()
+    out = [{"Comparison": f"{labels.get(r.comparison_id, r.comparison_id)} ({outcome})",
+            "Question": f"{r.item} {QUESTIONS[tool, domain_of(r.item)][r.item]}",
+            "Answer": ANSWER_LABELS[r.judgement], "Support": r.support, "Source": r.source}
+           for r in rows.itertuples(index=False)]
+    return pd.DataFrame(out, columns=list(SIGNALLING_COLUMNS))
+
+
 def comparative_overall_frame(evidence, *, outcome: Outcome = "OS") -> pd.DataFrame:
     """Display table: one row per assessed comparison, with its tool, what was read and the overall judgement."""
     _check("rob2", outcome)
