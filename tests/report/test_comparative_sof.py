@@ -109,3 +109,12 @@ def test_footnotes_quoting_the_data_are_escaped(rows):
         "Downgraded one level for indirectness: <script>alert(1)</script> *x*.",)))]
     src = csof.source(hostile, caption="c", name="tbl-x")
     assert "<script>" not in src and "(a) Downgraded one level for indirectness:" in src
+
+
+def test_drug_chapters_name_their_comparisons():
+    ev = load_evidence()
+    text = csof.drug_comparisons_text(ev, "pazopanib")
+    assert text.startswith("1 comparison: Sherman 2023 (NRG/RTOG 0912), randomised: pazopanib added to weekly "
+                           "paclitaxel and IMRT v placebo + weekly paclitaxel + IMRT")
+    assert csof.drug_comparisons_text(ev, "lenvatinib").startswith("2 comparisons: Iwasaki 2020")
+    assert csof.drug_comparisons_text(ev, "imatinib") == "none"

@@ -190,3 +190,27 @@ def source(rows: list[ComparativeRow], level: float = 0.95, *, caption: str, nam
     # the footnotes quote the data (the indirectness reasons): escaped like every cell
     notes = "\n\n".join(f"({letter}) {md(text)}" for letter, text in footnotes(rows).notes)
     return f"{body}\n\n{notes}\n" if notes else body
+
+
+def drug_comparisons_text(evidence, drug: str) -> str:
+    """The comparisons whose TKI arm received ``drug``, for its drug chapter: 'one randomised
+    comparison: Sherman 2023 (NRG/RTOG 0912), pazopanib added to weekly paclitaxel and IMRT v
+    placebo + weekly paclitaxel + IMRT (first-line ...)', or 'none'."""
+    studies = evidence.studies.set_index("study_id")
+    judged = evidence.comparative_certainty
+    parts, seen = [], set()
+    for cid, group in evidence.comparisons.groupby("comparison_id", sort=False):
+        sid = group["study_id"].iat[0]
+        if sid not in studies.index or studies.loc[sid, "drug"] != drug or cid in seen:
+            continue
+        seen.add(cid)
+        mine = judged[judged["comparison_id"] == cid]
+        what = mine["intervention"].iat[0] if len(mine) else drug
+        setting = f" ({mine['setting'].iat[0]})" if len(mine) else ""
+        design = "randomised" if group["allocation"].iat[0] == "randomised" else "non-randomised"
+        parts.append(f"{studies.loc[sid, 'label'].split(', ')[0]}, {design}: {what} v "
+                     f"{group['comparator'].iat[0].split(' (')[0]}{setting}")
+    if not parts:
+        return "none"
+    n = len(parts)
+    return f"{n} comparison{'' if n == 1 else 's'}: " + "; ".join(parts)
