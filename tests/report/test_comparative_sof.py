@@ -31,7 +31,7 @@ def test_one_row_per_judgement(rows):
         71, "HR 0.86 (95% CI 0.52 to 1.43; p = 0.28 as printed, not significant as reported)", "Alive at 1 year",
         "29.0%", "34.5% (by the hazard ratio; 37.1% as printed)")
     assert os.difference == "+5.5 (−12.0 to +23.5) points, from the hazard ratio"
-    assert os.sensitivity == "+8.1 (−13.4 to +28.5) points (two printed rates, Newcombe)"
+    assert os.sensitivity == "+8.1 (−13.4 to +28.5) points, difference of the two printed rates (Newcombe)"
     assert os.certainty.start == "high" and os.certainty.rating == "very low"
     iw = [r for r in rows if r.comparison_id == "iwasaki2020_palliative"][0]
     assert (iw.patients, iw.comparator, iw.measure, iw.tki_value, iw.difference) == (
@@ -94,7 +94,7 @@ def test_table_and_footnotes(rows):
                                    "Alive at 1 year: 29.0% with the comparator, 34.5% (by the hazard ratio; 37.1% as "
                                    "printed) with the TKI; difference +5.5 (−12.0 to +23.5) points, from the hazard "
                                    "ratio (95% CI).")
-    assert t.iloc[0][csof.SENSITIVITY] == "+8.1 (−13.4 to +28.5) points (two printed rates, Newcombe)"
+    assert t.iloc[0][csof.SENSITIVITY] == "+8.1 (−13.4 to +28.5) points, difference of the two printed rates (Newcombe)"
     assert t.iloc[1][csof.SENSITIVITY] == "—"
     assert t.iloc[3]["Effect"] == ("Median: 2.0 months with the comparator, 4.2 months with the TKI; p = 0.00298, no "
                                    "interval reported.")

@@ -32,7 +32,7 @@ from living_review.report.tables import markdown_source
 #: PDF column widths (fractions of the line): the single-arm table's five columns and the sensitivity column
 LATEX_WIDTHS = (0.20, 0.10, 0.22, 0.11, 0.20, 0.13)
 #: the sensitivity column: the landmark difference from the two arms' printed rates, not from the hazard ratio
-SENSITIVITY = "Sensitivity: difference of the printed landmark rates"
+SENSITIVITY = "Sensitivity analysis"
 _MODAL = {"high": "", "moderate": "probably ", "low": "may "}
 _STAT_WORDS = {"median": "median", "average": "'average survival'"}
 
@@ -80,7 +80,7 @@ def _survival(evidence, cid: str, endpoint: str, level: float):
             e = absolute_effect(first.comparator_pct / 100, hr.ratio, hr.ci_low, hr.ci_high)
             tki = f"{100 * e.survival:.1f}% (by the hazard ratio; {first.tki_pct:.1f}% as printed)"
             diff = f"{absolute_text(e)} points, from the hazard ratio"
-            sens = f"{cmp.difference_text(first.primary)} points (two printed rates, Newcombe)"
+            sens = f"{cmp.difference_text(first.primary)} points, difference of the two printed rates (Newcombe)"
         direction = 0 if hr.includes_null else (1 if hr.ratio < 1 else -1)
         printed = "CI, level not printed" if hr.ci_level != hr.ci_level else f"{hr.ci_level:g}% CI"
         p = "" if hr.p_printed != hr.p_printed else f"; p = {hr.p_printed:g} as printed, not significant as reported"
