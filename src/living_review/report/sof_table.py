@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from living_review.report.dictionary import latex_columns
+from living_review.report.markup import md
 from living_review.report.tables import markdown_source
 
 SYMBOLS = {"high": "⊕⊕⊕⊕", "moderate": "⊕⊕⊕◯", "low": "⊕⊕◯◯", "very low": "⊕◯◯◯"}
@@ -153,6 +154,7 @@ def standard_source(rows, level: float = 0.95, *, caption: str, name: str, note:
     table = latex_columns(LATEX_WIDTHS) + markdown_source(standard_table(rows, level), caption=caption, name=name,
                                                           align="llll" + "l")
     notes = footnotes(rows).notes
-    lines = [f"({letter}) {text}" for letter, text in notes]
+    # the footnotes quote the data (indirectness reasons): escaped like every cell
+    lines = [f"({letter}) {md(text)}" for letter, text in notes]
     body = "\n\n".join(([note] if note else []) + lines)
     return f"{table}\n\n{body}\n" if body else table
