@@ -4,7 +4,7 @@ import pytest
 
 from living_review.data import load_evidence, validate
 from living_review.data import risk_of_bias as rob
-from living_review.data import rob_tools
+from living_review.data import rob_algorithms, rob_tools
 from tests.data.conftest import read_rows, write_rows
 
 ALL_YES = {q: "yes" for q in rob.ITEMS}
@@ -80,9 +80,12 @@ def test_every_cohort_is_assessed_on_every_item_once_and_loads():
     assert all(sorted(items) == sorted(rob.ITEMS) for items in table.groupby("study_id")["item"].apply(list))
     assert not table.duplicated(["study_id", "item"]).any()
     assert table["comparison_id"].isna().all() and table["outcome"].isna().all()
-    # only full texts support a judgement other than unclear
+    # a judgement other than unclear rests on a full text, or on an abstract whose words it quotes
+    # (the rule was full texts only; the appraisal issue asks for items the abstract answers)
     judged = table[table["judgement"] != "unclear"]
-    assert (judged["basis"] == "full_text").all()
+    from_abstract = judged[judged["basis"] != "full_text"]
+    assert (from_abstract["basis"] == "abstract").all() and from_abstract["support"].str.contains("'").all()
+    assert set(from_abstract["study_id"] + " " + from_abstract["item"]) == {"sparano2021 Q5"}
     overall = rob.overall_table(ev.risk_of_bias).set_index("study_id")["overall"]
     assert set(overall) <= set(rob.OVERALL) and len(overall) == len(ev.studies)
 
@@ -94,14 +97,20 @@ def test_every_comparison_is_assessed_with_the_tool_for_its_allocation():
         tool = rob_tools.TOOL_FOR_ALLOCATION[group["allocation"].iat[0]]
         mine = table[table["comparison_id"] == cid]
         assert set(mine["tool"]) == {tool} and set(mine["study_id"]) == {group["study_id"].iat[0]}
-        for _, per_outcome in mine.groupby("outcome"):  # one row per domain for each outcome assessed
+        for _, per_outcome in rob.domain_rows(mine).groupby("outcome"):  # one row per domain for each outcome
             assert sorted(per_outcome["item"]) == sorted(rob_tools.TOOLS[tool].item_codes)
         assert set(mine["outcome"]) <= set(group["endpoint"])
-        # nothing beyond abstracts and records was read for these comparisons
-        assert set(mine["judgement"]) == {"no_information"} and (mine["support"].str.len() > 80).all()
-    for tool in rob_tools.COMPARATIVE_TOOLS:
-        overall = rob.comparative_overall_table(table, tool)
-        assert set(overall["overall"]) == {"no_information"}
+        # only abstracts and records were read for these comparisons: every judgement other than no
+        # information quotes them (the signalling answers carry the quotes of RoB 2 and ROBINS-I D1)
+        domains = rob.domain_rows(mine)
+        assert (domains["basis"] == "abstract").all() and (domains["support"].str.len() > 80).all()
+    # judged from the signalling answers (issue: the RTOG 0912 sources report randomisation, blinding and
+    # exclusions; Iwasaki's groups are compared as treated without adjustment)
+    overall = rob.comparative_overall_table(table, "rob2").set_index(["comparison_id", "outcome"])["overall"]
+    assert overall.to_dict() == {("rtog0912", "OS"): "some_concerns",
+                                 ("rtog0912", "treatment_related_ae"): "some_concerns"}
+    overall = rob.comparative_overall_table(table, "robins_i").set_index("comparison_id")["overall"]
+    assert overall.to_dict() == {"iwasaki2020_palliative": "serious", "iwasaki2023_paclitaxel": "serious"}
     assert set(table.loc[table["tool"] == "rob2", "comparison_id"]) == {"rtog0912"}
     assert set(table.loc[table["tool"] == "robins_i", "comparison_id"]) == {"iwasaki2020_palliative",
                                                                              "iwasaki2023_paclitaxel"}
@@ -146,8 +155,8 @@ def test_unknown_cohort_duplicate_item_bad_vocabulary_and_guessed_judgement(data
             "repeats line 2 (each key must be unique; merge or rename the rows)") in messages
     assert any(m.startswith("data/risk_of_bias.csv:3: judgement: 'Yes' is not allowed") and "did you mean 'yes'" in m
                for m in messages)
-    assert ("data/risk_of_bias.csv:4: judgement: 'no' rests on 'abstract': only a full text supports a judgement "
-            "(write unclear and say what was read in support)") in messages
+    assert ("data/risk_of_bias.csv:4: support: 'no' rests on 'abstract' and quotes no passage: a judgement from less "
+            "than a full text quotes the words it rests on (quote them, or write unclear)") in messages
     assert ("data/risk_of_bias.csv:5: judgement: 'low' is not a JBI judgement (use one of: yes, not_applicable, "
             "unclear, no)") in messages
     assert ("data/risk_of_bias.csv:6: item: 'D1' is not an item of JBI (use one of: Q1, Q2, Q3, Q4, Q5, Q6, Q7, Q8, "
@@ -191,21 +200,66 @@ def _set(path, cid, domain, of="OS", **cells):
 def test_each_comparative_tool_accepts_only_its_own_judgements(data_copy, cid, item, value, message):
     path = data_copy.path("risk_of_bias.csv")
     _set(path, cid, item, judgement=value)
-    assert _errors(data_copy.dir) == [f"data/risk_of_bias.csv:{_line(path, cid, item)}: judgement: {message}"]
+    errors = _errors(data_copy.dir)
+    assert f"data/risk_of_bias.csv:{_line(path, cid, item)}: judgement: {message}" in errors
+    # a RoB 2 domain is also checked against its signalling answers (rob_signalling); nothing else breaks
+    assert len(errors) == (2 if cid == "rtog0912" else 1), errors
 
 
-@pytest.mark.parametrize(("cid", "item", "value"), [("rtog0912", "D1", "low"), ("rtog0912", "D5", "high"),
-                                                    ("iwasaki2023_paclitaxel", "D1", "serious"),
-                                                    ("iwasaki2020_palliative", "D6", "low")])
-def test_full_text_rule_for_each_comparative_tool(data_copy, cid, item, value):
+@pytest.mark.parametrize(("cid", "item", "value"), [("iwasaki2020_palliative", "D6", "low"),
+                                                    ("iwasaki2023_paclitaxel", "D5", "serious")])
+def test_a_judgement_from_an_abstract_quotes_it(data_copy, cid, item, value):
+    """The rule was 'only a full text supports a judgement'; the issue on appraisal asks for
+    judgements where the abstract or record answers the question, with the passage quoted."""
+    path = data_copy.path("risk_of_bias.csv")
+    _set(path, cid, item, judgement=value, support="Reported in the abstract.")
+    line = _line(path, cid, item)
+    assert _errors(data_copy.dir) == [f"data/risk_of_bias.csv:{line}: support: {value!r} rests on 'abstract' and "
+                                      "quotes no passage: a judgement from less than a full text quotes the words it "
+                                      "rests on (quote them, or write no_information)"]
+    _set(path, cid, item, support="The abstract says 'all deaths were recorded'.")
+    assert _errors(data_copy.dir) == []
+    _set(path, cid, item, basis="secondary")
+    assert _errors(data_copy.dir) == [f"data/risk_of_bias.csv:{line}: judgement: {value!r} rests on another review's "
+                                      "summary: the review judges a study from its own report only (write "
+                                      "no_information)"]
+    _set(path, cid, item, basis="full_text", support="Reported.")
+    assert _errors(data_copy.dir) == []
+
+
+@pytest.mark.parametrize(("cid", "item", "value", "derived"), [
+    ("rtog0912", "D1", "low", "some_concerns"), ("rtog0912", "D5", "high", "some_concerns"),
+    ("iwasaki2023_paclitaxel", "D1", "moderate", "serious"), ("iwasaki2020_palliative", "D1", "no_information",
+                                                              "serious")])
+def test_a_domain_judgement_is_the_one_its_signalling_answers_give(data_copy, cid, item, value, derived):
     path = data_copy.path("risk_of_bias.csv")
     _set(path, cid, item, judgement=value)
     line = _line(path, cid, item)
-    assert _errors(data_copy.dir) == [f"data/risk_of_bias.csv:{line}: judgement: {value!r} rests on 'abstract': only "
-                                      "a full text supports a judgement (write no_information and say what was read "
-                                      "in support)"]
-    _set(path, cid, item, basis="full_text")
-    assert _errors(data_copy.dir) == []
+    errors = _errors(data_copy.dir)
+    assert len(errors) == 1 and errors[0].startswith(
+        f"data/risk_of_bias.csv:{line}: judgement: {value!r}, but the {'rob2' if cid == 'rtog0912' else 'robins_i'} "
+        f"algorithm gives {derived!r} from the answers ("), errors
+
+
+def test_signalling_answers_are_checked(data_copy):
+    path = data_copy.path("risk_of_bias.csv")
+    _set(path, "rtog0912", "D1.2", judgement="py", support="Concealed, we think.")   # no quote
+    _set(path, "rtog0912", "D3.1", judgement="maybe")                                 # not an answer
+    _set(path, "rtog0912", "D2.6", item="D2.9")                                       # no such question
+    _edit(path, lambda r: None if r["comparison_id"] == "iwasaki2020_palliative" and r["item"].startswith("D1.")
+          else r)                                                                     # D1 without its answers
+    errors = _errors(data_copy.dir)
+    assert (f"data/risk_of_bias.csv:{_line(path, 'rtog0912', 'D1.2')}: support: the answer 'py' quotes no passage "
+            "(quote the source's words it rests on, or answer ni)") in errors
+    assert any(e.startswith(f"data/risk_of_bias.csv:{_line(path, 'rtog0912', 'D3.1')}: judgement: 'maybe' is not")
+               for e in errors), errors
+    assert any(e.startswith(f"data/risk_of_bias.csv:{_line(path, 'rtog0912', 'D2.9')}: item: 'D2.9' is not")
+               for e in errors), errors
+    assert (f"data/risk_of_bias.csv:{_line(path, 'iwasaki2020_palliative', 'D1')}: item: robins_i D1 of "
+            "iwasaki2020_palliative OS has no signalling answers (add one row per question D1.1, D1.2, D1.3, D1.4, "
+            "D1.5, D1.6, D1.7, D1.8)") in errors
+    # D2 without 2.6 cannot be derived: the algorithm says which answer is needed
+    assert any("rtog0912 OS: rob2 D2 needs an answer (not na) to D2.6" in e for e in errors), errors
 
 
 def test_a_domain_of_another_tool_and_a_missing_domain(data_copy):
@@ -216,15 +270,20 @@ def test_a_domain_of_another_tool_and_a_missing_domain(data_copy):
     assert _errors(data_copy.dir) == [
         f"data/comparisons.csv:{first}: comparison_id: comparison 'rtog0912' has no RoB 2 judgement of OS for D5 "
         "(add one row per domain to data/risk_of_bias.csv)",
+        # the D5 signalling answers now belong to no domain row
+        f"data/risk_of_bias.csv:{_line(path, 'rtog0912', 'D5.1')}: item: signalling answers of rob2 D5 for rtog0912 "
+        "OS but no D5 row (add the domain's judgement)",
         f"data/risk_of_bias.csv:{line}: item: 'D6' is not an item of RoB 2 (use one of: D1, D2, D3, D4, D5)"]
 
 
 def test_an_unassessed_comparison_and_an_unknown_comparison(data_copy):
     path = data_copy.path("risk_of_bias.csv")
-    _edit(path, lambda r: r if r["comparison_id"] != "iwasaki2023_paclitaxel" or r["item"] == "D1"
-          else None)
-    _set(path, "iwasaki2023_paclitaxel", "D1", comparison_id="iwasaki2023_palliative")
-    line = _line(path, "iwasaki2023_palliative", "D1")
+    _edit(path, lambda r: r if r["comparison_id"] != "iwasaki2023_paclitaxel" or r["item"].split(".")[0] == "D1"
+          else None)  # D1 is kept with its signalling answers
+    _edit(path, lambda r: dict(r, comparison_id="iwasaki2023_palliative")
+          if r["comparison_id"] == "iwasaki2023_paclitaxel" else r)
+    lines = [_line(path, "iwasaki2023_palliative", item)
+             for item in ("D1", *rob_algorithms.QUESTIONS["robins_i", "D1"])]
     first = data_copy.line("comparisons.csv", "iwasaki2023_paclitaxel", key="comparison_id")
     cert = data_copy.line("comparative_certainty.csv", "iwasaki2023_paclitaxel", key="comparison_id")
     assert _errors(data_copy.dir) == [
@@ -233,8 +292,8 @@ def test_an_unassessed_comparison_and_an_unknown_comparison(data_copy):
         f"data/comparisons.csv:{first}: comparison_id: non_randomised comparison 'iwasaki2023_paclitaxel' has no "
         "ROBINS-I assessment (add one row per domain D1, D2, D3, D4, D5, D6, D7 to data/risk_of_bias.csv, tool "
         "robins_i, with the outcome assessed)",
-        f"data/risk_of_bias.csv:{line}: comparison_id: 'iwasaki2023_palliative' is not a comparison_id of "
-        "comparisons.csv (correct the id or add the comparison)"]
+        *(f"data/risk_of_bias.csv:{line}: comparison_id: 'iwasaki2023_palliative' is not a comparison_id of "
+          "comparisons.csv (correct the id or add the comparison)" for line in sorted(lines))]
 
 
 def test_tool_allocation_cohort_and_outcome_must_fit_the_comparison(data_copy):
@@ -282,7 +341,10 @@ def test_the_file_vocabularies_are_the_union_of_the_tools():
     res = next(r for r in package["resources"] if r["name"] == "risk_of_bias")
     fields = {f["name"]: f for f in res["schema"]["fields"]}
     assert fields["tool"]["constraints"]["enum"] == list(rob_tools.TOOL_CODES)
-    assert set(fields["item"]["constraints"]["enum"]) == {c for t in rob_tools.TOOLS.values() for c in t.item_codes}
-    assert set(fields["judgement"]["constraints"]["enum"]) == {j for t in rob_tools.TOOLS.values()
-                                                               for j in t.judgements}
+    # items: every tool's items and domains, and the signalling questions of RoB 2 and ROBINS-I
+    assert set(fields["item"]["constraints"]["enum"]) == (
+        {c for t in rob_tools.TOOLS.values() for c in t.item_codes}
+        | {q for t in rob_tools.COMPARATIVE_TOOLS for q in rob_algorithms.signalling_codes(t)})
+    assert set(fields["judgement"]["constraints"]["enum"]) == ({j for t in rob_tools.TOOLS.values()
+                                                                for j in t.judgements} | set(rob_algorithms.ANSWERS))
     assert res["schema"]["primaryKey"] == ["tool", "study_id", "comparison_id", "outcome", "item"]

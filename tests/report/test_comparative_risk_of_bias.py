@@ -18,11 +18,13 @@ def ev():
 
 
 def test_each_tool_assesses_what_its_design_needs(ev):
-    assert crb.overall_by_comparison(ev) == {"rtog0912": "no_information", "iwasaki2020_palliative": "no_information",
-                                             "iwasaki2023_paclitaxel": "no_information"}
+    # judged from the signalling answers on what the sources say
+    assert crb.overall_by_comparison(ev) == {"rtog0912": "some_concerns", "iwasaki2020_palliative": "serious",
+                                             "iwasaki2023_paclitaxel": "serious"}
     a = crb.tool_assessment(ev, "rob2")
     assert a.tool == "rob2" and a.key == "comparison_id" and set(a.items["tool"]) == {"rob2"}
-    assert a.judgement("rtog0912", "D3") == "no_information"
+    assert a.judgement("rtog0912", "D3") == "low" and a.judgement("rtog0912", "D1") == "some_concerns"
+    assert set(a.items["item"]) == set(rob_tools.TOOLS["rob2"].item_codes)  # domains only, no signalling rows
     # the JBI assessment the GRADE rows read is unchanged by the comparative rows
     jbi = crb.tool_assessment(ev, "jbi_case_series")
     assert jbi.overall == rb.assessment(ev).overall and set(jbi.items["tool"]) == {"jbi_case_series"}
@@ -44,14 +46,16 @@ def test_tables_give_every_domain_with_support_and_the_overall(ev):
     assert list(table.columns) == list(crb.TABLE_COLUMNS)
     assert len(table) == 2 * (7 + 1)
     domains = table[table["Domain"] != "Overall"]
-    assert set(domains["Judgement"]) == {"No information"} and (domains["Source"].str.contains("P-")).all()
+    # confounding judged serious from the answers; the other ROBINS-I domains are not answered by the abstracts
+    assert set(domains["Judgement"]) == {"No information", "Serious"} and (domains["Source"].str.contains("P-")).all()
+    assert set(domains.loc[domains["Domain"] == "D1 confounding", "Judgement"]) == {"Serious"}
     assert "ROBINS-I's definition" in table.loc[table["Domain"] == "Overall", "Support"].iat[0]
     rob2 = crb.comparative_rob_table(ev, "rob2")
     assert rob2["Domain"].tolist()[:5] == [f"{c} {n.lower()}" for c, n in rob_tools.TOOLS["rob2"].items]
-    assert "the review's convention" in rob2["Support"].iat[-1]
+    assert "signalling answers by the RoB 2 algorithm" in rob2["Support"].iat[-1]
     overall = crb.comparative_overall_frame(ev)
     assert overall["Tool"].tolist() == ["RoB 2", "ROBINS-I", "ROBINS-I"]
-    assert set(overall["Overall risk of bias"]) == {"No information"}
+    assert overall["Overall risk of bias"].tolist() == ["Some concerns", "Serious", "Serious"]
 
 
 def test_options_are_closed_sets(ev):

@@ -26,8 +26,12 @@ def test_one_row_per_judgement(rows):
         ("rtog0912", "Treatment-related death (grade 5)")]
     assert len(rows) == len(ev.comparative_certainty)
     os = rows[0]
+    # GRADE's absolute effect: 0.29^0.86 = 34.5% (the appraisal issue's worked example); the printed 37.1% beside it
     assert (os.patients, os.relative, os.measure, os.comparator_value, os.tki_value) == (
-        71, "HR 0.86 (95% CI 0.52 to 1.43)", "Alive at 1 year", "29.0%", "37.1%")
+        71, "HR 0.86 (95% CI 0.52 to 1.43; p = 0.28 as printed, not significant as reported)", "Alive at 1 year",
+        "29.0%", "34.5% (by the hazard ratio; 37.1% as printed)")
+    assert os.difference == "+5.5 (−12.0 to +23.5) points, from the hazard ratio"
+    assert os.sensitivity == "+8.1 (−13.4 to +28.5) points, difference of the two printed rates (Newcombe)"
     assert os.certainty.start == "high" and os.certainty.rating == "very low"
     iw = [r for r in rows if r.comparison_id == "iwasaki2020_palliative"][0]
     assert (iw.patients, iw.comparator, iw.measure, iw.tki_value, iw.difference) == (
@@ -45,7 +49,12 @@ def test_rows_from_the_assessment_in_the_data():
 
     ev = load_evidence()
     rob = overall_by_outcome(ev)
-    assert set(rob) == set(ROB) and set(rob.values()) == {"no_information"}
+    # judged from the signalling answers (RoB 2 some concerns; ROBINS-I confounding serious): still one
+    # level down for risk of bias, so the ratings stay very low
+    assert set(rob) == set(ROB) and rob == {("rtog0912", "OS"): "some_concerns",
+                                            ("rtog0912", "treatment_related_ae"): "some_concerns",
+                                            ("iwasaki2020_palliative", "OS"): "serious",
+                                            ("iwasaki2023_paclitaxel", "OS"): "serious"}
     assert [r.certainty.rating for r in csof.build_rows(ev, rob)] == ["very low"] * 5
 
 
@@ -78,10 +87,15 @@ def test_statement_for_harms(rows):
 
 def test_table_and_footnotes(rows):
     t = csof.table(rows)
+    # the binomial difference of the printed rates is kept, as a labelled sensitivity column
     assert list(t.columns) == ["Outcome and comparison", "№ of participants (studies)", "Effect", "Certainty",
-                               "What happens"]
-    assert t.iloc[0]["Effect"] == ("HR 0.86 (95% CI 0.52 to 1.43). Alive at 1 year: 29.0% with the comparator, 37.1% "
-                                   "with the TKI; difference +8.1 (−13.4 to +28.5) points (95% CI).")
+                               "What happens", csof.SENSITIVITY]
+    assert t.iloc[0]["Effect"] == ("HR 0.86 (95% CI 0.52 to 1.43; p = 0.28 as printed, not significant as reported). "
+                                   "Alive at 1 year: 29.0% with the comparator, 34.5% (by the hazard ratio; 37.1% as "
+                                   "printed) with the TKI; difference +5.5 (−12.0 to +23.5) points, from the hazard "
+                                   "ratio (95% CI).")
+    assert t.iloc[0][csof.SENSITIVITY] == "+8.1 (−13.4 to +28.5) points, difference of the two printed rates (Newcombe)"
+    assert t.iloc[1][csof.SENSITIVITY] == "—"
     assert t.iloc[3]["Effect"] == ("Median: 2.0 months with the comparator, 4.2 months with the TKI; p = 0.00298, no "
                                    "interval reported.")
     assert t.iloc[1]["Effect"].startswith("28/34 (82.4%) with the comparator, 31/36 (86.1%) with the TKI; difference")
@@ -95,3 +109,12 @@ def test_footnotes_quoting_the_data_are_escaped(rows):
         "Downgraded one level for indirectness: <script>alert(1)</script> *x*.",)))]
     src = csof.source(hostile, caption="c", name="tbl-x")
     assert "<script>" not in src and "(a) Downgraded one level for indirectness:" in src
+
+
+def test_drug_chapters_name_their_comparisons():
+    ev = load_evidence()
+    text = csof.drug_comparisons_text(ev, "pazopanib")
+    assert text.startswith("1 comparison: Sherman 2023 (NRG/RTOG 0912), randomised: pazopanib added to weekly "
+                           "paclitaxel and IMRT v placebo + weekly paclitaxel + IMRT")
+    assert csof.drug_comparisons_text(ev, "lenvatinib").startswith("2 comparisons: Iwasaki 2020")
+    assert csof.drug_comparisons_text(ev, "imatinib") == "none"

@@ -32,13 +32,73 @@ HTN = Row("Grade ≥3 hypertension", "ae_grade3.hypertension", "proportion", 4, 
 
 
 def test_statements_follow_the_informative_statement_wording():
-    assert sof_table.statement(ORR) == ("TKI monotherapy may result in objective response in a small minority of "
-                                        "patients, but the evidence is very uncertain.")
-    assert sof_table.statement(OS) == ("TKI monotherapy may result in a median overall survival of about 5 months, "
-                                       "but the evidence is very uncertain.")
-    assert sof_table.statement(HTN) == "TKI monotherapy may result in grade ≥3 hypertension in a small minority of patients."
+    # Non-comparative informative statements (the earlier "TKI monotherapy may result in ..." was causal
+    # wording for a comparison that does not exist, and named a band the interval did not support)
+    assert sof_table.statement(ORR) == ("The evidence is very uncertain about how many patients on TKI monotherapy "
+                                        "have an objective response: about 13 in 100 patients (95% CI 5 to 24).")
+    assert sof_table.statement(OS) == ("The evidence is very uncertain about the median overall survival on TKI "
+                                       "monotherapy: about 4.9 months (95% CI 3.3 to 7.1 months).")
+    assert sof_table.statement(HTN) == ("On TKI monotherapy, about 17 in 100 patients may have grade ≥3 hypertension "
+                                        "(95% CI 9 to 28).")
     moderate = Row("DCR", "dcr", "proportion", 8, 168, 0.605, 0.45, 0.75, _rating("moderate"))
-    assert sof_table.statement(moderate) == "TKI monotherapy probably results in disease control in a majority of patients."
+    # 45-75% runs from "about half" to "a majority": no word, only the numbers
+    assert sof_table.statement(moderate) == ("On TKI monotherapy, about 60 in 100 patients probably have disease "
+                                             "control (95% CI 45 to 75).")
+    narrow = Row("DCR", "dcr", "proportion", 8, 168, 0.28, 0.21, 0.35, _rating("high"))
+    assert sof_table.statement(narrow) == ("On TKI monotherapy, about 28 in 100 patients, a minority of patients, "
+                                           "have disease control (95% CI 21 to 35).")
+    low_median = Row("Median PFS", "pfs_median", "median", 6, 118, 3.0, 2.2, 4.3, _rating("low"))
+    assert sof_table.statement(low_median) == ("The median progression-free survival on TKI monotherapy may be about "
+                                               "3.0 months (95% CI 2.2 to 4.3 months).")
+
+
+@dataclass(frozen=True)
+class Pooled:
+    level: float
+    pi_low: float
+    pi_high: float
+
+
+def test_the_words_follow_the_prediction_interval():
+    # a response rate of 13% (CI 5-24) whose prediction interval reaches 55% is not "a small minority"
+    row = Row("ORR", "orr", "proportion", 10, 288, 0.131, 0.048, 0.24, _rating("low"))
+    with_pi = type("WithPI", (), {})()
+    for name, value in vars(row).items():
+        setattr(with_pi, name, value)
+    with_pi.result = Pooled(0.95, 0.0, 0.55)
+    assert sof_table.statement(with_pi) == ("On TKI monotherapy, about 13 in 100 patients may have an objective "
+                                            "response (95% CI 5 to 24; in a new cohort 0 to 55, the prediction "
+                                            "interval).")
+    assert sof_table.band(0.21, 0.35) == "a minority of patients" and sof_table.band(0.45, 0.75) is None
+
+
+CAUSAL = ("result in", "results in", "improve", "reduce", "increase", "worsen", "cause", "leads to", "lead to",
+          "effect of", "produces", "because of tki", "due to")
+
+
+@pytest.mark.parametrize("rating", ["high", "moderate", "low", "very low"])
+def test_no_non_comparative_statement_uses_causal_wording(rating):
+    rows = [Row(o, k, sc, 5, 100, e, lo, hi, _rating(rating)) for o, k, sc, e, lo, hi in (
+        ("ORR", "orr", "proportion", 0.13, 0.05, 0.24), ("DCR", "dcr", "proportion", 0.6, 0.45, 0.75),
+        ("Median PFS", "pfs_median", "median", 3.0, 2.2, 4.3), ("Median OS", "os_median", "median", 4.9, 3.3, 7.1),
+        ("Grade ≥3 hypertension", "ae_grade3.hypertension", "proportion", 0.17, 0.09, 0.28))]
+    for r in rows:
+        text = sof_table.statement(r).lower()
+        assert not [w for w in CAUSAL if w in text], text
+
+
+def test_no_statement_of_the_book_s_summary_uses_causal_wording():
+    from living_review.data import load_evidence
+    from living_review.report import summary_of_findings as sof
+    from living_review.settings import load_settings
+
+    rows = sof.build_summary(load_evidence(), load_settings())
+    assert len(rows) >= 5
+    for r in rows:
+        text = sof_table.statement(r).lower()
+        assert not [w for w in CAUSAL if w in text], text
+        if r.scale == "proportion" and r.k > 1:
+            assert "prediction interval" in text
 
 
 @pytest.mark.parametrize(("p", "words"), [(0.0, "very few patients"), (0.049, "very few patients"),

@@ -45,6 +45,8 @@ def test_comparison_glue_and_ledger_parts():
     orr = rows[0]
     assert texts["est_orr"] == f"{100 * orr.estimate:.1f}% (95% CI {100 * orr.ci_low:.1f}–{100 * orr.ci_high:.1f}%)"
     assert texts["ae_top_name"] == "hypertension" and texts["rule_ois"] == "300" and texts["rule_i2_serious"] == "50%"
+    assert texts["rule_thresholds"].startswith("objective response 10%, disease control 50%")
+    assert texts["rule_ois_half"] == "10"
     assert sof.glue_texts([], 0.95)["est_orr"] == "not estimable"
     assert sof.ledger_params(rows[0]) == {} and sof.ledger_params(rows[2])["scale"] == "log median"
 

@@ -53,6 +53,10 @@ class Evidence:
         subset and statistic, with the printed precision in ``decimals``).
     comparative_certainty : the review's judgements for rating each comparison's certainty
         (:mod:`living_review.data.comparisons`, :func:`certainty_rules`).
+    single_arm_certainty : the review's indirectness judgement for each single-arm estimate of
+        the summary of findings (:mod:`living_review.report.certainty`).
+    previous_certainty : the certainty of each outcome in a published release
+        (:mod:`living_review.data.certainty_history`).
     risk_of_bias : one row per tool, cohort or comparison, and item (:mod:`living_review.data.risk_of_bias`).
     fingerprint : SHA-256 over every file under the data folder (names and bytes, sorted
         path order, data/km and data/search included).
@@ -74,6 +78,8 @@ class Evidence:
     risk_of_bias: pd.DataFrame = _ON_ACCESS
     comparisons: pd.DataFrame = _ON_ACCESS
     comparative_certainty: pd.DataFrame = _ON_ACCESS
+    single_arm_certainty: pd.DataFrame = _ON_ACCESS
+    previous_certainty: pd.DataFrame = _ON_ACCESS
     warnings: tuple[Problem, ...] = _ON_ACCESS
     data_dir: Path | None = None
     loader: TablesOnAccess | None = field(default=None, repr=False)

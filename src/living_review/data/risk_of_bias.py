@@ -12,8 +12,9 @@ Every cohort of ``studies.csv`` is assessed with the JBI critical appraisal chec
 case series (Munn et al. 2020), ten items answered *yes*, *no*, *unclear* or *not
 applicable*. ``risk_of_bias.csv`` holds one row per cohort and item with the support and
 a source locator. A judgement other than *unclear* needs a full text: where only an
-abstract or another review was read, the item is *unclear* (the review never judges a
-study's methods from a summary of them).
+abstract or a record was read, an item is judged only where that source answers it, with
+the passage quoted in ``support``; otherwise it is *unclear* and marked as not read (the
+review never judges a study's methods from another review's summary of them).
 
 Overall judgement (the review's stated rule; the checklist has none)
 --------------------------------------------------------------------
@@ -38,8 +39,12 @@ Checks (:func:`rob_rules`, run by ``validate`` and ``load_evidence``)
   the comparison reports;
 * every comparison of ``comparisons.csv`` is assessed, with every domain of its tool for
   each outcome assessed (reported at the comparison's first line of ``comparisons.csv``);
-* a judgement other than *unclear* (JBI) or *no information* (RoB 2, ROBINS-I) has
-  ``basis = full_text``;
+* a judgement other than *unclear* (JBI) or *no information* (RoB 2, ROBINS-I) that does
+  not rest on a full text quotes the passage of the abstract or record it rests on (the
+  ``basis`` column says what was read, so that the book can tell *unclear because not
+  reported* from *unclear because not read*);
+* signalling answers (RoB 2, ROBINS-I confounding) and the domain judgement they give:
+  :mod:`living_review.data.rob_signalling`;
 * no (tool, cohort, comparison, outcome, item) appears twice.
 
 Vocabularies and required cells come from ``datapackage.json``.
@@ -63,6 +68,8 @@ from typing import Any, Literal, get_args
 import pandas as pd
 
 from living_review.data.problems import Problem
+from living_review.data.rob_algorithms import is_signalling
+from living_review.data.rob_signalling import answer_problems, derived_problems, quotes_source
 from living_review.data.rob_tools import TOOL_FOR_ALLOCATION, TOOLS, comparative_overall, get_tool
 
 Row = tuple[int, dict[str, Any]]
@@ -111,16 +118,25 @@ def _row_problems(file: str, line: int, v: dict, cohorts: dict, comps: dict) -> 
     if code is None:
         return out
     tool = get_tool(code)
-    if item is not None and item not in tool.item_codes:
+    if item is not None and is_signalling(item):
+        out += answer_problems(file, line, v)
+    elif item is not None and item not in tool.item_codes:
         out.append(Problem(file, line, "item", f"{item!r} is not an item of {tool.short} (use one of: "
                            f"{', '.join(tool.item_codes)})"))
     judgement, basis = v.get("judgement"), v.get("basis")
-    if judgement is not None and judgement not in tool.judgements:
+    if item is not None and is_signalling(item):
+        pass  # the answer is checked with the question
+    elif judgement is not None and judgement not in tool.judgements:
         out.append(Problem(file, line, "judgement", f"{judgement!r} is not a {tool.short} judgement (use one of: "
                            f"{', '.join(tool.judgements)})"))
-    elif judgement not in (None, tool.unjudged) and basis not in (None, "full_text"):
-        out.append(Problem(file, line, "judgement", f"{judgement!r} rests on {basis!r}: only a full text "
-                           f"supports a judgement (write {tool.unjudged} and say what was read in support)"))
+    elif judgement not in (None, tool.unjudged) and basis == "secondary":
+        out.append(Problem(file, line, "judgement", f"{judgement!r} rests on another review's summary: the "
+                           f"review judges a study from its own report only (write {tool.unjudged})"))
+    elif (judgement not in (None, tool.unjudged) and basis not in (None, "full_text")
+          and not quotes_source(v.get("support"))):
+        out.append(Problem(file, line, "support", f"{judgement!r} rests on {basis!r} and quotes no passage: a "
+                           f"judgement from less than a full text quotes the words it rests on (quote them, or "
+                           f"write {tool.unjudged})"))
     if sid is not None and sid not in cohorts:
         out.append(Problem(file, line, "study_id", f"{sid!r} is not a study_id of studies.csv (correct the id "
                            "or add the cohort)"))
@@ -183,7 +199,7 @@ def rob_rules(file: str, rows: list[Row], studies_file: str, studies: list[Row],
         if cid is not None:
             first_line.setdefault(cid, line)
             comps.setdefault(cid, (v, set()))[1].add(v.get("endpoint"))
-    out: list[Problem] = _unkeyed_duplicates(file, rows)
+    out: list[Problem] = _unkeyed_duplicates(file, rows) + derived_problems(file, rows)
     seen: dict[str, set[str]] = {}
     assessed: dict[str, dict[str, set[str]]] = {}
     for line, v in rows:
@@ -227,6 +243,16 @@ def jbi_rows(frame: pd.DataFrame) -> pd.DataFrame:
     return frame if "tool" not in frame.columns else frame[frame["tool"] == JBI]
 
 
+def domain_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a loaded ``risk_of_bias`` table that judge an item or domain (no signalling answers)."""
+    return frame[~frame["item"].map(is_signalling).astype(bool)]
+
+
+def signalling_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """The signalling answers of a loaded ``risk_of_bias`` table (items ``D1.1`` ...)."""
+    return frame[frame["item"].map(is_signalling).astype(bool)]
+
+
 def overall_table(frame: pd.DataFrame) -> pd.DataFrame:
     """Overall JBI judgement per cohort of a loaded ``risk_of_bias`` table: ``study_id``, ``overall``."""
     by = jbi_rows(frame).pivot(index="study_id", columns="item", values="judgement")
@@ -241,7 +267,7 @@ def comparative_overall_table(frame: pd.DataFrame, tool: str) -> pd.DataFrame:
     """
     if tool == JBI or tool not in TOOLS:
         raise ValueError(f"tool={tool!r} is not allowed; choose one of rob2, robins_i")
-    rows = frame[frame["tool"] == tool]
+    rows = domain_rows(frame[frame["tool"] == tool])
     out = []
     for (cid, sid, outcome), group in rows.groupby(["comparison_id", "study_id", "outcome"], sort=False):
         judged = dict(zip(group["item"], group["judgement"]))

@@ -29,8 +29,12 @@ whose domains could not be judged is not shown as at low risk or with some conce
 RoB 2 option of rating *high* for several domains with some concerns is not used: the
 overall judgement is mechanical.
 
-A judgement other than *unclear* (JBI) or *no information* needs a full text, for every
-tool (checked in :func:`living_review.data.risk_of_bias.rob_rules`).
+A judgement other than *unclear* (JBI) or *no information* rests on a full text, or on an
+abstract or record whose words it quotes, for every tool (checked in
+:func:`living_review.data.risk_of_bias.rob_rules`). RoB 2 domains, and ROBINS-I's
+confounding domain, are judged from their signalling answers by the algorithms of
+:mod:`living_review.data.rob_algorithms`; so a RoB 2 domain is never *no information*
+(the tool's algorithms map missing information to *some concerns* or *high*).
 
 References
 ----------

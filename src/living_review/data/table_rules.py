@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from living_review.data import comparisons, links, risk_of_bias, rules
+from living_review.data import certainty_history, comparisons, links, risk_of_bias, rules
 from living_review.data.problems import Problem
 
 Row = tuple[int, dict[str, Any]]
@@ -28,7 +28,7 @@ Check = Callable[[Tables, dict[str, str]], list[Problem]]
 NOTED = ("studies", "landmarks", "adverse_events", "comparisons")
 #: tables whose locator columns cite sources (``S-n``, ``P-n``)
 CITED = ("studies", "landmarks", "adverse_events", "discrepancies", "previous_version_results", "risk_of_bias",
-         "comparisons", "comparative_certainty")
+         "comparisons", "comparative_certainty", "single_arm_certainty")
 #: tables whose rows refer to a cohort of ``studies.csv`` by ``study_id``
 REFERRING = ("landmarks", "adverse_events", "discrepancies", "previous_version_inputs", "comparisons")
 
@@ -88,6 +88,8 @@ RULES: tuple[Rule, ...] = (
          lambda t, f: links.adverse_denominators(f["adverse_events"], t["adverse_events"], t["studies"])),
     _risk_of_bias(),
     _comparative_certainty(),
+    Rule(("previous_certainty",), ("previous_certainty",),
+         lambda t, f: certainty_history.previous_certainty_rules(f["previous_certainty"], t["previous_certainty"])),
     *(_discrepancy_notes(name) for name in NOTED),
     *(_source_codes(name) for name in CITED),
 )

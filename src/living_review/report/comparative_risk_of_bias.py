@@ -34,8 +34,8 @@ OUTCOMES: tuple[str, ...] = get_args(Outcome)
 TABLE_COLUMNS = ("Comparison", "Domain", "Judgement", "Support", "Source")
 OVERALL_COLUMNS = ("Comparison", "Allocation", "Tool", "Outcome", "What was read", "Overall risk of bias")
 _ALLOCATION = {"randomised": "randomised", "non_randomised": "non-randomised"}
-_RULE = {"rob2": "worst domain (low < some concerns < high); no information where a domain has no information "
-                 "and none is high (the review's convention)",
+_RULE = {"rob2": "worst domain (low < some concerns < high), each domain judged from its signalling answers by the "
+                 "RoB 2 algorithm (the tool's option to rate several domains with some concerns as high is not used)",
          "robins_i": "worst domain (low < moderate < serious < critical); no information where a domain has no "
                      "information and none is serious or critical (ROBINS-I's definition)"}
 
@@ -54,7 +54,7 @@ def tool_assessment(evidence, tool: str, *, outcome: Outcome = "OS") -> Assessme
     if tool == data_rob.JBI:
         return assessment(evidence)
     rows = evidence.risk_of_bias
-    rows = rows[(rows["tool"] == tool) & (rows["outcome"] == outcome)]
+    rows = data_rob.domain_rows(rows[(rows["tool"] == tool) & (rows["outcome"] == outcome)])
     overall = data_rob.comparative_overall_table(rows, tool).set_index("comparison_id")["overall"].to_dict()
     return Assessment(rows, overall, tool)
 
@@ -131,6 +131,28 @@ def comparative_rob_table(evidence, tool: str, *, outcome: Outcome = "OS") -> pd
         rows.append({"Comparison": head, "Domain": "Overall", "Judgement": LEVEL_LABELS[a.overall[r.comparison_id]],
                      "Support": f"Overall rule: {_RULE[tool]}", "Source": "–"})
     return pd.DataFrame(rows, columns=list(TABLE_COLUMNS))
+
+
+SIGNALLING_COLUMNS = ("Comparison", "Question", "Answer", "Support", "Source")
+
+
+def signalling_table(evidence, tool: str, *, outcome: Outcome = "OS") -> pd.DataFrame:
+    """Display table of the signalling answers of one tool for ``outcome``: per comparison, each
+    question answered (code and wording), the answer, the passage it rests on and where.
+
+    Columns :data:`SIGNALLING_COLUMNS`, in the order of ``risk_of_bias.csv``.
+    """
+    from living_review.data.rob_algorithms import ANSWER_LABELS, QUESTIONS, domain_of
+
+    _check(tool, outcome)
+    rows = evidence.risk_of_bias
+    rows = data_rob.signalling_rows(rows[(rows["tool"] == tool) & (rows["outcome"] == outcome)])
+    labels = comparison_rows(evidence, tool, outcome=outcome).set_index("comparison_id")["label"].to_dict()
+    out = [{"Comparison": f"{labels.get(r.comparison_id, r.comparison_id)} ({outcome})",
+            "Question": f"{r.item} {QUESTIONS[tool, domain_of(r.item)][r.item]}",
+            "Answer": ANSWER_LABELS[r.judgement], "Support": r.support, "Source": r.source}
+           for r in rows.itertuples(index=False)]
+    return pd.DataFrame(out, columns=list(SIGNALLING_COLUMNS))
 
 
 def comparative_overall_frame(evidence, *, outcome: Outcome = "OS") -> pd.DataFrame:

@@ -1,12 +1,16 @@
 """The comparative summary of findings: one row per comparison and outcome rated in
 ``comparative_certainty.csv``, in GRADE's shape for comparisons.
 
-Five columns, as in the single-arm table so that both fit a page: the outcome with the
-comparison and its setting; № of participants (studies); the effect (the relative effect with
-its CI, each arm's risk or median, and the difference with its CI); the certainty
+Six columns: the outcome with the comparison and its setting; № of participants (studies);
+the effect (the relative effect with its CI and its p-value as printed, each arm's risk or
+median, and the difference with its CI: for a hazard ratio, GRADE's absolute effect, the
+ratio and its limits applied to the comparator's landmark survival,
+:mod:`living_review.report.comparative_absolute`); the certainty
 (:mod:`living_review.report.comparative_certainty`) with footnote letters; and a
 plain-language statement (Santesso et al. 2020): "results in" (high), "probably" (moderate),
-"may" (low), and for very low "the evidence is very uncertain about the effect of …".
+"may" (low), and for very low "the evidence is very uncertain about the effect of …"; and,
+labelled as a sensitivity analysis, the difference of the two arms' printed landmark rates
+(binomial, Newcombe), which ignores censoring and the hazard ratio.
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from living_review.report import comparative as cmp
+from living_review.report.comparative_absolute import absolute_effect
+from living_review.report.comparative_absolute import text as absolute_text
 from living_review.report.certainty import CertaintyRating
 from living_review.report.comparative_certainty import ComparativeProfile, rate_comparison
 from living_review.report.dictionary import latex_columns
@@ -23,8 +29,10 @@ from living_review.report.markup import md
 from living_review.report.sof_table import SYMBOLS, footnotes
 from living_review.report.tables import markdown_source
 
-#: PDF column widths (fractions of the line), as wide as the single-arm table's five columns
-LATEX_WIDTHS = (0.24, 0.12, 0.25, 0.12, 0.23)
+#: PDF column widths (fractions of the line): the single-arm table's five columns and the sensitivity column
+LATEX_WIDTHS = (0.20, 0.10, 0.22, 0.11, 0.20, 0.13)
+#: the sensitivity column: the landmark difference from the two arms' printed rates, not from the hazard ratio
+SENSITIVITY = "Sensitivity analysis"
 _MODAL = {"high": "", "moderate": "probably ", "low": "may "}
 _STAT_WORDS = {"median": "median", "average": "'average survival'"}
 
@@ -48,6 +56,7 @@ class ComparativeRow:
     difference: str
     direction: int  # +1 the TKI arm fares better, -1 worse, 0 no interval excludes no effect
     certainty: CertaintyRating
+    sensitivity: str = ""  # the binomial difference of the two arms' printed rates ("" : none)
 
 
 def _outcome(endpoint: str, band) -> str:
@@ -65,12 +74,20 @@ def _survival(evidence, cid: str, endpoint: str, level: float):
         first = lms[0] if lms else None
         measure = "" if first is None else f"Alive at {first.label()}"
         comp = "—" if first is None else f"{first.comparator_pct:.1f}%"
-        tki = "—" if first is None else f"{first.tki_pct:.1f}%"
-        diff = "—" if first is None else f"{cmp.difference_text(first.primary)} points"
+        tki, diff, sens = "—", "—", ""
+        if first is not None:
+            # GRADE's absolute effect: the HR and its limits applied to the comparator's survival
+            e = absolute_effect(first.comparator_pct / 100, hr.ratio, hr.ci_low, hr.ci_high)
+            tki = f"{100 * e.survival:.1f}% (by the hazard ratio; {first.tki_pct:.1f}% as printed)"
+            diff = f"{absolute_text(e)} points, from the hazard ratio"
+            sens = f"{cmp.difference_text(first.primary)} points, difference of the two printed rates (Newcombe)"
         direction = 0 if hr.includes_null else (1 if hr.ratio < 1 else -1)
         printed = "CI, level not printed" if hr.ci_level != hr.ci_level else f"{hr.ci_level:g}% CI"
-        return (f"HR {hr.ratio:g} ({printed} {hr.ci_low:g} to {hr.ci_high:g})", measure, comp, tki, diff, hr.n,
-                hr.includes_null, direction)
+        p = "" if hr.p_printed != hr.p_printed else f"; p = {hr.p_printed:g} as printed, not significant as reported"
+        if hr.p_printed == hr.p_printed and not hr.includes_null:
+            p = f"; p = {hr.p_printed:g} as printed"
+        return (f"HR {hr.ratio:g} ({printed} {hr.ci_low:g} to {hr.ci_high:g}{p})", measure, comp, tki, diff, hr.n,
+                hr.includes_null, direction, sens)
     comp = rows[(rows["arm"] == "comparator") & (rows["endpoint"] == endpoint)].iloc[0]
     words = _STAT_WORDS.get(comp["statistic"], comp["statistic"])
     found = cmp.tki_time(evidence, rows, endpoint, comp["statistic"], comp["unit"])
@@ -80,7 +97,7 @@ def _survival(evidence, cid: str, endpoint: str, level: float):
     tki_value, n_tki = found[0], int(found[3])
     p = "" if pd.isna(comp["p_value"]) else f"p = {comp['p_value']:g}, "
     return ("not reported", words[0].upper() + words[1:], f"{comp['value']:.1f} {comp['unit']}",
-            f"{tki_value:.1f} {comp['unit']}", f"{p}no interval reported", n_tki + int(comp["n"]), None, 0)
+            f"{tki_value:.1f} {comp['unit']}", f"{p}no interval reported", n_tki + int(comp["n"]), None, 0, "")
 
 
 def _events(evidence, cid: str, band: str, level: float):
@@ -92,7 +109,7 @@ def _events(evidence, cid: str, band: str, level: float):
     direction = 0 if null else (-1 if e.difference.difference > 0 else 1)
     return ("not estimated", "", f"{e.comparator_events}/{e.comparator_n} ({100 * e.comparator_events / e.comparator_n:.1f}%)",
             f"{e.tki_events}/{e.tki_n} ({100 * e.tki_events / e.tki_n:.1f}%)",
-            f"{cmp.difference_text(e.difference)} points", e.tki_n + e.comparator_n, null, direction)
+            f"{cmp.difference_text(e.difference)} points", e.tki_n + e.comparator_n, null, direction, "")
 
 
 def build_rows(evidence, rob_overall: dict[tuple[str, str], str], level: float = 0.95) -> list[ComparativeRow]:
@@ -109,15 +126,15 @@ def build_rows(evidence, rob_overall: dict[tuple[str, str], str], level: float =
             raise ValueError(f"comparison {cid!r} has no risk-of-bias judgement of {ep} (assess that outcome in "
                              "risk_of_bias.csv)")
         if ep == "treatment_related_ae":
-            rel, measure, comp, tki, diff, n, null, direction = _events(evidence, cid, band, level)
+            rel, measure, comp, tki, diff, n, null, direction, sens = _events(evidence, cid, band, level)
         else:
-            rel, measure, comp, tki, diff, n, null, direction = _survival(evidence, cid, ep, level)
+            rel, measure, comp, tki, diff, n, null, direction, sens = _survival(evidence, cid, ep, level)
         rating = rate_comparison(ComparativeProfile(allocation, 1, n, rob_overall[cid, ep], int(j["indirectness"]),
                                                     j["indirectness_reason"], null))
         # the comparator's name without the composition the comparisons table gives in brackets
         comparator = rows["comparator"].iat[0].split(" (")[0]
         out.append(ComparativeRow(cid, _outcome(ep, band), j["setting"], j["intervention"], comparator,
-                                  allocation, n, 1, rel, measure, comp, tki, diff, direction, rating))
+                                  allocation, n, 1, rel, measure, comp, tki, diff, direction, rating, sens))
     return out
 
 
@@ -161,14 +178,39 @@ def table(rows: list[ComparativeRow], level: float = 0.95) -> pd.DataFrame:
                     "№ of participants (studies)": f"{r.patients} (1 {design})",
                     "Effect": _effect(r, pct),
                     "Certainty": f"{SYMBOLS[r.certainty.rating]} {r.certainty.rating.capitalize()}{sup}",
-                    "What happens": statement(r)})
+                    "What happens": statement(r),
+                    SENSITIVITY: r.sensitivity or "—"})
     return pd.DataFrame(out)
 
 
 def source(rows: list[ComparativeRow], level: float = 0.95, *, caption: str, name: str) -> str:
     """MyST source of :func:`table` with PDF column widths, then the footnotes as a list."""
     body = latex_columns(LATEX_WIDTHS) + markdown_source(table(rows, level), caption=caption, name=name,
-                                                         align="l" * 5)
+                                                         align="l" * 6)
     # the footnotes quote the data (the indirectness reasons): escaped like every cell
     notes = "\n\n".join(f"({letter}) {md(text)}" for letter, text in footnotes(rows).notes)
     return f"{body}\n\n{notes}\n" if notes else body
+
+
+def drug_comparisons_text(evidence, drug: str) -> str:
+    """The comparisons whose TKI arm received ``drug``, for its drug chapter: 'one randomised
+    comparison: Sherman 2023 (NRG/RTOG 0912), pazopanib added to weekly paclitaxel and IMRT v
+    placebo + weekly paclitaxel + IMRT (first-line ...)', or 'none'."""
+    studies = evidence.studies.set_index("study_id")
+    judged = evidence.comparative_certainty
+    parts, seen = [], set()
+    for cid, group in evidence.comparisons.groupby("comparison_id", sort=False):
+        sid = group["study_id"].iat[0]
+        if sid not in studies.index or studies.loc[sid, "drug"] != drug or cid in seen:
+            continue
+        seen.add(cid)
+        mine = judged[judged["comparison_id"] == cid]
+        what = mine["intervention"].iat[0] if len(mine) else drug
+        setting = f" ({mine['setting'].iat[0]})" if len(mine) else ""
+        design = "randomised" if group["allocation"].iat[0] == "randomised" else "non-randomised"
+        parts.append(f"{studies.loc[sid, 'label'].split(', ')[0]}, {design}: {what} v "
+                     f"{group['comparator'].iat[0].split(' (')[0]}{setting}")
+    if not parts:
+        return "none"
+    n = len(parts)
+    return f"{n} comparison{'' if n == 1 else 's'}: " + "; ".join(parts)

@@ -139,8 +139,23 @@ def counts_text(a: Assessment, studies: pd.DataFrame, cohorts: pd.DataFrame) -> 
     }
 
 
+UNCLEAR_COLUMN = "Unclear items: not read, not reported"
+
+
+def unclear_text(items: pd.DataFrame) -> str:
+    """How many of a cohort's items are unclear because the full text was not read, and how many
+    because a full text read does not report them: '10 not read (abstract only)', '3 not reported'."""
+    unclear = items[items["judgement"] == "unclear"]
+    unread = int((unclear["basis"] != "full_text").sum())
+    unreported = len(unclear) - unread
+    parts = ([f"{unread} not read ({', '.join(sorted(set(unclear.loc[unclear['basis'] != 'full_text', 'basis'])))} "
+              "only)"] if unread else []) + ([f"{unreported} not reported"] if unreported else [])
+    return "; ".join(parts) or "none"
+
+
 def overall_frame(a: Assessment, studies: pd.DataFrame) -> pd.DataFrame:
-    """Display table: Cohort, Analysis set, What was read, Overall risk of bias, one row per assessed cohort."""
+    """Display table: Cohort, Analysis set, What was read, the unclear items (not read or not
+    reported, :func:`unclear_text`), Overall risk of bias; one row per assessed cohort."""
     roles = {"atc_monotherapy": "ATC monotherapy", "atc_combination": "ATC combination",
              "other_histology": "other histology"}
     basis = a.items.groupby("study_id")["basis"].agg(lambda b: ", ".join(sorted(set(b))).replace("_", " "))
@@ -148,8 +163,10 @@ def overall_frame(a: Assessment, studies: pd.DataFrame) -> pd.DataFrame:
     for r in studies.sort_values("pub_order").itertuples(index=False):
         rows.append({"Cohort": r.label, "Analysis set": roles.get(r.pooling_role, r.pooling_role),
                      "What was read": basis.get(r.study_id, "–"),
+                     UNCLEAR_COLUMN: unclear_text(a.items[a.items["study_id"] == r.study_id]),
                      "Overall risk of bias": OVERALL_LABELS[a.overall[r.study_id]]})
-    return pd.DataFrame(rows, columns=["Cohort", "Analysis set", "What was read", "Overall risk of bias"])
+    return pd.DataFrame(rows, columns=["Cohort", "Analysis set", "What was read", UNCLEAR_COLUMN,
+                                       "Overall risk of bias"])
 
 
 def judged_frame(a: Assessment, studies: pd.DataFrame) -> pd.DataFrame:

@@ -5,10 +5,15 @@ with its CI; the certainty as ⊕ symbols and a word, with a footnote letter on 
 downgrade; and a plain-language statement. The footnotes, under the table, give each
 downgrade's reason in a sentence (:attr:`CertaintyRating.explanations`).
 
-Statements follow GRADE's informative statements (Santesso et al. 2020): "results in"
-(high), "probably results in" (moderate), "may result in" (low), "may result in …, but
-the evidence is very uncertain" (very low). The size of a proportion is put in words by
-:func:`magnitude`.
+Statements are GRADE's informative statements (Santesso et al. 2020) worded for a
+non-comparative estimate: they say how many patients on the treatment have the outcome (or
+what the median is), never that the treatment causes it, since there is no comparator. The
+modal words follow the certainty: none (high), "probably" (moderate), "may" (low), and for
+very low "the evidence is very uncertain about ...". The numbers are the estimate, its
+confidence interval and, for a pooled proportion, its prediction interval (where a new
+cohort's rate may fall); a word for the size ("a minority of patients", :func:`magnitude`)
+is added only when the interval and the prediction interval both lie within that word's
+band, so that the words never claim more than the intervals allow.
 
 References
 ----------
@@ -24,6 +29,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from living_review.report.dictionary import latex_columns
+from living_review.report.markup import md
 from living_review.report.tables import markdown_source
 
 SYMBOLS = {"high": "⊕⊕⊕⊕", "moderate": "⊕⊕⊕◯", "low": "⊕⊕◯◯", "very low": "⊕◯◯◯"}
@@ -43,27 +49,57 @@ def magnitude(p: float) -> str:
     return next(words for bound, words in BANDS if p < bound)
 
 
-def _effect(row) -> str:
-    if row.scale == "median":
-        what = "progression-free survival" if row.key.startswith("pfs") else "overall survival"
-        return f"a median {what} of about {round(2 * row.estimate) / 2:g} months"
+def band(low: float, high: float) -> str | None:
+    """The words of :data:`BANDS` when ``low`` and ``high`` fall in the same band, else None."""
+    a, b = magnitude(max(0.0, low)), magnitude(min(1.0, high))
+    return a if a == b else None
+
+
+def _what(row) -> str:
     if row.key == "orr":
-        return f"objective response in {magnitude(row.estimate)}"
+        return "an objective response"
     if row.key == "dcr":
-        return f"disease control in {magnitude(row.estimate)}"
-    return f"{row.outcome.replace('Grade ≥3', 'grade ≥3')} in {magnitude(row.estimate)}"
+        return "disease control"
+    return row.outcome.replace("Grade ≥3", "grade ≥3")
+
+
+def _per100(v: float) -> str:
+    return f"{100 * v:.0f}"
+
+
+def _intervals(row) -> tuple[str, tuple[float, float] | None]:
+    """'95% CI 6 to 25; in a new cohort 1 to 55' and the widest of the two intervals."""
+    level = getattr(getattr(row, "result", None), "level", 0.95)
+    ci = f"{100 * level:g}% CI {_per100(row.ci_low)} to {_per100(row.ci_high)}"
+    pooled = getattr(row, "result", None)
+    lo, hi = getattr(pooled, "pi_low", float("nan")), getattr(pooled, "pi_high", float("nan"))
+    if row.k < 2 or lo != lo or hi != hi:
+        return ci, (row.ci_low, row.ci_high)
+    return (f"{ci}; in a new cohort {_per100(lo)} to {_per100(hi)}, the prediction interval",
+            (min(lo, row.ci_low), max(hi, row.ci_high)))
 
 
 def statement(row) -> str:
-    """Plain-language statement of one SofRow, worded by its certainty (Santesso et al. 2020)."""
-    rating, effect = row.certainty.rating, _effect(row)
-    if rating == "high":
-        return f"{INTERVENTION} results in {effect}."
-    if rating == "moderate":
-        return f"{INTERVENTION} probably results in {effect}."
-    if rating == "low":
-        return f"{INTERVENTION} may result in {effect}."
-    return f"{INTERVENTION} may result in {effect}, but the evidence is very uncertain."
+    """Plain-language statement of one SofRow: an informative statement for a non-comparative
+    estimate, worded by its certainty and tied to its intervals (module docstring)."""
+    rating = row.certainty.rating
+    if row.scale == "median":
+        what = "progression-free survival" if row.key.startswith("pfs") else "overall survival"
+        level = getattr(getattr(row, "result", None), "level", 0.95)
+        value = (f"about {row.estimate:.1f} months ({100 * level:g}% CI {row.ci_low:.1f} to {row.ci_high:.1f} "
+                 "months)")
+        if rating == "very low":
+            return f"The evidence is very uncertain about the median {what} on {INTERVENTION}: {value}."
+        modal = {"high": "is", "moderate": "is probably", "low": "may be"}[rating]
+        return f"The median {what} on {INTERVENTION} {modal} {value}."
+    intervals, (lo, hi) = _intervals(row)
+    words = band(lo, hi)
+    size = f"about {_per100(row.estimate)} in 100 patients" + (f", {words}" if words else "")
+    if rating == "very low":
+        return (f"The evidence is very uncertain about how many patients on {INTERVENTION} have {_what(row)}: "
+                f"{size} ({intervals}).")
+    modal = {"high": "have", "moderate": "probably have", "low": "may have"}[rating]
+    return f"On {INTERVENTION}, {size}{',' if words else ''} {modal} {_what(row)} ({intervals})."
 
 
 @dataclass(frozen=True)
@@ -75,12 +111,13 @@ class Footnotes:
 
 
 def footnotes(rows) -> Footnotes:
-    """One letter per distinct downgrade sentence; rows sharing a sentence share its letter."""
+    """One letter per distinct downgrade sentence, then per remark (a domain not downgraded that
+    a reader needs); rows sharing a sentence share its letter."""
     seen: dict[str, str] = {}
     letters = []
     for r in rows:
         mine = []
-        for text in r.certainty.explanations:
+        for text in (*r.certainty.explanations, *getattr(r.certainty, "remarks", ())):
             if text not in seen:
                 if len(seen) >= len(LETTERS):
                     raise ValueError(f"more than {len(LETTERS)} distinct footnotes; shorten the table")
@@ -117,6 +154,7 @@ def standard_source(rows, level: float = 0.95, *, caption: str, name: str, note:
     table = latex_columns(LATEX_WIDTHS) + markdown_source(standard_table(rows, level), caption=caption, name=name,
                                                           align="llll" + "l")
     notes = footnotes(rows).notes
-    lines = [f"({letter}) {text}" for letter, text in notes]
+    # the footnotes quote the data (indirectness reasons): escaped like every cell
+    lines = [f"({letter}) {md(text)}" for letter, text in notes]
     body = "\n\n".join(([note] if note else []) + lines)
     return f"{table}\n\n{body}\n" if body else table

@@ -18,8 +18,8 @@ import pandas as pd
 from living_review.meta import egger_test
 from living_review.report import risk_of_bias, safety_report, study_tables, survival_report, survival_source
 from living_review.report.certainty import (
-    I2_SERIOUS, I2_VERY_SERIOUS, MAJORITY, MIN_K_SMALL_STUDY_TEST, OPTIMAL_INFORMATION_SIZE, SMALL_STUDY_P,
-    WIDE_MEDIAN_RATIO, WIDE_PROPORTION, CertaintyRating, EvidenceProfile, rate_certainty,
+    DECISION_THRESHOLDS, I2_SERIOUS, I2_VERY_SERIOUS, MAJORITY, MIN_K_SMALL_STUDY_TEST, OIS_HALF_WIDTH,
+    OPTIMAL_INFORMATION_SIZE, SMALL_STUDY_P, CertaintyRating, EvidenceProfile, rate_certainty,
 )
 from living_review.report.risk_of_bias import Assessment, WeightShares
 
@@ -67,16 +67,31 @@ def _weights(ids, model_weights, patients) -> tuple[list[float], str]:
     return [float(n) for n in patients], "patients"
 
 
+def _indirectness(judgements: pd.DataFrame | None, outcome: str) -> tuple[int, str]:
+    """The review's indirectness judgement of one outcome (``single_arm_certainty.csv``)."""
+    if judgements is None or "outcome" not in judgements.columns:  # evidence made without the table
+        return 0, ""
+    hit = judgements[judgements["outcome"] == outcome]
+    if hit.empty:
+        raise ValueError(f"outcome {outcome!r} has no indirectness judgement (add its row to "
+                         "data/single_arm_certainty.csv)")
+    return int(hit["indirectness"].iat[0]), str(hit["indirectness_reason"].iat[0])
+
+
 def _profile(r, k, patients, scale, ids, weights, a: Assessment, small_study_p=float("nan"),
-             small_study_slope=float("nan")):
+             small_study_slope=float("nan"), *, outcome: str = "", judgements=None, missing: int = 0,
+             alternative: str = ""):
     w, what = weights
     shares = risk_of_bias.weight_shares(ids, w, a, weight=what)
+    indirect, why = _indirectness(judgements, outcome) if outcome else (0, "")
     profile = EvidenceProfile(k, patients, r.ci_low, r.ci_high, scale, r.i2, shares.concern, shares.high,
-                              small_study_p=small_study_p, small_study_slope=small_study_slope)
+                              small_study_p=small_study_p, small_study_slope=small_study_slope, outcome=outcome,
+                              estimate=r.estimate, indirectness=indirect, indirectness_reason=why,
+                              missing_patients=missing, missing_alternative=alternative)
     return rate_certainty(profile), shares
 
 
-def _proportion_row(cohorts, outcome, meta, a) -> SofRow | None:
+def _proportion_row(cohorts, outcome, meta, a, judgements=None) -> SofRow | None:
     result = study_tables.pool_outcome(cohorts, outcome, meta)
     if result is None:
         return None
@@ -88,14 +103,21 @@ def _proportion_row(cohorts, outcome, meta, a) -> SofRow | None:
         egger, slope = test.pvalue, test.estimate
     patients = int(counts["n"].sum())
     weights = _weights(ids, result.studies["weight_random"], counts["n"])
-    cert, shares = _profile(result, result.k, patients, "proportion", ids, weights, a, egger, slope)
+    cert, shares = _profile(result, result.k, patients, "proportion", ids, weights, a, egger, slope,
+                            outcome=outcome.lower(), judgements=judgements)
     return SofRow(outcome, outcome.lower(), "proportion", result.k, patients, result.estimate, result.ci_low,
                   result.ci_high, result.i2, result.tau2, cert, result,
                   tuple(study_tables.ledger_inputs(cohorts, outcome)), tuple(ids), shares)
 
 
-def _median_row(pooled, a, source: str = "") -> SofRow | None:
-    """The row of a pooled log median (``MedianPooling``), rated on that same estimate."""
+def _median_row(pooled, a, source: str = "", *, cohorts=None, judgements=None, level: float = 0.95) -> SofRow | None:
+    """The row of a pooled log median (``MedianPooling``), rated on that same estimate.
+
+    The cohorts that report a median but do not enter the estimate (no interval) are counted
+    for the missing-results rule, with the median of all reported medians beside them
+    (:func:`living_review.report.primary_estimates.median_of_medians`, which keeps them)."""
+    from living_review.report.primary_estimates import median_of_medians
+
     r = pooled.result
     if r is None:
         return None
@@ -103,13 +125,22 @@ def _median_row(pooled, a, source: str = "") -> SofRow | None:
     ids = [i["study_id"] for i, _ in used]
     patients = sum(i["n"] for i, _ in used)
     weights = _weights(ids, [w for _, w in used], [i["n"] for i, _ in used])
-    cert, shares = _profile(r, r.k, patients, "median", ids, weights, a)
     endpoint = pooled.endpoint
+    missing = sum(int(i["n"]) for i, w in zip(pooled.inputs, r.table["weight"]) if not w > 0)
+    alternative = ""
+    if missing and cohorts is not None:
+        mm = median_of_medians(cohorts, endpoint, level)
+        if mm is not None:
+            alternative = (f"the median of all {mm.k} cohorts' medians ({mm.n} patients), which keeps them, is "
+                           f"{mm.estimate:.1f} months ({mm.ci_low:.1f} to {mm.ci_high:.1f}), against "
+                           f"{r.estimate:.1f} pooled")
+    cert, shares = _profile(r, r.k, patients, "median", ids, weights, a, outcome=f"{endpoint.lower()}_median",
+                            judgements=judgements, missing=missing, alternative=alternative)
     return SofRow(f"Median {endpoint}", f"{endpoint.lower()}_median", "median", r.k, patients, r.estimate, r.ci_low,
                   r.ci_high, r.i2, r.tau2, cert, r, tuple(i for i, _ in used), tuple(ids), shares, source)
 
 
-def _ae_rows(evidence, cohorts, meta, n_terms, a, terms=None) -> list[SofRow]:
+def _ae_rows(evidence, cohorts, meta, n_terms, a, terms=None, judgements=None) -> list[SofRow]:
     pooled = safety_report.pool_terms(evidence.adverse_events, evidence.studies, cohorts["study_id"], meta)
     chosen = [t for t in pooled if t.k >= 2]
     wanted = None if terms is None else {x.lower() for x in terms}
@@ -119,7 +150,8 @@ def _ae_rows(evidence, cohorts, meta, n_terms, a, terms=None) -> list[SofRow]:
         rows, r = t.rows, t.result
         ids = rows["study_id"].tolist()
         weights = _weights(ids, r.studies["weight_random"], rows["denominator"].astype(int))
-        cert, shares = _profile(r, r.k, t.patients, "proportion", ids, weights, a)
+        cert, shares = _profile(r, r.k, t.patients, "proportion", ids, weights, a, outcome="ae_grade3",
+                                judgements=judgements)
         out.append(SofRow(f"Grade ≥3 {t.term.lower()}", f"ae_grade3.{safety_report.ledger_key_part(t.term)}",
                           "proportion", r.k, t.patients, r.estimate, r.ci_low, r.ci_high, r.i2, r.tau2,
                           cert, r, tuple(safety_report.ledger_inputs(t)), tuple(ids), shares))
@@ -154,13 +186,15 @@ def build_summary(evidence, settings, *, n_terms: int = 3, cohorts: pd.DataFrame
     cohorts = study_tables.select_cohorts(evidence.studies) if cohorts is None else cohorts
     a = risk_of_bias.assessment(evidence)
     meta = settings.meta_analysis
-    rows = [_proportion_row(cohorts, o, meta, a) for o in study_tables.OUTCOMES]
+    judged = evidence.single_arm_certainty
+    rows = [_proportion_row(cohorts, o, meta, a, judged) for o in study_tables.OUTCOMES]
     medians = medians or {}
     for e in survival_report.ENDPOINTS:
         given = medians.get(e)
-        rows.append(_median_row(given.pooling, a, given.key) if given is not None else
-                    _median_row(survival_source.pool_group_medians(cohorts, e, settings), a))
-    rows = [r for r in rows if r is not None] + _ae_rows(evidence, cohorts, meta, n_terms, a, terms)
+        pooled = given.pooling if given is not None else survival_source.pool_group_medians(cohorts, e, settings)
+        rows.append(_median_row(pooled, a, given.key if given is not None else "", cohorts=cohorts,
+                                judgements=judged, level=settings.survival.level))
+    rows = [r for r in rows if r is not None] + _ae_rows(evidence, cohorts, meta, n_terms, a, terms, judged)
     return tuple(rows)
 
 
@@ -277,8 +311,12 @@ def glue_texts(rows, level: float) -> dict[str, str]:
         out[f"kn_{name}"] = f"{r.k} cohorts, {r.patients} patients {counted}" if r else "no cohort"
         out[f"het_{name}"] = (f"I² = {100 * r.i2:.0f}%, τ² = {r.tau2:.3f}" if r and r.k > 1 else "not applicable")
         out[f"cert_{name}"] = r.certainty.rating if r else "not rated"
+    t = DECISION_THRESHOLDS
     out.update(rule_majority=f"{100 * MAJORITY:.0f}%", rule_i2_serious=f"{100 * I2_SERIOUS:.0f}%",
-               rule_i2_very=f"{100 * I2_VERY_SERIOUS:.0f}%", rule_wide_prop=f"{100 * WIDE_PROPORTION:.0f}",
-               rule_wide_ratio=f"{WIDE_MEDIAN_RATIO:g}", rule_ois=str(OPTIMAL_INFORMATION_SIZE),
-               rule_min_k=str(MIN_K_SMALL_STUDY_TEST), rule_egger_p=f"{SMALL_STUDY_P:.2f}")
+               rule_i2_very=f"{100 * I2_VERY_SERIOUS:.0f}%", rule_ois_half=f"{100 * OIS_HALF_WIDTH:.0f}",
+               rule_thresholds=(f"objective response {100 * t['orr']:.0f}%, disease control {100 * t['dcr']:.0f}%, "
+                                f"each grade ≥3 adverse event {100 * t['ae_grade3']:.0f}%, median PFS "
+                                f"{t['pfs_median']:g} months, median OS {t['os_median']:g} months"),
+               rule_min_k=str(MIN_K_SMALL_STUDY_TEST), rule_egger_p=f"{SMALL_STUDY_P:.2f}",
+               rule_ois=str(OPTIMAL_INFORMATION_SIZE))  # the comparative rows' rule of thumb
     return out
