@@ -41,3 +41,24 @@ def test_top_level_and_search_run_help(capsys):
     for word in ("NCBI_API_KEY", "NCBI_EMAIL", "LIVING_REVIEW_PUBMED_URL", "LIVING_REVIEW_EUROPEPMC_URL",
                  "LIVING_REVIEW_CTGOV_URL", "first_date, 2023-09-03", "--accept-phrase-not-found"):
         assert word in out
+
+
+def test_no_help_screen_prints_restructuredtext_and_every_option_is_explained():
+    top = build_parser()
+    (subparsers,) = [a for a in top._actions if isinstance(a, argparse._SubParsersAction)]
+    for command, sub in subparsers.choices.items():
+        for name, parser in _walk(sub, command):
+            text = parser.format_help()
+            for markup in ("``", ":mod:", ":func:", ":class:"):
+                assert markup not in text, f"'{name} --help' prints {markup!r}"
+            assert parser.description, f"{name} has no description"
+            for action in parser._actions:
+                if not isinstance(action, (argparse._HelpAction, argparse._SubParsersAction)):
+                    assert action.help, f"{name} {action.option_strings or action.dest} has no help"
+
+
+def test_plain_help_text_removes_roles_and_literals():
+    from living_review.report.markup import plain
+
+    assert plain("``a b``: see :func:`~x.y` and :mod:`z`") == "a b: see x.y and z"
+    assert plain(None) == ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from living_review.report.markup import plain
 
 
 def run(args: argparse.Namespace) -> int:
@@ -22,7 +23,7 @@ def run(args: argparse.Namespace) -> int:
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser("bump", help="set the review's version everywhere it is written",
-                                   description=__doc__)
+                                   description=plain(__doc__))
     parser.add_argument("new_version", metavar="VERSION", help="PEP 440 version newer than the current one")
     parser.add_argument("--date", metavar="YYYY-MM-DD", default=None,
                         help="date-released for CITATION.cff (default: today)")

@@ -29,6 +29,7 @@ import sys
 
 from living_review._version import __version__
 from living_review.paths import project_root
+from living_review.report.markup import plain
 
 
 def run(args: argparse.Namespace) -> int:
@@ -87,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "release", help="make a citable release: summary.json, HTML+PDF archive and SHA-256 checksums",
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=plain(__doc__), formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", dest="release_version", metavar="V", default=None,
                         help=f"version to release; must equal the package version ({__version__})")

@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from living_review.report.markup import plain
 
 
 def run(args: argparse.Namespace) -> int:
@@ -53,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "verify", help="rebuild a release from its commit and check every published checksum",
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=plain(__doc__), formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("release_version", metavar="VERSION", help="the released version, e.g. 1.1.0")
     parser.add_argument("--fresh-env", action="store_true",

@@ -114,3 +114,19 @@ def latex(value) -> str:
 def figure_text(value) -> str:
     """``value`` for a matplotlib text that may have mathtext on: every ``$`` escaped."""
     return _text(value).replace("$", r"\$")
+
+
+_RST_ROLE = re.compile(r":[a-z]+:`~?([^`]+)`")
+_RST_LITERAL = re.compile(r"``([^`]+)``")
+
+
+def plain(doc: str | None) -> str:
+    """Return a reStructuredText docstring as plain text, for a terminal's help screen.
+
+    Roles (``:mod:`a.b```) keep their target, literals lose their double back-quotes.
+
+    >>> plain("``living-review bump VERSION``: see :mod:`living_review.release.bump`.")
+    'living-review bump VERSION: see living_review.release.bump.'
+    """
+    text = _RST_ROLE.sub(r"\1", doc or "")
+    return _RST_LITERAL.sub(r"\1", text)
