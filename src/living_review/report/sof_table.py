@@ -47,6 +47,10 @@ def _effect(row) -> str:
     if row.scale == "median":
         what = "progression-free survival" if row.key.startswith("pfs") else "overall survival"
         return f"a median {what} of about {round(2 * row.estimate) / 2:g} months"
+    if row.key.startswith(("os_", "pfs_")) and row.key.endswith("m"):  # a pooled reported landmark rate
+        alive = "alive" if row.key.startswith("os_") else "alive without progression"
+        months = row.outcome.rsplit(" at ", 1)[1]
+        return f"{magnitude(row.estimate).replace(' of patients', '')} of patients {alive} at {months}"
     if row.key == "orr":
         return f"objective response in {magnitude(row.estimate)}"
     if row.key == "dcr":

@@ -58,13 +58,13 @@ class LandmarkPooling:
         return f"{self.endpoint} at {self.months:g} months"
 
     def text(self, level: float) -> str:
-        """'11.9% (95% CI 7.9–17.5%; 3 cohorts, 186 patients)', exact for one cohort; or 'not reported'."""
+        """'14.6% (95% CI 9.7–20.3%; 3 cohorts, 186 patients)', '(exact 95% CI ...; one cohort, ...)', or why none."""
         r = self.result
         if r is None:
             return "not reported by any cohort"
-        kind = f"{100 * level:g}% CI" + (", exact, one cohort" if self.k == 1 else "")
+        kind = ("exact " if self.k == 1 else "") + f"{100 * level:g}% CI"
         return (f"{100 * r.estimate:.1f}% ({kind} {100 * r.ci_low:.1f}–{100 * r.ci_high:.1f}%; "
-                f"{self.k} cohort{'s' if self.k != 1 else ''}, {self.patients} patients)")
+                f"{'one cohort' if self.k == 1 else f'{self.k} cohorts'}, {self.patients} patients)")
 
 
 def landmark_key(endpoint: str, months: float) -> str:
