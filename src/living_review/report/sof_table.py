@@ -58,16 +58,16 @@ def _effect(row) -> str:
     return f"{row.outcome.replace('Grade ≥3', 'grade ≥3')} in {magnitude(row.estimate)}"
 
 
-def statement(row) -> str:
+def statement(row, intervention: str = INTERVENTION) -> str:
     """Plain-language statement of one SofRow, worded by its certainty (Santesso et al. 2020)."""
     rating, effect = row.certainty.rating, _effect(row)
     if rating == "high":
-        return f"{INTERVENTION} results in {effect}."
+        return f"{intervention} results in {effect}."
     if rating == "moderate":
-        return f"{INTERVENTION} probably results in {effect}."
+        return f"{intervention} probably results in {effect}."
     if rating == "low":
-        return f"{INTERVENTION} may result in {effect}."
-    return f"{INTERVENTION} may result in {effect}, but the evidence is very uncertain."
+        return f"{intervention} may result in {effect}."
+    return f"{intervention} may result in {effect}, but the evidence is very uncertain."
 
 
 @dataclass(frozen=True)
@@ -101,7 +101,7 @@ def _estimate(r, level: float) -> str:
     return f"{r.estimate:.1f} months ({r.ci_low:.1f} to {r.ci_high:.1f})"
 
 
-def standard_table(rows, level: float = 0.95) -> pd.DataFrame:
+def standard_table(rows, level: float = 0.95, intervention: str = INTERVENTION) -> pd.DataFrame:
     """The table: Outcome, № of participants (studies), Estimate (CI), Certainty, What happens."""
     head = f"Estimate ({100 * level:g}% CI)"
     marks = footnotes(rows).letters
@@ -112,13 +112,15 @@ def standard_table(rows, level: float = 0.95) -> pd.DataFrame:
         out.append({"Outcome": r.outcome, "№ of participants (studies)": f"{r.patients} ({r.k} cohorts)",
                     head: _estimate(r, level),
                     "Certainty": f"{SYMBOLS[r.certainty.rating]} {r.certainty.rating.capitalize()}{sup}",
-                    "What happens": statement(r)})
+                    "What happens": statement(r, intervention)})
     return pd.DataFrame(out, columns=["Outcome", "№ of participants (studies)", head, "Certainty", "What happens"])
 
 
-def standard_source(rows, level: float = 0.95, *, caption: str, name: str, note: str = "") -> str:
+def standard_source(rows, level: float = 0.95, *, caption: str, name: str, note: str = "",
+                    intervention: str = INTERVENTION) -> str:
     """MyST source of :func:`standard_table` with PDF column widths, then its footnotes as a list."""
-    table = latex_columns(LATEX_WIDTHS) + markdown_source(standard_table(rows, level), caption=caption, name=name,
+    table = latex_columns(LATEX_WIDTHS) + markdown_source(standard_table(rows, level, intervention), caption=caption,
+                                                          name=name,
                                                           align="llll" + "l")
     notes = footnotes(rows).notes
     lines = [f"({letter}) {text}" for letter, text in notes]
