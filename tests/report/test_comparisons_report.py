@@ -14,7 +14,10 @@ def test_randomised_rows_pair_each_arm_with_its_own_file():
     t = comparison_table(EV, allocation="randomised")
     assert list(t.columns) == list(COLUMNS) and set(t["Allocation"]) == {"randomised"}
     by = t.set_index("Outcome")
-    assert by.loc["OS hazard ratio, TKI arm / comparator", "Between arms"] == "0.86 (0.52–1.43), p = 0.28"
+    # the printed p is half the two-sided p the interval implies (D50): the table says it is one-sided, as the
+    # comparative chapter does (two-sided 0.56 = 2 (1 - Phi(|log 0.86| / ((log 1.43 - log 0.52) / 3.92))))
+    assert by.loc["OS hazard ratio, TKI arm / comparator", "Between arms"] == (
+        "0.86 (0.52–1.43), p = 0.28 one-sided as printed (two-sided 0.56 from the interval)")
     # TKI arm from landmarks.csv, comparator from comparisons.csv
     lm = EV.landmarks[(EV.landmarks.study_id == "sherman2023_pazopanib") & (EV.landmarks.time == 1)]
     assert by.loc["OS at 1 year", "TKI arm"].startswith(f"{lm.rate_pct.iat[0]:.1f}%")

@@ -15,8 +15,13 @@ from living_review.settings import load_settings
 def test_summary_rows_come_from_the_same_analyses_as_the_chapters():
     ev, settings = load_evidence(), load_settings()
     rows = sof.build_summary(ev, settings, n_terms=2)
-    assert [r.key for r in rows][:4] == ["orr", "dcr", "pfs_median", "os_median"]
-    assert rows[4].key == "ae_grade3.hypertension" and len(rows) == 6
+    # the reported landmark rates (6-month PFS, 1-year OS) follow the medians, before the adverse events
+    assert [r.key for r in rows][:6] == ["orr", "dcr", "pfs_median", "os_median", "pfs_6m", "os_12m"]
+    assert rows[6].key == "ae_grade3.hypertension" and len(rows) == 8
+    from living_review.report import survival_landmarks as sl
+    os12 = sl.pool_landmark(cohorts := study_tables.select_cohorts(ev.studies), ev.landmarks, "OS", 12,
+                            settings.meta_analysis)
+    assert (rows[5].estimate, rows[5].k, rows[5].patients) == (os12.result.estimate, 3, 186)
     cohorts = study_tables.select_cohorts(ev.studies)
     orr = study_tables.pool_outcome(cohorts, "ORR", settings.meta_analysis)
     assert rows[0].estimate == orr.estimate and rows[0].k == orr.k

@@ -1,4 +1,4 @@
-"""Tests for living_review.report.survival_curves (tables, numbers at risk, ledger records, figure)."""
+"""Tests for living_review.report.survival_curves (ledger records, figure without numbers at risk, counts)."""
 
 import json
 
@@ -20,25 +20,18 @@ def curves():
     return study_curves(cohorts, lm, "OS")
 
 
-def test_cao_table_sets_landmarks_and_median_beside_the_published_values(curves):
-    res = sc.pool(curves, 0.95)
-    prev = pd.DataFrame({"outcome": "OS", "subset": "all",
-                         "statistic": ["rate_3_months", "rate_6_months", "rate_12_months", "rate_24_months", "median",
-                                       "median_ci_lower", "median_ci_upper"],
-                         "value": [62.46, 43.45, 27.96, 12.61, 4.8, 2.74, 8.84]})
-    t = sc.cao_table(res, prev, "OS")
-    assert t["Quantity"].tolist()[-1] == "Median (months)" and len(t) == 5
-    s6 = 100 * res.random.set_index("time").loc[6.0, "survival"]
-    assert t.loc[1, "Difference"] == f"{s6 - 43.45:+.1f}"
-    assert t.loc[4, "Cao 2024"] == "4.8 (2.74–8.84)"
+def test_the_figure_draws_no_numbers_at_risk(curves):
+    """Numbers at risk of modelled curves would be the models' N S(t), not patients anyone counted."""
+    fig = sc.survival_figure(curves, sc.pool(curves, 0.95), title="OS")
+    assert len(fig.axes) == 1  # no risk-table panel under the plot
+    texts = [t.get_text() for ax in fig.axes for t in ax.texts]
+    texts += [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert not any("at risk" in t.lower() for t in texts)
+    assert not hasattr(sc, "at_risk") and not hasattr(sc, "strata_table") and not hasattr(sc, "cao_table")
 
 
-def test_numbers_at_risk_sum_the_patients_entering_each_interval(curves):
-    risk = sc.at_risk(curves).set_index("time")["n_risk"]
-    assert risk[0] == 145  # all enrolled patients enter the first interval
-    # at 3 months: sum of N 2^(-3/m) over the four exponential cohorts
-    want = sum(n * 2 ** (-3 / m) for n, m in ((30, 4), (40, 6), (25, 3), (50, 5)))
-    assert risk[3] == round(want)
+def test_counts_text_says_how_many_curves_are_digitised_and_modelled(curves):
+    assert sc.counts_text(curves) == "OS: 0 of 4 cohort curves digitised, 4 modelled through reported values"
 
 
 def test_records_every_landmark_and_the_median(curves, tmp_path):
@@ -54,8 +47,6 @@ def test_records_every_landmark_and_the_median(curves, tmp_path):
 def test_strata_and_figure(curves):
     by_setting, left = sc.strata(curves, "setting", 0.95)
     assert left == [] and set(by_setting.strata) == {"trial", "real_world"}
-    table = sc.strata_table({"Setting": by_setting}, {})
-    assert len(table) == 2 and table["Between strata"].str.startswith("Q = ").all()
     fig = sc.survival_figure(curves, sc.pool(curves, 0.95), title="OS")
     labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     assert "cohort, reconstructed from a digitised curve" not in labels  # nothing reconstructed is drawn
@@ -122,3 +113,21 @@ def test_the_analysis_without_approximated_curves_pools_the_reconstructed_cohort
         one = study_curves(cohorts, lm, "OS", digitised=digitised[:1])
     only, res = sc.reconstructed_only(one, 0.95)
     assert res is None and sc.reconstructed_text(only, res) == "1 reconstructed OS curves, and pooling needs 2"
+
+
+def test_no_page_prints_numbers_at_risk_tests_or_estimates_from_model_curves():
+    """The chapters draw model curves as illustrations only: no risk table, no between-strata test, no value read
+    off them (the survival estimates are the reported landmarks and medians)."""
+    from living_review.paths import project_root
+
+    root = project_root()
+    pages = sorted((root / "notebooks").glob("*.md")) + [root / "notebooks/templates/drug_results.md",
+                                                       root / "book/index.md"]
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        for banned in ("Number at risk", "at_risk(", "Between strata", "sc.strata_table(", "q_between",
+                       "read_curve(", ".median_random", "cao_table("):
+            assert banned not in text, f"{page.name} has {banned!r}"
+    survival = (root / "notebooks/06_survival.md").read_text(encoding="utf-8")
+    assert survival.count("model-based illustration") >= 2  # both figure captions say what they are
+    assert "does not carry the models' own uncertainty" in survival

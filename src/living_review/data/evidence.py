@@ -58,6 +58,8 @@ class Evidence:
     previous_certainty : the certainty of each outcome in a published release
         (:mod:`living_review.data.certainty_history`).
     risk_of_bias : one row per tool, cohort or comparison, and item (:mod:`living_review.data.risk_of_bias`).
+    biomarkers : one row per cohort and molecular marker (BRAF V600E), ``not_reported`` where the sources
+        read do not give it.
     fingerprint : SHA-256 over every file under the data folder (names and bytes, sorted
         path order, data/km and data/search included).
     warnings : problems that did not stop loading (all the data are validated to give them).
@@ -80,6 +82,7 @@ class Evidence:
     comparative_certainty: pd.DataFrame = _ON_ACCESS
     single_arm_certainty: pd.DataFrame = _ON_ACCESS
     previous_certainty: pd.DataFrame = _ON_ACCESS
+    biomarkers: pd.DataFrame = _ON_ACCESS
     warnings: tuple[Problem, ...] = _ON_ACCESS
     data_dir: Path | None = None
     loader: TablesOnAccess | None = field(default=None, repr=False)

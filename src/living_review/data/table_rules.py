@@ -28,9 +28,9 @@ Check = Callable[[Tables, dict[str, str]], list[Problem]]
 NOTED = ("studies", "landmarks", "adverse_events", "comparisons")
 #: tables whose locator columns cite sources (``S-n``, ``P-n``)
 CITED = ("studies", "landmarks", "adverse_events", "discrepancies", "previous_version_results", "risk_of_bias",
-         "comparisons", "comparative_certainty", "single_arm_certainty")
+         "comparisons", "comparative_certainty", "single_arm_certainty", "biomarkers")
 #: tables whose rows refer to a cohort of ``studies.csv`` by ``study_id``
-REFERRING = ("landmarks", "adverse_events", "discrepancies", "previous_version_inputs", "comparisons")
+REFERRING = ("landmarks", "adverse_events", "discrepancies", "previous_version_inputs", "comparisons", "biomarkers")
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,9 @@ Rating rules (applied by :func:`rate_certainty`; thresholds below, stated in the
    (``single_arm_certainty.csv``): 0, −1 or −2.
 5. **Imprecision** (GRADE guidelines 6, Guyatt et al. 2011; threshold approach, Zeng et
    al. 2022): −1 when the confidence interval crosses the outcome's decision threshold
-   (:data:`DECISION_THRESHOLDS`), −1 when the estimate (a proportion) rests on fewer patients
+   (:data:`DECISION_THRESHOLDS`; for a survival rate at a landmark, the rate that an
+   exponential survival with the median's threshold gives there, :func:`decision_threshold`),
+   −1 when the estimate (a proportion) rests on fewer patients
    than the optimal information size: the number a single study would need for a 95 %
    interval of ± :data:`OIS_HALF_WIDTH` around the pooled proportion,
    ``n = 1.96² p (1 − p) / 0.10²`` (not applied to medians, whose cohorts report no event
@@ -51,6 +53,7 @@ Interventions, version 6.4, 2023 (I² bands). Egger M et al. BMJ 1997;315:629-34
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Literal, get_args
 
@@ -63,6 +66,30 @@ I2_SERIOUS, I2_VERY_SERIOUS = 0.50, 0.75
 #: reading thresholds; the interval crossing one leaves the decision open
 DECISION_THRESHOLDS: dict[str, float] = {"orr": 0.10, "dcr": 0.50, "ae_grade3": 0.10, "pfs_median": 3.0,
                                          "os_median": 6.0}
+_LANDMARK = re.compile(r"^(os|pfs)_(\d+(?:\.\d+)?)m$")
+
+
+def decision_threshold(outcome: str) -> float:
+    """The decision threshold of one outcome key.
+
+    Keys of :data:`DECISION_THRESHOLDS` give their value. A survival rate at a landmark
+    (``os_12m``, ``pfs_6m``: the proportion alive, or alive without progression, at 12 or 6
+    months) takes the rate an exponential survival whose median equals the median's threshold
+    gives at that time, ``0.5 ** (months / threshold)``, so that the two survival thresholds
+    say the same thing: OS 6 months gives 25 % alive at 12 months.
+
+    >>> decision_threshold("orr"), decision_threshold("os_12m"), decision_threshold("pfs_6m")
+    (0.1, 0.25, 0.25)
+    """
+    if outcome in DECISION_THRESHOLDS:
+        return DECISION_THRESHOLDS[outcome]
+    hit = _LANDMARK.match(outcome)
+    if hit is None:
+        raise ValueError(f"outcome={outcome!r} has no decision threshold; choose one of "
+                         f"{', '.join(DECISION_THRESHOLDS)}, a landmark such as os_12m or pfs_6m, or give none")
+    return 0.5 ** (float(hit.group(2)) / DECISION_THRESHOLDS[f"{hit.group(1)}_median"])
+
+
 OIS_HALF_WIDTH, OIS_Z = 0.10, 1.959963984540054
 #: kept for the comparative rows' rule of thumb (patients across both arms)
 OPTIMAL_INFORMATION_SIZE = 300
@@ -85,7 +112,7 @@ class EvidenceProfile:
     comparative : kept for callers of the earlier rules; must be False (comparisons are
         rated by :mod:`living_review.report.comparative_certainty`).
     small_study_p, small_study_slope : Egger's test p-value and slope (NaN when not run).
-    outcome : key of :data:`DECISION_THRESHOLDS` ("" : no threshold, none applied).
+    outcome : key of :data:`DECISION_THRESHOLDS` or a landmark (``os_12m``), see :func:`decision_threshold` ("" : no threshold, none applied).
     estimate : the pooled value (for the optimal information size of a proportion).
     indirectness, indirectness_reason : the review's judgement (0, 1, 2) and why.
     missing_patients : patients of cohorts that report the outcome but cannot enter the estimate.
@@ -175,9 +202,8 @@ def _check(p: EvidenceProfile) -> None:
         raise ValueError(f"a certainty rating needs at least one study and patient (k={p.k}, patients={p.patients})")
     if p.comparative:
         raise ValueError("comparative evidence is rated by living_review.report.comparative_certainty")
-    if p.outcome and p.outcome not in DECISION_THRESHOLDS:
-        raise ValueError(f"outcome={p.outcome!r} has no decision threshold; choose one of "
-                         f"{', '.join(DECISION_THRESHOLDS)} or give none")
+    if p.outcome:
+        decision_threshold(p.outcome)
     if p.indirectness not in (0, 1, 2):
         raise ValueError(f"indirectness={p.indirectness!r}: give 0, 1 or 2 levels")
     if not (0 <= p.share_rob_high <= p.share_rob_concern + 1e-9 <= 1 + 2e-9):
@@ -190,7 +216,7 @@ def _imprecision(p: EvidenceProfile) -> tuple[list[tuple[str, str]], list[str]]:
     hits, notes = [], []
     ci = f"{_value(p.ci_low, p.scale)} to {_value(p.ci_high, p.scale)}"
     if p.outcome:
-        t = DECISION_THRESHOLDS[p.outcome]
+        t = decision_threshold(p.outcome)
         shown = _value(t, p.scale) if p.scale == "median" else _pct(t)
         if p.ci_low < t < p.ci_high:
             hits.append((f"CI {ci} crosses the decision threshold {shown}",

@@ -18,6 +18,7 @@ from typing import Literal, get_args
 
 import pandas as pd
 
+from living_review.meta.risk_difference import ratio_p_value
 from living_review.report.comparative import landmark_label, tki_events, tki_landmark, tki_time
 
 Allocation = Literal["randomised", "non_randomised"]
@@ -40,6 +41,22 @@ def _ci(lo, hi) -> str:
 
 def _p(p) -> str:
     return "" if pd.isna(p) else f", p = {p:g}"
+
+
+#: a printed p within this of half the two-sided p its interval implies is read as one-sided (p printed to 2 decimals)
+ONE_SIDED_TOLERANCE = 0.01
+
+
+def _ratio_p(r) -> str:
+    """The printed p of a ratio, said to be one-sided when it is half the two-sided p its interval implies
+    (Altman and Bland 2011), as the comparative-evidence chapter reads NRG/RTOG 0912's p = 0.28."""
+    if pd.isna(r.p_value) or pd.isna(r.ci_lower):
+        return _p(r.p_value)
+    level = 0.95 if pd.isna(r.ci_level) else float(r.ci_level) / 100
+    two = ratio_p_value(float(r.value), float(r.ci_lower), float(r.ci_upper), level)
+    if abs(float(r.p_value) - two / 2) <= ONE_SIDED_TOLERANCE:
+        return f", p = {r.p_value:g} one-sided as printed (two-sided {two:.2f} from the interval)"
+    return _p(r.p_value)
 
 
 def _outcome(r) -> str:
@@ -106,7 +123,7 @@ def comparison_table(evidence, allocation: Allocation | None = None) -> pd.DataF
             if r.arm == "contrast":
                 rows.append({**head, "Outcome": f"{r.endpoint} hazard ratio, TKI arm / comparator",
                              "TKI arm": "–", "Comparator arm": "–",
-                             "Between arms": f"{_num(r.value, 2)} ({_num(r.ci_lower, 2)}–{_num(r.ci_upper, 2)}){_p(r.p_value)}"
+                             "Between arms": f"{_num(r.value, 2)} ({_num(r.ci_lower, 2)}–{_num(r.ci_upper, 2)}){_ratio_p(r)}"
                              if pd.notna(r.ci_lower) else f"{_num(r.value, 2)}{_p(r.p_value)}"})
             elif r.arm == "comparator":
                 rows.append({**head, "Outcome": _outcome(r), "TKI arm": _tki_value(evidence, r, group),

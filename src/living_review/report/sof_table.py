@@ -55,6 +55,14 @@ def band(low: float, high: float) -> str | None:
     return a if a == b else None
 
 
+def _landmark(row) -> str | None:
+    """'alive at 12 months' for a pooled reported landmark rate (keys ``os_12m``, ``pfs_6m``), else None."""
+    if not (row.key.startswith(("os_", "pfs_")) and row.key.endswith("m")):
+        return None
+    alive = "alive" if row.key.startswith("os_") else "alive without progression"
+    return f"{alive} at {row.outcome.rsplit(' at ', 1)[1]}"
+
+
 def _what(row) -> str:
     if row.key == "orr":
         return "an objective response"
@@ -79,7 +87,7 @@ def _intervals(row) -> tuple[str, tuple[float, float] | None]:
             (min(lo, row.ci_low), max(hi, row.ci_high)))
 
 
-def statement(row) -> str:
+def statement(row, intervention: str = INTERVENTION) -> str:
     """Plain-language statement of one SofRow: an informative statement for a non-comparative
     estimate, worded by its certainty and tied to its intervals (module docstring)."""
     rating = row.certainty.rating
@@ -89,17 +97,21 @@ def statement(row) -> str:
         value = (f"about {row.estimate:.1f} months ({100 * level:g}% CI {row.ci_low:.1f} to {row.ci_high:.1f} "
                  "months)")
         if rating == "very low":
-            return f"The evidence is very uncertain about the median {what} on {INTERVENTION}: {value}."
+            return f"The evidence is very uncertain about the median {what} on {intervention}: {value}."
         modal = {"high": "is", "moderate": "is probably", "low": "may be"}[rating]
-        return f"The median {what} on {INTERVENTION} {modal} {value}."
+        return f"The median {what} on {intervention} {modal} {value}."
     intervals, (lo, hi) = _intervals(row)
     words = band(lo, hi)
     size = f"about {_per100(row.estimate)} in 100 patients" + (f", {words}" if words else "")
+    landmark = _landmark(row)
     if rating == "very low":
-        return (f"The evidence is very uncertain about how many patients on {INTERVENTION} have {_what(row)}: "
-                f"{size} ({intervals}).")
+        verb = f"are {landmark}" if landmark else f"have {_what(row)}"
+        return f"The evidence is very uncertain about how many patients on {intervention} {verb}: {size} ({intervals})."
+    if landmark:
+        modal = {"high": "are", "moderate": "are probably", "low": "may be"}[rating]
+        return f"On {intervention}, {size}{',' if words else ''} {modal} {landmark} ({intervals})."
     modal = {"high": "have", "moderate": "probably have", "low": "may have"}[rating]
-    return f"On {INTERVENTION}, {size}{',' if words else ''} {modal} {_what(row)} ({intervals})."
+    return f"On {intervention}, {size}{',' if words else ''} {modal} {_what(row)} ({intervals})."
 
 
 @dataclass(frozen=True)
@@ -134,7 +146,7 @@ def _estimate(r, level: float) -> str:
     return f"{r.estimate:.1f} months ({r.ci_low:.1f} to {r.ci_high:.1f})"
 
 
-def standard_table(rows, level: float = 0.95) -> pd.DataFrame:
+def standard_table(rows, level: float = 0.95, intervention: str = INTERVENTION) -> pd.DataFrame:
     """The table: Outcome, № of participants (studies), Estimate (CI), Certainty, What happens."""
     head = f"Estimate ({100 * level:g}% CI)"
     marks = footnotes(rows).letters
@@ -145,13 +157,15 @@ def standard_table(rows, level: float = 0.95) -> pd.DataFrame:
         out.append({"Outcome": r.outcome, "№ of participants (studies)": f"{r.patients} ({r.k} cohorts)",
                     head: _estimate(r, level),
                     "Certainty": f"{SYMBOLS[r.certainty.rating]} {r.certainty.rating.capitalize()}{sup}",
-                    "What happens": statement(r)})
+                    "What happens": statement(r, intervention)})
     return pd.DataFrame(out, columns=["Outcome", "№ of participants (studies)", head, "Certainty", "What happens"])
 
 
-def standard_source(rows, level: float = 0.95, *, caption: str, name: str, note: str = "") -> str:
+def standard_source(rows, level: float = 0.95, *, caption: str, name: str, note: str = "",
+                    intervention: str = INTERVENTION) -> str:
     """MyST source of :func:`standard_table` with PDF column widths, then its footnotes as a list."""
-    table = latex_columns(LATEX_WIDTHS) + markdown_source(standard_table(rows, level), caption=caption, name=name,
+    table = latex_columns(LATEX_WIDTHS) + markdown_source(standard_table(rows, level, intervention), caption=caption,
+                                                          name=name,
                                                           align="llll" + "l")
     notes = footnotes(rows).notes
     # the footnotes quote the data (indirectness reasons): escaped like every cell

@@ -11,12 +11,13 @@ shape is built by :mod:`living_review.report.sof_table`.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from living_review.meta import egger_test
-from living_review.report import risk_of_bias, safety_report, study_tables, survival_report, survival_source
+from living_review.report import risk_of_bias, safety_report, study_tables, survival_landmarks, survival_report, survival_source
 from living_review.report.certainty import (
     DECISION_THRESHOLDS, I2_SERIOUS, I2_VERY_SERIOUS, MAJORITY, MIN_K_SMALL_STUDY_TEST, OIS_HALF_WIDTH,
     OPTIMAL_INFORMATION_SIZE, SMALL_STUDY_P, CertaintyRating, EvidenceProfile, rate_certainty,
@@ -24,6 +25,7 @@ from living_review.report.certainty import (
 from living_review.report.risk_of_bias import Assessment, WeightShares
 
 MIN_K_LOW_RISK = 2
+LANDMARK_KEY = re.compile(r"^(pfs|os)_[0-9.]+m$")
 
 
 @dataclass(frozen=True)
@@ -140,6 +142,27 @@ def _median_row(pooled, a, source: str = "", *, cohorts=None, judgements=None, l
                   r.ci_high, r.i2, r.tau2, cert, r, tuple(i for i, _ in used), tuple(ids), shares, source)
 
 
+def _landmark_row(pooled, a, judgements=None) -> SofRow | None:
+    """The row of a pooled reported landmark rate (:class:`survival_landmarks.LandmarkPooling`)."""
+    r = pooled.result
+    if r is None:
+        return None
+    ids = pooled.table["study_id"].tolist()
+    weights = _weights(ids, r.studies["weight_random"], pooled.table["denominator"])
+    key = f"{pooled.endpoint.lower()}_{pooled.months:g}m"
+    cert, shares = _profile(r, r.k, pooled.patients, "proportion", ids, weights, a, outcome=key,
+                            judgements=judgements)
+    what = "Overall survival" if pooled.endpoint == "OS" else "Progression-free survival"
+    return SofRow(f"{what} at {pooled.months:g} months", key, "proportion",
+                  r.k, pooled.patients, r.estimate, r.ci_low, r.ci_high, r.i2, r.tau2, cert, r,
+                  tuple(survival_landmarks.ledger_inputs(pooled)), tuple(ids), shares)
+
+
+def landmark_keys(rows) -> tuple[str, ...]:
+    """Keys of the rows that pool reported landmark rates (``os_12m``, ``pfs_6m``), in row order."""
+    return tuple(r.key for r in rows if LANDMARK_KEY.match(r.key))
+
+
 def _ae_rows(evidence, cohorts, meta, n_terms, a, terms=None, judgements=None) -> list[SofRow]:
     pooled = safety_report.pool_terms(evidence.adverse_events, evidence.studies, cohorts["study_id"], meta)
     chosen = [t for t in pooled if t.k >= 2]
@@ -175,7 +198,8 @@ def build_summary(evidence, settings, *, n_terms: int = 3, cohorts: pd.DataFrame
 
     Returns
     -------
-    tuple of SofRow : ORR, DCR, median PFS, median OS (each when estimable), then the AE terms.
+    tuple of SofRow : ORR, DCR, median PFS, median OS, the reported landmark rates pooled as proportions
+        (:func:`survival_landmarks.pool_all`; each when estimable), then the AE terms.
 
     Raises
     ------
@@ -194,6 +218,8 @@ def build_summary(evidence, settings, *, n_terms: int = 3, cohorts: pd.DataFrame
         pooled = given.pooling if given is not None else survival_source.pool_group_medians(cohorts, e, settings)
         rows.append(_median_row(pooled, a, given.key if given is not None else "", cohorts=cohorts,
                                 judgements=judged, level=settings.survival.level))
+    # survival at the landmarks the cohorts reported (1-year OS, ...), pooled as proportions
+    rows += [_landmark_row(p, a, judged) for p in survival_landmarks.pool_all(cohorts, evidence.landmarks, meta)]
     rows = [r for r in rows if r is not None] + _ae_rows(evidence, cohorts, meta, n_terms, a, terms, judged)
     return tuple(rows)
 
@@ -277,8 +303,19 @@ def previous_comparison(rows, previous_results: pd.DataFrame, previous_inputs: p
     return pd.DataFrame(out, columns=["Outcome", "Cao 2024 k/N", "Cao 2024", "This version k/N", "This version"])
 
 
+def landmark_text(rows, level: float) -> str:
+    """Key results: each pooled reported landmark rate with its interval, cohorts, patients and certainty."""
+    texts = glue_texts(rows, level)
+    by_key = {r.key: r for r in rows}
+    parts = [f"{by_key[k].outcome.lower()} {texts[f'est_{k}']} ({texts[f'kn_{k}']}; certainty {texts[f'cert_{k}']})"
+             for k in landmark_keys(rows)]
+    return "; ".join(parts) if parts else "no cohort reports a landmark survival rate"
+
+
 def ledger_params(row: SofRow) -> dict:
     """Method of a row's estimate for the ledger (medians: tau² estimator, no-CI rule, scale)."""
+    if LANDMARK_KEY.match(row.key):
+        return survival_landmarks.ledger_params()
     if row.scale != "median":
         return {}
     return {"tau2_method": row.result.method, "no_ci": row.result.no_ci_rule, "scale": "log median",
@@ -298,17 +335,20 @@ def glue_texts(rows, level: float) -> dict[str, str]:
 
     Names: ``est_<key>``, ``kn_<key>`` (cohorts and patients: evaluated for proportions,
     enrolled for medians), ``het_<key>``, ``cert_<key>`` for orr, dcr,
-    pfs_median, os_median and ``ae_top`` (the most-reported AE term, with ``ae_top_name``),
+    pfs_median, os_median, each landmark row (``os_12m``, :func:`landmark_keys`) and ``ae_top`` (the
+    most-reported AE term, with ``ae_top_name``),
     plus the rating thresholds. An outcome that cannot be estimated gets "not estimable".
     """
     by_key = {r.key: r for r in rows}
     ae = [r for r in rows if r.key.startswith("ae_grade3.")]
-    chosen = {k: by_key.get(k) for k in _PREVIOUS} | {"ae_top": ae[0] if ae else None}
+    chosen = ({k: by_key.get(k) for k in _PREVIOUS} | {k: by_key[k] for k in landmark_keys(rows)}
+              | {"ae_top": ae[0] if ae else None})
     out = {"ae_top_name": ae[0].outcome.removeprefix("Grade ≥3 ") if ae else "no term"}
     for name, r in chosen.items():
         out[f"est_{name}"] = _estimate_text(r, level) if r else "not estimable"
-        counted = "evaluated" if r and r.scale == "proportion" else "enrolled"
-        out[f"kn_{name}"] = f"{r.k} cohorts, {r.patients} patients {counted}" if r else "no cohort"
+        counted = ("in the reported rates" if name in landmark_keys(rows) else
+                   "evaluated" if r and r.scale == "proportion" else "enrolled")
+        out[f"kn_{name}"] = f"{r.k} cohort{'s' if r.k != 1 else ''}, {r.patients} patients {counted}" if r else "no cohort"
         out[f"het_{name}"] = (f"I² = {100 * r.i2:.0f}%, τ² = {r.tau2:.3f}" if r and r.k > 1 else "not applicable")
         out[f"cert_{name}"] = r.certainty.rating if r else "not rated"
     t = DECISION_THRESHOLDS

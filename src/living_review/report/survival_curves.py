@@ -1,19 +1,19 @@
-"""Pooled survival curves for the book: the survminer-style figure, Cao 2024's Table 2 beside them,
-subgroups with the between-strata test, and ledger records. Every cohort curve shown today is a
-MODEL-BASED APPROXIMATION unless its ``source`` says reconstructed."""
+"""Pooled survival curves for the book: the figure, the count of digitised and modelled curves, strata and
+ledger records. Every cohort curve shown today is a MODEL-BASED APPROXIMATION unless its ``source`` says
+reconstructed: the book draws such curves as illustrations and prints no number read off them (no
+estimate, no number at risk, no test between strata); the survival estimates are those of the reported
+landmarks and medians (:mod:`living_review.report.survival_landmarks`)."""
 
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
 from living_review.book.ledger import record
 from living_review.survival.pooled_curve import PooledSurvival, pool_survival
 from living_review.survival.pooled_curve_strata import StrataSurvival, pool_survival_strata
 from living_review.survival.study_curves import APPROXIMATED, RECONSTRUCTED, StudyCurves
 
-LANDMARKS = (3, 6, 12, 24)
-AT_RISK_TIMES = (0, 3, 6, 9, 12, 15, 18, 21)
+LANDMARKS = (3, 6, 12, 24)  # months at which a pooled curve's records are kept (the drug chapters read them)
 N_DRAWS, SEED = 10_000, 20240731
 
 
@@ -60,50 +60,6 @@ def ci_text(est: float, lo: float, hi: float, scale: float = 100, digits: int = 
     return body + ("" if np.isnan(lo) else f" ({scale * lo:.{digits}f}–{scale * hi:.{digits}f})")
 
 
-def cao_table(res: PooledSurvival, previous: pd.DataFrame, endpoint: str) -> pd.DataFrame:
-    """Pooled survival (%) at 3, 6, 12, 24 months and the median beside Cao 2024 (Table 2, Results)."""
-    prev = previous[(previous["outcome"] == endpoint) & (previous["subset"] == "all")].set_index("statistic")["value"]
-    rows = []
-    for m in LANDMARKS:
-        r = res.random.set_index("time").loc[float(m)]
-        cao = prev.get(f"rate_{m}_months", np.nan)
-        rows.append({"Quantity": f"Survival at {m} months (%)",
-                     "This review": ci_text(r["survival"], r["ci_low"], r["ci_high"]),
-                     "Cao 2024": "–" if np.isnan(cao) else f"{cao:.2f}",
-                     "Difference": "–" if np.isnan(cao) else f"{100 * r['survival'] - cao:+.1f}"})
-    cao_m = prev.get("median", np.nan)
-    lo, hi = prev.get("median_ci_lower", np.nan), prev.get("median_ci_upper", np.nan)
-    rows.append({"Quantity": "Median (months)",
-                 "This review": ci_text(res.median_random, *res.median_random_ci, scale=1),
-                 "Cao 2024": f"{cao_m:g}" + ("" if np.isnan(lo) else f" ({lo:g}–{hi:g})"),
-                 "Difference": "–" if np.isnan(res.median_random) else f"{res.median_random - cao_m:+.1f}"})
-    return pd.DataFrame(rows)
-
-
-def strata_table(results: dict[str, StrataSurvival], names: dict[str, str]) -> pd.DataFrame:
-    """One row per stratum: cohorts, random-effects survival at 6 and 12 months and median; then the test."""
-    rows = []
-    for column, st in results.items():
-        for level, r in st.strata.items():
-            at = r.random.set_index("time")
-            rows.append({"Subgroups": column, "Stratum": names.get(level, level), "Cohorts": r.k,
-                         "6 months (%)": ci_text(*at.loc[6.0, ["survival", "ci_low", "ci_high"]]),
-                         "12 months (%)": (ci_text(*at.loc[12.0, ["survival", "ci_low", "ci_high"]])
-                                           if 12.0 in at.index else "beyond the common grid"),
-                         "Median (months)": ci_text(r.median_random, np.nan, np.nan, scale=1),
-                         "Between strata": f"Q = {st.q_between:.2f}, df = {st.df}, p = {st.p:.2f}"})
-    return pd.DataFrame(rows)
-
-
-def at_risk(curves: StudyCurves, times=AT_RISK_TIMES) -> pd.DataFrame:
-    """Patients entering the interval that starts at each time, summed over the cohorts (approximated ones
-    contribute N S(t), rounded)."""
-    r = curves.rows.sort_values(["study_id", "time"])
-    start = r.groupby("study_id")["time"].shift(1).fillna(0.0)
-    counts = r.assign(start=start).groupby("start")["n_risk"].sum()
-    return pd.DataFrame({"time": list(times), "n_risk": [int(round(counts.get(float(t), 0.0))) for t in times]})
-
-
 def curve_records(res: PooledSurvival, curves: StudyCurves, *, key: str) -> dict[str, dict]:
     """The ledger records of a pooled curve, ``{key: fields of ledger.record}``: survival at each landmark
     on the curve's grid and the median (when its Monte Carlo CI exists)."""
@@ -146,13 +102,14 @@ def drug_curve_records(curves: StudyCurves, drug: str, level: float, *, key: str
 
 
 def survival_figure(curves: StudyCurves, res: PooledSurvival, *, title: str):
-    """Survminer-style figure: each cohort's curve (reconstructed solid, approximated dashed) with its
-    reported median marked, the pooled random-effects curve with its CI band, numbers at risk below."""
+    """Each cohort's curve (reconstructed solid, modelled dashed) with its reported median marked, and the
+    pooled random-effects curve with its pointwise band. No numbers at risk are drawn: for modelled
+    curves they would be the model's N S(t), not patients anyone counted."""
     import matplotlib.pyplot as plt
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(6.6, 4.6))  # not pyplot's: the chapter displays it once, through figures.publish
-    ax, tab = fig.subplots(2, 1, height_ratios=[5, 1])
+    fig = Figure(figsize=(6.6, 4.0))  # not pyplot's: the chapter displays it once, through figures.publish
+    ax = fig.subplots()
     grid = np.concatenate([[0.0], res.random["time"].to_numpy()])
     for sid, part in curves.rows.groupby("study_id", sort=True):
         row = curves.cohorts.set_index("study_id").loc[sid]
@@ -172,22 +129,25 @@ def survival_figure(curves: StudyCurves, res: PooledSurvival, *, title: str):
     for kind, style in ((APPROXIMATED, (0, (4, 2))), (RECONSTRUCTED, "-")):
         if (curves.cohorts["source"] == kind).any():  # the legend names only what is drawn
             handles.append(plt.Line2D([], [], color="0.55", ls=style, lw=0.9))
-            labels.append("cohort, approximated from reported values" if kind == APPROXIMATED
+            labels.append("cohort, model through reported values" if kind == APPROXIMATED
                           else "cohort, reconstructed from a digitised curve")
     handles += [plt.Line2D([], [], color="0.35", marker="o", ms=3.5, ls="none"),
                 (plt.Rectangle((0, 0), 1, 1, color="#2c7fb8", alpha=0.25), plt.Line2D([], [], color="#08519c", lw=2.2))]
-    labels += ["reported median", f"pooled (random effects), {100 * res.level:g}% CI"]
+    labels += ["reported median", f"pooled curve, {100 * res.level:g}% pointwise band"]
     ax.legend(handles, labels, loc="upper right", frameon=False)
     ax.set(ylim=(0, 1.02), ylabel=f"{title} probability", xlim=(0, 24.5), xlabel="Months")
     ax.set_xticks(range(0, 25, 3))
-    risk = at_risk(curves)
-    tab.set(xlim=ax.get_xlim(), ylim=(0, 1))
-    tab.set_axis_off()
-    tab.text(0, 1.0, "Number at risk (pooled)", ha="left", va="top", fontsize=8)
-    for t, n in zip(risk["time"], risk["n_risk"]):
-        tab.text(t, 0.35, str(n), ha="center", va="center", fontsize=8)
     fig.tight_layout()
     return fig
+
+
+def counts_text(curves: StudyCurves) -> str:
+    """'OS: 1 of 8 cohort curves digitised, 7 modelled through reported values' (or 'no cohort curve')."""
+    k = len(curves.cohorts)
+    if not k:
+        return f"{curves.endpoint}: no cohort curve"
+    return (f"{curves.endpoint}: {curves.n_reconstructed} of {k} cohort curve{'s' if k != 1 else ''} digitised, "
+            f"{curves.n_approximated} modelled through reported values")
 
 
 def ledger_sentence(records: dict[str, dict], prefix: str, endpoint: str) -> str:

@@ -57,13 +57,23 @@ def _approximated(fit: pd.Series, grid: np.ndarray) -> pd.DataFrame:
     return pd.DataFrame({"time": grid[keep], "survival": s[keep], "n_risk": entering[keep]})
 
 
+def _patients(cohorts: pd.DataFrame, lm: pd.DataFrame) -> np.ndarray:
+    """Patients of each cohort's curve: the denominator of its landmark rate (``landmarks.csv``, e.g.
+    HOPE's 42 confirmed ATC patients rather than its 52 enrolled) where there is one, else ``n_enrolled``."""
+    enrolled = cohorts["n_enrolled"].astype(float)
+    if "denominator" not in lm.columns:
+        return enrolled.to_numpy()
+    return cohorts["study_id"].map(lm["denominator"].astype(float)).fillna(enrolled).to_numpy(float)
+
+
 def study_curves(cohorts: pd.DataFrame, landmarks: pd.DataFrame, endpoint: str, *, digitised: Sequence = (),
                  grid: Sequence[float] = GRID_MONTHS) -> StudyCurves:
     """Survival of every cohort on ``grid`` (months) for ``endpoint`` ("PFS" or "OS").
 
     Parameters
     ----------
-    cohorts : rows of ``Evidence.studies`` (study_id, label, drug, setting, n_enrolled and the
+    cohorts : rows of ``Evidence.studies`` (study_id, label, drug, setting, n_enrolled (the patients of a
+        curve unless its landmark row gives a denominator) and the
         months-normalised ``pfs_median_months`` / ``os_median_months``).
     landmarks : ``Evidence.landmarks`` (study_id, endpoint, time_months, rate_pct).
     digitised : :class:`living_review.survival.digitised.DigitisedCurve` objects; a cohort with a
@@ -78,7 +88,7 @@ def study_curves(cohorts: pd.DataFrame, landmarks: pd.DataFrame, endpoint: str, 
     lm = landmarks[landmarks["endpoint"] == endpoint].drop_duplicates("study_id").set_index("study_id")
     table = pd.DataFrame({
         "study_id": cohorts["study_id"].to_numpy(), "label": cohorts["label"].to_numpy(),
-        "n": cohorts["n_enrolled"].astype(float).to_numpy(), "median": cohorts[f"{ep}_median_months"].to_numpy(float),
+        "n": _patients(cohorts, lm), "median": cohorts[f"{ep}_median_months"].to_numpy(float),
         "landmark_time": cohorts["study_id"].map(lm["time_months"]).to_numpy(float),
         "landmark_survival": cohorts["study_id"].map(lm["rate_pct"] / 100).to_numpy(float)})
     fits = fit_studies(table).set_index("study_id")
