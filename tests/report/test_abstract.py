@@ -70,8 +70,10 @@ def test_the_abstract_has_its_structure_and_grade_wording(abstract, ev):
     assert "2026-12-01" in abstract.methods  # this update's latest hand search
     n_full = int((ev.studies["source_level"] == "full_text").sum())
     assert f"{n_full} was read in full text" in abstract.methods
-    # conclusions in GRADE's informative-statement wording for very low certainty
-    assert "may result in" in abstract.conclusions and "the evidence is very uncertain" in abstract.conclusions
+    # conclusions in GRADE's informative-statement wording for a non-comparative estimate: how
+    # many patients have the outcome, never that the treatment causes it (no comparator)
+    assert "The evidence is very uncertain about" in abstract.conclusions
+    assert "result in" not in abstract.conclusions and "results in" not in abstract.conclusions
     assert "alive at 12 months" in abstract.conclusions
 
 

@@ -42,4 +42,8 @@ def test_every_current_outcome_of_the_book_has_its_previous_rating():
     ev = load_evidence()
     rated = ch.rated_rows(ev, sof.build_summary(ev, load_settings()), csof.build_rows(ev, overall_by_outcome(ev)))
     t = ch.history_table(rated, ev.previous_certainty)
-    assert (t["Previous release"] == "1.2.0").all() and len(t) == 12
+    # the reported landmark rates (1-year OS, 6-month PFS) are rated for the first time in 1.3.0:
+    # 1.2.0 printed model-based curve values in their place, without a rating
+    new = t["Outcome"].str.contains(" at ", regex=False)
+    assert new.sum() == 2 and (t.loc[new, "What changed and why"] == "new in this version").all()
+    assert (t.loc[~new, "Previous release"] == "1.2.0").all() and len(t) == 14

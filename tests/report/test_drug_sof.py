@@ -47,7 +47,7 @@ def test_the_table_names_the_drug_in_its_statements(ev, settings):
     rows = drug_sof.drug_rows(ev, settings, "lenvatinib")
     text = sof_table.standard_source(rows, caption=drug_sof.caption("lenvatinib", 7), name="tbl-sof-lenvatinib",
                                      intervention="Lenvatinib monotherapy")
-    assert "Lenvatinib monotherapy may result in" in text and "TKI monotherapy" not in text
+    assert "patients on Lenvatinib monotherapy" in text and "TKI monotherapy" not in text
     assert ":name: tbl-sof-lenvatinib" in text
 
 
