@@ -54,6 +54,8 @@ class Evidence:
     comparative_certainty : the review's judgements for rating each comparison's certainty
         (:mod:`living_review.data.comparisons`, :func:`certainty_rules`).
     risk_of_bias : one row per tool, cohort or comparison, and item (:mod:`living_review.data.risk_of_bias`).
+    quotes : the verbatim quote (or declared derivation) behind each extracted value of the
+        studies, by study and field (:mod:`living_review.data.quotes`).
     fingerprint : SHA-256 over every file under the data folder (names and bytes, sorted
         path order, data/km and data/search included).
     warnings : problems that did not stop loading (all the data are validated to give them).
@@ -74,6 +76,7 @@ class Evidence:
     risk_of_bias: pd.DataFrame = _ON_ACCESS
     comparisons: pd.DataFrame = _ON_ACCESS
     comparative_certainty: pd.DataFrame = _ON_ACCESS
+    quotes: pd.DataFrame = _ON_ACCESS
     warnings: tuple[Problem, ...] = _ON_ACCESS
     data_dir: Path | None = None
     loader: TablesOnAccess | None = field(default=None, repr=False)

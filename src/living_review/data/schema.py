@@ -27,7 +27,7 @@ FIELD_TYPES = ("string", "integer", "number", "boolean")
 # The resources the loader needs; every one must be described in the package.
 RESOURCE_NAMES = (
     "studies", "landmarks", "adverse_events", "discrepancies", "previous_version_inputs", "sources",
-    "previous_version_results", "risk_of_bias", "comparisons", "comparative_certainty",
+    "previous_version_results", "risk_of_bias", "comparisons", "comparative_certainty", "quotes",
 )
 
 

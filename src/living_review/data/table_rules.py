@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from living_review.data import comparisons, links, risk_of_bias, rules
+from living_review.data import comparisons, links, quotes, risk_of_bias, rules
 from living_review.data.problems import Problem
 
 Row = tuple[int, dict[str, Any]]
@@ -28,7 +28,7 @@ Check = Callable[[Tables, dict[str, str]], list[Problem]]
 NOTED = ("studies", "landmarks", "adverse_events", "comparisons")
 #: tables whose locator columns cite sources (``S-n``, ``P-n``)
 CITED = ("studies", "landmarks", "adverse_events", "discrepancies", "previous_version_results", "risk_of_bias",
-         "comparisons", "comparative_certainty")
+         "comparisons", "comparative_certainty", "quotes")
 #: tables whose rows refer to a cohort of ``studies.csv`` by ``study_id``
 REFERRING = ("landmarks", "adverse_events", "discrepancies", "previous_version_inputs", "comparisons")
 
@@ -68,6 +68,18 @@ def _comparative_certainty() -> Rule:
                                                          t["comparisons"], t["risk_of_bias"]))
 
 
+def _quotes() -> tuple[Rule, ...]:
+    # a value that contradicts its quote stops the first use of the studies, as any other error of theirs
+    return (
+        Rule(("studies", "quotes"), ("studies", "quotes", "discrepancies"), lambda t, f: quotes.value_rules(
+            f["quotes"], t["quotes"], f["studies"], t["studies"], t["discrepancies"])),
+        Rule(("discrepancies", "quotes"), ("discrepancies", "quotes"), lambda t, f: quotes.correction_rules(
+            f["discrepancies"], t["discrepancies"], t["quotes"])),
+        Rule(("quotes",), ("quotes", "risk_of_bias"), lambda t, f: quotes.judgement_rules(
+            f["quotes"], t["quotes"], f["risk_of_bias"], t["risk_of_bias"])),
+    )
+
+
 RULES: tuple[Rule, ...] = (
     Rule(("studies",), ("studies",), lambda t, f: rules.study_rules(f["studies"], t["studies"])),
     Rule(("landmarks",), ("landmarks",), lambda t, f: rules.landmark_rules(f["landmarks"], t["landmarks"])),
@@ -88,6 +100,7 @@ RULES: tuple[Rule, ...] = (
          lambda t, f: links.adverse_denominators(f["adverse_events"], t["adverse_events"], t["studies"])),
     _risk_of_bias(),
     _comparative_certainty(),
+    *_quotes(),
     *(_discrepancy_notes(name) for name in NOTED),
     *(_source_codes(name) for name in CITED),
 )
