@@ -50,6 +50,7 @@ DERIVATIONS: dict[str, str] = {
     "percent": "percent(n_field) or percent(n_field, i): the only integer k of 0..n whose 100k/n rounds "
                "to the one (or the i-th) percentage of the quote, at its printed decimals",
     "multiple": "multiple(k): k times the one number of the quote (a dose given k times a day)",
+    "same": "same(field): the number of another field of the row (one group of patients, two rates)",
 }
 _NUMBER = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)(?![\d])")
 _PERCENT = re.compile(r"(?<![\w.])(\d+(?:\.(\d+))?)\s*%")
@@ -158,7 +159,11 @@ def _derive(spec: str, value: Any, row: dict[str, Any], quote: str) -> str | Non
             return (f"{_text(vals[0])} patients fit {' or '.join(map(str, found)) or 'no count'}: "
                     "not one possible answer")
         return None if found[0] == value else f"the percentage fits {found[0]} of {_text(vals[0])}, not {_text(value)}"
-    if kind == "sum":
+    if kind == "same":
+        if len(vals) != 1:
+            return "same(field) names exactly one field"
+        expected = vals[0]
+    elif kind == "sum":
         expected = sum(vals)
     elif kind == "difference":
         expected = vals[0] - sum(vals[1:])
@@ -180,6 +185,13 @@ def _inputs(spec: str) -> list[str]:
 
 def _clip(text: str, n: int = 160) -> str:
     return text if len(text) <= n else text[: n - 3] + "..."
+
+
+def _around(text: str, stem: str, n: int = 60) -> str:
+    """The words of ``text`` around the first ``stem``."""
+    at = text.lower().find(stem)
+    start, end = max(0, at - n), min(len(text), at + len(stem) + n)
+    return ("..." if start else "") + text[start:end] + ("..." if end < len(text) else "")
 
 
 def value_rules(f_quotes: str, quotes: list[Row], f_studies: str, studies: list[Row],
@@ -279,7 +291,7 @@ def _judgement_warnings(fq: str, quotes: list[Row], fr: str, rob: list[Row]) -> 
                             (not codes or q.get("source") in codes):
                         yield Problem(fr, line, "support", f"{r.get('study_id')} {r.get('item')}: the support says "
                                       f"'{_clip(sentence, 100)}', but {fq}:{qline} ({q['source']}) quotes "
-                                      f"'{_clip(q.get('quote') or '', 100)}', which contains '{stem}' (a person "
+                                      f"'{_around(q.get('quote') or '', stem)}', which contains '{stem}' (a person "
                                       "checks the judgement against the quote)", "warning")
                         break
 
