@@ -217,8 +217,10 @@ def _by_study(studies: list[Row]) -> dict[str, Row]:
 
 def _value_problems(fq: str, quotes: list[Row], fs: str, studies: list[Row],
                     discrepancies: list[Row]) -> Iterator[Problem]:
+    if not studies:  # an empty studies.csv is reported there, once
+        return
     by_id = _by_study(studies)
-    columns = set(studies[0][1]) if studies else set()
+    columns = set(studies[0][1])
     disc = {v.get("discrepancy_id"): v for _, v in discrepancies}
     held = {(q["study_id"], q["field"]) for _, q in quotes}
     reported: set[tuple[str, str]] = set()

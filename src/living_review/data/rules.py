@@ -164,8 +164,11 @@ def _consistency(f: str, line: int, v: dict) -> Iterator[Problem]:
 
 
 def study_rules(file: str, rows: list[Row]) -> list[Problem]:
-    """All row rules of ``studies.csv``."""
+    """All row rules of ``studies.csv``; a table holding only its header is an error of its own."""
     out: list[Problem] = []
+    if not rows:
+        out.append(Problem(file, 1, "-", "the table is empty: it holds its header and no study (restore its rows, "
+                           "e.g. with git checkout, or add the studies)"))
     for line, v in rows:
         for rule in (_counts, _survival, _identity, _consistency):
             out.extend(rule(file, line, v))

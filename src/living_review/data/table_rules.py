@@ -120,8 +120,16 @@ def needed(name: str) -> tuple[str, ...]:
 
 
 def run(selected: tuple[Rule, ...], tables: Tables, shown: dict[str, str]) -> list[Problem]:
-    """The problems the ``selected`` rules find."""
+    """The problems the ``selected`` rules find.
+
+    A ``studies.csv`` that holds only its header is reported there, once (as an empty table);
+    the rules of other tables that check their rows against the studies are then not run, so
+    that the one cause is not reported as an unknown study at every row that names one.
+    """
     out: list[Problem] = []
+    no_studies = "studies" in tables and not tables["studies"]
     for rule in selected:
+        if no_studies and "studies" in rule.needs and "studies" not in rule.subjects:
+            continue
         out += rule.check(tables, shown)
     return out
