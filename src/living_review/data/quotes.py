@@ -2,7 +2,7 @@
 
 ``quotes.csv`` holds one row per study and field: the source code and locator, a short
 verbatim quote, and, for a value that is not printed, the declared derivation that gives it
-from quoted numbers. :func:`value_rules`, :func:`correction_rules` and :func:`judgement_rules` check that
+from quoted numbers. :func:`value_rules` and :func:`correction_rules` check that
 
 - a quoted value appears in its quote (a number as a number of the quote, ``4`` not inside
   ``14``; an identifier as text; a date by its year and month), and that a cell a quote
@@ -10,8 +10,8 @@ from quoted numbers. :func:`value_rules`, :func:`correction_rules` and :func:`ju
 - a derived value follows from its derivation with exactly one possible answer
   (:data:`DERIVATIONS`), from inputs that are themselves quoted or derived;
 - a resolved correction in ``discrepancies.csv`` has a quote with its ``discrepancy_id``;
-- a risk-of-bias support saying a topic is "not reported" is flagged for a human when a
-  quote held for the same study (and source) contains the topic's word (a warning).
+- (:mod:`living_review.data.quote_judgements`) a risk-of-bias support saying a topic is "not
+  reported" is flagged for a human when a quote of the same study and source contains its word.
 
 Values without a quote are listed per study as warnings; :func:`quote_counts` counts the
 quoted, derived and unquoted values (``living-review validate`` prints them).
@@ -58,11 +58,6 @@ _REGISTRY = re.compile(r"\b(?:NCT\d{8}|UMIN\d{9}|EudraCT \d{4}-\d{6}-\d{1,2})\b"
 _CALL = re.compile(r"^([a-z_]+)\(([^()]*)\)$")
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _MONTH = re.compile(r"\b(" + "|".join(_MONTHS) + r")[a-z]*\b", re.I)
-#: "not reported" in a risk-of-bias support, and the words a quote may hold for its topic
-_NEGATION = re.compile(r"\b(not (?:reported|stated|described|given|mentioned|shown)|no information|"
-                       r"does not (?:say|state|report|describe))\b", re.I)
-TOPICS: dict[str, str] = {"random": "randomi", "blind": "blind", "mask": "mask", "conceal": "conceal",
-                          "consecutive": "consecutive", "consent": "consent", "ethic": "ethic"}
 
 
 @dataclass(frozen=True)
@@ -187,13 +182,6 @@ def _clip(text: str, n: int = 160) -> str:
     return text if len(text) <= n else text[: n - 3] + "..."
 
 
-def _around(text: str, stem: str, n: int = 60) -> str:
-    """The words of ``text`` around the first ``stem``."""
-    at = text.lower().find(stem)
-    start, end = max(0, at - n), min(len(text), at + len(stem) + n)
-    return ("..." if start else "") + text[start:end] + ("..." if end < len(text) else "")
-
-
 def value_rules(f_quotes: str, quotes: list[Row], f_studies: str, studies: list[Row],
                 discrepancies: list[Row]) -> list[Problem]:
     """Each quoted or derived value of ``studies.csv`` against its quote; the unquoted values per study."""
@@ -204,11 +192,6 @@ def value_rules(f_quotes: str, quotes: list[Row], f_studies: str, studies: list[
 def correction_rules(f_disc: str, discrepancies: list[Row], quotes: list[Row]) -> list[Problem]:
     """A resolved correction of ``discrepancies.csv`` without a supporting quote."""
     return list(_correction_problems(f_disc, discrepancies, quotes))
-
-
-def judgement_rules(f_quotes: str, quotes: list[Row], f_rob: str, rob: list[Row]) -> list[Problem]:
-    """Risk-of-bias supports saying "not reported" of what a quote of the same study holds (warnings)."""
-    return list(_judgement_warnings(f_quotes, quotes, f_rob, rob))
 
 
 def _by_study(studies: list[Row]) -> dict[str, Row]:
@@ -276,26 +259,6 @@ def _correction_problems(fd: str, discrepancies: list[Row], quotes: list[Row]) -
                           "resolved correction without a supporting quote (add the passage that supports "
                           f"'{_clip(d.get('value_used') or '', 80)}' to quotes.csv with discrepancy_id "
                           f"{d['discrepancy_id']}, or set status unresolved)")
-
-
-def _judgement_warnings(fq: str, quotes: list[Row], fr: str, rob: list[Row]) -> Iterator[Problem]:
-    for line, r in rob:
-        support = r.get("support") or ""
-        for sentence in re.split(r"(?<=[.;])\s+", support):
-            if not _NEGATION.search(sentence):
-                continue
-            codes = set(re.findall(r"[SP]-\d+", r.get("source") or ""))
-            for topic, stem in TOPICS.items():
-                if topic not in sentence.lower():
-                    continue
-                for qline, q in quotes:
-                    if q["study_id"] == r.get("study_id") and stem in (q.get("quote") or "").lower() and \
-                            (not codes or q.get("source") in codes):
-                        yield Problem(fr, line, "support", f"{r.get('study_id')} {r.get('item')}: the support says "
-                                      f"'{_clip(sentence, 100)}', but {fq}:{qline} ({q['source']}) quotes "
-                                      f"'{_around(q.get('quote') or '', stem)}', which contains '{stem}' (a person "
-                                      "checks the judgement against the quote)", "warning")
-                        break
 
 
 def unquoted(quotes: list[Row], studies: list[Row]) -> dict[str, tuple[str, ...]]:

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from living_review.data import comparisons, links, quotes, risk_of_bias, rules
+from living_review.data import comparisons, links, quote_judgements, quotes, risk_of_bias, rules
 from living_review.data.problems import Problem
 
 Row = tuple[int, dict[str, Any]]
@@ -75,7 +75,7 @@ def _quotes() -> tuple[Rule, ...]:
             f["quotes"], t["quotes"], f["studies"], t["studies"], t["discrepancies"])),
         Rule(("discrepancies", "quotes"), ("discrepancies", "quotes"), lambda t, f: quotes.correction_rules(
             f["discrepancies"], t["discrepancies"], t["quotes"])),
-        Rule(("quotes",), ("quotes", "risk_of_bias"), lambda t, f: quotes.judgement_rules(
+        Rule(("quotes",), ("quotes", "risk_of_bias"), lambda t, f: quote_judgements.judgement_rules(
             f["quotes"], t["quotes"], f["risk_of_bias"], t["risk_of_bias"])),
     )
 
