@@ -49,12 +49,13 @@ DERIVATIONS: dict[str, str] = {
                       "nothing for the counts not printed",
     "percent": "percent(n_field) or percent(n_field, i): the only integer k of 0..n whose 100k/n rounds "
                "to the one (or the i-th) percentage of the quote, at its printed decimals",
-    "multiple": "multiple(k): k times the one number of the quote (a dose given k times a day)",
+    "multiple": "multiple(k): k times the one dose in mg of the quote (a dose given k times a day)",
     "same": "same(field): the number of another field of the row (one group of patients, two rates)",
 }
 _NUMBER = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)(?![\d])")
 _PERCENT = re.compile(r"(?<![\w.])(\d+(?:\.(\d+))?)\s*%")
 _REGISTRY = re.compile(r"\b(?:NCT\d{8}|UMIN\d{9}|EudraCT \d{4}-\d{6}-\d{1,2})\b")
+_DOSE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s*mg\b")
 _CALL = re.compile(r"^([a-z_]+)\(([^()]*)\)$")
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _MONTH = re.compile(r"\b(" + "|".join(_MONTHS) + r")[a-z]*\b", re.I)
@@ -133,9 +134,9 @@ def _derive(spec: str, value: Any, row: dict[str, Any], quote: str) -> str | Non
         return f"unknown derivation {spec!r} (use one of: {'; '.join(DERIVATIONS.values())})"
     kind, args = m.group(1), [a.strip() for a in m.group(2).split(",") if a.strip()]
     if kind == "multiple":
-        numbers = numbers_in(quote)
+        numbers = [float(m) for m in _DOSE.findall(quote)]
         if len(args) != 1 or not args[0].isdigit() or len(numbers) != 1:
-            return "multiple(k) needs an integer k and a quote with exactly one number"
+            return "multiple(k) needs an integer k and a quote with exactly one dose in mg"
         expected = int(args[0]) * numbers[0]
         return None if abs(float(value) - expected) < 1e-9 else f"{_text(value)} is not {args[0]} x {_text(numbers[0])}"
     which = None
