@@ -11,12 +11,18 @@ import pytest
 from living_review.data import validate
 
 
+def _from_quotes(p):
+    # Since 1.3.0 a changed cell is also checked against its quote (tests/data/test_quotes.py);
+    # the row rules are tested here on their own.
+    return "quotes.csv" in p.message or "without a quote" in p.message
+
+
 def _errors(folder):
-    return [p for p in validate(folder) if p.severity == "error"]
+    return [p for p in validate(folder) if p.severity == "error" and not _from_quotes(p)]
 
 
 def _one(folder, line, column, fragment, severity="error"):
-    found = [p for p in validate(folder) if p.severity == severity]
+    found = [p for p in validate(folder) if p.severity == severity and not _from_quotes(p)]
     assert [(p.file, p.line, p.column) for p in found] == [("data/studies.csv", line, column)], found
     assert fragment in found[0].message
     return found[0]
@@ -116,7 +122,7 @@ def test_row_needs_an_identifier(data_copy):
 
 def test_citation_only_rows_are_warned(data_copy):
     line = data_copy.line("studies.csv", "wirth2021")
-    warned = [p for p in validate(data_copy.dir) if p.severity == "warning" and p.line == line]
+    warned = [p for p in validate(data_copy.dir) if p.severity == "warning" and p.line == line and not _from_quotes(p)]
     assert [p.column for p in warned] == ["doi"] and "citation only" in warned[0].message
 
 

@@ -10,8 +10,8 @@ def test_valid_data_exit_zero_with_one_line_summary(capsys):
     assert main(["validate", str(REAL_DATA)]) == 0
     out = capsys.readouterr().out.strip().splitlines()
     assert len(out) == 1
-    assert out[0].startswith("OK data: 22 studies, 8 landmarks, 37 adverse events, 43 discrepancies, "
-                             "12 previous-version inputs, 72 sources;")
+    assert out[0].startswith("OK data: 22 studies, 8 landmarks, 37 adverse events, 50 discrepancies, "
+                             "12 previous-version inputs, 75 sources;")
     assert "fingerprint " in out[0]
 
 

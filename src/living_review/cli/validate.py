@@ -1,6 +1,8 @@
 """``living-review validate [DATA_DIR]``: check the evidence data before anything is built.
 
-Exit status 0 with a one-line OK summary (counts and fingerprint) when the data are valid;
+Exit status 0 with a one-line OK summary (counts and fingerprint) when the data are valid, and,
+on standard error, how many extracted values stand on a quote, on a declared derivation, or
+on nothing yet (``data/quotes.csv``);
 exit status 1 with every problem, one per line as ``FILE:LINE: column: what is wrong (how
 to fix)``, when any error is found. Warnings are listed in both cases.
 
@@ -16,7 +18,10 @@ import argparse
 import sys
 from pathlib import Path
 
+import pandas as pd
+
 from living_review.data import DataValidationError, load_evidence
+from living_review.data.quotes import quote_counts
 
 
 def run(args: argparse.Namespace) -> int:
@@ -41,6 +46,7 @@ def run(args: argparse.Namespace) -> int:
         if untracked:
             print(f"FAILED: {untracked_message(untracked)}", file=sys.stderr)
             return 1
+    print(quote_summary(evidence), file=sys.stderr)
     folder = evidence.data_dir.name if evidence.data_dir else "data"
     print(
         f"OK {folder}: {len(evidence.studies)} studies, {len(evidence.landmarks)} landmarks, "
@@ -50,6 +56,14 @@ def run(args: argparse.Namespace) -> int:
         f"fingerprint {evidence.fingerprint}"
     )
     return 0
+
+
+def quote_summary(evidence) -> str:
+    """How many extracted values stand on a quote, on a derivation, or on nothing yet."""
+    def rows(frame):
+        return [(i + 2, {k: (None if pd.api.types.is_scalar(v) and pd.isna(v) else v) for k, v in r.items()})
+                for i, r in enumerate(frame.to_dict("records"))]
+    return "quotes: " + quote_counts(rows(evidence.quotes), rows(evidence.studies)).line()
 
 
 def register(subparsers) -> None:

@@ -71,6 +71,10 @@ def _records(text: str, shown: str) -> tuple[list[tuple[int, list[str]]], Proble
         if "end of data" in str(exc):  # the quote that opened the record's last cell never closed
             return records, Problem(shown, consumed + 1, "-", "a quote opened on this line is never closed "
                                     "(close it, or write a quote inside a quoted cell as \"\")")
+        if reader.line_num > consumed + 1:  # a quote opened in this record ran on into later lines
+            return records, Problem(shown, consumed + 1, "-", f"a quote opened on this line is not closed on it: "
+                                    f"the cell runs on to line {reader.line_num}, where {exc} (close the quote on "
+                                    "this line, or write a quote inside a quoted cell as \"\")")
         return records, Problem(shown, reader.line_num, "-", f"CSV syntax error: {exc} (check the quotes)")
     finally:
         csv.field_size_limit(limit)

@@ -60,6 +60,8 @@ class Evidence:
     risk_of_bias : one row per tool, cohort or comparison, and item (:mod:`living_review.data.risk_of_bias`).
     biomarkers : one row per cohort and molecular marker (BRAF V600E), ``not_reported`` where the sources
         read do not give it.
+    quotes : the verbatim quote (or declared derivation) behind each extracted value of the
+        studies, by study and field (:mod:`living_review.data.quotes`).
     fingerprint : SHA-256 over every file under the data folder (names and bytes, sorted
         path order, data/km and data/search included).
     warnings : problems that did not stop loading (all the data are validated to give them).
@@ -83,6 +85,7 @@ class Evidence:
     single_arm_certainty: pd.DataFrame = _ON_ACCESS
     previous_certainty: pd.DataFrame = _ON_ACCESS
     biomarkers: pd.DataFrame = _ON_ACCESS
+    quotes: pd.DataFrame = _ON_ACCESS
     warnings: tuple[Problem, ...] = _ON_ACCESS
     data_dir: Path | None = None
     loader: TablesOnAccess | None = field(default=None, repr=False)

@@ -130,10 +130,49 @@ def check_km(km_dir: Path, shown: str, study_ids: set[str]) -> list[Problem]:
                                         "export, or correct the name)"))
                 continue
             try:
-                reader(path, time_unit=unit)
+                table = reader(path, time_unit=unit)
             except (ValueError, KeyError, UnicodeDecodeError) as error:
                 problems.append(_from_error(error, f"{shown}/{name_in_index}"))
+                continue
+            where = f"{shown}/{name_in_index}"
+            problems += (_curve_values(table, where, v.get("survival_scale") or "") if name == "curve_file"
+                         else _at_risk_order(table, where))
     return problems
+
+
+#: the highest reading accepted on each survival scale (README: up to 1.01, or 101 %, is digitising noise)
+SURVIVAL_LIMITS = {"proportion": 1.01, "percent": 101.0}
+
+
+def _curve_values(curve, where: str, scale: str) -> list[Problem]:
+    """Survival readings outside the scale of the figure, at their lines."""
+    limit = SURVIVAL_LIMITS.get(scale) or (SURVIVAL_LIMITS["proportion"] if curve["survival"].max() <= 1.01
+                                           else SURVIVAL_LIMITS["percent"])
+    what = scale or ("proportion" if limit < 2 else "percent")
+    out = []
+    for line, value in curve["survival"].items():
+        if value < 0 or value > limit:
+            out.append(Problem(where, int(line), "survival", f"{value:g} is outside 0 to {limit:g}, the {what} "
+                               "scale of the curve (re-read the point, or correct survival_scale in index.csv)"))
+    return out
+
+
+def _at_risk_order(table, where: str) -> list[Problem]:
+    """An at-risk table runs forward in time and its counts never rise."""
+    out = []
+    if not {"time", "n_risk"} <= set(table.columns):
+        return [Problem(where, 1, "-", "the header must be time,n_risk (see data/km/README.md)")]
+    previous = None
+    for line, row in table.iterrows():
+        if previous is not None:
+            if not row["time"] > previous["time"]:
+                out.append(Problem(where, int(line), "time", f"time {row['time']:g} does not come after the "
+                                   f"previous row's {previous['time']:g} (times run forward; correct the order)"))
+            if row["n_risk"] > previous["n_risk"]:
+                out.append(Problem(where, int(line), "n_risk", f"{row['n_risk']:g} at risk is more than the "
+                                   f"previous row's {previous['n_risk']:g} (counts never rise; re-type the table)"))
+        previous = row
+    return out
 
 
 def check_search(search_dir: Path, shown: str, study_ids: set[str]) -> list[Problem]:

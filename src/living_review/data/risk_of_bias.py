@@ -166,7 +166,7 @@ def _row_problems(file: str, line: int, v: dict, cohorts: dict, comps: dict) -> 
     outcome = v.get("outcome")
     if outcome is not None and outcome not in endpoints:
         out.append(Problem(file, line, "outcome", f"comparison {cid!r} reports no {outcome} (it reports "
-                           f"{', '.join(sorted(endpoints))}; correct the outcome)"))
+                           f"{', '.join(sorted(e for e in endpoints if e))}; correct the outcome)"))
     return out
 
 

@@ -147,8 +147,13 @@ def _consistency(f: str, line: int, v: dict) -> Iterator[Problem]:
         yield Problem(f, line, "overlap_keep", "overlap_group and overlap_keep go together (fill in both or "
                       "neither)")
     year, date = v.get("year"), v.get("pub_date")
-    if year is not None and date is not None and int(date[:4]) != year:
-        yield Problem(f, line, "pub_date", f"{date} disagrees with year {year} (correct one of them)")
+    # year is the year of the citation (the issue); pub_date the earliest date stated, so an
+    # e-publication late in the year before the issue is the one difference allowed
+    if year is not None and date is not None and not (int(date[:4]) == year or (
+            int(date[:4]) == year - 1 and len(date) > 4 and int(date[5:7]) >= 10)):
+        yield Problem(f, line, "pub_date", f"{date} disagrees with year {year} (year is the year of the "
+                      "citation, pub_date the earliest date stated: an e-publication from October of the "
+                      "year before the issue at the earliest; correct one of them)")
     if date is not None:
         today = build_date()
         if date > today.isoformat()[: len(date)]:
@@ -159,8 +164,11 @@ def _consistency(f: str, line: int, v: dict) -> Iterator[Problem]:
 
 
 def study_rules(file: str, rows: list[Row]) -> list[Problem]:
-    """All row rules of ``studies.csv``."""
+    """All row rules of ``studies.csv``; a table holding only its header is an error of its own."""
     out: list[Problem] = []
+    if not rows:
+        out.append(Problem(file, 1, "-", "the table is empty: it holds its header and no study (restore its rows, "
+                           "e.g. with git checkout, or add the studies)"))
     for line, v in rows:
         for rule in (_counts, _survival, _identity, _consistency):
             out.extend(rule(file, line, v))

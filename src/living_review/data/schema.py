@@ -28,7 +28,7 @@ FIELD_TYPES = ("string", "integer", "number", "boolean")
 RESOURCE_NAMES = (
     "studies", "landmarks", "adverse_events", "discrepancies", "previous_version_inputs", "sources",
     "previous_version_results", "risk_of_bias", "comparisons", "comparative_certainty", "single_arm_certainty",
-    "previous_certainty", "biomarkers",
+    "previous_certainty", "biomarkers", "quotes",
 )
 
 

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from living_review.data import certainty_history, comparisons, links, risk_of_bias, rules
+from living_review.data import certainty_history, comparisons, links, quote_judgements, quotes, risk_of_bias, rules
 from living_review.data.problems import Problem
 
 Row = tuple[int, dict[str, Any]]
@@ -28,7 +28,7 @@ Check = Callable[[Tables, dict[str, str]], list[Problem]]
 NOTED = ("studies", "landmarks", "adverse_events", "comparisons")
 #: tables whose locator columns cite sources (``S-n``, ``P-n``)
 CITED = ("studies", "landmarks", "adverse_events", "discrepancies", "previous_version_results", "risk_of_bias",
-         "comparisons", "comparative_certainty", "single_arm_certainty", "biomarkers")
+         "comparisons", "comparative_certainty", "single_arm_certainty", "biomarkers", "quotes")
 #: tables whose rows refer to a cohort of ``studies.csv`` by ``study_id``
 REFERRING = ("landmarks", "adverse_events", "discrepancies", "previous_version_inputs", "comparisons", "biomarkers")
 
@@ -68,6 +68,18 @@ def _comparative_certainty() -> Rule:
                                                          t["comparisons"], t["risk_of_bias"]))
 
 
+def _quotes() -> tuple[Rule, ...]:
+    # a value that contradicts its quote stops the first use of the studies, as any other error of theirs
+    return (
+        Rule(("studies", "quotes"), ("studies", "quotes", "discrepancies"), lambda t, f: quotes.value_rules(
+            f["quotes"], t["quotes"], f["studies"], t["studies"], t["discrepancies"])),
+        Rule(("discrepancies", "quotes"), ("discrepancies", "quotes"), lambda t, f: quotes.correction_rules(
+            f["discrepancies"], t["discrepancies"], t["quotes"])),
+        Rule(("quotes",), ("quotes", "risk_of_bias"), lambda t, f: quote_judgements.judgement_rules(
+            f["quotes"], t["quotes"], f["risk_of_bias"], t["risk_of_bias"])),
+    )
+
+
 RULES: tuple[Rule, ...] = (
     Rule(("studies",), ("studies",), lambda t, f: rules.study_rules(f["studies"], t["studies"])),
     Rule(("landmarks",), ("landmarks",), lambda t, f: rules.landmark_rules(f["landmarks"], t["landmarks"])),
@@ -90,6 +102,7 @@ RULES: tuple[Rule, ...] = (
     _comparative_certainty(),
     Rule(("previous_certainty",), ("previous_certainty",),
          lambda t, f: certainty_history.previous_certainty_rules(f["previous_certainty"], t["previous_certainty"])),
+    *_quotes(),
     *(_discrepancy_notes(name) for name in NOTED),
     *(_source_codes(name) for name in CITED),
 )
@@ -109,8 +122,16 @@ def needed(name: str) -> tuple[str, ...]:
 
 
 def run(selected: tuple[Rule, ...], tables: Tables, shown: dict[str, str]) -> list[Problem]:
-    """The problems the ``selected`` rules find."""
+    """The problems the ``selected`` rules find.
+
+    A ``studies.csv`` that holds only its header is reported there, once (as an empty table);
+    the rules of other tables that check their rows against the studies are then not run, so
+    that the one cause is not reported as an unknown study at every row that names one.
+    """
     out: list[Problem] = []
+    no_studies = "studies" in tables and not tables["studies"]
     for rule in selected:
+        if no_studies and "studies" in rule.needs and "studies" not in rule.subjects:
+            continue
         out += rule.check(tables, shown)
     return out
