@@ -276,7 +276,7 @@ def unquoted(quotes: list[Row], studies: list[Row]) -> dict[str, tuple[str, ...]
 def unquoted_warnings(fs: str, quotes: list[Row], studies: list[Row]) -> list[Problem]:
     """One warning per study listing its values without a quote."""
     lines = {v["study_id"]: line for line, v in studies}
-    return [Problem(fs, lines[sid], "-", f"{sid}: {len(fields)} value(s) without a quote: {', '.join(fields)} "
+    return [Problem(fs, lines[sid], "-", f"{sid}: {len(fields)} value{'s' if len(fields) != 1 else ''} without a quote: {', '.join(fields)} "
                     "(add each to quotes.csv with its source, locator and verbatim quote, or its derivation)",
                     "warning") for sid, fields in unquoted(quotes, studies).items()]
 
