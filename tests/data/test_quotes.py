@@ -189,7 +189,7 @@ def test_unquoted_values_are_warned_per_study(data_copy):
     warned = [p for p in validate(data_copy.dir) if p.severity == "warning" and p.line == line
               and "without a quote" in p.message]
     assert len(warned) == 1 and "pfs_median, dose_mg_per_day" in warned[0].message
-    assert warned[0].message.startswith("kim2021: 3 value(s)")  # with n_safety, which no sentence counts
+    assert warned[0].message.startswith("kim2021: 3 values")  # with n_safety, which no sentence counts
 
 
 def test_counts_add_up_to_every_filled_value(real_tables):
