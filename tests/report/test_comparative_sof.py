@@ -28,7 +28,7 @@ def test_one_row_per_judgement(rows):
     os = rows[0]
     # GRADE's absolute effect: 0.29^0.86 = 34.5% (the appraisal issue's worked example); the printed 37.1% beside it
     assert (os.patients, os.relative, os.measure, os.comparator_value, os.tki_value) == (
-        71, "HR 0.86 (95% CI 0.52 to 1.43; p = 0.28 as printed, not significant as reported)", "Alive at 1 year",
+        71, "HR 0.86 (95% CI 0.52 to 1.43; p = 0.28 one-sided as pre-specified, above the trial's threshold of 0.1379: not significant)", "Alive at 1 year",
         "29.0%", "34.5% (by the hazard ratio; 37.1% as printed)")
     assert os.difference == "+5.5 (−12.0 to +23.5) points, from the hazard ratio"
     assert os.sensitivity == "+8.1 (−13.4 to +28.5) points, difference of the two printed rates (Newcombe)"
@@ -90,7 +90,7 @@ def test_table_and_footnotes(rows):
     # the binomial difference of the printed rates is kept, as a labelled sensitivity column
     assert list(t.columns) == ["Outcome and comparison", "№ of participants (studies)", "Effect", "Certainty",
                                "What happens", csof.SENSITIVITY]
-    assert t.iloc[0]["Effect"] == ("HR 0.86 (95% CI 0.52 to 1.43; p = 0.28 as printed, not significant as reported). "
+    assert t.iloc[0]["Effect"] == ("HR 0.86 (95% CI 0.52 to 1.43; p = 0.28 one-sided as pre-specified, above the trial's threshold of 0.1379: not significant). "
                                    "Alive at 1 year: 29.0% with the comparator, 34.5% (by the hazard ratio; 37.1% as "
                                    "printed) with the TKI; difference +5.5 (−12.0 to +23.5) points, from the hazard "
                                    "ratio (95% CI).")

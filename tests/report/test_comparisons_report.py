@@ -14,10 +14,10 @@ def test_randomised_rows_pair_each_arm_with_its_own_file():
     t = comparison_table(EV, allocation="randomised")
     assert list(t.columns) == list(COLUMNS) and set(t["Allocation"]) == {"randomised"}
     by = t.set_index("Outcome")
-    # the printed p is half the two-sided p the interval implies (D50): the table says it is one-sided, as the
+    # the trial pre-specified a one-sided test (D50, comparisons.csv p_sided): the table says so, as the
     # comparative chapter does (two-sided 0.56 = 2 (1 - Phi(|log 0.86| / ((log 1.43 - log 0.52) / 3.92))))
     assert by.loc["OS hazard ratio, TKI arm / comparator", "Between arms"] == (
-        "0.86 (0.52–1.43), p = 0.28 one-sided as printed (two-sided 0.56 from the interval)")
+        "0.86 (0.52–1.43), p = 0.28 one-sided as pre-specified (two-sided 0.56 from the interval)")
     # TKI arm from landmarks.csv, comparator from comparisons.csv
     lm = EV.landmarks[(EV.landmarks.study_id == "sherman2023_pazopanib") & (EV.landmarks.time == 1)]
     assert by.loc["OS at 1 year", "TKI arm"].startswith(f"{lm.rate_pct.iat[0]:.1f}%")
@@ -39,3 +39,14 @@ def test_non_randomised_rows_are_labelled_and_keep_the_printed_measure():
 def test_allocation_is_a_closed_set():
     with pytest.raises(ValueError, match="choose one of randomised, non_randomised"):
         comparison_table(EV, allocation="observational")
+
+
+def test_a_p_whose_sides_are_not_stated_is_read_as_one_sided_when_it_is_half_the_implied_p():
+    from types import SimpleNamespace
+
+    from living_review.report.comparisons_report import _ratio_p
+
+    row = dict(value=0.86, ci_lower=0.52, ci_upper=1.43, ci_level=95, p_value=0.28)
+    assert _ratio_p(SimpleNamespace(**row, p_sided=float("nan"))) == (
+        ", p = 0.28 one-sided as printed (two-sided 0.56 from the interval)")
+    assert _ratio_p(SimpleNamespace(**{**row, "p_value": 0.56}, p_sided=float("nan"))) == ", p = 0.56"

@@ -45,10 +45,29 @@ class HazardRatio:
     p_two_sided_from_ci: float
     n: int
     ci_level: float = float("nan")  # as printed (percent); NaN when the source does not state it
+    p_sided: str = ""  # "one_sided" or "two_sided" where the source states it
+    p_threshold: float = float("nan")  # the significance level the trial pre-specified, where stated
 
     @property
     def includes_null(self) -> bool:
         return self.ci_low <= 1 <= self.ci_high
+
+    def p_text(self) -> str:
+        """The printed p with what the source says of it: its sides and the trial's own threshold.
+
+        >>> HazardRatio("c", "OS", 0.86, 0.52, 1.43, 0.28, 0.56, 71, 95, "one_sided", 0.1379).p_text()
+        "p = 0.28 one-sided as pre-specified, above the trial's threshold of 0.1379: not significant"
+        """
+        if self.p_printed != self.p_printed:
+            return ""
+        sided = {"one_sided": " one-sided", "two_sided": " two-sided"}.get(self.p_sided, "")
+        text = f"p = {self.p_printed:g}{sided}{' as pre-specified' if sided else ' as printed'}"
+        t = self.p_threshold
+        if t == t:
+            verdict = "not significant" if self.p_printed > t else "significant"
+            side = "above" if self.p_printed > t else "at or below"
+            return f"{text}, {side} the trial's threshold of {t:g}: {verdict}"
+        return text
 
 
 @dataclass(frozen=True)
@@ -156,8 +175,10 @@ def hazard_ratio(evidence, cid: str, endpoint: str = "OS") -> HazardRatio | None
     # the p-value implied by the interval at its printed level (95% when the level is not printed)
     implied = ratio_p_value(float(r["value"]), float(r["ci_lower"]), float(r["ci_upper"]),
                             0.95 if pd.isna(r["ci_level"]) else level / 100)
+    sided = "" if pd.isna(r.get("p_sided")) else str(r["p_sided"])
+    threshold = float("nan") if pd.isna(r.get("p_threshold")) else float(r["p_threshold"])
     return HazardRatio(cid, endpoint, float(r["value"]), float(r["ci_lower"]), float(r["ci_upper"]), p, implied, n,
-                       level)
+                       level, sided, threshold)
 
 
 def landmark_differences(evidence, cid: str, endpoint: str = "OS", level: float = 0.95) -> list[LandmarkDifference]:

@@ -83,9 +83,7 @@ def _survival(evidence, cid: str, endpoint: str, level: float):
             sens = f"{cmp.difference_text(first.primary)} points, difference of the two printed rates (Newcombe)"
         direction = 0 if hr.includes_null else (1 if hr.ratio < 1 else -1)
         printed = "CI, level not printed" if hr.ci_level != hr.ci_level else f"{hr.ci_level:g}% CI"
-        p = "" if hr.p_printed != hr.p_printed else f"; p = {hr.p_printed:g} as printed, not significant as reported"
-        if hr.p_printed == hr.p_printed and not hr.includes_null:
-            p = f"; p = {hr.p_printed:g} as printed"
+        p = f"; {hr.p_text()}" if hr.p_text() else ""
         return (f"HR {hr.ratio:g} ({printed} {hr.ci_low:g} to {hr.ci_high:g}{p})", measure, comp, tki, diff, hr.n,
                 hr.includes_null, direction, sens)
     comp = rows[(rows["arm"] == "comparator") & (rows["endpoint"] == endpoint)].iloc[0]

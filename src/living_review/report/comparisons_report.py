@@ -54,6 +54,8 @@ def _ratio_p(r) -> str:
         return _p(r.p_value)
     level = 0.95 if pd.isna(r.ci_level) else float(r.ci_level) / 100
     two = ratio_p_value(float(r.value), float(r.ci_lower), float(r.ci_upper), level)
+    if getattr(r, "p_sided", None) == "one_sided":  # the source says so: no inference needed
+        return f", p = {r.p_value:g} one-sided as pre-specified (two-sided {two:.2f} from the interval)"
     if abs(float(r.p_value) - two / 2) <= ONE_SIDED_TOLERANCE:
         return f", p = {r.p_value:g} one-sided as printed (two-sided {two:.2f} from the interval)"
     return _p(r.p_value)
