@@ -123,6 +123,21 @@ def _set_n_enrolled(root, study_id: str, value: int) -> None:
             row[column] = str(value)
     with path.open("w", newline="", encoding="utf-8") as handle:
         csv.writer(handle, lineterminator="\n").writerows(rows)
+    if value >= 0:  # a correction changes the quote it stands on too (quotes.csv), or validate refuses it
+        _set_quote(root, study_id, "n_enrolled", f"{value} patients enrolled")
+
+
+def _set_quote(root, study_id: str, field: str, quote: str) -> None:
+    path = root / "data" / "quotes.csv"
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    head = rows[0]
+    hits = [r for r in rows[1:] if r[head.index("study_id")] == study_id and r[head.index("field")] == field]
+    assert hits, f"no quote of {study_id}.{field} in {path}"
+    for row in hits:
+        row[head.index("quote")] = quote
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
 
 
 def _check_first_adverse_event(root) -> str:
