@@ -95,10 +95,22 @@ def test_a_table_whose_words_do_not_fit_is_set_smaller():
     assert spec["font_scale"] < 1.0 and sum(float(s.split("{")[1].rstrip("}")) for s in spec["spec"].split("\\LR")[1:]) <= 1.0
 
 
-def test_every_table_not_in_a_box_breaks_across_pages():
-    from living_review.book.latex_tables import breaks_across_pages
+def _long_list_table(rows: int) -> str:
+    body = "\n".join(f"   * - cohort {i}\n     - {i}" for i in range(rows))
+    return f".. list-table::\n   :header-rows: 1\n\n   * - Study\n     - n\n{body}\n"
 
-    document = publish_doctree(LIST_TABLE + "\n.. note::\n\n" + "\n".join("   " + line for line in LIST_TABLE.splitlines()))
+
+def test_every_long_table_not_in_a_box_breaks_across_pages_and_a_short_one_stays_whole():
+    from living_review.book.latex_tables import SHORT_ROWS, breaks_across_pages, is_short
+
+    long_table = _long_list_table(SHORT_ROWS + 1)
+    document = publish_doctree(long_table + "\n.. note::\n\n" + "\n".join("   " + line for line in long_table.splitlines()))
     free, boxed = list(document.findall(nodes.table))
     assert breaks_across_pages(free) and "longtable" in free["classes"]
     assert not breaks_across_pages(boxed) and "longtable" not in boxed["classes"]
+    # a table of SHORT_ROWS rows fits a page: kept whole, never a longtable (which can print its head
+    # over the footer when it starts right after figures placed at the top of the page)
+    short = publish_doctree(_long_list_table(SHORT_ROWS)).next_node(nodes.table)
+    assert is_short(short) and not breaks_across_pages(short) and "longtable" not in short["classes"]
+    wordy = publish_doctree(LIST_TABLE.replace("integer", "integer " + "word " * 300, 1)).next_node(nodes.table)
+    assert not is_short(wordy)

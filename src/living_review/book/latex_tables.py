@@ -19,6 +19,9 @@ post-transform gives each table without a ``tabularcolumns`` of its own
   pages, its header repeated, instead of running over the footer. ``longtable`` steps the
   table counter even for a table without a caption, which the HTML site does not number: the
   counter is stepped back after such a table, so that both number the same tables alike.
+  A short table (at most :data:`SHORT_ROWS` body rows and :data:`SHORT_CHARS` characters) is
+  kept whole instead: TeX moves it to the next page when it does not fit, while ``longtable``
+  set right after figures placed at the top of a page can print its head over the footer.
 
 The HTML site is untouched: there, tables scroll in their own box.
 """
@@ -37,6 +40,8 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from living_review._version import __version__
 
 LONG_WORD = 14
+#: a table this short is never broken across pages (see the module docstring)
+SHORT_ROWS, SHORT_CHARS = 6, 1200
 # relative size -> LaTeX size command (10 pt text: \small is 9 pt, \footnotesize 8 pt, \scriptsize 7 pt)
 FONT_SIZES = {1.0: "", 0.9: r"\small", 0.8: r"\footnotesize", 0.7: r"\scriptsize"}
 BREAK_AFTER = re.compile(r"(?<=[_|/,=])")
@@ -163,8 +168,16 @@ def font_scale(minimum: list[float], line: float = TEXT_BLOCK_PT) -> float:
 _BOXES = (nodes.table, nodes.Admonition, nodes.sidebar, nodes.topic, nodes.footnote)
 
 
+def is_short(table: nodes.table) -> bool:
+    """Whether ``table`` fits a page whole (:data:`SHORT_ROWS` body rows, :data:`SHORT_CHARS` characters)."""
+    rows = [r for body in table.findall(nodes.tbody) for r in body.children if isinstance(r, nodes.row)]
+    return len(rows) <= SHORT_ROWS and len(table.astext()) <= SHORT_CHARS
+
+
 def breaks_across_pages(table: nodes.table) -> bool:
-    """Mark ``table`` to be set as a ``longtable``, unless it is nested in a box; return whether it was."""
+    """Mark ``table`` to be set as a ``longtable``, unless it is short or nested in a box; return whether it was."""
+    if is_short(table):
+        return False
     parent = table.parent
     while parent is not None:
         if isinstance(parent, _BOXES):

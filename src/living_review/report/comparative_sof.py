@@ -30,7 +30,7 @@ from living_review.report.sof_table import SYMBOLS, footnotes
 from living_review.report.tables import markdown_source
 
 #: PDF column widths (fractions of the line): the single-arm table's five columns and the sensitivity column
-LATEX_WIDTHS = (0.20, 0.10, 0.22, 0.11, 0.20, 0.13)
+LATEX_WIDTHS = (0.17, 0.14, 0.22, 0.10, 0.19, 0.14)
 #: the sensitivity column: the landmark difference from the two arms' printed rates, not from the hazard ratio
 SENSITIVITY = "Sensitivity analysis"
 _MODAL = {"high": "", "moderate": "probably ", "low": "may "}
