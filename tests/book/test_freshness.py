@@ -101,6 +101,8 @@ def _book(root, pages: dict[str, str], last: list[str] = ()):
         (root / "notebooks" / f"{name}.md").write_text(text)
     entries = "".join(f"  - file: notebooks/{name}\n" for name in pages)
     (root / "_toc.yml").write_text(f"format: jb-book\nroot: book/index\nchapters:\n{entries}")
+    # a plain front page: the book's own (a notebook with the abstract) would be one more chapter to run
+    (root / "book" / "index.md").write_text("# A small book\n\nThe pages of this test.\n")
     if last:
         config = root / "_config.yml"
         config.write_text(re.sub(r"living_review_read_last: \[[^\]]*\]",
