@@ -21,16 +21,6 @@ from living_review.settings import load_settings
 
 
 @pytest.fixture(scope="module")
-def ev():
-    return load_evidence()
-
-
-@pytest.fixture(scope="module")
-def settings():
-    return load_settings()
-
-
-@pytest.fixture(scope="module")
 def abstract(ev, settings):
     return ab.build_abstract(ev, settings)
 

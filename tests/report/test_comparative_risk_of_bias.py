@@ -12,11 +12,6 @@ from living_review.report import comparative_risk_of_bias as crb  # noqa: E402
 from living_review.report import risk_of_bias as rb  # noqa: E402
 
 
-@pytest.fixture(scope="module")
-def ev():
-    return load_evidence()
-
-
 def test_each_tool_assesses_what_its_design_needs(ev):
     # judged from the signalling answers on what the sources say
     assert crb.overall_by_comparison(ev) == {"rtog0912": "some_concerns", "iwasaki2020_palliative": "serious",

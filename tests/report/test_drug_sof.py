@@ -4,21 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from living_review.data import load_evidence
 from living_review.report import drug_sof, sof_table, study_tables
 from living_review.report import summary_of_findings as sof
 from living_review.report import survival_landmarks as sl
-from living_review.settings import load_settings
-
-
-@pytest.fixture(scope="module")
-def ev():
-    return load_evidence()
-
-
-@pytest.fixture(scope="module")
-def settings():
-    return load_settings()
 
 
 def test_only_drugs_with_enough_cohorts_get_a_table(ev, settings):

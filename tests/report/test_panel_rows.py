@@ -11,14 +11,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from living_review.data import load_evidence
 from living_review.report import panel_rows as pr
 from living_review.report import study_tables
-
-
-@pytest.fixture(scope="module")
-def ev():
-    return load_evidence()
 
 
 @pytest.fixture(scope="module")

@@ -3,17 +3,11 @@
 import pandas as pd
 import pytest
 
-from living_review.data import load_evidence
 from living_review.meta import metaprop
 from living_review.report import safety_report as sf
 from living_review.settings import MetaAnalysisSettings
 
 SETTINGS = MetaAnalysisSettings()
-
-
-@pytest.fixture(scope="module")
-def ev():
-    return load_evidence()
 
 
 @pytest.mark.parametrize(("source", "status"), [

@@ -18,7 +18,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from living_review.data import load_evidence
 from living_review.report import survival_landmarks as sl
 from living_review.report.study_tables import select_cohorts
 from living_review.settings import load_settings
@@ -27,11 +26,6 @@ HERE = Path(__file__).parent
 R_OS12_PFT = (0.1460555820, 0.0967465223, 0.2026625084, 0.0, 0.0)
 R_OS12_PLOGIT = (0.1518526444, 0.1069005115, 0.2112364977, 0.0, 0.0)
 R_PFS6_EXACT = (0.3636363636, 0.1092634438, 0.6920952850)
-
-
-@pytest.fixture(scope="module")
-def ev():
-    return load_evidence()
 
 
 @pytest.fixture(scope="module")

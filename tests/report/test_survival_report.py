@@ -7,14 +7,8 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from living_review.data import load_evidence
 from living_review.report import survival_report as sr
 from living_review.survival import pool_log_medians
-
-
-@pytest.fixture(scope="module")
-def ev():
-    return load_evidence()
 
 
 def _rows(ev, ids):

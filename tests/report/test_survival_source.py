@@ -13,22 +13,10 @@ import pandas as pd
 import pytest
 
 from living_review.book.ledger import collect
-from living_review.data import load_evidence
 from living_review.paths import BUILD_DIR_VARIABLE, project_root
 from living_review.report import study_tables, survival_curves, survival_report
 from living_review.report import summary_of_findings as sof
 from living_review.report import survival_source as ss
-from living_review.settings import load_settings
-
-
-@pytest.fixture(scope="module")
-def ev():
-    return load_evidence()
-
-
-@pytest.fixture(scope="module")
-def settings():
-    return load_settings()
 
 
 @pytest.fixture(scope="module")
