@@ -15,8 +15,13 @@ def test_parse_and_rate():
 
 def test_the_released_ratings_load():
     prev = load_evidence().previous_certainty
-    assert set(prev["version"]) == {"1.2.0"} and (prev["certainty"] == "very low").all()
-    assert prev.set_index("outcome").loc["orr", "downgrades"] == "start low; risk of bias 1; inconsistency 2"
+    assert set(prev["version"]) == {"1.2.0", "1.3.0"}
+    old, new = prev[prev["version"] == "1.2.0"], prev[prev["version"] == "1.3.0"].set_index("outcome")
+    assert (old["certainty"] == "very low").all()  # 1.2.0 rated every outcome very low
+    assert old.set_index("outcome").loc["orr", "downgrades"] == "start low; risk of bias 1; inconsistency 2"
+    # 1.3.0, by the rules of the appraisal issue: certainty in the estimate, starting high
+    assert new.loc["orr", "downgrades"] == "start high; risk of bias 1; inconsistency 2; indirectness 1; imprecision 1"
+    assert new.loc["os_12m", "certainty"] == "low" and new.loc["ae_grade3.hypertension", "certainty"] == "low"
 
 
 def test_a_rating_its_downgrades_do_not_give_is_an_error(data_copy):
