@@ -31,7 +31,7 @@ def test_every_problem_is_reported_with_file_line_and_column(tmp_path):
     assert "data/protocol_amendments.csv:3: amendment: empty" in text
     assert "data/protocol_amendments.csv:3: amendment_id: PA-1 appears twice" in text
     assert "data/protocol_amendments.csv:3: version: 'one' is not a version" in text
-    assert "data/protocol_amendments.csv:4: 2 value(s) for 8 columns" in text
+    assert "data/protocol_amendments.csv:4: 2 values for 8 columns" in text
 
 
 def test_a_development_version_shows_the_amendments_of_the_version_it_leads_to(tmp_path):

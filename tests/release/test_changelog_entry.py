@@ -12,7 +12,8 @@ import re
 
 import pytest
 
-from living_review.release.changelog_entry import EntryContext, Study, cohorts_text, plural, render_markdown
+from living_review.release.changelog_entry import EntryContext, Study, cohorts_text, render_markdown
+from living_review.words import count
 from living_review.release.compare import compare
 from living_review.release.published import PublishedValue, read_published
 from living_review.release.summary import ReleaseSummary
@@ -178,7 +179,8 @@ def test_cited_studies_carry_their_citation():
 
 
 def test_plural_words():
-    assert plural(1, "cohort") == "1 cohort" and plural(2, "study", "studies") == "2 studies"
+    assert count(1, "cohort") == "1 cohort" and count(2, "study", "studies") == "2 studies"
+    assert count(2, "study") == "2 studies" and count(0, "estimate") == "0 estimates"
 
 
 def test_published_values_of_the_previous_review_are_read_as_printed(tmp_path):

@@ -41,7 +41,7 @@ def test_a_manifest_with_one_changed_file_names_that_file_and_its_first_differen
     rebuilt = pack(*_site(tmp_path / "b", changed), tmp_path / "b.tar.gz", prefix="living-review-9.0.0")
     difference = m.compare_manifests(m.archive_manifest(published), m.archive_manifest(rebuilt))
     assert difference.changed == ("html/downloads/estimates-9.0.0.csv",) and not difference.missing
-    assert "1 file(s) differ: html/downloads/estimates-9.0.0.csv" in difference.summary()
+    assert "1 file differs: html/downloads/estimates-9.0.0.csv" in difference.summary()
     name = difference.changed[0]
     text = m.first_text_difference(m.archive_members(published)[name], m.archive_members(rebuilt)[name])
     assert text == "line 2, column 9: published 'orr,0.25', rebuilt 'orr,0.25000000000000006'"

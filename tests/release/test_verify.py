@@ -236,7 +236,7 @@ def test_a_summary_that_differs_only_in_last_bits_is_the_middle_outcome_naming_t
     # the manifest names the one file of the archive that differs
     assert assessment.files == ("html/downloads/estimates-2.0.0.csv: differs",)
     text = report.summary()
-    assert "1 field(s) of summary.json differ only in their last digits" in text and "estimates.orr.all.estimate" in text
+    assert "1 field of summary.json differs only in its last digits" in text and "estimates.orr.all.estimate" in text
     assert "BLAS kernel: Haswell | SkylakeX   <- differs" in text
     assert "explained by: BLAS kernel: Haswell published, SkylakeX rebuilt" in text
     assert "bit for bit: expected with" in text and "OPENBLAS_CORETYPE=Haswell" in text

@@ -50,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
         print(describe_error(err)[0], file=sys.stderr)
         return 1
     if counts.awaiting_ids:
-        from living_review.search.words import count
+        from living_review.words import count
 
         print(f"note: mid-screening: {count(counts.records_awaiting_screening, 'record')} not yet screened and "
               f"{count(counts.reports_awaiting_assessment, 'report')} not yet assessed at full text; the diagram "

@@ -150,7 +150,7 @@ def _run(args, folder: Path, reviewer: str | None, date: str) -> int:
         known = set(read_records(folder / "records.csv")["record_id"])
         rows = import_decisions(args.import_, reviewer=reviewer, date=date, known=known)
         append_decisions(folder / DECISIONS_FILE, rows)
-        from living_review.search.words import count
+        from living_review.words import count
 
         print(f"{args.import_}: {count(len(rows), 'decision')} of {reviewer} recorded")
         print(_sync(folder).summary())
@@ -165,13 +165,13 @@ def _run(args, folder: Path, reviewer: str | None, date: str) -> int:
         ordered, message = _ordered(records, queue, labels, args.order)
         export_queue(ordered if args.order == "relevance" else queue, args.export)
         from living_review.search.queue import how_to_fill
-        from living_review.search.words import count
+        from living_review.words import count
 
         print(f"{args.export}: {count(len(queue), 'record')} to screen at {args.stage}, in {message}")
         print(f"fill in {how_to_fill(args.stage)}; then: living-review screen --reviewer {reviewer or 'XX'} "
               f"--stage {args.stage} --import {args.export}")
         return 0
-    from living_review.search.words import count
+    from living_review.words import count
 
     print(f"{count(len(queue), 'record')} await{'s' if len(queue) == 1 else ''} {reviewer}'s decision at {args.stage}")
     seen: set[str] = set()
@@ -269,7 +269,7 @@ def _resolve(folder: Path, reviewer: str, date: str) -> int:
     from living_review.search.decisions import DECISIONS_FILE, append_decisions
 
     from living_review.search.records import read_records
-    from living_review.search.words import count
+    from living_review.words import count
 
     conflicts = _sync(folder).conflicts
     records = read_records(folder / "records.csv").set_index("record_id")

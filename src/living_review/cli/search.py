@@ -63,7 +63,7 @@ def run_import(args: argparse.Namespace) -> int:
     from living_review.search.records import append_records, read_records, write_records
 
     from living_review.search.import_log import LOG_NAME, check_not_imported, log_imports
-    from living_review.search.words import count
+    from living_review.words import count
 
     out = args.out or _search_dir() / "records.csv"
     ledger = out.with_name(LOG_NAME)

@@ -30,6 +30,7 @@ from pathlib import Path
 from packaging.version import InvalidVersion, Version
 
 from living_review.paths import project_root
+from living_review.words import count
 
 AMENDMENTS_FILE = Path("data") / "protocol_amendments.csv"
 COLUMNS = ("amendment_id", "date", "version", "section", "amendment", "reason", "effect", "source")
@@ -70,7 +71,7 @@ def read_amendments(root: Path | None = None) -> tuple[Amendment, ...]:
     problems, found, seen = [], [], set()
     for line, row in enumerate(rows[1:], start=2):
         if len(row) != len(COLUMNS):
-            problems.append(f"{shown}:{line}: {len(row)} value(s) for {len(COLUMNS)} columns; quote a value "
+            problems.append(f"{shown}:{line}: {count(len(row), 'value')} for {len(COLUMNS)} columns; quote a value "
                             "that holds a comma")
             continue
         values = dict(zip(COLUMNS, (v.strip() for v in row)))

@@ -25,6 +25,7 @@ from living_review.release.compare import Comparison, EstimateChange, Interval
 from living_review.release.published import PublishedValue
 from living_review.report.dictionary import latex_columns
 from living_review.report.markup import md
+from living_review.words import count
 
 REPRODUCTION_SCOPE = "reproduction"
 HEADLINE_WIDTHS = (0.24, 0.2, 0.2, 0.36)
@@ -66,11 +67,6 @@ class EntryContext:
     thresholds: dict[str, float] = field(default_factory=dict)
 
 
-def plural(n: int, one: str, many: str | None = None) -> str:
-    """``plural(1, "cohort")`` -> "1 cohort"; ``plural(2, "study", "studies")`` -> "2 studies"."""
-    return f"{n} {one if n == 1 else (many or one + 's')}"
-
-
 def _study(ctx: EntryContext, sid: str) -> Study:
     return ctx.studies.get(sid) or Study(sid, sid)
 
@@ -82,7 +78,7 @@ def count_studies(ctx: EntryContext, ids) -> int:
 
 def cohorts_text(ctx: EntryContext, ids) -> str:
     ids = tuple(ids)
-    return f"{plural(len(ids), 'cohort')} from {plural(count_studies(ctx, ids), 'study', 'studies')}"
+    return f"{count(len(ids), 'cohort')} from {count(count_studies(ctx, ids), 'study')}"
 
 
 def _named(ctx: EntryContext, sid: str) -> str:
@@ -201,13 +197,13 @@ def _analysis_sentence(changes: tuple[AnalysisChange, ...]) -> str:
     parts = []
     if exact:
         one = len(exact) == 1
-        parts.append(f"{plural(len(exact), 'estimate')} that {'rests' if one else 'rest'} on one study "
+        parts.append(f"{count(len(exact), 'estimate')} that {'rests' if one else 'rest'} on one study "
                      f"{'is' if one else 'are'} now reported with that study's exact (Clopper-Pearson) "
                      f"interval instead of a pooled one")
     if other:
-        parts.append(f"{plural(len(other), 'estimate')} {'is' if len(other) == 1 else 'are'} computed differently "
+        parts.append(f"{count(len(other), 'estimate')} {'is' if len(other) == 1 else 'are'} computed differently "
                      "from the same inputs")
-    return (f"{plural(len(changes), 'estimate')} moved with the same inputs, a change in analysis rather than in "
+    return (f"{count(len(changes), 'estimate')} moved with the same inputs, a change in analysis rather than in "
             f"the evidence: {'; '.join(parts)}. Each is marked in the table of other estimates below.")
 
 
@@ -250,19 +246,19 @@ def render_markdown(comparison: Comparison, digits: int = 3, context: EntryConte
                                              if c.studies_added or c.studies_removed else
                                              ", but no cohort was added or removed") )
         if not (c.studies_added or c.studies_removed):
-            data += (f"; {plural(len(c.corrections), 'correction')} {'is' if len(c.corrections) == 1 else 'are'} "
+            data += (f"; {count(len(c.corrections), 'correction')} {'is' if len(c.corrections) == 1 else 'are'} "
                      f"recorded for this release.")
     out += [f"**Evidence data.** {data}", ""]
 
     labels = {sid: s.label for sid, s in ctx.studies.items()}
     if c.corrections:
-        out += [f"**Corrections.** {plural(len(c.corrections), 'correction')} recorded for this release:", ""]
+        out += [f"**Corrections.** {count(len(c.corrections), 'correction')} recorded for this release:", ""]
         out += [f"- {md(corr.sentence(labels))}" for corr in c.corrections] + [""]
     else:
         out += ["**Corrections.** None recorded for this release.", ""]
 
     if amendments:
-        out += [f"**Protocol amendments.** {plural(len(amendments), 'amendment')} made in this version:", ""]
+        out += [f"**Protocol amendments.** {count(len(amendments), 'amendment')} made in this version:", ""]
         out += [f"- {a.markdown()}" for a in amendments] + [""]
 
     if c.headlines:
@@ -284,13 +280,13 @@ def render_markdown(comparison: Comparison, digits: int = 3, context: EntryConte
     both = [e for e in c.estimates if e.previous is not None and e.current is not None]
     changed = [e for e in c.moved if e.status != "added"]
     added = [e for e in c.moved if e.status == "added"]
-    text = (f"**Other estimates.** Both versions publish {plural(len(both), 'estimate')} "
+    text = (f"**Other estimates.** Both versions publish {count(len(both), 'estimate')} "
             + ("under the same names" if analysis else "under the same analysis"))
     moved = [e for e in changed if e.status == "moved"]
     removed = [e for e in changed if e.status == "removed"]
     text += f"; {len(moved)} of them moved" if moved else "; none of them moved"
     if removed:
-        text += f", and {plural(len(removed), 'estimate')} of version {c.previous_version} {'is' if len(removed) == 1 else 'are'} no longer published"
+        text += f", and {count(len(removed), 'estimate')} of version {c.previous_version} {'is' if len(removed) == 1 else 'are'} no longer published"
     text += "."
     if added:
         by_chapter: dict[str, int] = {}
@@ -298,7 +294,7 @@ def render_markdown(comparison: Comparison, digits: int = 3, context: EntryConte
             title = ctx.chapters.get(chapters_of.get(e.key, ""), "") or "chapter not recorded"
             by_chapter[title] = by_chapter.get(title, 0) + 1
         where = "; ".join(f"{title} {n}" for title, n in sorted(by_chapter.items()))
-        text += (f" Version {c.current_version} publishes {plural(len(added), 'new estimate')} ({where})"
+        text += (f" Version {c.current_version} publishes {count(len(added), 'new estimate')} ({where})"
                  + (", listed below." if len(added) <= MAX_LISTED_NEW else
                     "; their values are in the chapters and in the release summary."))
     if c.headlines and any(h.previous_key != h.current_key for h in c.headlines) and not changed:

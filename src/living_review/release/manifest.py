@@ -26,6 +26,8 @@ import tarfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from living_review.words import count
+
 MANIFEST_FILE = "MANIFEST.tsv"
 HEADER = "path\tsize\tsha256"
 TEXT_SUFFIXES = (".html", ".csv", ".json", ".svg", ".txt", ".js", ".css", ".bib", ".tex", ".xml", ".map", ".md")
@@ -60,11 +62,11 @@ class ManifestDifference:
             return "every file of the archive is identical"
         parts = []
         if self.changed:
-            parts.append(f"{len(self.changed)} file(s) differ: {', '.join(self.changed)}")
+            parts.append(f"{count(len(self.changed), 'file')} {'differs' if len(self.changed) == 1 else 'differ'}: {', '.join(self.changed)}")
         if self.missing:
-            parts.append(f"{len(self.missing)} published file(s) not rebuilt: {', '.join(self.missing)}")
+            parts.append(f"{count(len(self.missing), 'published file')} not rebuilt: {', '.join(self.missing)}")
         if self.added:
-            parts.append(f"{len(self.added)} rebuilt file(s) not published: {', '.join(self.added)}")
+            parts.append(f"{count(len(self.added), 'rebuilt file')} not published: {', '.join(self.added)}")
         return "; ".join(parts)
 
 
@@ -138,5 +140,5 @@ def first_text_difference(published: bytes, rebuilt: bytes, width: int = 160) ->
             start = max(0, at - width // 4)
             return f"line {number}, column {at + 1}: published {a[start:start + width]!r}, rebuilt {b[start:start + width]!r}"
     if len(old) != len(new):
-        return f"{len(old)} line(s) published, {len(new)} rebuilt; the first {min(len(old), len(new))} are the same"
+        return f"{count(len(old), 'line')} published, {len(new)} rebuilt; the first {min(len(old), len(new))} are the same"
     return "the same lines, other bytes (line endings or a final newline)"

@@ -29,6 +29,7 @@ from living_review.release.manifest import (MANIFEST_FILE, archive_manifest, arc
                                             first_text_difference, is_text, read_manifest)
 from living_review.release.summary import SUMMARY_FILE
 from living_review.release.tolerance import ATOL, RTOL, number_differences
+from living_review.words import count
 
 IDENTICAL, WITHIN_TOLERANCE, NUMBERS_DIFFER = "identical", "within tolerance", "numbers differ"
 #: outcome -> exit status of ``living-review verify``
@@ -62,10 +63,10 @@ class Assessment:
         if self.outcome == IDENTICAL:
             return out
         if self.within:
-            out.append(f"numbers: {len(self.within)} field(s) of {SUMMARY_FILE} differ only in their last digits "
+            out.append(f"numbers: {count(len(self.within), 'field')} of {SUMMARY_FILE} {'differs only in its' if len(self.within) == 1 else 'differ only in their'} last digits "
                        f"(within {RTOL:g} relative, {ATOL:g} absolute): {', '.join(self.within)}")
         if self.beyond:
-            out.append(f"numbers: {len(self.beyond)} difference(s) beyond the tolerance:")
+            out.append(f"numbers: {count(len(self.beyond), 'difference')} beyond the tolerance:")
             out += [f"  {line}" for line in self.beyond]
         elif self.outcome == WITHIN_TOLERANCE:
             out.append("numbers: every published number is equal within the tolerance")

@@ -55,7 +55,7 @@ class DedupeResult:
 
     def summary(self) -> str:
         rules = ", ".join(f"{k} {v}" for k, v in sorted(self.rule_counts.items())) or "none"
-        from living_review.search.words import count
+        from living_review.words import count
 
         return (f"{count(self.n_input, 'record')} -> {len(self.records)} kept, {count(len(self.merge_log), 'duplicate')} "
                 f"removed (by rule: {rules}); fuzzy title threshold {self.threshold:g}")

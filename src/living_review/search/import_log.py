@@ -13,7 +13,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from living_review.search.words import count
+from living_review.words import count
 
 LOG_NAME = "imports.json"
 

@@ -27,7 +27,7 @@ from living_review.search.run import run_manifests
 from living_review.search.screening import read_screening_log, split_ids
 from living_review.search.sources import load_saved_searches
 from living_review.search.tracking import untracked_data, untracked_message
-from living_review.search.words import count
+from living_review.words import count
 from living_review.data.encoding import read_frame
 
 _FOOTER = re.compile(r"data fingerprint\s*<code>([0-9a-f]{6,64})</code>")

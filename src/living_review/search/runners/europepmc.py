@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import urllib.parse
 
-from living_review.search.words import count
+from living_review.words import count
 from living_review.search.http import Client, SearchError
 from living_review.search.runners import json_body, plain_text
 from living_review.search.sources import SavedSearch

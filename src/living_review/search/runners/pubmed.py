@@ -22,7 +22,7 @@ import os
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
-from living_review.search.words import count as counted
+from living_review.words import count as counted
 from living_review.search.http import Client, SearchError
 from living_review.search.importers import read_medline
 from living_review.search.runners import refuse_html

@@ -1,4 +1,8 @@
-"""Counts in words for messages: "1 record", "2 records", "0 records"."""
+"""Counts in words for messages and pages: "1 record", "2 records", "0 records".
+
+One helper for every layer (search, release, the command line), so that no message reads
+"1 records" or "file(s)".
+"""
 
 from __future__ import annotations
 
