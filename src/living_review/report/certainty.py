@@ -66,7 +66,8 @@ I2_SERIOUS, I2_VERY_SERIOUS = 0.50, 0.75
 #: reading thresholds; the interval crossing one leaves the decision open
 DECISION_THRESHOLDS: dict[str, float] = {"orr": 0.10, "dcr": 0.50, "ae_grade3": 0.10, "pfs_median": 3.0,
                                          "os_median": 6.0}
-_LANDMARK = re.compile(r"^(os|pfs)_(\d+(?:\.\d+)?)m$")
+#: key of a survival rate at a reported landmark: endpoint and months (``os_12m``, ``pfs_6m``)
+LANDMARK_KEY = re.compile(r"^(os|pfs)_(\d+(?:\.\d+)?)m$")
 
 
 def decision_threshold(outcome: str) -> float:
@@ -83,7 +84,7 @@ def decision_threshold(outcome: str) -> float:
     """
     if outcome in DECISION_THRESHOLDS:
         return DECISION_THRESHOLDS[outcome]
-    hit = _LANDMARK.match(outcome)
+    hit = LANDMARK_KEY.match(outcome)
     if hit is None:
         raise ValueError(f"outcome={outcome!r} has no decision threshold; choose one of "
                          f"{', '.join(DECISION_THRESHOLDS)}, a landmark such as os_12m or pfs_6m, or give none")

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from living_review.report.certainty import LANDMARK_KEY
 from living_review.report.dictionary import latex_columns
 from living_review.report.markup import md
 from living_review.report.tables import markdown_source
@@ -57,7 +58,7 @@ def band(low: float, high: float) -> str | None:
 
 def _landmark(row) -> str | None:
     """'alive at 12 months' for a pooled reported landmark rate (keys ``os_12m``, ``pfs_6m``), else None."""
-    if not (row.key.startswith(("os_", "pfs_")) and row.key.endswith("m")):
+    if not LANDMARK_KEY.match(row.key):
         return None
     alive = "alive" if row.key.startswith("os_") else "alive without progression"
     return f"{alive} at {row.outcome.rsplit(' at ', 1)[1]}"

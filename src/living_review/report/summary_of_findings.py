@@ -11,7 +11,6 @@ shape is built by :mod:`living_review.report.sof_table`.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -19,13 +18,12 @@ import pandas as pd
 from living_review.meta import egger_test
 from living_review.report import risk_of_bias, safety_report, study_tables, survival_landmarks, survival_report, survival_source
 from living_review.report.certainty import (
-    DECISION_THRESHOLDS, I2_SERIOUS, I2_VERY_SERIOUS, MAJORITY, MIN_K_SMALL_STUDY_TEST, OIS_HALF_WIDTH,
+    DECISION_THRESHOLDS, I2_SERIOUS, I2_VERY_SERIOUS, LANDMARK_KEY, MAJORITY, MIN_K_SMALL_STUDY_TEST, OIS_HALF_WIDTH,
     OPTIMAL_INFORMATION_SIZE, SMALL_STUDY_P, CertaintyRating, EvidenceProfile, rate_certainty,
 )
 from living_review.report.risk_of_bias import Assessment, WeightShares
 
 MIN_K_LOW_RISK = 2
-LANDMARK_KEY = re.compile(r"^(pfs|os)_[0-9.]+m$")
 
 
 @dataclass(frozen=True)
