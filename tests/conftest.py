@@ -42,3 +42,29 @@ HAS_R = shutil.which("Rscript") is not None
 def tol():
     return TOL
 
+
+@pytest.fixture
+def data_copy(tmp_path):
+    """A writable copy of the project's data folder (:class:`tests.data.conftest.DataCopy`)."""
+    from tests.data.conftest import REAL_DATA, DataCopy
+
+    target = tmp_path / "data"
+    shutil.copytree(REAL_DATA, target)
+    return DataCopy(target)
+
+
+@pytest.fixture(scope="module")
+def ev():
+    """The project's evidence, read once per module."""
+    from living_review.data import load_evidence
+
+    return load_evidence()
+
+
+@pytest.fixture(scope="module")
+def settings():
+    """The project's analysis settings, read once per module."""
+    from living_review.settings import load_settings
+
+    return load_settings()
+

@@ -15,7 +15,7 @@ from living_review._version import __version__
 _LAZY = {
     "metaprop": "living_review.meta",
     "load_evidence": "living_review.data",
-    "paths": "living_review.paths",
+    "paths": "living_review.core.paths",
 }
 
 __all__ = ["__version__", *_LAZY]

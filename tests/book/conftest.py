@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from living_review.paths import project_root
+from living_review.core.paths import project_root
 
 COPY_IGNORE = shutil.ignore_patterns(
     ".git", ".venv", ".venv-cff", "_build", "runs", "*.tar.gz", "generated", "__pycache__", ".pytest_cache",

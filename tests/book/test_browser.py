@@ -19,7 +19,7 @@ from urllib.parse import urldefrag, urljoin, urlparse
 
 import pytest
 
-from living_review.paths import project_root
+from living_review.core.paths import project_root
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 

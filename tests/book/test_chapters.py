@@ -8,7 +8,7 @@ import shutil
 import nbformat
 
 from living_review.book.chapters import generate_drug_chapters
-from living_review.paths import project_root
+from living_review.core.paths import project_root
 
 
 def _project(tmp_path):

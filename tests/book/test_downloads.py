@@ -11,8 +11,8 @@ import zipfile
 import pytest
 
 from living_review.book.downloads import Download, fill_list, ledger_csv, write_data_package, write_downloads
-from living_review.book.ledger import collect, record
-from living_review.paths import project_root
+from living_review.provenance.ledger import collect, record
+from living_review.core.paths import project_root
 
 
 @pytest.fixture

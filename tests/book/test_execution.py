@@ -8,8 +8,8 @@ import nbformat
 import pytest
 
 from living_review.book import execution as ex
-from living_review.book import ledger, ledger_state
-from living_review.book.reads import Reads
+from living_review.provenance import ledger, ledger_state
+from living_review.provenance.reads import Reads
 
 
 def _notebook(*sources: str) -> nbformat.NotebookNode:
@@ -103,7 +103,7 @@ def test_run_executes_in_parallel_then_the_consumers_records_reads_and_shows_pro
     chapters = [ex.Chapter("notebooks/one", root / "notebooks" / "ch.md", _notebook(read_a)),
                 ex.Chapter("notebooks/two", root / "notebooks" / "ch.md", _notebook("x = 6 * 7", "print(x)")),
                 ex.Chapter("notebooks/last", root / "notebooks" / "ch.md",
-                           _notebook("from living_review.book import ledger; print(len(ledger.collect()))"),
+                           _notebook("from living_review.provenance import ledger; print(len(ledger.collect()))"),
                            consumer=True)]
     stored, lines = {}, []
     done = ex.run(chapters, root, timeout=120, store=lambda c, d: stored.update({c.docname: d}), say=lines.append)
@@ -128,7 +128,7 @@ def test_a_chapter_that_raises_stops_the_run_with_its_error(root):
 def test_a_ledger_reader_that_raises_is_deferred_when_asked(root, monkeypatch):
     monkeypatch.setenv("LIVING_REVIEW_ROOT", str(root))
     early = ex.Chapter("notebooks/early", root / "notebooks" / "ch.md",
-                       _notebook("from living_review.book.ledger import collect; collect()['not.yet']"))
+                       _notebook("from living_review.provenance.ledger import collect; collect()['not.yet']"))
     deferred, lines = [], []
     assert ex.run([early], root, timeout=120, store=lambda c, d: None, say=lines.append, deferred=deferred) == []
     assert deferred == [early] and "run again after the others" in lines[-1]

@@ -42,7 +42,7 @@ SEARCH_PROBE = PROBE.split("# Probe")[0] + """# Search probe
 
 ```{code-cell} ipython3
 import pandas as pd
-from living_review.paths import data_dir
+from living_review.core.paths import data_dir
 print("SEARCH first title =", pd.read_csv(data_dir() / "search" / "records.csv")["title"].iloc[0])
 ```
 """
@@ -51,7 +51,7 @@ print("SEARCH first title =", pd.read_csv(data_dir() / "search" / "records.csv")
 WRITER = PROBE.split("# Probe")[0] + """# Writer
 
 ```{code-cell} ipython3
-from living_review.book.ledger import record
+from living_review.provenance.ledger import record
 from living_review.data import load_evidence
 n = int(load_evidence().studies.set_index("study_id").loc["wirth2021", "n_enrolled"])
 record("probe.n", outcome="n", estimate=0.5, ci_low=0.1, ci_high=0.9, k=1, n=n, params={}, inputs=[],
@@ -71,14 +71,14 @@ print("SAFETY first note =", events["notes"].iloc[0])
 KEYED = PROBE.split("# Probe")[0] + """# Keyed reader
 
 ```{code-cell} ipython3
-from living_review.book.ledger import collect
+from living_review.provenance.ledger import collect
 print("KEYED n =", collect(prefix="probe.n")["probe.n"]["n"])
 ```
 """
 CONSUMER = PROBE.split("# Probe")[0] + """# Consumer
 
 ```{code-cell} ipython3
-from living_review.book.ledger import collect
+from living_review.provenance.ledger import collect
 print("CONSUMER n =", collect()["probe.n"]["n"])
 ```
 """

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.book.conftest import COPY_IGNORE
-from living_review.paths import project_root
+from living_review.core.paths import project_root
 
 VENV = Path(sys.executable).parent.parent
 

@@ -77,7 +77,7 @@ def vertical_margin(root: Path) -> float:
     return _margin(root, "vmargin")
 
 
-# the footer of living_review.book.build_stamp, with the page number at its right (a chapter's
+# the footer of living_review.provenance.build_stamp, with the page number at its right (a chapter's
 # first page has the number alone)
 FOOTER = re.compile(r"(Version \S+, built \S+; data \S+; last search \S+ )?[0-9ivxlcdm]+")
 # the words of one line of the footer differ in height by a few points (two fonts)

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from living_review.data import load_evidence
-from living_review.paths import project_root
+from living_review.core.paths import project_root
 
 ENTRY = re.compile(r"@\w+\{([^,\s]+),(.*?)\n\}", re.S)
 

@@ -12,7 +12,7 @@ import pytest
 pytestmark = pytest.mark.slow
 
 SUMMARY = (
-    "import os, sys; from pathlib import Path; from living_review.release.summary import build_summary;"
+    "import os, sys; from pathlib import Path; from living_review.versions.summary import build_summary;"
     "sys.stdout.write(build_summary(Path(os.environ['LIVING_REVIEW_ROOT'])).to_json())"
 )
 

@@ -58,7 +58,7 @@ def test_no_help_screen_prints_restructuredtext_and_every_option_is_explained():
 
 
 def test_plain_help_text_removes_roles_and_literals():
-    from living_review.report.markup import plain
+    from living_review.core.markup import plain
 
     assert plain("``a b``: see :func:`~x.y` and :mod:`z`") == "a b: see x.y and z"
     assert plain(None) == ""

@@ -9,7 +9,7 @@ import pytest
 
 from living_review import cli
 from living_review.cli import describe_error, main
-from living_review.paths import project_root
+from living_review.core.paths import project_root
 
 LOCATED = re.compile(r"^\S+:\d+(:\d+)?: ", re.M)
 

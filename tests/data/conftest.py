@@ -7,12 +7,10 @@ changing a single cell, so each test shows exactly which defect a rule catches.
 from __future__ import annotations
 
 import csv
-import shutil
 from pathlib import Path
 
-import pytest
 
-from living_review.paths import project_root
+from living_review.core.paths import project_root
 
 REAL_DATA = project_root() / "data"
 
@@ -69,10 +67,3 @@ class DataCopy:
 
     def get(self, file: str, study_id: str, column: str, key: str = "study_id") -> str:
         return get_cell(self.path(file), self.line(file, study_id, key), column)
-
-
-@pytest.fixture
-def data_copy(tmp_path) -> DataCopy:
-    target = tmp_path / "data"
-    shutil.copytree(REAL_DATA, target)
-    return DataCopy(target)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from living_review.data import validate
+from living_review.validation import validate
 from living_review.data.cells import convert_cell
 from living_review.data.schema import Field
 

@@ -1,6 +1,7 @@
 """previous_certainty.csv: a release's rating must be the one its downgrades give."""
 
-from living_review.data import load_evidence, validate
+from living_review.data import load_evidence
+from living_review.validation import validate
 from living_review.data.certainty_history import parse_downgrades, rating_of
 from tests.data.conftest import read_rows, write_rows
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from living_review.data import load_evidence, validate
+from living_review.data import load_evidence
+from living_review.validation import validate
 from living_review.data.comparisons import comparison_rules
 from tests.data.conftest import REAL_DATA, read_rows, write_rows
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from living_review.data import DataValidationError, load_evidence, validate
+from living_review.data import DataValidationError, load_evidence
+from living_review.validation import validate
 from living_review.data.descriptor import check_descriptor
 
 

@@ -60,6 +60,6 @@ def test_rules_table_lists_every_rule():
 
 
 def _data():
-    from living_review.paths import data_dir
+    from living_review.core.paths import data_dir
 
     return data_dir()

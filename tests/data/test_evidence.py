@@ -15,9 +15,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from living_review.data import DataValidationError, Evidence, load_evidence, validate
+from living_review.data import DataValidationError, Evidence, load_evidence
+from living_review.validation import validate
 from living_review.data.schema import RESOURCE_NAMES, read_schema
-from living_review.book.fingerprint import data_fingerprint
+from living_review.core.fingerprint import data_fingerprint
 from tests.data.conftest import REAL_DATA, read_rows, write_rows
 
 FRAMES = ("studies", "landmarks", "adverse_events", "discrepancies", "previous_version_inputs", "sources")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from living_review.data import validate
+from living_review.validation import validate
 
 
 def _errors(folder):

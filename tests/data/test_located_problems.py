@@ -3,8 +3,8 @@ digitised curves whose values or at-risk times cannot be right."""
 
 from __future__ import annotations
 
-from living_review.data import validate
-from living_review.data.csvfile import read_csv
+from living_review.validation import validate
+from living_review.core.csvfile import read_csv
 
 
 def _errors(folder):

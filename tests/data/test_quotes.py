@@ -13,7 +13,7 @@ import csv
 import pytest
 
 from living_review.cli import main
-from living_review.data import validate
+from living_review.validation import validate
 from living_review.data.evidence import _read_table
 from living_review.data.quote_judgements import judgement_rules
 from living_review.data.quotes import (QUOTED_FIELDS, correction_rules, numbers_in, percent_candidates,

@@ -2,9 +2,10 @@
 
 import pytest
 
-from living_review.data import load_evidence, validate
+from living_review.data import load_evidence
+from living_review.validation import validate
 from living_review.data import risk_of_bias as rob
-from living_review.data import rob_algorithms, rob_tools
+from living_review.appraisal import rob_algorithms, rob_tools
 from tests.data.conftest import read_rows, write_rows
 
 ALL_YES = {q: "yes" for q in rob.ITEMS}
@@ -335,7 +336,7 @@ def test_a_jbi_row_names_no_comparison(data_copy):
 def test_the_file_vocabularies_are_the_union_of_the_tools():
     import json
 
-    from living_review.paths import project_root
+    from living_review.core.paths import project_root
 
     package = json.loads((project_root() / "data" / "datapackage.json").read_text(encoding="utf-8"))
     res = next(r for r in package["resources"] if r["name"] == "risk_of_bias")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from living_review.data import validate
+from living_review.validation import validate
 
 
 def _from_quotes(p):

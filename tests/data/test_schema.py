@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from living_review.data import validate
+from living_review.validation import validate
 from living_review.data.schema import RESOURCE_NAMES, read_schema
 from tests.data.conftest import REAL_DATA, read_rows
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from living_review.data import validate
+from living_review.validation import validate
 from living_review.data.source_citations import unknown_citations
 
 
@@ -22,7 +22,7 @@ def test_a_code_missing_from_sources_is_reported_with_file_line_column(data_copy
 
 
 def _data():
-    from living_review.paths import data_dir
+    from living_review.core.paths import data_dir
 
     return data_dir()
 

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-import living_review.release.summary as summary_module
-from living_review.book import ledger
+import living_review.versions.summary as summary_module
+from living_review.provenance import ledger
 from living_review._version import __version__
-from living_review.paths import project_root
+from living_review.core.paths import project_root
 
 STUDIES = "study_id,in_previous_version,year\nwirth2021,true,2021\ntahara2017,true,2017\nito2017,false,2017\n"
 

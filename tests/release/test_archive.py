@@ -13,7 +13,7 @@ import time
 import pytest
 
 from living_review.release.archive import verify_checksums, write_archive, write_checksums
-from living_review.release.summary import write_summary
+from living_review.versions.summary import write_summary
 
 
 def _sha(path):

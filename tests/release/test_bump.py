@@ -7,8 +7,8 @@ import shutil
 
 import pytest
 
-from living_review.release.citation import load_citation
-from living_review.paths import project_root
+from living_review.versions.citation import load_citation
+from living_review.core.paths import project_root
 from living_review.release.bump import VERSION_FILE, current_version, set_version
 
 

@@ -112,7 +112,7 @@ def test_release_command_refuses_then_writes(repo, tmp_path, monkeypatch, capsys
 
 
 def test_release_command_check_only_and_no_silent_overwrite(repo, tmp_path, monkeypatch, capsys):
-    from living_review.book import ledger
+    from living_review.provenance import ledger
     from living_review.cli import main
 
     monkeypatch.setenv("LIVING_REVIEW_ROOT", str(repo))

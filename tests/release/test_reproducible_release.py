@@ -38,7 +38,7 @@ kernelspec: {display_name: Python 3, language: python, name: python3}
 ```{code-cell} ipython3
 :tags: [remove-cell]
 from myst_nb import glue
-from living_review.book.ledger import record_result
+from living_review.provenance.ledger import record_result
 from living_review.data import load_evidence
 from living_review.meta import metaprop
 from living_review.meta.forest import forest

@@ -12,11 +12,11 @@ import re
 import pytest
 
 from living_review.data import load_evidence
-from living_review.paths import project_root
+from living_review.core.paths import project_root
 from living_review.report import abstract as ab
-from living_review.report import study_tables
-from living_review.report import summary_of_findings as sof
-from living_review.report import survival_source as ss
+from living_review.analyses import selection
+from living_review.analyses import summary_of_findings as sof
+from living_review.analyses import survival_source as ss
 from living_review.settings import load_settings
 
 
@@ -28,7 +28,7 @@ def abstract(ev, settings):
 @pytest.fixture(scope="module")
 def chapter(ev, settings):
     """The summary of findings' glued values, computed as notebooks/01_summary_of_findings.md computes them."""
-    cohorts = study_tables.select_cohorts(ev.studies)
+    cohorts = selection.select_cohorts(ev.studies)
     medians = {ep: ss.read_medians(cohorts, ep, settings) for ep in ("PFS", "OS")}
     rows = sof.build_summary(ev, settings, medians=medians)
     texts = sof.glue_texts(rows, settings.meta_analysis.level)

@@ -3,7 +3,7 @@
 import pandas as pd
 
 from living_review.report import certainty_history as ch
-from living_review.report.certainty import CertaintyRating
+from living_review.appraisal.certainty import CertaintyRating
 
 NOW = CertaintyRating("very low", "high", (("risk of bias", 1, "100% of the weight"),
                                           ("indirectness", 1, "No BRAF status. Kim 2021 neoadjuvant."),
@@ -35,7 +35,7 @@ def test_history_table_sets_then_beside_now():
 def test_every_current_outcome_of_the_book_has_its_previous_rating():
     from living_review.data import load_evidence
     from living_review.report import comparative_sof as csof
-    from living_review.report import summary_of_findings as sof
+    from living_review.analyses import summary_of_findings as sof
     from living_review.report.comparative_risk_of_bias import overall_by_outcome
     from living_review.settings import load_settings
 

@@ -44,18 +44,18 @@ def test_two_releases_give_one_entry_without_headings(tmp_path):
 
 def test_current_build_is_compared_with_the_last_release(tmp_path, monkeypatch):
     import living_review.report.changelog_report as report
-    from living_review.book import ledger
+    from living_review.provenance import ledger
 
     monkeypatch.setattr(report, "__version__", "2.0.0.dev0")
     import yaml
-    from living_review.paths import project_root
+    from living_review.core.paths import project_root
 
     config = yaml.safe_load((project_root() / "review.yml").read_text())
     config.pop("releases")  # its headlines name keys this minimal ledger lacks
     (tmp_path / "review.yml").write_text(yaml.safe_dump(config))
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "studies.csv").write_text("study_id,in_previous_version\na,true\nb,false\n")
-    monkeypatch.setattr("living_review.release.summary.import_module", lambda name: (_ for _ in ()).throw(
+    monkeypatch.setattr("living_review.versions.summary.import_module", lambda name: (_ for _ in ()).throw(
         ModuleNotFoundError(name)))  # read the minimal studies.csv without the full data loader
     _summary(tmp_path, "1.0.0", 0.09, ["a"])
     ledger.record("orr.all", outcome="ORR", estimate=0.2, ci_low=0.15, ci_high=0.25, k=2, n=10,
@@ -127,7 +127,7 @@ def test_status_text_follows_the_releases_found(tmp_path):
 
 
 def test_record_living_view_writes_the_last_fit(tmp_path):
-    from living_review.book.ledger import collect
+    from living_review.provenance.ledger import collect
     from living_review.report.changelog_report import record_living_view
     studies = load_evidence().studies
     meta = load_settings().meta_analysis

@@ -13,8 +13,8 @@ import shutil
 
 import pytest
 
-from living_review.paths import project_root
-from living_review.release.dates import release_date
+from living_review.core.paths import project_root
+from living_review.versions.dates import release_date
 from living_review.report.changelog_report import release_overview, search_sentences
 
 ROOT = project_root()

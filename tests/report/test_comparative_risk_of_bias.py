@@ -7,9 +7,9 @@ matplotlib.use("Agg")
 import pytest  # noqa: E402
 
 from living_review.data import load_evidence  # noqa: E402
-from living_review.data import rob_tools  # noqa: E402
+from living_review.appraisal import rob_tools  # noqa: E402
 from living_review.report import comparative_risk_of_bias as crb  # noqa: E402
-from living_review.report import risk_of_bias as rb  # noqa: E402
+from living_review.analyses import risk_of_bias as rb  # noqa: E402
 
 
 def test_each_tool_assesses_what_its_design_needs(ev):
@@ -79,7 +79,7 @@ def test_figures_of_each_tool_have_caption_and_alt_text(ev, tool):
 def test_hostile_text_in_the_new_rows_is_covered_and_shown_literally(tmp_path):
     import shutil
 
-    from living_review.paths import project_root
+    from living_review.core.paths import project_root
     from living_review.report.tables import markdown_source
     from tests.book.test_hostile_values import HOSTILE, _free_columns, poison
 

@@ -8,7 +8,7 @@ import pytest
 
 from living_review.data import load_evidence
 from living_review.report import comparative_sof as csof
-from living_review.report.certainty import CertaintyRating
+from living_review.appraisal.certainty import CertaintyRating
 
 ROB = {("rtog0912", "OS"): "no_information", ("rtog0912", "treatment_related_ae"): "no_information",
        ("iwasaki2020_palliative", "OS"): "no_information", ("iwasaki2023_paclitaxel", "OS"): "no_information"}

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from living_review.paths import data_dir
+from living_review.core.paths import data_dir
 from living_review.report.dictionary import (derived_table, dictionary_source, format_constraints, latex_columns,
                                              load_dictionary, resource_dictionary)
 

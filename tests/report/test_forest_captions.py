@@ -6,7 +6,7 @@ import pytest
 
 from living_review.data import load_evidence
 from living_review.report import forest_captions as fc
-from living_review.report import study_tables as st
+from living_review.analyses import selection
 from living_review.settings import MetaAnalysisSettings
 
 
@@ -16,7 +16,7 @@ def studies():
 
 
 def _pool(studies, ids, outcome):
-    return st.pool_outcome(studies[studies["study_id"].isin(ids)], outcome, MetaAnalysisSettings())
+    return selection.pool_outcome(studies[studies["study_id"].isin(ids)], outcome, MetaAnalysisSettings())
 
 
 def test_one_cohort_is_not_called_pooled(studies):
@@ -41,9 +41,9 @@ def test_pooled_cohorts_and_the_prediction_interval_from_three(studies):
 
 
 def test_by_drug_caption_names_what_was_pooled_and_what_was_not(studies):
-    cohorts = st.select_cohorts(studies)
-    result = st.pool_by_drug(cohorts, "ORR", MetaAnalysisSettings())
-    overall = st.pool_outcome(cohorts, "ORR", MetaAnalysisSettings())
+    cohorts = selection.select_cohorts(studies)
+    result = selection.pool_by_drug(cohorts, "ORR", MetaAnalysisSettings())
+    overall = selection.pool_outcome(cohorts, "ORR", MetaAnalysisSettings())
     # the overall estimate is the summary's own
     assert result.estimate == pytest.approx(overall.estimate, abs=1e-12) and result.k == overall.k
     caption = fc.drug_forest_caption(result, "ORR")

@@ -8,7 +8,7 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 from living_review.data import risk_of_bias as tool  # noqa: E402
-from living_review.report import risk_of_bias as rb  # noqa: E402
+from living_review.analyses import risk_of_bias as rb  # noqa: E402
 from living_review.report import risk_of_bias_plots as rbp  # noqa: E402
 
 ROWS = [("a", q, "yes") for q in tool.ITEMS] + [("b", q, "no" if q == "Q4" else "unclear") for q in tool.ITEMS]

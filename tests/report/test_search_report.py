@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from living_review.data import load_evidence
-from living_review.paths import data_dir
+from living_review.core.paths import data_dir
 from living_review.report.search_report import (checklist_source, checklist_table, excluded_table, included_table, prisma_numbers,
                                                 read_checklist)
 from living_review.search.prisma import load_prisma

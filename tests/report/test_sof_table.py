@@ -5,7 +5,7 @@ from dataclasses import dataclass
 import pytest
 
 from living_review.report import sof_table
-from living_review.report.certainty import CertaintyRating
+from living_review.appraisal.certainty import CertaintyRating
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,7 @@ def test_no_non_comparative_statement_uses_causal_wording(rating):
 
 def test_no_statement_of_the_book_s_summary_uses_causal_wording():
     from living_review.data import load_evidence
-    from living_review.report import summary_of_findings as sof
+    from living_review.analyses import summary_of_findings as sof
     from living_review.settings import load_settings
 
     rows = sof.build_summary(load_evidence(), load_settings())

@@ -10,16 +10,16 @@ from __future__ import annotations
 import pandas as pd
 
 from living_review.data import load_evidence
-from living_review.report import study_tables
+from living_review.analyses import selection
 from living_review.report import survival_cao as scao
-from living_review.report import survival_landmarks as sl
-from living_review.report import survival_source as ss
+from living_review.analyses import survival_landmarks as sl
+from living_review.analyses import survival_source as ss
 from living_review.settings import load_settings
 
 
 def test_every_published_value_sits_beside_the_reported_data_estimate():
     ev, settings = load_evidence(), load_settings()
-    cohorts = study_tables.select_cohorts(ev.studies)
+    cohorts = selection.select_cohorts(ev.studies)
     landmarks = sl.pool_all(cohorts, ev.landmarks, settings.meta_analysis)
     medians = {ep: ss.pool_group_medians(cohorts, ep, settings) for ep in ("PFS", "OS")}
     t = scao.comparison_table(landmarks, medians, ev.previous_version_results).set_index(["Endpoint", "Quantity"])

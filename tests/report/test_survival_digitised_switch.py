@@ -13,10 +13,10 @@ import pandas as pd
 import pytest
 
 from living_review.data import load_evidence
-from living_review.paths import project_root
-from living_review.report import study_tables
-from living_review.report import survival_curves as sc
-from living_review.report import survival_source as ss
+from living_review.core.paths import project_root
+from living_review.analyses import selection
+from living_review.analyses import survival_curves as sc
+from living_review.analyses import survival_source as ss
 from living_review.survival.digitised import INDEX_COLUMNS
 from living_review.survival.study_curves import APPROXIMATED, RECONSTRUCTED
 
@@ -53,7 +53,7 @@ def test_an_added_curve_replaces_the_model_for_its_cohort(with_curve):
     before = ss.endpoint_curves(load_evidence(), "OS")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the reconstruction's notes on the simulated table
-        after = ss.endpoint_curves(with_curve, "OS", study_tables.select_cohorts(with_curve.studies))
+        after = ss.endpoint_curves(with_curve, "OS", selection.select_cohorts(with_curve.studies))
     src = after.cohorts.set_index("study_id")["source"]
     assert src["wirth2021"] == RECONSTRUCTED
     assert (src.drop("wirth2021") == APPROXIMATED).all()

@@ -9,7 +9,7 @@ import nbformat
 import pytest
 
 from living_review._version import __version__
-from living_review.book.fingerprint import data_fingerprint
+from living_review.core.fingerprint import data_fingerprint
 from living_review.runs.notebook_parameters import ParameterError, parse_parameters, read_parameters, validate_parameters
 from living_review.runs.rerun import glued_numbers, run_notebook
 
@@ -177,7 +177,7 @@ def test_command_line(notebook, tmp_path, monkeypatch, capsys):
 
 
 LEDGER_NOTEBOOK = NOTEBOOK.replace('print(label, transform, outcomes)', '''print(label, transform, outcomes)
-from living_review.book import ledger
+from living_review.provenance import ledger
 ledger.record("rerun.probe", outcome="ORR", estimate=scale / 10, ci_low=0.0, ci_high=1.0, k=1, n=10,
               params={"transform": transform}, inputs=[])''')
 
@@ -195,7 +195,7 @@ def test_a_run_records_its_estimates_in_its_own_folder(notebook, tmp_path, monke
 
 
 def test_the_drug_template_declares_the_pooling_method():
-    from living_review.paths import project_root
+    from living_review.core.paths import project_root
 
     spec = read_parameters(project_root() / "notebooks" / "templates" / "drug_results.md")
     assert {"drug", "histology", "outcomes", "model", "transform", "tau2_method", "hakn", "level"} <= set(spec)
@@ -209,7 +209,7 @@ print("hakn is", load_settings().meta_analysis.hakn)''')
 
 def test_settings_changed_for_one_run_reach_the_chapter(notebook, tmp_path, monkeypatch):
     import shutil
-    from living_review.paths import project_root
+    from living_review.core.paths import project_root
     from living_review.settings import SettingsError
 
     shutil.copy(project_root() / "review.yml", tmp_path / "review.yml")
@@ -253,7 +253,7 @@ glue("doubled", np.float64(scale) * 2, display=False)
 glue("shown_int", 7)
 glue("text_value", "not a number", display=False)
 print("in its folder:", Path("cwd.txt").exists())
-print(label, transform, outcomes)''', '''from living_review.book import ledger
+print(label, transform, outcomes)''', '''from living_review.provenance import ledger
 from living_review.meta import metaprop
 from living_review.settings import load_settings
 
@@ -273,7 +273,7 @@ def test_a_rerun_with_a_new_estimator_and_pln_equals_a_direct_fit(notebook, tmp_
     import shutil
 
     from living_review.meta import metaprop
-    from living_review.paths import project_root
+    from living_review.core.paths import project_root
 
     shutil.copy(project_root() / "review.yml", tmp_path / "review.yml")
     (tmp_path / "_toc.yml").write_text("root: index\n")

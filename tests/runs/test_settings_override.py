@@ -5,7 +5,7 @@ from __future__ import annotations
 import yaml
 import pytest
 
-from living_review.paths import project_root
+from living_review.core.paths import project_root
 from living_review.settings import SettingsError, load_settings
 from living_review.runs.settings_override import override_text
 

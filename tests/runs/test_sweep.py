@@ -30,7 +30,7 @@ from myst_nb import glue
 if a == 3:
     raise ValueError("a = 3 fails on purpose")
 glue("product", a * b, display=False)
-from living_review.book import ledger
+from living_review.provenance import ledger
 ledger.record("sweep.probe", outcome="ORR", estimate=a * b / 10, ci_low=0.0, ci_high=0.5, k=a, n=10,
               params={}, inputs=[])
 ```
@@ -95,7 +95,7 @@ def test_settings_enter_the_grid_and_are_checked_before_running(grid, tmp_path):
     import json
     import shutil
 
-    from living_review.paths import project_root
+    from living_review.core.paths import project_root
     from living_review.settings import SettingsError
 
     shutil.copy(project_root() / "review.yml", tmp_path / "review.yml")
@@ -136,7 +136,7 @@ def test_non_utf8_grid_is_named(grid):
 
 
 def test_bad_grid_setting_is_blamed_on_the_grid_file(grid, tmp_path):
-    from living_review.paths import project_root
+    from living_review.core.paths import project_root
 
     (tmp_path / "review.yml").write_text((project_root() / "review.yml").read_text(encoding="utf-8"))
     grid.write_text("notebook: nb.md\nsettings:\n  survival.level: [0.9, 5]\n")
@@ -153,9 +153,9 @@ def test_a_sweep_over_the_new_estimators(tmp_path):
         '''if a == 3:
     raise ValueError("a = 3 fails on purpose")
 glue("product", a * b, display=False)
-from living_review.book import ledger
+from living_review.provenance import ledger
 ledger.record("sweep.probe", outcome="ORR", estimate=a * b / 10, ci_low=0.0, ci_high=0.5, k=a, n=10,
-              params={}, inputs=[])''', '''from living_review.book import ledger
+              params={}, inputs=[])''', '''from living_review.provenance import ledger
 from living_review.meta import metaprop
 ledger.record_result("sweep.probe", metaprop([2, 5, 0, 9], [10, 20, 15, 30], transform=transform,
                      tau2_method=tau2_method), outcome="ORR")'''))

@@ -146,7 +146,7 @@ def test_an_export_already_imported_is_recognised_by_content(tmp_path, capsys):
         assert f"already imported on {today}" in capsys.readouterr().err
     assert out.read_bytes() == before
 
-    from living_review.book.bibliography import _fields
+    from living_review.data.bibliography import _fields
 
     fields, problem = _fields({"study_id": "s", "first_author": "Sparano", "year": "2021"}, table.iloc[0].to_dict())
     assert problem is None and fields["author"] == "Sparano, C and Godbert, Y and others"

@@ -119,7 +119,7 @@ def test_living_loop(project, replay, monkeypatch, capsys, tmp_path):
 
 
 def test_status_says_when_the_build_is_stale(project, capsys):
-    from living_review.book.fingerprint import data_fingerprint
+    from living_review.core.fingerprint import data_fingerprint
 
     html = project.parents[1] / "_build" / "html"
     html.mkdir(parents=True)

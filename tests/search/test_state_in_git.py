@@ -121,7 +121,7 @@ def test_validate_refuses_a_data_file_git_does_not_track(repository, capsys):
     assert "git add data/search/screening_decisions.csv" in err
     git("add", "-A", cwd=repository)
     assert main(["validate"]) == 0
-    from living_review.book.fingerprint import data_fingerprint
+    from living_review.core.fingerprint import data_fingerprint
 
     # once every file is tracked, validate's fingerprint is the one the page footers print
     assert f"fingerprint {data_fingerprint(repository)}" in capsys.readouterr().out

@@ -4,7 +4,7 @@ written to a temporary folder; nothing is written to data/km."""
 import pandas as pd
 import pytest
 
-from living_review.paths import data_dir
+from living_review.core.paths import data_dir
 from living_review.survival.digitised import (
     INDEX_COLUMNS, load_digitised_curves, missing_curves, read_index, read_wpd_csv,
 )

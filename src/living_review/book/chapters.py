@@ -18,7 +18,7 @@ import jupytext
 import nbformat
 import papermill
 
-from living_review.paths import project_root
+from living_review.core.paths import project_root
 from living_review.settings import load_settings
 
 GENERATED_DIR = Path("notebooks") / "generated"

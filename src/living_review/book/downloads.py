@@ -34,9 +34,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from living_review._version import __version__
-from living_review.book.fingerprint import published_files
-from living_review.book.ledger import collect
-from living_review.paths import project_root
+from living_review.core.fingerprint import published_files
+from living_review.provenance.ledger import collect
+from living_review.core.paths import project_root
 
 FOLDER = "downloads"
 PDF_SOURCE = Path("_build") / "latex" / "living-review.pdf"
@@ -93,7 +93,7 @@ def _rounded(value):
 
 
 def ledger_csv(records: dict[str, dict]) -> str:
-    """The ledger (:func:`living_review.book.ledger.collect`) as CSV text, one row per key in key order.
+    """The ledger (:func:`living_review.provenance.ledger.collect`) as CSV text, one row per key in key order.
 
     Estimates, intervals, tau² and I² are written to :data:`CSV_SIGNIFICANT_DIGITS`
     significant digits (the parameters and inputs as recorded)."""

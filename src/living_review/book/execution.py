@@ -3,12 +3,12 @@
 A chapter is executed again only when something it used changed since it was last
 executed: its own source, the package code (the tracked files of ``src/``), or a file it
 read (data, ``review.yml``, release summaries; recorded at run time by
-:mod:`living_review.book.reads`, so a read nobody declared still counts). A chapter that
+:mod:`living_review.provenance.reads`, so a read nobody declared still counts). A chapter that
 read the ledger (the changelog) is a *consumer*: it runs after every other chapter, and
 again whenever the ledger it read has changed. A chapter that read only the records under
 some key prefixes (a drug chapter, the survival chapter's records) runs after the others
 too once that is known, and again only when those records changed in content or in being
-current (:mod:`living_review.book.ledger_state`); on its first run it runs beside the
+current (:mod:`living_review.provenance.ledger_state`); on its first run it runs beside the
 others, and again only if the records it read changed after it read them. What a chapter used is kept in its
 manifest, ``_build/.execution/<docname>.json``; a chapter without one is executed.
 Anything a chapter wrote into ``_build`` (figures, ledger records) must still be there.
@@ -19,7 +19,7 @@ into the jupyter-cache that myst-nb reads in ``cache`` mode, so Sphinx renders i
 executing it again. :mod:`living_review.book.sphinx_extension` calls :func:`plan` and
 :func:`run` before Sphinx reads the pages.
 
-A chapter found fresh has its ledger records confirmed (:func:`living_review.book.ledger.confirm`).
+A chapter found fresh has its ledger records confirmed (:func:`living_review.provenance.ledger.confirm`).
 """
 
 from __future__ import annotations
@@ -39,9 +39,9 @@ from pathlib import Path
 
 import nbformat
 
-from living_review.book import ledger, ledger_state
-from living_review.book.fingerprint import tracked_fingerprint
-from living_review.book.reads import Reads, read_log
+from living_review.provenance import ledger, ledger_state
+from living_review.core.fingerprint import tracked_fingerprint
+from living_review.provenance.reads import Reads, read_log
 
 MANIFEST_DIR = Path("_build") / ".execution"
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -105,7 +105,7 @@ def producer_keys(root: Path) -> set[str]:
 
 def ledger_fingerprint(root: Path) -> str:
     """State of the records that chapters reading no whole ledger wrote: what a reader of the
-    whole ledger depends on (:func:`living_review.book.ledger_state.state`; a reader that runs
+    whole ledger depends on (:func:`living_review.provenance.ledger_state.state`; a reader that runs
     after another reader re-executes when that one does)."""
     folder = ledger.ledger_dir(root)
     records = {}
@@ -276,7 +276,7 @@ def _main(argv: list[str]) -> int:
     from nbclient.exceptions import CellExecutionError
 
     given, done, log, cwd, root, timeout = argv
-    start = f"from living_review.book import reads as _r; _r.start({log!r}, {root!r}); del _r"
+    start = f"from living_review.provenance import reads as _r; _r.start({log!r}, {root!r}); del _r"
     for attempt in (1, 2):  # a kernel that died while starting (before any cell ran) is started again once
         notebook = nbformat.read(given, as_version=4)
         client = NotebookClient(

@@ -19,7 +19,7 @@ from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 
 from living_review._version import __version__
-from living_review.paths import project_root
+from living_review.core.paths import project_root
 
 MATHJAX_PACKAGE = Path("node_modules") / "mathjax" / "es5"
 # the combined component (TeX input, HTML output, menu, assistive MathML) and its fonts

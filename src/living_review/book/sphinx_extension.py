@@ -18,7 +18,7 @@ of docnames in the Sphinx config) are executed last, one after the other in that
 and read last.
 
 Before the bibliography is read, it writes the entries of the included studies that have
-none in ``book/references.bib`` into the build folder (:mod:`living_review.book.bibliography`)
+none in ``book/references.bib`` into the build folder (:mod:`living_review.data.bibliography`)
 and adds that file to ``bibtex_bibfiles``, so a study added to the data alone is cited.
 
 It also puts the version, the build date, the data fingerprint and the date of the last
@@ -38,10 +38,10 @@ from sphinx.util import logging
 
 from living_review._version import __version__
 from living_review.book import execution
-from living_review.book.bibliography import GENERATED_BIB, write_generated_bib
-from living_review.book.build_stamp import build_stamp
-from living_review.book.fingerprint import build_inputs_fingerprint, release_summaries_fingerprint
-from living_review.paths import project_root
+from living_review.data.bibliography import GENERATED_BIB, write_generated_bib
+from living_review.provenance.build_stamp import build_stamp
+from living_review.core.fingerprint import build_inputs_fingerprint, release_summaries_fingerprint
+from living_review.core.paths import project_root
 
 logger = logging.getLogger(__name__)
 ENV_KEY = "living_review_inputs_fingerprint"

@@ -50,7 +50,7 @@ def describe_error(error: BaseException) -> tuple[str, int]:
     """(message, exit status) for an exception that escaped a command."""
     import yaml
 
-    from living_review.data.problems import DataValidationError
+    from living_review.core.problems import DataValidationError
 
     from living_review.search.http import SearchError
 

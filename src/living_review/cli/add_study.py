@@ -32,7 +32,7 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from living_review.paths import data_dir
+    from living_review.core.paths import data_dir
     from living_review.search.add_study import skeleton_rows
 
     try:

@@ -34,13 +34,13 @@ def study_ids(data_dir: Path) -> list[str]:
         load_evidence = None
     if load_evidence is not None:
         return load_evidence(data_dir).studies["study_id"].astype(str).tolist()
-    from living_review.data.encoding import read_frame
+    from living_review.core.encoding import read_frame
 
     return read_frame(data_dir / "studies.csv", "data/studies.csv")["study_id"].tolist()
 
 
 def run(args: argparse.Namespace) -> int:
-    from living_review.paths import build_dir, data_dir
+    from living_review.core.paths import build_dir, data_dir
     from living_review.search.prisma import load_prisma
 
     try:
@@ -50,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
         print(describe_error(err)[0], file=sys.stderr)
         return 1
     if counts.awaiting_ids:
-        from living_review.words import count
+        from living_review.core.words import count
 
         print(f"note: mid-screening: {count(counts.records_awaiting_screening, 'record')} not yet screened and "
               f"{count(counts.reports_awaiting_assessment, 'report')} not yet assessed at full text; the diagram "

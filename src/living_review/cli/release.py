@@ -11,7 +11,7 @@ was already released with a different summary (a published version never changes
 the command then prints every reason and exits 1. ``--check`` runs the guard only.
 
 ``--scope NAME`` picks a release scope of ``review.yml`` (which estimates and studies the
-summary holds, and its headline conclusions; see :mod:`living_review.release.scopes`).
+summary holds, and its headline conclusions; see :mod:`living_review.versions.scopes`).
 ``--summary-only`` writes the summary and its checksum without the site archive: for a
 version that records a subset of the book (the reproduction of the previous version), an
 archive of the whole site would misstate what that version published.
@@ -28,8 +28,8 @@ import argparse
 import sys
 
 from living_review._version import __version__
-from living_review.paths import project_root
-from living_review.report.markup import plain
+from living_review.core.paths import project_root
+from living_review.core.markup import plain
 
 
 def run(args: argparse.Namespace) -> int:
@@ -38,9 +38,9 @@ def run(args: argparse.Namespace) -> int:
     from living_review.release.environment import write_environment
     from living_review.release.manifest import write_manifest
     from living_review.release.guard import ReleaseRefused, check_release, tag_release
-    from living_review.release.summary import SUMMARY_FILE, build_summary, release_dir, write_summary
+    from living_review.versions.summary import SUMMARY_FILE, build_summary, release_dir, write_summary
 
-    from living_review.release.scopes import load_release_config
+    from living_review.versions.scopes import load_release_config
 
     root = project_root()
     version = args.release_version or __version__

@@ -13,7 +13,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from living_review.paths import project_root
+from living_review.core.paths import project_root
 
 # The engines (papermill, jupytext, pandas) are imported when a command runs, so that
 # every other sub-command of the discovered CLI starts fast.

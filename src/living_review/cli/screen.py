@@ -100,7 +100,7 @@ def _decide(stage: str) -> dict | None:
 
 def _day(text: str) -> str:
     """The ``--date`` of the decisions: a real ISO date, not after today."""
-    from living_review.data.folders import build_date
+    from living_review.core.dates import build_date
 
     try:
         day = dt.date.fromisoformat(text)
@@ -113,7 +113,7 @@ def _day(text: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from living_review.paths import data_dir
+    from living_review.core.paths import data_dir
     from living_review.search.decisions import check_reviewer
 
     try:
@@ -150,7 +150,7 @@ def _run(args, folder: Path, reviewer: str | None, date: str) -> int:
         known = set(read_records(folder / "records.csv")["record_id"])
         rows = import_decisions(args.import_, reviewer=reviewer, date=date, known=known)
         append_decisions(folder / DECISIONS_FILE, rows)
-        from living_review.words import count
+        from living_review.core.words import count
 
         print(f"{args.import_}: {count(len(rows), 'decision')} of {reviewer} recorded")
         print(_sync(folder).summary())
@@ -165,13 +165,13 @@ def _run(args, folder: Path, reviewer: str | None, date: str) -> int:
         ordered, message = _ordered(records, queue, labels, args.order)
         export_queue(ordered if args.order == "relevance" else queue, args.export)
         from living_review.search.queue import how_to_fill
-        from living_review.words import count
+        from living_review.core.words import count
 
         print(f"{args.export}: {count(len(queue), 'record')} to screen at {args.stage}, in {message}")
         print(f"fill in {how_to_fill(args.stage)}; then: living-review screen --reviewer {reviewer or 'XX'} "
               f"--stage {args.stage} --import {args.export}")
         return 0
-    from living_review.words import count
+    from living_review.core.words import count
 
     print(f"{count(len(queue), 'record')} await{'s' if len(queue) == 1 else ''} {reviewer}'s decision at {args.stage}")
     seen: set[str] = set()
@@ -256,7 +256,7 @@ def _sync(folder: Path):
     tmp = log_path.with_name(".screening_log.csv.partial")
     merged.to_csv(tmp, index=False)
     tmp.replace(log_path)
-    from living_review.paths import project_root
+    from living_review.core.paths import project_root
     from living_review.search.tracking import untracked_data, untracked_message
 
     waiting = untracked_data(project_root(), "data/search")
@@ -269,7 +269,7 @@ def _resolve(folder: Path, reviewer: str, date: str) -> int:
     from living_review.search.decisions import DECISIONS_FILE, append_decisions
 
     from living_review.search.records import read_records
-    from living_review.words import count
+    from living_review.core.words import count
 
     conflicts = _sync(folder).conflicts
     records = read_records(folder / "records.csv").set_index("record_id")

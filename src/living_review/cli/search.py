@@ -17,7 +17,7 @@ from living_review.search.importers import FORMATS
 
 
 def _search_dir() -> Path:
-    from living_review.paths import data_dir
+    from living_review.core.paths import data_dir
 
     return data_dir() / "search"
 
@@ -63,7 +63,7 @@ def run_import(args: argparse.Namespace) -> int:
     from living_review.search.records import append_records, read_records, write_records
 
     from living_review.search.import_log import LOG_NAME, check_not_imported, log_imports
-    from living_review.words import count
+    from living_review.core.words import count
 
     out = args.out or _search_dir() / "records.csv"
     ledger = out.with_name(LOG_NAME)

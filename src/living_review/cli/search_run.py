@@ -20,7 +20,7 @@ def register(subparsers) -> None:
 
 
 def _date(text: str) -> dt.date:
-    from living_review.data.folders import build_date
+    from living_review.core.dates import build_date
 
     try:
         day = dt.date.fromisoformat(text)
@@ -34,7 +34,7 @@ def _date(text: str) -> dt.date:
 
 def _first_date() -> str:
     try:
-        from living_review.paths import data_dir
+        from living_review.core.paths import data_dir
         from living_review.search.sources import load_saved_searches
 
         searches = load_saved_searches(data_dir() / "search" / "search_strategy.yaml")
@@ -83,7 +83,7 @@ def add_run_parser(sub) -> None:
 
 
 def run_saved_searches(args: argparse.Namespace) -> int:
-    from living_review.paths import data_dir
+    from living_review.core.paths import data_dir
     from living_review.search.http import SearchError
     from living_review.search.run import run_search
     from living_review.search.sources import load_saved_searches

@@ -23,7 +23,7 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from living_review.paths import build_dir, project_root
+    from living_review.core.paths import build_dir, project_root
     from living_review.search.sources import reviewers_per_record
     from living_review.search.status import review_status
 

@@ -20,14 +20,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from living_review.data import DataValidationError, load_evidence
+from living_review.data import DataValidationError
+from living_review.validation import load_validated
 from living_review.data.quotes import quote_counts
 
 
 def run(args: argparse.Namespace) -> int:
     """Validate ``args.data_dir`` (default: the project's data folder); return the exit code."""
     try:
-        evidence = load_evidence(args.data_dir, load="all")
+        evidence = load_validated(args.data_dir)
     except DataValidationError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)

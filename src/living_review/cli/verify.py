@@ -29,11 +29,11 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from living_review.report.markup import plain
+from living_review.core.markup import plain
 
 
 def run(args: argparse.Namespace) -> int:
-    from living_review.paths import project_root
+    from living_review.core.paths import project_root
     from living_review.release.verify import verify
 
     root = project_root()

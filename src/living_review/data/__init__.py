@@ -13,7 +13,7 @@ to_months(value, unit)
 """
 
 from living_review.data.evidence import Evidence, load_evidence, validate
-from living_review.data.problems import DataValidationError, Problem
+from living_review.core.problems import DataValidationError, Problem
 from living_review.data.units import DAYS_PER_MONTH, WEEKS_PER_MONTH, to_months
 
 __all__ = [

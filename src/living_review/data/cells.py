@@ -20,8 +20,8 @@ import math
 import re
 from typing import Any
 
-from living_review.data.csvfile import RawTable
-from living_review.data.problems import Problem
+from living_review.core.csvfile import RawTable
+from living_review.core.problems import Problem
 from living_review.data.schema import Field, Resource
 
 # Hand-entered data never need a plus sign, a bare point or exponent notation; refusing

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from living_review.data.problems import Problem
+from living_review.core.problems import Problem
 
 Row = tuple[int, dict[str, Any]]
 LEVELS = ("very low", "low", "moderate", "high")

@@ -32,7 +32,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from living_review.data.problems import Problem
+from living_review.core.problems import Problem
 
 Row = tuple[int, dict[str, Any]]
 SHARED = ("study_id", "comparator", "allocation")

@@ -33,7 +33,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from living_review.data.problems import Problem
+from living_review.core.problems import Problem
 
 FIELD_TYPES = ("string", "integer", "number", "boolean")
 # Table Schema types the loader does not read (named so the message can say so).

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, get_args
 
-from living_review.data.encoding import dict_rows
-from living_review.data.problems import DataValidationError, Problem
+from living_review.core.encoding import dict_rows
+from living_review.core.problems import DataValidationError, Problem
 
 RULES_FILE = "search/eligibility_rules.csv"
 ASSESSMENTS_FILE = "search/eligibility_assessments.csv"
@@ -119,7 +119,7 @@ def check_decisions(data_dir: str | Path | None = None) -> list[Problem]:
     full-text decision follows the rules.
     """
     if data_dir is None:
-        from living_review.paths import data_dir as default_dir
+        from living_review.core.paths import data_dir as default_dir
 
         data_dir = default_dir()
     folder = Path(data_dir)
@@ -179,7 +179,7 @@ def rules_table(data_dir: str | Path | None = None):
     import pandas as pd
 
     if data_dir is None:
-        from living_review.paths import data_dir as default_dir
+        from living_review.core.paths import data_dir as default_dir
 
         data_dir = default_dir()
     rules, _ = read_rules(data_dir)

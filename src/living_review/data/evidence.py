@@ -13,24 +13,30 @@ Example
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 import pandas as pd
 
-from living_review.data import folders, table_rules
+from living_review.data import table_rules
+from living_review.data.bibliography import check_bibliography
 from living_review.data.cells import typed_rows
-from living_review.data.csvfile import read_csv
-from living_review.data.problems import DataValidationError, Problem, errors
+from living_review.core.csvfile import read_csv
+from living_review.core.problems import DataValidationError, Problem, errors
 from living_review.data.source_citations import unknown_citations
 from living_review.data.schema import RESOURCE_NAMES, Resource, Schema, read_schema
 from living_review.data.frames import framed
-from living_review.book.fingerprint import tree_fingerprint
+from living_review.core.fingerprint import tree_fingerprint
 
 Row = tuple[int, dict[str, Any]]
 Load = Literal["on_access", "all"]
 LOADS: tuple[str, ...] = ("on_access", "all")
+FolderChecks = Callable[[Path, set[str]], list[Problem]]
+"""Checks of the folders of ``data/`` that belong to the engines (``km/``, ``search/``): given the data
+folder and the study ids of ``studies.csv``, every problem found. The data layer knows only the
+tables; :mod:`living_review.validation` passes these checks in."""
 _ON_ACCESS: Any = type("OnAccess", (), {"__repr__": lambda self: "<loaded on access>"})()
 _EMPTY = {"warnings": tuple, "fingerprint": str}
 
@@ -54,7 +60,7 @@ class Evidence:
     comparative_certainty : the review's judgements for rating each comparison's certainty
         (:mod:`living_review.data.comparisons`, :func:`certainty_rules`).
     single_arm_certainty : the review's indirectness judgement for each single-arm estimate of
-        the summary of findings (:mod:`living_review.report.certainty`).
+        the summary of findings (:mod:`living_review.appraisal.certainty`).
     previous_certainty : the certainty of each outcome in a published release
         (:mod:`living_review.data.certainty_history`).
     risk_of_bias : one row per tool, cohort or comparison, and item (:mod:`living_review.data.risk_of_bias`).
@@ -117,7 +123,7 @@ class Evidence:
 
 def _resolve(data_dir: str | Path | None) -> Path:
     if data_dir is None:
-        from living_review.paths import data_dir as default_dir
+        from living_review.core.paths import data_dir as default_dir
 
         return default_dir()
     return Path(data_dir)
@@ -144,7 +150,8 @@ def _without_cell_duplicates(problems: list[Problem], cell_problems: list[Proble
     return [p for p in problems if (p.file, p.line, p.column) not in cell_level]
 
 
-def _check(data_dir: Path) -> tuple[list[Problem], Schema | None, dict[str, list[Row]]]:
+def _check(data_dir: Path, folder_checks: FolderChecks | None = None
+           ) -> tuple[list[Problem], Schema | None, dict[str, list[Row]]]:
     schema, problems = read_schema(data_dir)
     if schema is None:
         return problems, None, {}
@@ -155,7 +162,7 @@ def _check(data_dir: Path) -> tuple[list[Problem], Schema | None, dict[str, list
         problems += found
         if rows is not None:
             tables[name] = rows
-    problems += _folders(data_dir, shown, tables.get("studies", []))
+    problems += _folders(data_dir, shown, tables.get("studies", []), folder_checks)
     if len(tables) < len(RESOURCE_NAMES):
         return problems, schema, tables
     if (data_dir / "search" / "eligibility_rules.csv").is_file() and not any(p.severity == "error" for p in problems):
@@ -172,42 +179,41 @@ def _check(data_dir: Path) -> tuple[list[Problem], Schema | None, dict[str, list
     return problems, schema, tables
 
 
-def _folders(data_dir: Path, shown: dict[str, str], studies: list[Row]) -> list[Problem]:
-    """The digitised curves, the search logs and the bibliography (see :mod:`living_review.data.folders`)."""
+def _folders(data_dir: Path, shown: dict[str, str], studies: list[Row], folder_checks: FolderChecks | None
+             ) -> list[Problem]:
+    """The engines' folders (when their checks are given) and the bibliography."""
     ids = {v["study_id"] for _, v in studies if v.get("study_id")}
     if not ids:  # without the study table the cross-file checks would report every row
         return []
-    out: list[Problem] = []
-    if (data_dir / "km").is_dir():
-        out += folders.check_km(data_dir / "km", f"{data_dir.name}/km", ids)
-    if (data_dir / "search").is_dir():
-        out += folders.check_search(data_dir / "search", f"{data_dir.name}/search", ids)
-    out += _bibliography(data_dir, shown, studies)
-    return out
+    out = folder_checks(data_dir, ids) if folder_checks is not None else []
+    return out + _bibliography(data_dir, shown, studies)
 
 
 def _bibliography(data_dir: Path, shown: dict[str, str], studies: list[Row]) -> list[Problem]:
-    return folders.check_bibliography(data_dir.parent / "book" / "references.bib", "book/references.bib",
-                                      shown["studies"], studies)
+    return check_bibliography(data_dir.parent / "book" / "references.bib", "book/references.bib",
+                              shown["studies"], studies)
 
 
 def _sorted(problems: list[Problem]) -> list[Problem]:
     return sorted(set(problems), key=lambda p: (p.file, p.line, p.column, p.message))
 
 
-def validate(data_dir: str | Path | None = None) -> list[Problem]:
+def validate(data_dir: str | Path | None = None, *, folder_checks: FolderChecks | None = None) -> list[Problem]:
     """Every problem in the evidence data (errors and warnings), sorted by file and line.
 
     Parameters
     ----------
     data_dir : the data folder; defaults to ``<project root>/data``.
+    folder_checks : the checks of the engines' folders (``km/``, ``search/``); without them only
+        the tables, the data package and the bibliography are checked
+        (:func:`living_review.validation.validate` checks every file).
 
     Returns
     -------
     list of Problem : empty when the data are clean. ``str(problem)`` gives
         ``FILE:LINE: column: what is wrong (how to fix)``.
     """
-    return _sorted(_check(_resolve(data_dir))[0])
+    return _sorted(_check(_resolve(data_dir), folder_checks)[0])
 
 
 class TablesOnAccess:
@@ -257,7 +263,8 @@ class TablesOnAccess:
         return framed(name, self._read(name)[0], self.schema)
 
 
-def load_evidence(data_dir: str | Path | None = None, *, load: Load = "on_access") -> Evidence:
+def load_evidence(data_dir: str | Path | None = None, *, load: Load = "on_access",
+                  folder_checks: FolderChecks | None = None) -> Evidence:
     """Validate the evidence data and load them as typed tables.
 
     Parameters
@@ -265,8 +272,10 @@ def load_evidence(data_dir: str | Path | None = None, *, load: Load = "on_access
     data_dir : the data folder; defaults to ``<project root>/data``.
     load : ``"on_access"`` (the default) reads and checks each table the first time it is
         used, with every table its checks need (:class:`TablesOnAccess`), so that a chapter
-        depends only on the data it uses; ``"all"`` validates every file of the data folder
-        (:func:`validate`) and loads every table at once.
+        depends only on the data it uses; ``"all"`` validates every table (:func:`validate`)
+        and loads every table at once.
+    folder_checks : with ``"all"``, the checks of the engines' folders too
+        (:func:`living_review.validation.load_validated` passes them).
 
     Returns
     -------
@@ -295,7 +304,7 @@ def load_evidence(data_dir: str | Path | None = None, *, load: Load = "on_access
         if errors(problems) or schema is None:
             raise DataValidationError(_sorted(problems))
         return Evidence(data_dir=folder, loader=TablesOnAccess(folder, schema))
-    problems, schema, tables = _check(folder)
+    problems, schema, tables = _check(folder, folder_checks)
     problems = _sorted(problems)
     if errors(problems) or schema is None:
         raise DataValidationError(problems)

@@ -27,7 +27,7 @@ import re
 from collections import defaultdict
 from typing import Any
 
-from living_review.data.problems import Problem
+from living_review.core.problems import Problem
 
 Row = tuple[int, dict[str, Any]]
 _DREF = re.compile(r"\bD([0-9]{2,3})\b")

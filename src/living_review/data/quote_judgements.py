@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from living_review.data.problems import Problem
+from living_review.core.problems import Problem
 
 Row = tuple[int, dict[str, Any]]
 #: "not reported" in a risk-of-bias support, and the words a quote may hold for its topic

@@ -31,7 +31,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from living_review.data.problems import Problem
+from living_review.core.problems import Problem
 
 Row = tuple[int, dict[str, Any]]
 #: the studies.csv values that need a quote (counts, medians, intervals, dates, doses, identifiers)

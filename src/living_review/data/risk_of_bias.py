@@ -3,7 +3,7 @@
 ``risk_of_bias.csv`` holds three tools, named in its ``tool`` column: the JBI checklist for
 case series for every cohort (below), RoB 2 for every randomised comparison and ROBINS-I
 for every non-randomised one (their domains, vocabularies and overall rule are in
-:mod:`living_review.data.rob_tools`). The functions here that predate the comparative tools
+:mod:`living_review.appraisal.rob_tools`). The functions here that predate the comparative tools
 (:func:`overall`, :func:`overall_table`, the constants) read the JBI rows only.
 
 The JBI tool
@@ -67,10 +67,10 @@ from typing import Any, Literal, get_args
 
 import pandas as pd
 
-from living_review.data.problems import Problem
-from living_review.data.rob_algorithms import is_signalling
+from living_review.core.problems import Problem
+from living_review.appraisal.rob_algorithms import is_signalling
 from living_review.data.rob_signalling import answer_problems, derived_problems, quotes_source
-from living_review.data.rob_tools import TOOL_FOR_ALLOCATION, TOOLS, comparative_overall, get_tool
+from living_review.appraisal.rob_tools import TOOL_FOR_ALLOCATION, TOOLS, comparative_overall, get_tool
 
 Row = tuple[int, dict[str, Any]]
 JBI = "jbi_case_series"

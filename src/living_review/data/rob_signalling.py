@@ -3,12 +3,12 @@
 Rules (run by :func:`living_review.data.risk_of_bias.rob_rules`)
 -----------------------------------------------------------------
 * a signalling row (item ``D1.2``) names a question of its tool
-  (:data:`living_review.data.rob_algorithms.QUESTIONS`), answered with one of
-  :data:`~living_review.data.rob_algorithms.ANSWERS`, and an assessed outcome has the domain
+  (:data:`living_review.appraisal.rob_algorithms.QUESTIONS`), answered with one of
+  :data:`~living_review.appraisal.rob_algorithms.ANSWERS`, and an assessed outcome has the domain
   row it belongs to;
 * every RoB 2 domain, and ROBINS-I's confounding domain, of each assessed outcome has its
   signalling answers, and the recorded domain judgement is the one the tool's algorithm
-  derives from them (:func:`~living_review.data.rob_algorithms.domain_judgement`);
+  derives from them (:func:`~living_review.appraisal.rob_algorithms.domain_judgement`);
 * an answer other than *no information* or *not applicable*, and any judgement other than
   the tool's unjudged one that does not rest on a full text, quotes the passage it rests on
   (a quotation in its ``support``).
@@ -19,8 +19,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from living_review.data.problems import Problem
-from living_review.data.rob_algorithms import (ALGORITHMS, ANSWERS, QUESTIONS, domain_judgement, domain_of,
+from living_review.core.problems import Problem
+from living_review.appraisal.rob_algorithms import (ALGORITHMS, ANSWERS, QUESTIONS, domain_judgement, domain_of,
                                                is_signalling, signalling_codes)
 
 Row = tuple[int, dict[str, Any]]

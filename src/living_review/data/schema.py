@@ -6,7 +6,7 @@ bounds and uniqueness are all taken from each field's ``constraints``.
 
 Example
 -------
->>> from living_review.paths import data_dir
+>>> from living_review.core.paths import data_dir
 >>> schema = read_schema(data_dir())                       # doctest: +SKIP
 >>> schema.resources["studies"].field("drug").enum[:2]     # doctest: +SKIP
 ('lenvatinib', 'sorafenib')
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from living_review.data.descriptor import check_descriptor
-from living_review.data.problems import Problem
+from living_review.core.problems import Problem
 
 PACKAGE_FILE = "datapackage.json"
 FIELD_TYPES = ("string", "integer", "number", "boolean")

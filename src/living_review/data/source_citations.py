@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from living_review.data.encoding import dict_rows
-from living_review.data.problems import Problem
+from living_review.core.encoding import dict_rows
+from living_review.core.problems import Problem
 
 _CODE = re.compile(r"\b([SP]-[0-9]+)\b")
 SOURCES_FILE = "sources.csv"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from living_review.book.figure_files import save_reproducibly
+from living_review.core.figure_files import save_reproducibly
 
 #: Book body text is ~ 6.5-7 in wide; figures are drawn at that size so 8-9 pt text stays legible.
 PAGE_WIDTH_IN = 7.0

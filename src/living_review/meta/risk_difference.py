@@ -37,6 +37,8 @@ from typing import Literal, get_args
 
 from scipy.stats import norm
 
+from living_review.core.choices import check_choice
+
 Method = Literal["newcombe", "wald_from_intervals"]
 METHODS: tuple[str, ...] = get_args(Method)
 
@@ -111,8 +113,7 @@ def from_intervals(p1: float, lo1: float, hi1: float, p2: float, lo2: float, hi2
 def compute(method: Method, **kwargs) -> RiskDifference:
     """Entry point with the method as a closed set: ``newcombe`` takes ``x1, n1, x2, n2``
     (or ``p1, n1, p2, n2`` rates), ``wald_from_intervals`` takes ``p1, lo1, hi1, p2, lo2, hi2``."""
-    if method not in METHODS:
-        raise ValueError(f"method={method!r} is not allowed; choose one of {', '.join(METHODS)}")
+    check_choice("method", method, METHODS)
     if method == "wald_from_intervals":
         return from_intervals(**kwargs)
     if "p1" in kwargs:

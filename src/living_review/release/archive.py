@@ -32,12 +32,11 @@ import os
 import tarfile
 from pathlib import Path
 
-from living_review.paths import project_root
-from living_review.release.summary import release_dir
+from living_review.core.paths import project_root
+from living_review.versions.summary import CHECKSUM_FILE, release_dir
 
 HTML_DIR = Path("_build") / "html"
 PDF_FILE = Path("_build") / "latex" / "living-review.pdf"
-CHECKSUM_FILE = "SHA256SUMS"
 # written by the Makefile while a build runs and left behind when one fails
 INCOMPLETE_MARKER = Path("_build") / "INCOMPLETE"
 

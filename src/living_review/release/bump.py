@@ -2,7 +2,7 @@
 
 The version is defined in ``src/living_review/_version.py`` only; ``CITATION.cff`` carries
 a copy (with the release date) because citation tools read it, and ``.zenodo.json`` is
-generated from ``CITATION.cff`` (:func:`living_review.release.citation.write_zenodo_json`). This
+generated from ``CITATION.cff`` (:func:`living_review.versions.citation.write_zenodo_json`). This
 module changes the three together, so that they cannot disagree, and refuses a version
 that is not PEP 440 or that does not move forward.
 
@@ -19,8 +19,8 @@ from pathlib import Path
 
 from packaging.version import InvalidVersion, Version
 
-from living_review.release.citation import write_zenodo_json
-from living_review.paths import project_root
+from living_review.versions.citation import write_zenodo_json
+from living_review.core.paths import project_root
 
 VERSION_FILE = Path("src") / "living_review" / "_version.py"
 VERSION_LINE = re.compile(r'^__version__ = "([^"]*)"$', re.MULTILINE)

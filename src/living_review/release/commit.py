@@ -32,7 +32,7 @@ from pathlib import Path
 
 from living_review.release.archive import CHECKSUM_FILE
 from living_review.release.guard import tag_name, tagged_commit
-from living_review.release.summary import SUMMARY_FILE, release_dir
+from living_review.versions.summary import SUMMARY_FILE, release_dir
 
 #: a full commit name: SHA-1 (40 hex digits) or SHA-256 (64)
 FULL_COMMIT = re.compile(r"^(?:[0-9a-f]{40}|[0-9a-f]{64})$")

@@ -36,7 +36,7 @@ from pathlib import Path
 import yaml
 
 from living_review._version import __version__
-from living_review.paths import project_root
+from living_review.core.paths import project_root
 
 MAX_LISTED = 20
 

@@ -26,7 +26,7 @@ import tarfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from living_review.words import count
+from living_review.core.words import count
 
 MANIFEST_FILE = "MANIFEST.tsv"
 HEADER = "path\tsize\tsha256"

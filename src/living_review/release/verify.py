@@ -20,7 +20,7 @@ what the code and data of its commit produce:
 3. :func:`compare` checks the rebuilt files against ``releases/<version>/SHA256SUMS`` of
    the current checkout: one :class:`FileCheck` per file, and for ``summary.json`` the
    first field that differs (:func:`first_difference`).
-4. :func:`assess` says what a reader can conclude, as one of three :data:`OUTCOMES`:
+4. :func:`assess` says what a reader can conclude, as one of three :data:`EXIT_CODES`:
    ``identical`` (every checksum matches; exit 0); ``within tolerance`` (every published
    number equal within :mod:`~living_review.release.tolerance`, the bytes differing only in
    the files it names: from the release's ``MANIFEST.tsv``, or from its archive when that is
@@ -53,9 +53,9 @@ from typing import Any
 from living_review.release import environment as numenv
 from living_review.release.archive import CHECKSUM_FILE, sha256_file
 from living_review.release.commit import release_commit
-from living_review.release.outcome import (IDENTICAL, NUMBERS_DIFFER, OUTCOMES, WITHIN_TOLERANCE,  # noqa: F401
+from living_review.release.outcome import (IDENTICAL, NUMBERS_DIFFER, EXIT_CODES, WITHIN_TOLERANCE,  # noqa: F401
                                            Assessment, assess)
-from living_review.release.summary import SUMMARY_FILE, release_dir
+from living_review.versions.summary import SUMMARY_FILE, release_dir
 
 PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)(\[[^\]]*\])?==([^\s;#]+)\s*(;.*)?$")
 #: environment variables of this machine that must not reach the rebuild
@@ -107,7 +107,7 @@ class VerifyReport:
 
     @property
     def exit_status(self) -> int:
-        return OUTCOMES[self.outcome]
+        return EXIT_CODES[self.outcome]
 
     def summary(self) -> str:
         lines = [f"release {self.version}, commit {self.commit}"]

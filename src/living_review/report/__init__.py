@@ -1,5 +1,2 @@
-"""What the chapters call to turn engine results into the book's tables, figures and prose numbers.
-
-Chapters hold no functions of their own: whatever a chapter needs beyond a single call
-into the engine lives in a module of this package, one concern per module.
-"""
+"""Presentation: the tables, figures, captions and sentences the chapters show, made from the
+results of :mod:`living_review.analyses` and the engines. Nothing here decides a number."""

@@ -2,9 +2,9 @@
 
 Background, methods, results, conclusions and the version, each one paragraph of plain text. Every
 number comes from the computation the chapters print: the summary-of-findings rows
-(:func:`living_review.report.summary_of_findings.build_summary`, whose medians and landmark rates
+(:func:`living_review.analyses.summary_of_findings.build_summary`, whose medians and landmark rates
 are the survival chapter's functions) worded by
-:func:`~living_review.report.summary_of_findings.glue_texts`; the search strategy and eligibility
+:func:`~living_review.analyses.summary_of_findings.glue_texts`; the search strategy and eligibility
 rules of ``data/search/``; the settings of ``review.yml``. :attr:`Abstract.values` keeps every
 value the paragraphs quote under the name the summary of findings glues it by, so that a test can
 hold each one to the chapter's.
@@ -17,9 +17,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from living_review.data.rob_tools import get_tool
-from living_review.report import sof_table, study_tables
-from living_review.report import summary_of_findings as sof
+from living_review.appraisal.rob_tools import get_tool
+from living_review.report import sof_table
+from living_review.analyses import selection
+from living_review.analyses import summary_of_findings as sof
 from living_review.report.methods_report import load_search_strategy
 
 #: outcomes the abstract reports, in order: (summary-of-findings key, words)
@@ -97,14 +98,14 @@ def _released(root: Path) -> list[str]:
 
 def build_abstract(evidence, settings, *, root: Path | None = None) -> Abstract:
     """The abstract of this build (``evidence``: ``load_evidence()``; ``settings``: ``load_settings()``)."""
-    import living_review
-    from living_review.paths import project_root
-    from living_review.release.citation import load_citation
+    from living_review._version import __version__
+    from living_review.core.paths import project_root
+    from living_review.versions.citation import load_citation
 
     root = Path(root or project_root())
     search_dir = evidence.data_dir / "search"
     level = settings.meta_analysis.level
-    cohorts = study_tables.select_cohorts(evidence.studies)
+    cohorts = selection.select_cohorts(evidence.studies)
     rows = sof.build_summary(evidence, settings)
     texts = sof.glue_texts(rows, level)
     by_key = {r.key: r for r in rows}
@@ -142,5 +143,5 @@ def build_abstract(evidence, settings, *, root: Path | None = None) -> Abstract:
                    f"{n_abstract} of the {len(evidence.studies)} included cohorts could be read only as abstracts.")
     values["n_abstract"] = str(n_abstract)
     cit = load_citation(root)
-    version = release_text(living_review.__version__, cit.date_released, cit.version, _released(root)) + "."
+    version = release_text(__version__, cit.date_released, cit.version, _released(root)) + "."
     return Abstract(background, methods, results, conclusions, version, values)

@@ -2,7 +2,7 @@
 
 The changelog is computed, never written by hand: each entry compares two committed release
 summaries (``releases/<version>/summary.json``) with
-:func:`living_review.release.compare.compare_summaries`. Until two releases exist there is
+:func:`living_review.versions.compare.compare_summaries`. Until two releases exist there is
 nothing to compare, and the page says so from the same computation. The living view is the
 cumulative meta-analysis of the ATC monotherapy cohorts by publication date
 (:func:`living_review.meta.cumulative`) with the configured method.
@@ -13,26 +13,26 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Literal, get_args
 
 import pandas as pd
 
+from living_review.core.vocabularies import OUTCOMES, Outcome
+from living_review.core.choices import check_choice
 from living_review._version import __version__
 from living_review.meta import SequentialResult, cumulative
-from living_review.paths import project_root
-from living_review.release.amendments import for_version, read_amendments
-from living_review.release.analysis_changes import analysis_changes
-from living_review.release.changelog_entry import EntryContext, Study, render_markdown
-from living_review.release.dates import release_date
-from living_review.release.compare import compare
-from living_review.release.published import read_published
-from living_review.release.scopes import load_release_config
-from living_review.release.summary import SUMMARY_FILE, release_dir, release_versions
-from living_review.report.study_tables import outcome_counts, select_cohorts
-from living_review.data.encoding import read_frame
+from living_review.core.paths import project_root
+from living_review.versions.amendments import for_version, read_amendments
+from living_review.versions.analysis_changes import analysis_changes
+from living_review.report.changelog_entry import EntryContext, Study, render_markdown
+from living_review.versions.dates import release_date
+from living_review.versions.compare import compare
+from living_review.versions.published import read_published
+from living_review.versions.scopes import load_release_config
+from living_review.versions.summary import SUMMARY_FILE, release_dir, release_versions
+from living_review.analyses.selection import outcome_counts, select_cohorts
+from living_review.core.encoding import read_frame
+from living_review.settings.adapter import inverse_variance_options
 
-Outcome = Literal["ORR", "DCR"]
-OUTCOMES: tuple[str, ...] = get_args(Outcome)
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,7 @@ def _demote(markdown: str) -> str:
 
 def _bib_keys(root: Path) -> set[str]:
     """Keys the book can cite: hand-written entries and those generated at build time."""
-    from living_review.book.bibliography import hand_written_keys, project_entries
+    from living_review.data.bibliography import hand_written_keys, project_entries
 
     return hand_written_keys(root / "book" / "references.bib") | set(project_entries(root)[0])
 
@@ -168,7 +168,7 @@ def release_overview(root: Path | None = None, *, discrepancies: Path | None = N
     -------
     ReleaseOverview
     """
-    from living_review.release.summary import build_summary, previous_summary, read_summary
+    from living_review.versions.summary import build_summary, previous_summary, read_summary
 
     root = Path(root or project_root())
     config = root / "review.yml"
@@ -209,13 +209,13 @@ def releases_table(root: Path | None = None) -> pd.DataFrame:
     """One row per committed release, oldest first: what it holds and from which data.
 
     Columns: Version, Released (the day of the commit that added its summary,
-    :func:`living_review.release.dates.release_date`, or "not known"), Contents (the scope's description, else its name), Estimates (pooled
+    :func:`living_review.versions.dates.release_date`, or "not known"), Contents (the scope's description, else its name), Estimates (pooled
     estimates in the summary), Headlines, Studies, Data (the first 12 characters of the data
     fingerprint), Archive ("HTML + PDF" when ``SHA256SUMS`` lists a site archive, else
     "summary only").
     """
-    from living_review.release.archive import CHECKSUM_FILE
-    from living_review.release.summary import read_summary
+    from living_review.versions.summary import CHECKSUM_FILE
+    from living_review.versions.summary import read_summary
 
     root = Path(root or project_root())
     rows = []
@@ -253,18 +253,16 @@ def living_view(studies: pd.DataFrame, meta_settings, outcome: Outcome = "ORR") 
 
     Notes
     -----
-    Cohorts are those of :func:`living_review.report.study_tables.select_cohorts` (ATC
+    Cohorts are those of :func:`living_review.analyses.selection.select_cohorts` (ATC
     monotherapy, one member per overlap group), in ``pub_order``; ties of ``pub_date`` keep
     that order. The GLMM is not used here: cumulative fits are inverse-variance fits.
     """
-    if outcome not in OUTCOMES:
-        raise ValueError(f"outcome={outcome!r} is not allowed; choose one of {', '.join(OUTCOMES)}")
+    check_choice("outcome", outcome, OUTCOMES)
     cohorts = select_cohorts(studies)
     counts = outcome_counts(cohorts, outcome)
     dates = cohorts.set_index("study_id").loc[counts["study_id"], "pub_date"].astype(str).tolist()
-    m = meta_settings
-    return cumulative(counts["events"], counts["n"], dates, transform=m.transform, tau2_method=m.tau2_method,
-                      hakn=m.hakn, level=m.level, studies=counts["label"].tolist())
+    return cumulative(counts["events"], counts["n"], dates, studies=counts["label"].tolist(),
+                      **inverse_variance_options(meta_settings))
 
 
 def living_table(result: SequentialResult) -> pd.DataFrame:
@@ -312,10 +310,10 @@ def record_living_view(result: SequentialResult, studies: pd.DataFrame, meta_set
     """Record the last fit of the living view (all cohorts) in the ledger and return the file.
 
     The key defaults to ``"changelog.<outcome>.atc_monotherapy_cumulative"``; inputs are the
-    cohorts' counts (:func:`living_review.report.study_tables.ledger_inputs`).
+    cohorts' counts (:func:`living_review.analyses.selection.ledger_inputs`).
     """
-    from living_review.book.ledger import record
-    from living_review.report.study_tables import ledger_inputs
+    from living_review.provenance.ledger import record
+    from living_review.analyses.selection import ledger_inputs
 
     last = result.frame.iloc[-1]
     inputs = ledger_inputs(select_cohorts(studies), outcome)

@@ -1,10 +1,10 @@
 """Risk of bias of the between-arm comparisons (RoB 2, ROBINS-I), and the figures of any tool, for the book.
 
-The tools, their domains and the overall rule are in :mod:`living_review.data.rob_tools`;
+The tools, their domains and the overall rule are in :mod:`living_review.appraisal.rob_tools`;
 the rows are those of ``risk_of_bias.csv`` whose ``tool`` is ``rob2`` (randomised
 comparisons of ``comparisons.csv``) or ``robins_i`` (non-randomised ones), one per
 comparison, outcome and domain. Nothing here changes the JBI assessment of the cohorts
-(:func:`living_review.report.risk_of_bias.assessment`), which the GRADE rows of the pooled
+(:func:`living_review.analyses.risk_of_bias.assessment`), which the GRADE rows of the pooled
 estimates read.
 
 Example
@@ -19,18 +19,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Literal, get_args
 
 import pandas as pd
 from matplotlib.figure import Figure
 
+from living_review.core.vocabularies import COMPARATIVE_OUTCOMES, ComparativeOutcome
+from living_review.core.choices import check_choice
 from living_review.data import risk_of_bias as data_rob
-from living_review.data.rob_tools import COMPARATIVE_TOOLS, LEVEL_LABELS, TOOL_CODES, get_tool
+from living_review.appraisal.rob_tools import COMPARATIVE_TOOLS, LEVEL_LABELS, TOOL_CODES, get_tool
 from living_review.report import risk_of_bias_plots as plots
-from living_review.report.risk_of_bias import Assessment, assessment
+from living_review.analyses.risk_of_bias import Assessment, assessment
 
-Outcome = Literal["OS", "PFS", "treatment_related_ae"]
-OUTCOMES: tuple[str, ...] = get_args(Outcome)
 TABLE_COLUMNS = ("Comparison", "Domain", "Judgement", "Support", "Source")
 OVERALL_COLUMNS = ("Comparison", "Allocation", "Tool", "Outcome", "What was read", "Overall risk of bias")
 _ALLOCATION = {"randomised": "randomised", "non_randomised": "non-randomised"}
@@ -42,13 +41,11 @@ _RULE = {"rob2": "worst domain (low < some concerns < high), each domain judged 
 
 def _check(tool: str, outcome: str, *, comparative: bool = True) -> None:
     allowed = COMPARATIVE_TOOLS if comparative else TOOL_CODES
-    if tool not in allowed:
-        raise ValueError(f"tool={tool!r} is not allowed; choose one of {', '.join(allowed)}")
-    if outcome not in OUTCOMES:
-        raise ValueError(f"outcome={outcome!r} is not allowed; choose one of {', '.join(OUTCOMES)}")
+    check_choice("tool", tool, allowed)
+    check_choice("outcome", outcome, COMPARATIVE_OUTCOMES)
 
 
-def tool_assessment(evidence, tool: str, *, outcome: Outcome = "OS") -> Assessment:
+def tool_assessment(evidence, tool: str, *, outcome: ComparativeOutcome = "OS") -> Assessment:
     """The assessment of one tool: JBI per cohort (``outcome`` unused), RoB 2 or ROBINS-I per comparison."""
     _check(tool, outcome, comparative=False)
     if tool == data_rob.JBI:
@@ -65,7 +62,7 @@ def _label(study_label: str, drug: str, comparator: str) -> str:
     return f"{head}: {drug} v {comparator.split(' (')[0]}"
 
 
-def comparison_rows(evidence, tool: str, *, outcome: Outcome = "OS") -> pd.DataFrame:
+def comparison_rows(evidence, tool: str, *, outcome: ComparativeOutcome = "OS") -> pd.DataFrame:
     """The comparisons ``tool`` assessed for ``outcome``, in the order of ``comparisons.csv``.
 
     Columns ``comparison_id``, ``study_id``, ``label`` (study, drug v comparator),
@@ -95,7 +92,7 @@ def comparison_rows(evidence, tool: str, *, outcome: Outcome = "OS") -> pd.DataF
     return pd.DataFrame(out, columns=["comparison_id", "study_id", "label", "allocation", "n"])
 
 
-def overall_by_comparison(evidence, *, outcome: Outcome = "OS") -> dict[str, str]:
+def overall_by_comparison(evidence, *, outcome: ComparativeOutcome = "OS") -> dict[str, str]:
     """comparison_id -> overall judgement of ``outcome`` (RoB 2 or ROBINS-I, by the comparison's allocation)."""
     _check("rob2", outcome)
     out: dict[str, str] = {}
@@ -108,11 +105,11 @@ def overall_by_comparison(evidence, *, outcome: Outcome = "OS") -> dict[str, str
 def overall_by_outcome(evidence) -> dict[tuple[str, str], str]:
     """(comparison_id, outcome) -> overall judgement, for every outcome assessed."""
     assessed = evidence.risk_of_bias
-    outcomes = [o for o in OUTCOMES if (assessed["outcome"] == o).any()]
+    outcomes = [o for o in COMPARATIVE_OUTCOMES if (assessed["outcome"] == o).any()]
     return {(cid, o): j for o in outcomes for cid, j in overall_by_comparison(evidence, outcome=o).items()}
 
 
-def comparative_rob_table(evidence, tool: str, *, outcome: Outcome = "OS") -> pd.DataFrame:
+def comparative_rob_table(evidence, tool: str, *, outcome: ComparativeOutcome = "OS") -> pd.DataFrame:
     """Display table of one tool: per comparison, each domain's judgement with its support and source, then the overall.
 
     Columns :data:`TABLE_COLUMNS`; the overall row's support states the rule.
@@ -136,13 +133,13 @@ def comparative_rob_table(evidence, tool: str, *, outcome: Outcome = "OS") -> pd
 SIGNALLING_COLUMNS = ("Comparison", "Question", "Answer", "Support", "Source")
 
 
-def signalling_table(evidence, tool: str, *, outcome: Outcome = "OS") -> pd.DataFrame:
+def signalling_table(evidence, tool: str, *, outcome: ComparativeOutcome = "OS") -> pd.DataFrame:
     """Display table of the signalling answers of one tool for ``outcome``: per comparison, each
     question answered (code and wording), the answer, the passage it rests on and where.
 
     Columns :data:`SIGNALLING_COLUMNS`, in the order of ``risk_of_bias.csv``.
     """
-    from living_review.data.rob_algorithms import ANSWER_LABELS, QUESTIONS, domain_of
+    from living_review.appraisal.rob_algorithms import ANSWER_LABELS, QUESTIONS, domain_of
 
     _check(tool, outcome)
     rows = evidence.risk_of_bias
@@ -155,7 +152,7 @@ def signalling_table(evidence, tool: str, *, outcome: Outcome = "OS") -> pd.Data
     return pd.DataFrame(out, columns=list(SIGNALLING_COLUMNS))
 
 
-def comparative_overall_frame(evidence, *, outcome: Outcome = "OS") -> pd.DataFrame:
+def comparative_overall_frame(evidence, *, outcome: ComparativeOutcome = "OS") -> pd.DataFrame:
     """Display table: one row per assessed comparison, with its tool, what was read and the overall judgement."""
     _check("rob2", outcome)
     rows = []
@@ -182,7 +179,7 @@ class ToolFigures:
     summary_alt: str
 
 
-def tool_figures(evidence, tool: str, *, outcome: Outcome = "OS") -> ToolFigures:
+def tool_figures(evidence, tool: str, *, outcome: ComparativeOutcome = "OS") -> ToolFigures:
     """Traffic-light and weighted summary figures of one tool, with captions and alt texts.
 
     JBI: every cohort (combinations, ATC monotherapy, other histologies, each by publication),

@@ -5,8 +5,8 @@ Six columns: the outcome with the comparison and its setting; № of participant
 the effect (the relative effect with its CI and its p-value as printed, each arm's risk or
 median, and the difference with its CI: for a hazard ratio, GRADE's absolute effect, the
 ratio and its limits applied to the comparator's landmark survival,
-:mod:`living_review.report.comparative_absolute`); the certainty
-(:mod:`living_review.report.comparative_certainty`) with footnote letters; and a
+:mod:`living_review.appraisal.comparative_absolute`); the certainty
+(:mod:`living_review.appraisal.comparative_certainty`) with footnote letters; and a
 plain-language statement (Santesso et al. 2020): "results in" (high), "probably" (moderate),
 "may" (low), and for very low "the evidence is very uncertain about the effect of …"; and,
 labelled as a sensitivity analysis, the difference of the two arms' printed landmark rates
@@ -19,13 +19,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from living_review.report import comparative as cmp
-from living_review.report.comparative_absolute import absolute_effect
-from living_review.report.comparative_absolute import text as absolute_text
-from living_review.report.certainty import CertaintyRating
-from living_review.report.comparative_certainty import ComparativeProfile, rate_comparison
+from living_review.analyses import comparative as cmp
+from living_review.appraisal.comparative_absolute import absolute_effect
+from living_review.appraisal.comparative_absolute import text as absolute_text
+from living_review.appraisal.certainty import CertaintyRating
+from living_review.appraisal.comparative_certainty import ComparativeProfile, rate_comparison
 from living_review.report.dictionary import latex_columns
-from living_review.report.markup import md
+from living_review.core.markup import md
 from living_review.report.sof_table import SYMBOLS, footnotes
 from living_review.report.tables import markdown_source
 

@@ -16,8 +16,8 @@ from pathlib import Path
 import matplotlib as mpl
 from matplotlib.text import Text
 
-from living_review.book.figure_files import save_reproducibly
-from living_review.paths import build_dir
+from living_review.core.figure_files import save_reproducibly
+from living_review.core.paths import build_dir
 
 FIGURE_DIR = "figures"
 NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")

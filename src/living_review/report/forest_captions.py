@@ -8,18 +8,19 @@ both from the result that was drawn.
 from __future__ import annotations
 
 from living_review.meta import MetaPropResult
-from living_review.report.study_tables import OUTCOMES, Outcome, _check
+from living_review.core.choices import check_choice
+from living_review.core.vocabularies import OUTCOMES, Outcome
 
 _OUTCOME_WORDS = {"ORR": "Objective response rate (complete or partial response)",
                   "DCR": "Disease control rate (complete or partial response or stable disease)"}
 
 
 def response_caption(result: MetaPropResult, outcome: Outcome, *, cohorts: str) -> str:
-    """Caption of ``study_tables.response_forest``; "pooled" only when two or more cohorts were pooled.
+    """Caption of ``living_review.report.study_tables.response_forest``; "pooled" only when two or more cohorts were pooled.
 
     ``cohorts`` says which cohorts (MyST, e.g. "of the cohorts in {numref}`tbl-x`").
     """
-    _check(outcome, OUTCOMES, "outcome")
+    check_choice("outcome", outcome, OUTCOMES)
     if result.k == 1:
         return (f"{_OUTCOME_WORDS[outcome]} of the one cohort {cohorts} that reports it, with its exact "
                 "interval; with one cohort nothing is pooled.")
@@ -30,8 +31,8 @@ def response_caption(result: MetaPropResult, outcome: Outcome, *, cohorts: str) 
 
 
 def response_alt(result: MetaPropResult, outcome: Outcome, *, subject: str) -> str:
-    """Alt text of ``study_tables.response_forest``: what the plot shows, in words."""
-    _check(outcome, OUTCOMES, "outcome")
+    """Alt text of ``living_review.report.study_tables.response_forest``: what the plot shows, in words."""
+    check_choice("outcome", outcome, OUTCOMES)
     what = {"ORR": "objective response rate", "DCR": "disease control rate"}[outcome]
     if result.k == 1:
         return f"Forest plot of the {what} of the one cohort of {subject} that reports it, with its interval."
@@ -40,8 +41,8 @@ def response_alt(result: MetaPropResult, outcome: Outcome, *, subject: str) -> s
 
 
 def drug_forest_caption(result: MetaPropResult, outcome: Outcome) -> str:
-    """Caption of the by-drug forest of ``study_tables.pool_by_drug``: "pooled" only where cohorts were pooled."""
-    _check(outcome, OUTCOMES, "outcome")
+    """Caption of the by-drug forest of ``selection.pool_by_drug``: "pooled" only where cohorts were pooled."""
+    check_choice("outcome", outcome, OUTCOMES)
     pooled = [name for name, sub in result.subgroups.items() if sub.k > 1]
     alone = [name for name, sub in result.subgroups.items() if sub.k == 1]
     text = (f"{_OUTCOME_WORDS[outcome]} of the {result.k} ATC monotherapy cohorts, by drug, with the "
@@ -56,7 +57,7 @@ def drug_forest_caption(result: MetaPropResult, outcome: Outcome) -> str:
 
 def drug_forest_alt(result: MetaPropResult, outcome: Outcome) -> str:
     """Alt text of the by-drug forest: what the plot shows, in words."""
-    _check(outcome, OUTCOMES, "outcome")
+    check_choice("outcome", outcome, OUTCOMES)
     what = {"ORR": "objective response rate", "DCR": "disease control rate"}[outcome]
     return (f"Forest plot of the {what} of {result.k} cohorts grouped by drug "
             f"({', '.join(result.subgroups)}), one row per cohort with its interval, and the estimate over all "

@@ -17,7 +17,7 @@ import yaml
 
 from living_review.meta import metaprop
 from living_review.meta.options import MODELS, TAU2_METHODS, TRANSFORMS
-from living_review.paths import data_dir
+from living_review.core.paths import data_dir
 from living_review.settings import ReviewSettings
 
 TRANSFORM_NAMES = {"PFT": "Freeman-Tukey double arcsine", "PLOGIT": "logit", "PAS": "arcsine",

@@ -1,8 +1,8 @@
 """Risk-of-bias figures in the layouts of R ``robvis``: the traffic-light plot and the weighted summary plot.
 
-Both functions draw any of the review's tools (:mod:`living_review.data.rob_tools`): the
+Both functions draw any of the review's tools (:mod:`living_review.appraisal.rob_tools`): the
 JBI checklist per cohort, RoB 2 and ROBINS-I per comparison; the tool is the assessment's
-(:attr:`~living_review.report.risk_of_bias.Assessment.tool`). Each judgement has a colour
+(:attr:`~living_review.analyses.risk_of_bias.Assessment.tool`). Each judgement has a colour
 *and* a letter or symbol, so that the plots read in greyscale and for colour-blind readers:
 JBI Y, N, ?, NA (overall L, ?, H); RoB 2 and ROBINS-I the symbols of robvis, + low,
 − some concerns or moderate, × high or serious, ! critical, ? no information. Colours are
@@ -26,8 +26,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from living_review.data.rob_tools import LEVEL_LABELS, get_tool
-from living_review.report.risk_of_bias import LABELS, OVERALL_LABELS, Assessment
+from living_review.appraisal.rob_tools import LEVEL_LABELS, get_tool
+from living_review.analyses.risk_of_bias import LABELS, OVERALL_LABELS, Assessment
 
 COLOURS = {"yes": "#009E73", "no": "#D55E00", "unclear": "#E69F00", "not_applicable": "#BBBBBB",
            "low": "#009E73", "high": "#D55E00", "some_concerns": "#E69F00", "moderate": "#E69F00",
@@ -71,7 +71,7 @@ def traffic_light(a: Assessment, studies: pd.DataFrame):
 
     Parameters
     ----------
-    a : an assessment (:func:`living_review.report.risk_of_bias.assessment`, or
+    a : an assessment (:func:`living_review.analyses.risk_of_bias.assessment`, or
         :func:`living_review.report.comparative_risk_of_bias.tool_assessment`).
     studies : rows to show, with the assessment's key column (``study_id`` for JBI,
         ``comparison_id`` for RoB 2 and ROBINS-I) and ``label``.

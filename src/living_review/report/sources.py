@@ -20,7 +20,7 @@ import re
 
 import pandas as pd
 
-from living_review.report.markup import md
+from living_review.core.markup import md
 
 # "(seed S-3)", "(extraction notes P-8)", "(P-17, P-19)", "(S-0)"
 CODES = re.compile(r"\((?:seed |extraction notes )?([SP]-\d+(?:\s*,\s*[SP]-\d+)*)\)")

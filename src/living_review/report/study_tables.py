@@ -1,87 +1,22 @@
-"""Which cohorts a chapter analyses, their characteristics, and their pooled response rates.
+"""Cohort tables and sentences: characteristics, response counts, the overlap and source notes.
 
-The drug chapters, the summary of findings and the other-histology chapter select cohorts
-with one rule (:func:`select_cohorts`), so that a pooled ORR means the same set of
-patients wherever it is printed.
+What is shown is computed by :mod:`living_review.analyses.selection`; this module only says it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal, get_args
-
 import numpy as np
 import pandas as pd
 
-from living_review.meta import MetaPropResult, metaprop
-from living_review.meta.effects import clopper_pearson
-
-Outcome = Literal["ORR", "DCR"]
-OUTCOMES: tuple[str, ...] = get_args(Outcome)
-Histology = Literal["ATC", "MTC", "DTC", "PDTC"]
-HISTOLOGIES: tuple[str, ...] = get_args(Histology)
+from living_review.analyses.selection import cohort_responses
+from living_review.core.choices import check_choice
+from living_review.core.vocabularies import OUTCOMES, Outcome
+from living_review.meta import MetaPropResult
 
 _DESIGN = {"prospective_trial": "prospective trial", "retrospective_cohort": "retrospective cohort",
            "prospective_observational": "prospective observational study",
            "post_marketing_surveillance": "post-marketing surveillance"}
 _LINE = {"first_line": "first line", "pretreated": "pretreated", "mixed": "mixed lines", "not_reported": "not reported"}
-
-
-def _check(value, allowed, name):
-    if value not in allowed:
-        raise ValueError(f"{name}={value!r} is not allowed; choose one of {', '.join(allowed)}")
-
-
-def select_cohorts(studies: pd.DataFrame, *, drug: str | None = None, histology: Histology = "ATC",
-                   dedupe: bool = True) -> pd.DataFrame:
-    """Cohorts of one histology (and drug) that enter an analysis, in publication order.
-
-    Parameters
-    ----------
-    studies : ``Evidence.studies``.
-    drug : keep only this drug (``None``: every drug).
-    histology : "ATC" selects ``pooling_role == "atc_monotherapy"`` (mixed ATC counts as ATC;
-        combinations are pooled elsewhere); "MTC", "DTC" or "PDTC" select the
-        ``other_histology`` cohorts of that histology.
-    dedupe : drop cohorts of an overlap group that are not its ``overlap_keep`` member.
-
-    Returns
-    -------
-    DataFrame : the selected rows of ``studies`` sorted by ``pub_order``.
-
-    Example
-    -------
-    >>> select_cohorts(load_evidence().studies, drug="sorafenib").study_id.tolist()  # doctest: +SKIP
-    ['savvides2013', 'ito2017_atc']
-    """
-    _check(histology, HISTOLOGIES, "histology")
-    if histology == "ATC":
-        keep = studies["pooling_role"] == "atc_monotherapy"
-    else:
-        keep = (studies["pooling_role"] == "other_histology") & (studies["histology"] == histology)
-    if drug is not None:
-        keep &= studies["drug"] == drug
-    if dedupe:
-        keep &= studies["overlap_group"].isna() | studies["overlap_keep"].fillna(False).astype(bool)
-    return studies[keep.astype(bool)].sort_values("pub_order")
-
-
-def other_histology_cohorts(studies: pd.DataFrame) -> pd.DataFrame:
-    """Every cohort with ``pooling_role == "other_histology"`` (MTC, DTC, PDTC), in publication order."""
-    return studies[studies["pooling_role"] == "other_histology"].sort_values(["histology", "pub_order"])
-
-
-def survival_statements(cohorts: pd.DataFrame) -> pd.DataFrame:
-    """What each cohort's survival source says (``src_survival``), for cohorts without pooled medians."""
-    return pd.DataFrame({"Study": cohorts["label"].to_numpy(), "Histology": cohorts["histology"].to_numpy(),
-                         "Survival as stated in the source": cohorts["src_survival"].to_numpy()})
-
-
-def overlap_dropped(studies: pd.DataFrame, *, drug: str | None = None, histology: Histology = "ATC") -> pd.DataFrame:
-    """Cohorts left out of pooling because another member of their overlap group is kept."""
-    all_rows = select_cohorts(studies, drug=drug, histology=histology, dedupe=False)
-    kept = set(select_cohorts(studies, drug=drug, histology=histology)["study_id"])
-    return all_rows[~all_rows["study_id"].isin(kept)]
 
 
 def overlap_text(dropped: pd.DataFrame) -> str:
@@ -132,102 +67,10 @@ def characteristics_table(cohorts: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["Study", "Design", "N", "Dose", "Line", "Source"])
 
 
-def outcome_counts(cohorts: pd.DataFrame, outcome: Outcome) -> pd.DataFrame:
-    """Events and denominators of ``outcome`` for the cohorts that report it.
-
-    Returns a frame with ``study_id``, ``label``, ``events`` and ``n``; a cohort with an
-    empty count (not reported, never zero) is left out.
-    """
-    _check(outcome, OUTCOMES, "outcome")
-    col = outcome.lower()
-    have = cohorts[cohorts[f"{col}_events"].notna() & cohorts[f"{col}_n"].notna()]
-    return pd.DataFrame({"study_id": have["study_id"].to_numpy(), "label": have["label"].to_numpy(),
-                         "events": have[f"{col}_events"].astype(int).to_numpy(),
-                         "n": have[f"{col}_n"].astype(int).to_numpy()})
-
-
-def pool_outcome(cohorts: pd.DataFrame, outcome: Outcome, meta_settings) -> MetaPropResult | None:
-    """Pool ``outcome`` over ``cohorts`` with the configured method; ``None`` when no cohort reports it.
-
-    Parameters
-    ----------
-    cohorts : rows of ``Evidence.studies`` (see :func:`select_cohorts`).
-    outcome : "ORR" or "DCR".
-    meta_settings : ``load_settings().meta_analysis`` (transform, tau² method, model, HK, level).
-
-    Notes
-    -----
-    A single cohort (k = 1) is "pooled" as metaprop does: its own transformed value ± z·SE,
-    back-transformed; tau² is 0 and I² undefined (see :func:`living_review.meta.metaprop`).
-    """
-    counts = outcome_counts(cohorts, outcome)
-    if counts.empty:
-        return None
-    m = meta_settings
-    transform = "PLOGIT" if m.model == "glmm" else m.transform
-    return metaprop(counts["events"], counts["n"], studies=counts["label"].tolist(), transform=transform,
-                    tau2_method=m.tau2_method, model=m.model, hakn=m.hakn, level=m.level)
-
-
-def pool_by_drug(cohorts: pd.DataFrame, outcome: Outcome, meta_settings) -> MetaPropResult | None:
-    """:func:`pool_outcome` with one subgroup per drug (each with its own τ²), for the summary's forests.
-
-    The overall estimate is the one of :func:`pool_outcome` on the same cohorts; a drug with
-    one cohort shows that cohort alone (no subgroup diamond). ``None`` when no cohort reports it.
-    """
-    counts = outcome_counts(cohorts, outcome)
-    if counts.empty:
-        return None
-    drugs = cohorts.set_index("study_id")["drug"].str.capitalize()
-    m = meta_settings
-    transform = "PLOGIT" if m.model == "glmm" else m.transform
-    return metaprop(counts["events"], counts["n"], studies=counts["label"].tolist(), transform=transform,
-                    tau2_method=m.tau2_method, model=m.model, hakn=m.hakn, level=m.level,
-                    subgroups=[drugs[s] for s in counts["study_id"]])
-
-
-def ledger_inputs(cohorts: pd.DataFrame, outcome: Outcome) -> list[dict]:
-    """Per-study inputs of a pooled ``outcome`` for :func:`living_review.book.ledger.record_result`."""
-    counts = outcome_counts(cohorts, outcome)
-    return [{"study_id": r.study_id, "events": int(r.events), "n": int(r.n)} for r in counts.itertuples()]
-
-
-@dataclass(frozen=True)
-class CohortResponse:
-    """Response counts of one cohort with exact (Clopper-Pearson) CIs (fractions)."""
-
-    study_id: str
-    label: str
-    outcome: str
-    events: int
-    n: int
-    proportion: float
-    ci_low: float
-    ci_high: float
-    level: float = 0.95
-
-    def summary(self) -> str:
-        return (f"{self.label}: {self.outcome} {self.events}/{self.n} = {self.proportion:.2f} "
-                f"[{self.ci_low:.2f}; {self.ci_high:.2f}]")
-
-    def text(self) -> str:
-        """'2/8 (25.0%; 95% CI 3.2–65.1%)' for prose."""
-        return (f"{self.events}/{self.n} ({100 * self.proportion:.1f}%; {100 * self.level:g}% CI "
-                f"{100 * self.ci_low:.1f}–{100 * self.ci_high:.1f}%)")
-
-
-def cohort_responses(cohorts: pd.DataFrame, level: float = 0.95) -> list[CohortResponse]:
-    """ORR and DCR of each cohort on its own, with exact CIs at ``level`` (no pooling)."""
-    out = []
-    for outcome in OUTCOMES:
-        counts = outcome_counts(cohorts, outcome)
-        if counts.empty:
-            continue
-        lo, hi = clopper_pearson(counts["events"], counts["n"], level)
-        for r, a, b in zip(counts.itertuples(), lo, hi):
-            out.append(CohortResponse(r.study_id, r.label, outcome, int(r.events), int(r.n),
-                                      r.events / r.n, float(a), float(b), level))
-    return out
+def survival_statements(cohorts: pd.DataFrame) -> pd.DataFrame:
+    """What each cohort's survival source says (``src_survival``), for cohorts without pooled medians."""
+    return pd.DataFrame({"Study": cohorts["label"].to_numpy(), "Histology": cohorts["histology"].to_numpy(),
+                         "Survival as stated in the source": cohorts["src_survival"].to_numpy()})
 
 
 def response_table(cohorts: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
@@ -250,7 +93,7 @@ def response_forest(result: MetaPropResult | None, outcome: Outcome, *, subject:
     ``subject`` names the cohorts (e.g. "pazopanib in ATC"); the chapter's text says why a
     plot is missing (:func:`outcome_sentence`).
     """
-    _check(outcome, OUTCOMES, "outcome")
+    check_choice("outcome", outcome, OUTCOMES)
     if result is None:
         return None
     from living_review.meta.forest import forest
@@ -261,7 +104,7 @@ def response_forest(result: MetaPropResult | None, outcome: Outcome, *, subject:
 
 def outcome_sentence(result: MetaPropResult | None, outcome: Outcome, *, subject: str) -> str:
     """One sentence that reports a pooled response rate for k = 0, k = 1 and k ≥ 2 alike."""
-    _check(outcome, OUTCOMES, "outcome")
+    check_choice("outcome", outcome, OUTCOMES)
     if result is None:
         return f"No cohort of {subject} reports the {outcome} in the sources read, so nothing is pooled."
     lvl = f"{100 * result.level:g}% CI"
@@ -291,7 +134,7 @@ def discrepancy_note(discrepancies: pd.DataFrame, cohorts: pd.DataFrame, outcome
     """
     from living_review.report.sources import link_codes, myst_text
 
-    _check(outcome, OUTCOMES, "outcome")
+    check_choice("outcome", outcome, OUTCOMES)
     labels = dict(zip(cohorts["study_id"], cohorts["label"]))
     hits = discrepancies[discrepancies["study_id"].isin(list(labels))
                          & discrepancies["field"].eq(f"{outcome.lower()}_events")]
@@ -319,16 +162,6 @@ def discrepancy_note(discrepancies: pd.DataFrame, cohorts: pd.DataFrame, outcome
         parts.append(f"{myst_text(labels[d.study_id])}: this review uses {used}. {readings} "
                      f"{status[:1].upper() + status[1:]}; sensitivity analysis: {text(d.sensitivity)}{where}.")
     return "Sources disagree on these counts. " + " ".join(parts)
-
-
-def record_if_pooled(key: str, result, *, outcome: str, inputs: list[dict], chapter: str,
-                     params: dict | None = None):
-    """Record ``result`` in the ledger under ``key``; do nothing (return ``None``) when there is no result."""
-    if result is None:
-        return None
-    from living_review.book.ledger import record_result
-
-    return record_result(key, result, outcome=outcome, inputs=inputs, params=params, chapter=chapter)
 
 
 def with_placeholder(frame: pd.DataFrame, text: str) -> pd.DataFrame:

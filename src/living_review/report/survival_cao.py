@@ -4,8 +4,8 @@ Cao 2024 (Medicine 2024;103(31):e38679) published survival rates at 3 to 24 mont
 and pooled medians (its Results), from patient data it reconstructed from digitised Kaplan-Meier
 curves. Its values are read from ``data/previous_version_results.csv`` (only what it printed). This
 review's values beside them are those of reported data only: the landmark rates the cohorts
-reported, pooled as proportions (:mod:`living_review.report.survival_landmarks`), and the pooled log
-medians (:mod:`living_review.report.survival_report`). Where no cohort reports a landmark, the row
+reported, pooled as proportions (:mod:`living_review.analyses.survival_landmarks`), and the pooled log
+medians (:mod:`living_review.analyses.survival_report`). Where no cohort reports a landmark, the row
 says so: no number of this review is read off a model curve.
 """
 
@@ -35,7 +35,7 @@ def comparison_table(landmarks, medians: dict, previous: pd.DataFrame, level: fl
 
     Parameters
     ----------
-    landmarks : the :class:`~living_review.report.survival_landmarks.LandmarkPooling` of every reported landmark.
+    landmarks : the :class:`~living_review.analyses.survival_landmarks.LandmarkPooling` of every reported landmark.
     medians : ``{"PFS": MedianPooling, "OS": ...}``, the pooled log medians.
     previous : ``Evidence.previous_version_results``.
     """

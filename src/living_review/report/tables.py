@@ -5,9 +5,9 @@ falls back to plain text). :func:`markdown_table` instead returns a markdown out
 the book renders (``nb_render_markdown_format: myst``) as a captioned, numbered table in
 both formats; ``{numref}`` can refer to it by its name.
 
-Every cell, column name and caption is escaped (:func:`living_review.report.markup.md`),
+Every cell, column name and caption is escaped (:func:`living_review.core.markup.md`),
 so a value from data is shown literally, never read as HTML, LaTeX or MyST markup; only
-text the package marks as :class:`~living_review.report.markup.Markup` (a citation role,
+text the package marks as :class:`~living_review.core.markup.Markup` (a citation role,
 a code span) is passed through.
 """
 
@@ -18,7 +18,7 @@ import re
 import pandas as pd
 from IPython.display import Markdown
 
-from living_review.report.markup import md
+from living_review.core.markup import md
 from living_review.report.sources import link_codes
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")

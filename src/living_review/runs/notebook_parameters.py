@@ -146,10 +146,10 @@ def parse_parameters(code: str, source: str = "parameters cell") -> dict[str, Pa
 
 def data_values(table: str, column: str, source: str = "parameters cell") -> tuple[str, ...]:
     """The distinct non-empty values of ``column`` in ``data/<table>.csv``, sorted."""
-    from living_review.paths import data_dir
+    from living_review.core.paths import data_dir
 
     path = data_dir() / f"{table}.csv"
-    from living_review.data.encoding import dict_rows
+    from living_review.core.encoding import dict_rows
 
     try:
         rows = [row for _, row in dict_rows(path, f"data/{table}.csv")]

@@ -40,8 +40,8 @@ import pandas as pd
 import yaml
 from tqdm import tqdm
 
-from living_review.book import ledger
-from living_review.paths import project_root
+from living_review.provenance import ledger
+from living_review.core.paths import project_root
 from living_review.runs.notebook_parameters import read_parameters, validate_parameters
 from living_review.runs.rerun import run_notebook
 
@@ -92,7 +92,7 @@ def read_grid(path: Path, root: Path | None = None) -> Grid:
     Every value is checked on its own first, so a refused value is blamed on its line of the
     grid file, then every combination is checked as a whole.
     """
-    from living_review.data.yamlfile import read_yaml
+    from living_review.core.yamlfile import read_yaml
     from living_review.runs.settings_override import override_text
 
     path = Path(path)

@@ -67,7 +67,7 @@ def skeleton_rows(data_dir: str | Path, record_id: str, study_id: str | None = N
     Raises ``ValueError`` when the record is not in ``records.csv``, when no study id is
     given or recorded for it, or when the study id is already in ``studies.csv``.
     """
-    from living_review.data.encoding import read_frame
+    from living_review.core.encoding import read_frame
     from living_review.search.records import read_records
     from living_review.search.screening import read_screening_log, split_ids
 

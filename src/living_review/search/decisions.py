@@ -24,7 +24,7 @@ from typing import Literal, get_args
 import pandas as pd
 
 from living_review.search.screening import SCREENING_COLUMNS, check_log
-from living_review.data.encoding import read_frame, read_frame_lines
+from living_review.core.encoding import read_frame, read_frame_lines
 
 Role = Literal["screen", "resolve"]
 ROLES: tuple[str, ...] = get_args(Role)

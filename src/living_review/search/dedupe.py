@@ -18,7 +18,7 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 from living_review.search.records import first_author_key, source_kind, title_key, validate_records
-from living_review.data.encoding import read_frame
+from living_review.core.encoding import read_frame
 
 MERGE_LOG_COLUMNS = ("removed_id", "kept_id", "matched_id", "rule", "score", "reason")
 
@@ -55,7 +55,7 @@ class DedupeResult:
 
     def summary(self) -> str:
         rules = ", ".join(f"{k} {v}" for k, v in sorted(self.rule_counts.items())) or "none"
-        from living_review.words import count
+        from living_review.core.words import count
 
         return (f"{count(self.n_input, 'record')} -> {len(self.records)} kept, {count(len(self.merge_log), 'duplicate')} "
                 f"removed (by rule: {rules}); fuzzy title threshold {self.threshold:g}")

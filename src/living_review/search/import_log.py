@@ -13,7 +13,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from living_review.words import count
+from living_review.core.words import count
 
 LOG_NAME = "imports.json"
 

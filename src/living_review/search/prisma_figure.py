@@ -15,7 +15,7 @@ from pathlib import Path
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch
 
-from living_review.book.figure_files import save_reproducibly
+from living_review.core.figure_files import save_reproducibly
 from living_review.search.prisma import PrismaCounts
 
 SUFFIXES = (".png", ".pdf", ".svg")

@@ -139,7 +139,7 @@ def import_decisions(path: str | Path, *, reviewer: str, date: str | None = None
     file and line of the first bad row (a decision or reason outside the controlled lists,
     or, with ``known`` the record ids of the records table, a record that is not in it).
     """
-    from living_review.data.encoding import read_frame_lines
+    from living_review.core.encoding import read_frame_lines
 
     path = Path(path)
     who = check_reviewer(reviewer)

@@ -241,7 +241,7 @@ def read_text(path: str | Path) -> str:
     NUL: it would decode as Latin-1 noise) and for a control character such as NUL, which no
     bibliographic field holds.
     """
-    from living_review.data.encoding import _looks_utf16
+    from living_review.core.encoding import _looks_utf16
 
     raw = Path(path).read_bytes()
     name = Path(path).name
@@ -338,9 +338,9 @@ def read_records(path: str | Path) -> pd.DataFrame:
     """Read and validate a records CSV of ``data/search`` (UTF-8, or UTF-16 with BOM; any line ending).
 
     Bytes that are not UTF-8 are refused at their line, like every data file
-    (:func:`living_review.data.encoding.read_table_text`).
+    (:func:`living_review.core.encoding.read_table_text`).
     """
-    from living_review.data.encoding import read_frame_lines
+    from living_review.core.encoding import read_frame_lines
 
     frame, lines = read_frame_lines(path, Path(path).name)
     return validate_records(frame, Path(path).name, lines)
@@ -348,7 +348,7 @@ def read_records(path: str | Path) -> pd.DataFrame:
 
 def record_lines(text: str) -> list[int]:
     """The file line on which each data record of CSV ``text`` starts (header = line 1)."""
-    from living_review.data.encoding import row_lines
+    from living_review.core.encoding import row_lines
 
     return row_lines(text)
 

@@ -79,7 +79,7 @@ class RunResult:
     warnings: tuple[str, ...] = ()
 
     def summary(self) -> str:
-        from living_review.words import count
+        from living_review.core.words import count
 
         lines = [f"{self.source}: {count(self.n_records, 'record')} from {self.start} to {self.end} "
                  f"({count(self.n_requests, 'request')}); raw responses in {self.folder}"]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
-from living_review.words import count
+from living_review.core.words import count
 
 
 def searched_sources(search_dir: str | Path) -> list[dict]:

@@ -25,19 +25,15 @@ import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, get_args
+
+from living_review.search.runners import APIS
 
 
-SourceKey = Literal["pubmed", "europepmc", "ctgov"]
-SOURCE_KEYS: tuple[str, ...] = get_args(SourceKey)
 SECTION = "saved_searches"
-# Date fields each API can limit a search by (documented search fields of each API).
-DATE_FIELDS: dict[str, tuple[str, ...]] = {
-    "pubmed": ("edat", "pdat", "mdat"),
-    "europepmc": ("FIRST_PDATE", "CREATION_DATE"),
-    "ctgov": ("LastUpdatePostDate", "StudyFirstPostDate", "ResultsFirstPostDate"),
-}
-PAGE_LIMITS = {"pubmed": 10000, "europepmc": 1000, "ctgov": 1000}
+SOURCE_KEYS: tuple[str, ...] = tuple(APIS)
+# Date fields each API can limit a search by, and its largest page: each runner's record.
+DATE_FIELDS: dict[str, tuple[str, ...]] = {key: api.date_fields for key, api in APIS.items()}
+PAGE_LIMITS: dict[str, int] = {key: api.page_limit for key, api in APIS.items()}
 
 
 @dataclass(frozen=True)
@@ -128,7 +124,7 @@ def saved_search_table(searches: dict[str, SavedSearch]):
 
 def _read(path: str | Path):
     """The strategy file as a located YAML document whose top level is a mapping."""
-    from living_review.data.yamlfile import read_yaml
+    from living_review.core.yamlfile import read_yaml
 
     doc = read_yaml(path)
     if doc.data is None:

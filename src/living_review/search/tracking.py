@@ -1,6 +1,6 @@
 """Files of ``data/`` that git does not track: the build reads them, the data fingerprint does not.
 
-The data fingerprint (:func:`living_review.book.fingerprint.data_fingerprint`) covers the
+The data fingerprint (:func:`living_review.core.fingerprint.data_fingerprint`) covers the
 files git tracks, so a file that ``screen`` or ``search run`` writes counts for the build
 only once it is added. :func:`untracked_data` lists those not yet added (and not ignored),
 for ``status``, ``screen`` and ``validate`` to say so.

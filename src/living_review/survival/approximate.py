@@ -14,6 +14,8 @@ import numpy as np
 import pandas as pd
 from scipy import optimize
 
+from living_review.core.choices import check_choice
+
 LABEL = "Model-based approximation from reported medians and landmark rates (not reconstructed patient data)"
 LN2 = float(np.log(2))
 Weights = Literal["n", "equal"]
@@ -138,8 +140,7 @@ def approximate_curve(studies: pd.DataFrame, *, endpoint: str = "OS", weights: W
     >>> round(approximate_curve(df).median, 6)
     4.0
     """
-    if weights not in get_args(Weights):
-        raise ValueError(f"weights={weights!r} is not allowed; choose one of {', '.join(get_args(Weights))}")
+    check_choice("weights", weights, get_args(Weights))
     fits = fit_studies(studies)
     used = fits[fits["family"] != "none"]
     if used.empty:

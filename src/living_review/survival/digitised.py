@@ -10,17 +10,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, get_args
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 
-from living_review.paths import data_dir
+from living_review.core.vocabularies import ENDPOINTS
+from living_review.core.choices import check_choice
+from living_review.core.paths import data_dir
 from living_review.survival.guyot import reconstruct_ipd
-from living_review.data.encoding import read_frame, read_table_text
+from living_review.core.encoding import read_frame, read_table_text
 
 TimeUnit = Literal["months", "weeks", "days", "years"]
-Endpoint = Literal["OS", "PFS"]
 TO_MONTHS = {"months": 1.0, "weeks": 7 * 12 / 365.25, "days": 12 / 365.25, "years": 12.0}
 
 INDEX_COLUMNS = ("curve_file", "at_risk_file", "study_id", "endpoint", "arm", "figure", "page", "source",
@@ -66,8 +67,7 @@ def read_wpd_csv(path: str | Path, *, time_unit: TimeUnit = "months", dataset: s
     >>> read_wpd_csv(p)["survival"].tolist()
     [100.0, 80.5]
     """
-    if time_unit not in TO_MONTHS:
-        raise ValueError(f"time_unit={time_unit!r} is not allowed; choose one of {', '.join(get_args(TimeUnit))}")
+    check_choice("time_unit", time_unit, TO_MONTHS)
     path = Path(path)
     src = _relative(path)
     lines = read_table_text(path, src).splitlines()
@@ -150,8 +150,8 @@ def read_index(km_dir: Path | None = None) -> pd.DataFrame:
         empty = [c for c in REQUIRED_PROVENANCE if not row[c].strip()]
         if empty:
             raise ValueError(f"{where}: provenance field(s) {empty} are empty; every curve needs them")
-        if row["endpoint"] not in get_args(Endpoint):
-            raise ValueError(f"{where}: endpoint {row['endpoint']!r}; choose one of {', '.join(get_args(Endpoint))}")
+        if row["endpoint"] not in ENDPOINTS:
+            raise ValueError(f"{where}: endpoint {row['endpoint']!r}; choose one of {', '.join(ENDPOINTS)}")
         if row["time_unit"] not in TO_MONTHS:
             raise ValueError(f"{where}: time_unit {row['time_unit']!r}; choose one of {', '.join(TO_MONTHS)}")
         if not row["at_risk_file"] and not row["n_patients"]:

@@ -13,6 +13,8 @@ from typing import Literal, get_args
 import numpy as np
 import pandas as pd
 
+from living_review.core.choices import check_choice
+
 SurvivalScale = Literal["auto", "proportion", "percent"]
 
 # Digitising a curve that starts at 1 gives readings a little above 1 (or below 0); readings
@@ -79,8 +81,7 @@ def prepare_curve(curve: pd.DataFrame, scale: SurvivalScale = "auto") -> Prepare
        time 0 is set to 1.
     """
     allowed = get_args(SurvivalScale)
-    if scale not in allowed:
-        raise ValueError(f"scale={scale!r} is not allowed; choose one of {', '.join(allowed)}")
+    check_choice("scale", scale, allowed)
     src = _where(curve, "curve")
     missing = [c for c in ("time", "survival") if c not in curve.columns]
     if missing:

@@ -14,6 +14,8 @@ from typing import Literal, get_args
 
 from scipy import stats
 
+from living_review.core.choices import check_choice
+
 PredictionRule = Literal["t(k-1)", "z"]
 PREDICTION_RULES: tuple[str, ...] = get_args(PredictionRule)
 
@@ -56,8 +58,7 @@ def median_prediction_interval(result, *, rule: PredictionRule = "t(k-1)") -> Me
     >>> round(median_prediction_interval(pool_log_medians(df)).high, 1) > 10
     True
     """
-    if rule not in PREDICTION_RULES:
-        raise ValueError(f"rule={rule!r} is not allowed; choose one of {', '.join(PREDICTION_RULES)}")
+    check_choice("rule", rule, PREDICTION_RULES)
     if result.k < 2:
         return None
     a = 1 - result.level

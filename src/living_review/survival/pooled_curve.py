@@ -14,6 +14,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from living_review.core.choices import check_choice
+
 #: variance given to an interval a study did not follow up (msurv's 10^12: no weight).
 MISSING_VARIANCE = 1e12
 COLUMNS = ("time", "survival", "ci_low", "ci_high", "n_risk")
@@ -252,8 +254,7 @@ def pool_survival(study, time, n_risk, survival, correction: tuple[float, float]
     >>> round(float(r.random["survival"].iloc[-1]), 4)
     0.5324
     """
-    if ci not in ("greenwood", "montecarlo"):
-        raise ValueError(f"ci={ci!r} is not allowed; choose one of greenwood, montecarlo")
+    check_choice("ci", ci, ("greenwood", "montecarlo"))
     if correction is not None and (len(correction) != 2 or min(correction) <= 0):
         raise ValueError(f"correction={correction!r}: give two positive numbers (a, b), or None for no correction")
     if ci == "montecarlo" and n_draws < 2:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from living_review.core.choices import check_choice
 from living_review.survival.approximate import fit_studies
 from living_review.survival.km import km_on_grid
 
@@ -80,8 +81,7 @@ def study_curves(cohorts: pd.DataFrame, landmarks: pd.DataFrame, endpoint: str, 
         curve of this endpoint is reconstructed instead of approximated.
     grid : times of the pooled curve, months.
     """
-    if endpoint not in ("PFS", "OS"):
-        raise ValueError(f"endpoint={endpoint!r} is not allowed; choose one of PFS, OS")
+    check_choice("endpoint", endpoint, ("PFS", "OS"))
     grid = np.asarray(grid, float)
     ep = endpoint.lower()
     curves = {c.study_id: c for c in digitised if c.endpoint == endpoint}

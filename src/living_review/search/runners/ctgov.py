@@ -17,12 +17,16 @@ Reference: ClinicalTrials.gov API v2 (https://clinicaltrials.gov/data-api/api).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import datetime as dt
 
-from living_review.words import count
+from living_review.core.words import count
 from living_review.search.http import Client, SearchError
-from living_review.search.runners import json_body, plain_text
-from living_review.search.sources import SavedSearch
+from living_review.search.runners.base import SourceApi, json_body, plain_text
+
+if TYPE_CHECKING:  # for annotations only: the saved searches read this package's APIs
+    from living_review.search.sources import SavedSearch
 
 MAX_PAGES = 10000
 RESULTS_NO_PUBLICATION = "results posted, no linked publication"
@@ -89,3 +93,6 @@ def run(search: SavedSearch, start: dt.date, end: dt.date, client: Client, recor
         raise SearchError(f"ClinicalTrials.gov: received {count(len(rows), 'study')} but totalCount is {total}; "
                           "paging ended early")
     return rows
+
+
+API = SourceApi(key='ctgov', date_fields=("LastUpdatePostDate", "StudyFirstPostDate", "ResultsFirstPostDate"), page_limit=1000, run=run, order=2)

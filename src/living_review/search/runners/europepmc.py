@@ -12,13 +12,17 @@ Reference: Europe PMC RESTful Web Service, ``/search`` (https://europepmc.org/Re
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import datetime as dt
 import urllib.parse
 
-from living_review.words import count
+from living_review.core.words import count
 from living_review.search.http import Client, SearchError
-from living_review.search.runners import json_body, plain_text
-from living_review.search.sources import SavedSearch
+from living_review.search.runners.base import SourceApi, json_body, plain_text
+
+if TYPE_CHECKING:  # for annotations only: the saved searches read this package's APIs
+    from living_review.search.sources import SavedSearch
 
 MAX_PAGES = 10000  # a cursor that never ends is an API fault, not a result set
 
@@ -74,3 +78,6 @@ def run(search: SavedSearch, start: dt.date, end: dt.date, client: Client, recor
         raise SearchError(f"Europe PMC: received {count(len(rows), 'record')} but hitCount is {total}; "
                           "paging ended early")
     return rows
+
+
+API = SourceApi(key='europepmc', date_fields=("FIRST_PDATE", "CREATION_DATE"), page_limit=1000, run=run, order=1)

@@ -17,16 +17,20 @@ Programming Utilities Help. NCBI Bookshelf NBK25499.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import datetime as dt
 import os
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
-from living_review.words import count as counted
+from living_review.core.words import count as counted
 from living_review.search.http import Client, SearchError
 from living_review.search.importers import read_medline
-from living_review.search.runners import refuse_html
-from living_review.search.sources import SavedSearch
+from living_review.search.runners.base import SourceApi, refuse_html
+
+if TYPE_CHECKING:  # for annotations only: the saved searches read this package's APIs
+    from living_review.search.sources import SavedSearch
 
 TOOL = "living-review"
 MIN_INTERVAL = {False: 1 / 3, True: 1 / 10}  # seconds between requests without / with a key
@@ -170,3 +174,6 @@ def run(search: SavedSearch, start: dt.date, end: dt.date, client: Client, recor
     if len(rows) != count:  # pragma: no cover - every page was checked against Count
         raise SearchError(f"PubMed: received {len(rows)} records but esearch's Count is {count}")
     return rows
+
+
+API = SourceApi(key='pubmed', date_fields=("edat", "pdat", "mdat"), page_limit=10000, run=run, order=0)

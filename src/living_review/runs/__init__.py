@@ -1,0 +1,1 @@
+"""Runs of a chapter outside the book build: parameterised reruns and parameter sweeps."""

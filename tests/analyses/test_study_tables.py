@@ -1,0 +1,159 @@
+"""Cohort selection, characteristics and pooled response rates for the chapters."""
+
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from living_review.data import load_evidence
+from living_review.meta import metaprop
+from living_review.analyses import selection
+from living_review.report import study_tables as st
+from living_review.settings import MetaAnalysisSettings
+
+
+@pytest.fixture(scope="module")
+def studies():
+    return load_evidence().studies
+
+
+def _toy(studies, ids, **changes):
+    """Real rows of ``ids`` with some cells changed: {column: {study_id: value}}."""
+    frame = studies[studies["study_id"].isin(ids)].copy()
+    for column, values in changes.items():
+        for sid, value in values.items():
+            frame.loc[frame["study_id"] == sid, column] = value
+    return frame
+
+
+def test_overlap_group_keeps_only_its_kept_member(studies):
+    toy = _toy(studies, ["tahara2017", "koyama2018", "iwasaki2018", "pms_japan2020"])
+    # the three Japanese real-world cohorts share group JP-LEN-RW and only pms_japan2020 is kept (data/studies.csv)
+    assert selection.select_cohorts(toy, drug="lenvatinib").study_id.tolist() == ["tahara2017", "pms_japan2020"]
+    assert set(selection.select_cohorts(toy, dedupe=False).study_id) == set(toy.study_id)
+    assert selection.overlap_dropped(toy).study_id.tolist() == ["koyama2018", "iwasaki2018"]
+    moved = _toy(studies, ["koyama2018", "pms_japan2020"], overlap_keep={"koyama2018": True, "pms_japan2020": False})
+    assert selection.select_cohorts(moved).study_id.tolist() == ["koyama2018"]
+
+
+def test_histologies_and_roles_are_never_mixed(studies):
+    atc = selection.select_cohorts(studies)
+    assert set(atc.pooling_role) == {"atc_monotherapy"}
+    assert "ito2017_mtc" not in set(atc.study_id) and "atlep2022" not in set(atc.study_id)
+    assert selection.select_cohorts(studies, histology="MTC").study_id.tolist() == ["ito2017_mtc"]
+    assert selection.select_cohorts(studies, histology="DTC").study_id.tolist() == ["pitoia2014"]
+    assert selection.select_cohorts(studies, drug="no-such-drug").empty
+    with pytest.raises(ValueError, match="histology='ATCx' is not allowed; choose one of ATC"):
+        selection.select_cohorts(studies, histology="ATCx")
+
+
+def test_empty_counts_are_not_reported_not_zero(studies):
+    toy = _toy(studies, ["ha2010", "bible2012"])
+    dcr = selection.outcome_counts(toy, "DCR")
+    # bible2012 has no DCR in data/studies.csv (D02): it must be absent, not 0/15
+    assert dcr.study_id.tolist() == ["ha2010"] and dcr.events.tolist() == [6] and dcr.n.tolist() == [8]
+    with pytest.raises(ValueError, match="outcome='PFS'"):
+        selection.outcome_counts(toy, "PFS")
+
+
+def test_pooling_uses_the_configured_method_and_handles_k0_and_k1(studies):
+    settings = MetaAnalysisSettings(transform="PLOGIT", tau2_method="DL", level=0.9)
+    toy = _toy(studies, ["savvides2013", "ito2017_atc", "bible2012"])
+    got = selection.pool_outcome(toy, "ORR", settings)
+    # direct call with the counts of data/studies.csv: 0/15, 2/20, 0/10 (publication order)
+    want = metaprop([0, 2, 0], [15, 20, 10], transform="PLOGIT", tau2_method="DL", level=0.9)
+    assert got.k == 3 and got.estimate == pytest.approx(want.estimate, abs=1e-12)
+    assert got.ci_low == pytest.approx(want.ci_low, abs=1e-12) and got.level == 0.9
+    assert selection.pool_outcome(_toy(studies, ["bible2012"]), "DCR", settings) is None
+    one = selection.pool_outcome(_toy(studies, ["ha2010"]), "ORR", MetaAnalysisSettings())
+    # one study is not pooled: its proportion with the exact interval, no tau2 or I2
+    # R: binom.test(2, 8)$conf.int = 0.03185 0.65086
+    assert one.k == 1 and np.isnan(one.tau2) and np.isnan(one.i2) and one.estimate == pytest.approx(0.25, abs=1e-9)
+    assert (one.ci_low, one.ci_high) == pytest.approx((0.03185, 0.65086), abs=5e-6)
+    with pytest.warns(UserWarning, match="Wald Q"):  # two cohorts with 0 events
+        glmm = selection.pool_outcome(toy, "ORR", replace(settings, model="glmm"))
+    assert glmm.model == "glmm" and glmm.transform == "PLOGIT"
+    assert selection.ledger_inputs(toy, "ORR")[0] == {"study_id": "bible2012", "events": 0, "n": 15}
+
+
+def test_characteristics_show_sets_dose_line_and_source(studies):
+    table = st.characteristics_table(_toy(studies, ["higashiyama2022", "kim2021", "iwasaki2018"]))
+    assert table.columns.tolist() == ["Study", "Design", "N", "Dose", "Line", "Source"]
+    hope = table.set_index("Study").loc["Higashiyama 2022 (HOPE)"]
+    # 52 enrolled, 42 efficacy set, 50 safety set (data/studies.csv, HOPE abstract P-12)
+    assert hope["N"] == "52; 42 eval.; 50 safety"
+    assert hope["Design"] == "prospective trial, phase 2"
+    kim = table.set_index("Study").loc["Kim 2021"]
+    assert kim["Line"] == "mixed lines: neoadjuvant use in 8/14" and kim["Dose"] == "median dose 13 mg daily"
+    assert table.set_index("Study").loc["Iwasaki 2018", "Line"].startswith("10 started lenvatinib")
+
+
+def test_single_cohort_response_uses_exact_intervals(studies):
+    table = st.response_table(_toy(studies, ["ito2017_mtc", "bible2012"]))
+    # R: binom.test(2, 8)$conf.int = 0.03185 0.65086; binom.test(6, 8)$conf.int = 0.34914 0.96815
+    row = table.set_index("Study").loc["Ito 2017 (MTC)"]
+    assert row["ORR"] == "2/8, 25.0% (3.2–65.1%)" and row["DCR"] == "6/8, 75.0% (34.9–96.8%)"
+    assert pd.isna(table.set_index("Study").loc["Bible 2012", "DCR"])
+    found = {(c.study_id, c.outcome): c for c in selection.cohort_responses(_toy(studies, ["ito2017_mtc"]))}
+    assert found[("ito2017_mtc", "ORR")].ci_low == pytest.approx(0.03185, abs=5e-6)
+    assert found[("ito2017_mtc", "ORR")].ci_high == pytest.approx(0.65086, abs=5e-6)
+    assert "2/8" in found[("ito2017_mtc", "ORR")].summary()
+
+
+def test_sentences_cover_k0_k1_and_k2(studies):
+    settings = MetaAnalysisSettings()
+    assert st.outcome_sentence(None, "DCR", subject="pazopanib in ATC") == (
+        "No cohort of pazopanib in ATC reports the DCR in the sources read, so nothing is pooled.")
+    one = st.outcome_sentence(selection.pool_outcome(_toy(studies, ["ha2010"]), "ORR", settings), "ORR", subject="x")
+    # Ha 2010: ORR 2/8 (data/studies.csv)
+    # the exact interval of 2/8 (binom.test: 0.03185 0.65086), labelled, and nothing pooled
+    assert one.startswith("One cohort (Ha 2010, 2/8) reports the ORR: 25.0% (95% CI, exact, 3.2–65.1%)")
+    assert "nothing is pooled" in one
+    two = selection.pool_outcome(_toy(studies, ["savvides2013", "ito2017_atc"]), "DCR", settings)
+    text = st.outcome_sentence(two, "DCR", subject="x")
+    assert text.startswith("2 cohorts (30 patients) report the DCR; the random-effects estimate is "
+                           f"{100 * two.estimate:.1f}% (95% CI ")
+    assert "prediction interval" not in text  # not drawn for k < 3
+
+
+def test_conflict_notes_overlap_text_and_placeholders(studies):
+    ev = load_evidence()
+    note = st.discrepancy_note(ev.discrepancies, _toy(studies, ["tahara2017"]), "DCR")
+    # data/discrepancies.csv D01: Tahara DCR 12/17 used against Cao's 16/17
+    assert note.startswith("Sources disagree on these counts. Tahara 2017: this review uses 12/17. "
+                           "Cao 2024 Fig. 3 (source {term}`S-3`), secondary: 16/17 (94%). ")
+    assert "(source {term}`P-8`): 71%, i.e. about 12/17. Unresolved; sensitivity analysis: re-pool with 16/17" in note
+    assert "D01" not in note and "seed" not in note
+    # data/discrepancies.csv D02: Bible 2012's DCR is not used
+    bible = st.discrepancy_note(ev.discrepancies, _toy(studies, ["bible2012"]), "DCR")
+    assert "Bible 2012: this review uses no value (study not in DCR pooling). " in bible
+    assert st.discrepancy_note(ev.discrepancies, _toy(studies, ["tahara2017"]), "ORR").startswith("No recorded")
+    assert st.overlap_text(studies.iloc[0:0]) == "no cohort here shares patients with a kept cohort"
+    assert st.overlap_text(_toy(studies, ["koyama2018"])).endswith(": Koyama 2018")
+    parts = st.source_level_text(_toy(studies, ["ha2010", "bible2012", "pitoia2014"])).split(", ")
+    assert sorted(parts) == ["1 abstract", "1 full text", "1 secondary"]
+    empty = pd.DataFrame(columns=["A", "B"])
+    assert st.with_placeholder(empty, "none").values.tolist() == [["none", "–"]]
+    assert selection.record_if_pooled("drug.x.orr", None, outcome="ORR", inputs=[], chapter="x") is None
+
+
+def test_figures_are_forests_or_nothing(studies):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    # nothing to plot is not a figure: the chapter's sentence says why
+    assert st.response_forest(None, "DCR", subject="pazopanib in ATC") is None
+    result = selection.pool_outcome(_toy(studies, ["ha2010"]), "ORR", MetaAnalysisSettings())
+    fig = st.response_forest(result, "ORR", subject="x")
+    assert fig.axes[0].get_xlabel() == "Objective response rate"
+
+
+def test_other_histologies_are_listed_apart_with_their_statements(studies):
+    other = selection.other_histology_cohorts(studies)
+    # data/studies.csv: Pitoia 2014 (DTC) and the Ito 2017 MTC arm are the other-histology cohorts
+    assert other.study_id.tolist() == ["pitoia2014", "ito2017_mtc"]
+    text = {c.study_id + c.outcome: c.text() for c in selection.cohort_responses(other)}
+    assert text["ito2017_mtcORR"] == "2/8 (25.0%; 95% CI 3.2–65.1%)"
+    statements = st.survival_statements(other).set_index("Study")
+    assert "not reached" in statements.loc["Ito 2017 (MTC)", "Survival as stated in the source"]
