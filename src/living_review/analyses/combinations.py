@@ -20,6 +20,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from scipy import stats
 
+from living_review.core.vocabularies import OUTCOMES
 from living_review.meta import plotstyle
 from living_review.analyses import primary_estimates as pe
 from living_review.analyses import selection
@@ -101,7 +102,7 @@ class RegimenPooling:
 def independent(cohorts: pd.DataFrame, outcome: str) -> pd.DataFrame:
     """Cohorts reporting ``outcome``, one per overlap group (the kept member)."""
     have = cohorts[cohorts[f"{outcome.lower()}_events"].notna()]
-    return have[have["overlap_group"].isna() | have["overlap_keep"].astype("boolean").fillna(False).astype(bool)]
+    return have[selection.kept_members(have)]
 
 
 def pool_regimen(label: str, cohorts: pd.DataFrame, outcome: str, meta) -> RegimenPooling:
@@ -195,3 +196,29 @@ def record_cohorts(studies: pd.DataFrame, *, chapter: str, level: float = 0.95, 
                        inputs=[{"study_id": r["study_id"], "events": e, "n": n}], chapter=chapter, root=root)
                 keys.append(key)
     return keys
+
+
+def pool_regimens(groups: dict[str, pd.DataFrame], meta) -> dict[str, dict[str, RegimenPooling]]:
+    """:func:`pool_regimen` for every regimen and outcome: ``{regimen: {"ORR": ..., "DCR": ...}}``."""
+    return {label: {o: pool_regimen(label, c, o, meta) for o in OUTCOMES} for label, c in groups.items()}
+
+
+def kept_overlap_cohort(studies: pd.DataFrame) -> pd.Series:
+    """The one combination cohort kept for its overlap group (the chapter's text describes one).
+
+    Raises ``ValueError`` when the data hold none or more than one, so that the text is updated.
+    """
+    combos = studies[studies["pooling_role"] == "atc_combination"]
+    kept = combos[combos["overlap_group"].notna() & selection.kept_members(combos)]
+    if len(kept) != 1:
+        raise ValueError(f"the combination chapter describes one kept cohort of an overlap group; the data give "
+                         f"{len(kept)} ({', '.join(kept['study_id']) or 'none'}): update its text")
+    return kept.set_index("study_id").iloc[0].rename(kept["study_id"].iloc[0])
+
+
+def overlap_specs(specs: list, discrepancies: pd.DataFrame, study_id: str) -> list:
+    """The discrepancy analyses of the recorded overlap-group discrepancy of ``study_id``."""
+    rows = discrepancies[(discrepancies["field"] == "overlap_group")
+                         & ((discrepancies["study_id"] == study_id) | (discrepancies["related_study_id"] == study_id))]
+    ids = set(rows["discrepancy_id"])
+    return [s for s in specs if s.discrepancy_id in ids]

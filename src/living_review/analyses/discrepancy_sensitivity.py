@@ -259,3 +259,16 @@ def coverage(discrepancies: pd.DataFrame, specs: list[AnalysisSpec], rows: list[
     out += [f"{d}: its analysis changes no primary estimate (check study_id, kind and outcomes)"
             for d in sorted(with_spec - computed)]
     return out
+
+
+def change_texts(rows: list[SensitivityRow], estimand: str) -> dict[str, str]:
+    """'<primary> to <alternative>' of each row of one estimand, keyed ``<discrepancy id>_<scope>`` (lower case;
+    rows that several discrepancies share, and rows without both estimates, are left out)."""
+    return {f"{r.discrepancy_id.lower()}_{r.scope}": f"{r.primary.text()} to {r.alternative.text()}"
+            for r in rows if r.estimand == estimand and "," not in r.discrepancy_id
+            and r.primary is not None and r.alternative is not None}
+
+
+def discrepancies_run(rows: list[SensitivityRow]) -> int:
+    """How many recorded discrepancies the rows analyse (a row may analyse several)."""
+    return len({d.strip() for r in rows for d in r.discrepancy_id.split(",")})

@@ -257,3 +257,36 @@ def fatal_total(adverse_events: pd.DataFrame, study_ids) -> tuple[int, int]:
     """(fatal events reported, cohorts reporting at least one) over grade 5 rows of the given cohorts."""
     ae = adverse_events[adverse_events["study_id"].isin(list(study_ids)) & adverse_events["grade_band"].eq(FATAL_BAND)]
     return int(ae["events"].sum()), int(ae.loc[ae["events"] > 0, "study_id"].nunique())
+
+
+MIXED = "mixed_histology"
+
+
+def record_terms(terms: list[TermPooling], *, chapter: str) -> list[str]:
+    """Put every pooled term on record, over all safety sets and over ATC-only sets; return the keys."""
+    from living_review.provenance.ledger import record_result
+
+    keys = []
+    for t in terms:
+        inputs = ledger_inputs(t)
+        part = ledger_key_part(t.term)
+        keys.append(record_result(f"safety.grade3.{part}.all_sets", t.result, outcome=f"grade >=3 {t.term}",
+                                  inputs=inputs, chapter=chapter))
+        if t.atc_only is not None:
+            keys.append(record_result(f"safety.grade3.{part}.atc_only", t.atc_only, outcome=f"grade >=3 {t.term}",
+                                      chapter=chapter, inputs=[i for i in inputs if i["population"] != MIXED]))
+    return keys
+
+
+def mixed_safety_cohort(studies: pd.DataFrame, adverse_events: pd.DataFrame, study_ids) -> pd.Series:
+    """The one cohort of ``study_ids`` whose safety set holds patients of other histologies.
+
+    Raises ``ValueError`` when there is none or more than one: the safety chapter's text is
+    written about one such cohort.
+    """
+    ae = adverse_events[adverse_events["study_id"].isin(list(study_ids)) & adverse_events["population"].eq(MIXED)]
+    found = sorted(set(ae["study_id"]))
+    if len(found) != 1:
+        raise ValueError(f"the safety chapter describes one cohort with a mixed-histology safety set; the "
+                         f"adverse events give {len(found)} ({', '.join(found) or 'none'}): update its text")
+    return studies.set_index("study_id").loc[found[0]]

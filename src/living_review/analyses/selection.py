@@ -19,6 +19,12 @@ from living_review.meta.effects import clopper_pearson
 from living_review.settings.adapter import metaprop_options
 
 
+def kept_members(cohorts: pd.DataFrame) -> pd.Series:
+    """The overlap rule: a cohort enters pooling unless it belongs to an overlap group of which it is
+    not the ``overlap_keep`` member (cohorts of one group may share patients; one represents it)."""
+    return (cohorts["overlap_group"].isna() | cohorts["overlap_keep"].astype("boolean").fillna(False)).astype(bool)
+
+
 def select_cohorts(studies: pd.DataFrame, *, drug: str | None = None, histology: Histology = "ATC",
                    dedupe: bool = True) -> pd.DataFrame:
     """Cohorts of one histology (and drug) that enter an analysis, in publication order.
@@ -49,7 +55,7 @@ def select_cohorts(studies: pd.DataFrame, *, drug: str | None = None, histology:
     if drug is not None:
         keep &= studies["drug"] == drug
     if dedupe:
-        keep &= studies["overlap_group"].isna() | studies["overlap_keep"].fillna(False).astype(bool)
+        keep &= kept_members(studies)
     return studies[keep.astype(bool)].sort_values("pub_order")
 
 
@@ -165,3 +171,16 @@ def record_if_pooled(key: str, result, *, outcome: str, inputs: list[dict], chap
     from living_review.provenance.ledger import record_result
 
     return record_result(key, result, outcome=outcome, inputs=inputs, params=params, chapter=chapter)
+
+
+def pool_outcomes(cohorts: pd.DataFrame, outcomes, meta_settings, *, by_drug: bool = False
+                  ) -> dict[str, MetaPropResult | None]:
+    """:func:`pool_outcome` (or, ``by_drug``, :func:`pool_by_drug`) of each of ``outcomes``."""
+    pool = pool_by_drug if by_drug else pool_outcome
+    return {o: pool(cohorts, o, meta_settings) for o in outcomes}
+
+
+def record_outcomes(prefix: str, pooled: dict, cohorts: pd.DataFrame, *, chapter: str) -> list:
+    """Put each pooled outcome on record as ``<prefix>.<outcome>``; an outcome with no result is not."""
+    return [record_if_pooled(f"{prefix}.{o.lower()}", r, outcome=o, chapter=chapter, inputs=ledger_inputs(cohorts, o))
+            for o, r in pooled.items()]

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from living_review.analyses.selection import kept_members, outcome_counts, select_cohorts
 from living_review.core.choices import check_choice
 from living_review.meta import metaprop
 from living_review.core.formatting import estimate_ci
@@ -29,7 +30,6 @@ OverlapRule = Literal["keep_one", "all"]
 OVERLAP_RULES: tuple[str, ...] = get_args(OverlapRule)
 TRANSFORMS: tuple[str, ...] = get_args(Transform)
 TAU2_METHODS: tuple[str, ...] = get_args(Tau2Method)
-PRIMARY_ROLE = "atc_monotherapy"
 
 
 def primary_studies(studies: pd.DataFrame, *, overlap: OverlapRule = "keep_one") -> pd.DataFrame:
@@ -42,10 +42,7 @@ def primary_studies(studies: pd.DataFrame, *, overlap: OverlapRule = "keep_one")
         ``overlap_keep`` true (the primary analysis); "all" keeps every cohort.
     """
     check_choice("overlap", overlap, OVERLAP_RULES)
-    s = studies[studies["pooling_role"] == PRIMARY_ROLE]
-    if overlap == "keep_one":
-        s = s[s["overlap_group"].isna() | s["overlap_keep"].fillna(False).astype(bool)]
-    return s.sort_values("pub_order").reset_index(drop=True)
+    return select_cohorts(studies, dedupe=overlap == "keep_one").reset_index(drop=True)
 
 
 REPRESENTS = " representing its overlap group"
@@ -62,8 +59,7 @@ def overlap_variants(studies: pd.DataFrame) -> dict[str, pd.DataFrame]:
     for group, members in grouped.groupby("overlap_group", sort=True):
         for sid, label in zip(members["study_id"], members["label"]):
             keep = every[every["overlap_group"].ne(group) | (every["study_id"] == sid)]
-            keep = keep[keep["overlap_group"].isna() | keep["overlap_keep"].fillna(False).astype(bool)
-                        | (keep["study_id"] == sid)]
+            keep = keep[kept_members(keep) | (keep["study_id"] == sid)]
             out[f"{label}{REPRESENTS}"] = keep.reset_index(drop=True)
     return out
 
@@ -93,12 +89,10 @@ def study_sets(studies: pd.DataFrame) -> dict[str, tuple[str, pd.DataFrame]]:
 
 def counts(studies: pd.DataFrame, outcome: str) -> pd.DataFrame:
     """study_id, label, pub_date, events, total of the studies that report ``outcome`` ("ORR"/"DCR")."""
-    check_choice("outcome", outcome, ("ORR", "DCR"))
-    low = outcome.lower()
-    s = studies[studies[f"{low}_events"].notna()]
-    return pd.DataFrame({"study_id": s["study_id"].to_numpy(), "label": s["label"].to_numpy(),
-                         "pub_date": s["pub_date"].to_numpy(), "events": s[f"{low}_events"].to_numpy(int),
-                         "total": s[f"{low}_n"].to_numpy(int)})
+    c = outcome_counts(studies, outcome)  # the one rule: a cohort without a count is left out
+    dates = studies.set_index("study_id").loc[c["study_id"], "pub_date"].to_numpy()
+    return pd.DataFrame({"study_id": c["study_id"].to_numpy(), "label": c["label"].to_numpy(), "pub_date": dates,
+                         "events": c["events"].to_numpy(int), "total": c["n"].to_numpy(int)})
 
 
 def pool(studies: pd.DataFrame, outcome: str, options: dict, **overrides):

@@ -19,6 +19,7 @@ import pandas as pd
 
 from living_review.analyses import primary_estimates as pe
 from living_review.analyses.selection import outcome_counts
+from living_review.core.vocabularies import OUTCOMES
 
 STRATA = {"all": "all cohorts", "trials_only": "prospective trials only", "real_world_only": "real-world cohorts only"}
 
@@ -122,3 +123,25 @@ def record_all(cohorts: pd.DataFrame, meta, *, chapter: str, root=None) -> list[
         if itt is not None:
             keys.append(_put(f"sensitivity.{low}.itt_enrolled", itt, chapter, {"denominator": "enrolled"}, root))
     return keys
+
+
+def by_setting_all(cohorts: pd.DataFrame, meta) -> dict[str, dict[str, pe.Estimate | None]]:
+    """:func:`by_setting` of each response outcome."""
+    return {o: by_setting(cohorts, o, meta) for o in OUTCOMES}
+
+
+def influence_note(cohorts: pd.DataFrame, influence: Influence) -> str:
+    """What the most influential cohort is: its design and where its response counts were read."""
+    row = cohorts.set_index("study_id").loc[influence.study_id]
+    read = "a secondary source" if row["source_level"] == "secondary" else "the " + row["source_level"].replace("_", " ")
+    return f"{row['design'].replace('_', ' ')}, response counts read in {read}"
+
+
+def strata_with_influence(by: dict, influence: Influence) -> pd.DataFrame:
+    """:func:`strata_table`, and a last row: the ORR without the most influential cohort."""
+    table = strata_table(by)
+    w = influence.without
+    table.loc[len(table)] = {"Outcome": "ORR", "Cohorts": f"all but {influence.label} (most influential)",
+                             "Estimate (95% CI)": w.text(), "k": str(w.k), "Patients": str(w.n),
+                             "I²": f"{100 * w.i2:.0f}%"}
+    return table

@@ -217,3 +217,13 @@ def median_alt(pooling: MedianPooling, *, subject: str) -> str:
         raise ValueError(f"median {pooling.endpoint} of {subject} was not pooled: there is no figure to describe")
     return (f"Forest plot of the median {pooling.endpoint} of {r.k} cohorts of {subject} on a log scale, one "
             f"row per cohort with its interval, and the pooled median of {r.estimate:.1f} months as a diamond.")
+
+
+def record_medians(prefix: str, sourced: dict, *, chapter: str) -> list:
+    """Put each endpoint's pooled median of ``sourced`` (:class:`SourcedMedians` by endpoint) on record as
+    ``<prefix>.<endpoint>_median``, with the record it was read from; one that was not pooled is not."""
+    from living_review.analyses.selection import record_if_pooled
+
+    return [record_if_pooled(f"{prefix}.{e.lower()}_median", s.pooling.result, outcome=f"median {e}", chapter=chapter,
+                             inputs=pooled_inputs(s.pooling), params={**ledger_params(s.pooling), "source": s.key})
+            for e, s in sourced.items()]

@@ -39,6 +39,7 @@ import pandas as pd
 from living_review.provenance.ledger_state import current_fingerprint
 from living_review.provenance.ledger import collect, record
 from living_review.core.paths import BUILD_DIR_VARIABLE, project_root
+from living_review.core.vocabularies import ENDPOINTS
 from living_review.analyses import selection, survival_report
 from living_review.analyses import survival_curves
 from living_review.analyses.survival_report import MedianPooling
@@ -197,6 +198,11 @@ class SourcedMedians:
 
 def _reported_ids(cohorts: pd.DataFrame, endpoint: str) -> list[str]:
     return survival_report.median_input(cohorts, endpoint)["study_id"].tolist()
+
+
+def read_all_medians(cohorts: pd.DataFrame, settings, *, drug: str | None = None) -> dict:
+    """:func:`read_medians` of each endpoint: ``{"PFS": ..., "OS": ...}``."""
+    return {e: read_medians(cohorts, e, settings, drug=drug) for e in ENDPOINTS}
 
 
 def read_medians(cohorts: pd.DataFrame, endpoint: str, settings, *, drug: str | None = None,

@@ -214,3 +214,25 @@ def tool_figures(evidence, tool: str, *, outcome: ComparativeOutcome = "OS") -> 
         traffic_light_alt=plots.traffic_light_alt(a, rows),
         summary_alt=plots.summary_alt(a, rows, weights, weight_label=what),
     )
+
+
+ASSESSED_OUTCOMES = ("OS", "treatment_related_ae")
+"""The outcomes RoB 2 is applied to, in the order the book shows them."""
+_OUTCOME_WORDS = {"treatment_related_ae": "treatment-related adverse events"}
+
+
+def by_outcome(table, evidence, tool: str, outcomes: tuple[str, ...] = ASSESSED_OUTCOMES) -> pd.DataFrame:
+    """``table(evidence, tool, outcome=o)`` for each outcome, one after the other."""
+    return pd.concat([table(evidence, tool, outcome=o) for o in outcomes], ignore_index=True)
+
+
+def overall_table(evidence, outcomes: tuple[str, ...] = ASSESSED_OUTCOMES) -> pd.DataFrame:
+    """:func:`comparative_overall_frame` for each outcome, its outcome named in words."""
+    frame = pd.concat([comparative_overall_frame(evidence, outcome=o) for o in outcomes], ignore_index=True)
+    frame["Outcome"] = frame["Outcome"].replace(_OUTCOME_WORDS)
+    return frame
+
+
+def figures_by_tool(evidence, tools: tuple[str, ...] = COMPARATIVE_TOOLS) -> dict[str, ToolFigures]:
+    """:func:`tool_figures` of each comparative tool."""
+    return {tool: tool_figures(evidence, tool) for tool in tools}

@@ -212,3 +212,13 @@ def drug_comparisons_text(evidence, drug: str) -> str:
         return "none"
     n = len(parts)
     return f"{n} comparison{'' if n == 1 else 's'}: " + "; ".join(parts)
+
+
+def design_summary(rows) -> str:
+    """'1 randomised and 2 non-randomised comparisons, 4 outcomes, each of low or very low certainty'."""
+    by_design: dict[str, set[str]] = {}
+    for r in rows:
+        by_design.setdefault(r.allocation, set()).add(r.comparison_id)
+    return (f"{len(by_design.get('randomised', ()))} randomised and {len(by_design.get('non_randomised', ()))} "
+            f"non-randomised comparisons, {len(rows)} outcomes, each of "
+            f"{' or '.join(sorted({r.certainty.rating for r in rows}))} certainty")
