@@ -23,10 +23,6 @@ def _cao(outcome):
     return metaprop(d["events"], d["total"], subgroups=list(d["subgroup"]), **OPTIONS)
 
 
-def test_meta_options_are_the_metaprop_keywords():
-    assert OPTIONS == {"transform": "PFT", "tau2_method": "REML", "model": "inverse", "hakn": False, "level": 0.95}
-
-
 def test_printed_rounds_like_a_published_table():
     assert printed(0.0873, 2) == "0.09" and printed(46.02, 0) == "46" and printed(3.0, 0) == "3"
     assert printed(float("nan"), 2) == "–"

@@ -219,3 +219,9 @@ def study_sets(evidence, specs: list, options: dict, *, chapter: str) -> tuple[d
     every = results["ORR"]["all cohorts (overlap ignored)"]
     values["orr_all_cohorts"] = fmt.estimate_ci(every.estimate, every.ci_low, every.ci_high)
     return results, values
+
+
+def funnel_fit(primary_set: pd.DataFrame, meta, outcome: str = "ORR"):
+    """The inverse-variance fit a funnel plot is drawn from (the GLMM has no study variances): with the
+    configured transform and tau² estimator, whatever the configured model."""
+    return sens.pool(primary_set, outcome, {**inverse_variance_options(meta), "model": "inverse"})
