@@ -1,6 +1,6 @@
 """Tests for living_review.analyses.discrepancy_sensitivity: every named analysis is computed.
 
-Reference values: tests/report/r/discrepancy_dcr_metafor.R (metafor 3.8-1; PFT, REML,
+Reference values: tests/analyses/r/discrepancy_dcr_metafor.R (metafor 3.8-1; PFT, REML,
 harmonic-mean back-transform), printed beside each value below.
 """
 

@@ -1,6 +1,6 @@
 """Tests for living_review.analyses.setting_strata against R metafor.
 
-Reference values: tests/report/r/strata_metafor.R (metafor 3.8-1), one line per call, in the
+Reference values: tests/analyses/r/strata_metafor.R (metafor 3.8-1), one line per call, in the
 order printed there: all cohorts, trials only, without the Japanese surveillance, enrolled
 denominators (estimate, CI low, CI high, Q-based I²).
 """

@@ -1,6 +1,6 @@
 """Tests for living_review.analyses.survival_landmarks: reported landmark rates pooled as proportions.
 
-Reference values: tests/report/r/landmarks_metafor.R (metafor 3.8-1), one line per call: the
+Reference values: tests/analyses/r/landmarks_metafor.R (metafor 3.8-1), one line per call: the
 1-year OS rates of the ATC monotherapy cohorts (Savvides 2013 4/20, Japan PMS 2020 19/124, HOPE
 5/42) with PFT + REML (harmonic-mean back-transform) and PLOGIT + REML, and the one 6-month PFS
 rate (Ha 2010, 4/11) with its exact Clopper-Pearson interval (binom.test). Columns: estimate,

@@ -206,7 +206,7 @@ def test_no_other_page_pools_the_survival_chapters_estimates_again():
     root = project_root()
     for page in ("notebooks/01_summary_of_findings.md", "notebooks/templates/drug_results.md"):
         text = (root / page).read_text(encoding="utf-8")
-        assert "ss.read_medians(" in text and "ss.read_curve(" not in text, page
+        assert "ss.read_all_medians(" in text and "ss.read_curve(" not in text, page
         for call in ("pool_medians(", "log_median(", "sc.pool(", "pool_survival(", "ledger_sentence("):
             assert call not in text, f"{page} calls {call}"
 

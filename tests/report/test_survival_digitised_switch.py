@@ -72,6 +72,12 @@ def test_an_added_curve_replaces_the_model_for_its_cohort(with_curve):
 
 
 def test_the_chapter_glues_the_counts_from_the_curves_it_draws():
+    import inspect
+
+    from living_review.analyses import survival_sections
+
     text = (project_root() / "notebooks" / "06_survival.md").read_text(encoding="utf-8")
-    assert 'glue("curve_counts", "; ".join(sc.counts_text(c) for c in curves.values())' in text
-    assert "ss.endpoint_curves(evidence, ep, cohorts)" in text
+    assert "survival_sections.illustrative_curves(evidence, cohorts, level, chapter=CHAPTER)" in text
+    section = inspect.getsource(survival_sections.illustrative_curves)
+    assert '"curve_counts": "; ".join(sc.counts_text(c) for c in curves.values())' in section
+    assert "ss.endpoint_curves(evidence, ep, cohorts)" in section

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from living_review.search.importers import (
-    detect_format, import_files, read_csv_export, read_medline, read_ris,
-)
+from living_review.search.importers import detect_format, import_files, read_csv_export, read_medline
+from living_review.search.ris import read_ris
 
 # Bibliographic data of seeds S-1 (Sparano 2021) and S-2 (Ito 2017), as printed in the seeds.
 RIS = """TY  - JOUR

@@ -5,10 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from living_review.search.records import (
-    RECORD_COLUMNS, decode_bytes, first_author_key, fold_text, make_records, normalise_doi,
-    normalise_pmid, normalise_year, read_records, source_kind, title_key, write_records,
-)
+from living_review.search.records import RECORD_COLUMNS, decode_bytes, make_records, read_records, source_kind, write_records
+from living_review.search.normalise import first_author_key, fold_text, normalise_doi, normalise_pmid, normalise_year, title_key
 
 # DOI of Ito 2017 (seed S-2 prints it as doi: 10.1089/thy.2016.0621)
 ITO_DOI = "10.1089/thy.2016.0621"

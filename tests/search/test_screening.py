@@ -9,7 +9,7 @@ import pytest
 
 from living_review.search.dedupe import MERGE_LOG_COLUMNS, dedupe
 from living_review.search.records import make_records, read_records
-from living_review.search.records import normalise_doi, normalise_pmid
+from living_review.search.normalise import normalise_doi, normalise_pmid
 from living_review.search.screening import (
     EXCLUSION_REASONS, FINAL_STATUSES, SCREENING_COLUMNS, check_log, exclusion_table,
     read_screening_log, split_ids, validate_screening,

@@ -20,10 +20,10 @@ import pandas as pd
 from matplotlib.figure import Figure
 from scipy import stats
 
-from living_review.core.vocabularies import OUTCOMES
-from living_review.meta import plotstyle
 from living_review.analyses import primary_estimates as pe
 from living_review.analyses import selection
+from living_review.core.vocabularies import OUTCOMES
+from living_review.meta import plotstyle
 
 ROLE = "atc_combination"
 MIN_INDEPENDENT = 2

@@ -21,9 +21,9 @@ from typing import Literal, get_args
 
 import pandas as pd
 
-from living_review.core.encoding import dict_rows
 from living_review.analyses import primary_estimates as pe
 from living_review.analyses import safety_report, selection
+from living_review.core.encoding import dict_rows
 
 SPEC_FILE = "discrepancy_analyses.csv"
 Kind = Literal["replace", "exclude", "represent"]

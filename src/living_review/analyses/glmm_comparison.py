@@ -25,8 +25,8 @@ from typing import Literal, get_args
 
 import pandas as pd
 
-from living_review.core.formatting import estimate_ci
 from living_review.analyses.sensitivity import counts, pool, results_table
+from living_review.core.formatting import estimate_ci
 
 Status = Literal["converged", "not_converged", "not_estimable"]
 STATUSES: tuple[str, ...] = get_args(Status)

@@ -24,10 +24,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from living_review.core.vocabularies import OUTCOMES
 from living_review.core.choices import check_choice
-from living_review.meta import MetaPropResult, metaprop
 from living_review.core.formatting import estimate_ci
+from living_review.core.vocabularies import OUTCOMES
+from living_review.meta import MetaPropResult, metaprop
 
 #: Cao 2024 searched the databases on 3 September 2023 (Cao 2024, Methods 2.1): a study
 #: published later cannot have been missed by it.

@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from living_review.data import risk_of_bias as tool
 from living_review.appraisal.rob_tools import get_tool
+from living_review.data import risk_of_bias as tool
 
 LABELS = {"yes": "Yes", "no": "No", "unclear": "Unclear", "not_applicable": "Not applicable"}
 OVERALL_LABELS = {"low": "Low", "unclear": "Unclear", "high": "High"}

@@ -22,8 +22,8 @@ from matplotlib.figure import Figure
 
 from living_review.analyses.selection import kept_members, outcome_counts, select_cohorts
 from living_review.core.choices import check_choice
-from living_review.meta import metaprop
 from living_review.core.formatting import estimate_ci
+from living_review.meta import metaprop
 from living_review.settings import Tau2Method, Transform
 
 OverlapRule = Literal["keep_one", "all"]

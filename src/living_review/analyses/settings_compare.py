@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from living_review.core.vocabularies import ENDPOINTS, OUTCOMES
 from living_review.core.choices import check_choice
+from living_review.core.vocabularies import ENDPOINTS, OUTCOMES
 from living_review.meta import metaprop, metareg
 
 SETTING_LABELS = {"trial": "Prospective trial", "real_world": "Real-world cohort"}

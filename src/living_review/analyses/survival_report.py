@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from living_review.core.vocabularies import ENDPOINTS, Endpoint
 from living_review.core.choices import check_choice
+from living_review.core.vocabularies import ENDPOINTS, Endpoint
 from living_review.survival.medians import LogMedianMeta, pool_log_medians
 
 #: tau² estimators the log-median pooling implements; others fall back to REML (stated in the result).

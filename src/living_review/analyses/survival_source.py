@@ -36,13 +36,13 @@ from typing import Literal
 
 import pandas as pd
 
-from living_review.provenance.ledger_state import current_fingerprint
-from living_review.provenance.ledger import collect, record
-from living_review.core.paths import BUILD_DIR_VARIABLE, project_root
-from living_review.core.vocabularies import ENDPOINTS
 from living_review.analyses import selection, survival_report
 from living_review.analyses import survival_curves
 from living_review.analyses.survival_report import MedianPooling
+from living_review.core.paths import BUILD_DIR_VARIABLE, project_root
+from living_review.core.vocabularies import ENDPOINTS
+from living_review.provenance.ledger import collect, record
+from living_review.provenance.ledger_state import current_fingerprint
 from living_review.survival.digitised import load_digitised_curves
 from living_review.survival.medians import LogMedianMeta
 from living_review.survival.study_curves import StudyCurves, study_curves
@@ -289,7 +289,6 @@ def sources_note(medians=(), curves=()) -> str:
              for (origin, reason), names in groups.items()]
     text = "; ".join(parts)
     return text[:1].upper() + text[1:] + "."
-
 
 
 def endpoint_curves(evidence, endpoint: str, cohorts: pd.DataFrame | None = None) -> StudyCurves:

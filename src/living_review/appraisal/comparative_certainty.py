@@ -34,8 +34,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, get_args
 
-from living_review.core.choices import check_choice
 from living_review.appraisal.certainty import LEVELS, OPTIMAL_INFORMATION_SIZE, CertaintyRating
+from living_review.core.choices import check_choice
 
 Allocation = Literal["randomised", "non_randomised"]
 ALLOCATIONS: tuple[str, ...] = get_args(Allocation)

@@ -35,8 +35,8 @@ from pathlib import Path
 
 from living_review._version import __version__
 from living_review.core.fingerprint import published_files
-from living_review.provenance.ledger import collect
 from living_review.core.paths import project_root
+from living_review.provenance.ledger import collect
 
 FOLDER = "downloads"
 PDF_SOURCE = Path("_build") / "latex" / "living-review.pdf"

@@ -39,8 +39,8 @@ from pathlib import Path
 
 import nbformat
 
-from living_review.provenance import ledger, ledger_state
 from living_review.core.fingerprint import tracked_fingerprint
+from living_review.provenance import ledger, ledger_state
 from living_review.provenance.reads import Reads, read_log
 
 MANIFEST_DIR = Path("_build") / ".execution"

@@ -38,10 +38,10 @@ from sphinx.util import logging
 
 from living_review._version import __version__
 from living_review.book import execution
-from living_review.data.bibliography import GENERATED_BIB, write_generated_bib
-from living_review.provenance.build_stamp import build_stamp
 from living_review.core.fingerprint import build_inputs_fingerprint, release_summaries_fingerprint
 from living_review.core.paths import project_root
+from living_review.data.bibliography import GENERATED_BIB, write_generated_bib
+from living_review.provenance.build_stamp import build_stamp
 
 logger = logging.getLogger(__name__)
 ENV_KEY = "living_review_inputs_fingerprint"

@@ -28,8 +28,8 @@ import argparse
 import sys
 
 from living_review._version import __version__
-from living_review.core.paths import project_root
 from living_review.core.markup import plain
+from living_review.core.paths import project_root
 
 
 def run(args: argparse.Namespace) -> int:

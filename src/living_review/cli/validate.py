@@ -21,8 +21,8 @@ from pathlib import Path
 import pandas as pd
 
 from living_review.data import DataValidationError
-from living_review.validation import load_validated
 from living_review.data.quotes import quote_counts
+from living_review.validation import load_validated
 
 
 def run(args: argparse.Namespace) -> int:

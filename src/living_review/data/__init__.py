@@ -12,8 +12,8 @@ to_months(value, unit)
     The unit conversion the loader uses (days / 30.4375, weeks / 4.348, years x 12).
 """
 
-from living_review.data.evidence import Evidence, load_evidence, validate
 from living_review.core.problems import DataValidationError, Problem
+from living_review.data.evidence import Evidence, load_evidence, validate
 from living_review.data.units import DAYS_PER_MONTH, WEEKS_PER_MONTH, to_months
 
 __all__ = [

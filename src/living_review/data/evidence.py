@@ -20,15 +20,15 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from living_review.core.csvfile import read_csv
+from living_review.core.fingerprint import tree_fingerprint
+from living_review.core.problems import DataValidationError, Problem, errors
 from living_review.data import table_rules
 from living_review.data.bibliography import check_bibliography
 from living_review.data.cells import typed_rows
-from living_review.core.csvfile import read_csv
-from living_review.core.problems import DataValidationError, Problem, errors
-from living_review.data.source_citations import unknown_citations
-from living_review.data.schema import RESOURCE_NAMES, Resource, Schema, read_schema
 from living_review.data.frames import framed
-from living_review.core.fingerprint import tree_fingerprint
+from living_review.data.schema import RESOURCE_NAMES, Resource, Schema, read_schema
+from living_review.data.source_citations import unknown_citations
 
 Row = tuple[int, dict[str, Any]]
 Load = Literal["on_access", "all"]

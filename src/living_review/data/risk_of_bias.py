@@ -67,10 +67,10 @@ from typing import Any, Literal, get_args
 
 import pandas as pd
 
-from living_review.core.problems import Problem
 from living_review.appraisal.rob_algorithms import is_signalling
-from living_review.data.rob_signalling import answer_problems, derived_problems, quotes_source
 from living_review.appraisal.rob_tools import TOOL_FOR_ALLOCATION, TOOLS, comparative_overall, get_tool
+from living_review.core.problems import Problem
+from living_review.data.rob_signalling import answer_problems, derived_problems, quotes_source
 
 Row = tuple[int, dict[str, Any]]
 JBI = "jbi_case_series"

@@ -19,9 +19,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from living_review.core.problems import Problem
 from living_review.appraisal.rob_algorithms import (ALGORITHMS, ANSWERS, QUESTIONS, domain_judgement, domain_of,
                                                is_signalling, signalling_codes)
+from living_review.core.problems import Problem
 
 Row = tuple[int, dict[str, Any]]
 #: a quotation: at least four characters between straight or curly quotes

@@ -25,8 +25,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from living_review.core.problems import Problem
 from living_review.core.dates import build_date
+from living_review.core.problems import Problem
 
 Row = tuple[int, dict[str, Any]]
 SETTING_OF_DESIGN = {

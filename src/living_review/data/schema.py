@@ -19,8 +19,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from living_review.data.descriptor import check_descriptor
 from living_review.core.problems import Problem
+from living_review.data.descriptor import check_descriptor
 
 PACKAGE_FILE = "datapackage.json"
 FIELD_TYPES = ("string", "integer", "number", "boolean")

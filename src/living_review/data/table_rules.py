@@ -18,8 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from living_review.data import certainty_history, comparisons, links, quote_judgements, quotes, risk_of_bias, rules
 from living_review.core.problems import Problem
+from living_review.data import certainty_history, comparisons, links, quote_judgements, quotes, risk_of_bias, rules
 
 Row = tuple[int, dict[str, Any]]
 Tables = dict[str, list[Row]]

@@ -16,8 +16,8 @@ import pandas as pd
 
 from living_review._version import __version__
 from living_review.core import dates
-from living_review.core.fingerprint import data_fingerprint
 from living_review.core.encoding import read_frame
+from living_review.core.fingerprint import data_fingerprint
 
 SEARCH_RECORDS = Path("data") / "search" / "records.csv"
 SEARCH_DATE_COLUMN = "search_date"

@@ -40,83 +40,21 @@ Example
 from __future__ import annotations
 
 import json
-import math
 import os
-import re
 from pathlib import Path
 from typing import Any
 
-from living_review.provenance import ledger_state, reads
 from living_review.core.fingerprint import build_inputs_fingerprint
 from living_review.core.paths import build_dir, project_root
+from living_review.provenance import ledger_state, reads
+from living_review.provenance.ledger_values import check_key, count, dumps, number, plain  # noqa: F401 (dumps: the ledger's JSON form)
 
-KEY_PATTERN = re.compile(r"^[a-z0-9_.-]+$")
 LEDGER_DIR = Path("_build") / "ledger"
-
 
 def ledger_dir(root: Path | None = None) -> Path:
     """The ledger folder: ``<root>/_build/ledger``, or ``ledger`` in :func:`living_review.core.paths.build_dir`
     when no root is given (a rerun's own folder when it set one)."""
     return Path(root) / LEDGER_DIR if root else build_dir() / LEDGER_DIR.name
-
-
-def _check_key(key: str) -> str:
-    if not isinstance(key, str) or not KEY_PATTERN.match(key):
-        raise ValueError(
-            f"ledger key {key!r} is not allowed: use only lower-case letters, digits, '_', '.' and '-' "
-            "(for example 'orr.lenvatinib.atc'); the key names a file and a row of the changelog"
-        )
-    return key
-
-
-def _number(value: Any, field: str, key: str) -> float:
-    if isinstance(value, bool):
-        raise ValueError(f"ledger {key!r}: {field} must be a number, got {value!r}")
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"ledger {key!r}: {field} must be a number, got {value!r}") from None
-    if math.isnan(number) or math.isinf(number):
-        # JSON has no NaN; an estimate that is not a number is not published.
-        raise ValueError(f"ledger {key!r}: {field} is {number!r}; only finite numbers can be published")
-    return number
-
-
-def _count(value: Any, field: str, key: str) -> int:
-    try:
-        whole = not isinstance(value, bool) and int(value) == value and value >= 0
-    except (TypeError, ValueError):
-        whole = False
-    if not whole:
-        raise ValueError(f"ledger {key!r}: {field} must be a non-negative whole number, got {value!r}")
-    return int(value)
-
-
-def _plain(value: Any, where: str) -> Any:
-    """JSON-ready copy of ``value`` with numpy scalars and tuples turned into plain types."""
-    if isinstance(value, dict):
-        return {str(k): _plain(v, f"{where}.{k}") for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v, f"{where}[{i}]") for i, v in enumerate(value)]
-    if value is None or isinstance(value, (bool, str)):
-        return value
-    if hasattr(value, "item") and callable(value.item):  # numpy scalar
-        return _plain(value.item(), where)
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        if math.isnan(value) or math.isinf(value):
-            return None
-        return value
-    if isinstance(value, Path):
-        return value.as_posix()
-    raise ValueError(f"{where}: {type(value).__name__} {value!r} cannot be recorded; use numbers, text, lists or dicts")
-
-
-def dumps(payload: Any) -> str:
-    """Deterministic JSON text: sorted keys, two-space indent, floats by ``repr``, final newline."""
-    return json.dumps(payload, sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
-
 
 def record(
     key: str,
@@ -160,16 +98,15 @@ def record(
     ValueError if the key is malformed, a number is not finite, or the CI does not hold
     the estimate.
     """
-    _check_key(key)
-    est = _number(estimate, "estimate", key)
-    low = _number(ci_low, "ci_low", key)
-    high = _number(ci_high, "ci_high", key)
+    check_key(key)
+    est = number(estimate, "estimate", key)
+    low = number(ci_low, "ci_low", key)
+    high = number(ci_high, "ci_high", key)
     if not low <= est <= high:
         raise ValueError(f"ledger {key!r}: the CI [{low!r}, {high!r}] does not hold the estimate {est!r}")
     payload = _payload(key, outcome, {"estimate": est, "ci_low": low, "ci_high": high},
                        k, n, params, inputs, extra, chapter)
     return _write(payload, key, chapter, root)
-
 
 def _payload(key, outcome, values: dict, k, n, params, inputs, extra, chapter) -> dict:
     """The record's fields in their fixed order, every value checked and made plain JSON."""
@@ -179,14 +116,13 @@ def _payload(key, outcome, values: dict, k, n, params, inputs, extra, chapter) -
         "key": key,
         "outcome": str(outcome),
         **values,
-        "k": _count(k, "k", key),
-        "n": _count(n, "n", key),
-        "params": _plain(dict(params), f"ledger {key!r}: params"),
-        "inputs": _plain(list(inputs), f"ledger {key!r}: inputs"),
-        "extra": _plain(dict(extra or {}), f"ledger {key!r}: extra"),
+        "k": count(k, "k", key),
+        "n": count(n, "n", key),
+        "params": plain(dict(params), f"ledger {key!r}: params"),
+        "inputs": plain(list(inputs), f"ledger {key!r}: inputs"),
+        "extra": plain(dict(extra or {}), f"ledger {key!r}: extra"),
         "chapter": chapter,
     }
-
 
 def _write(payload: dict, key: str, chapter: str | None, root: Path | None) -> Path:
     folder = ledger_dir(root)  # without a root: the build folder, which a rerun redirects
@@ -216,9 +152,7 @@ def _write(payload: dict, key: str, chapter: str | None, root: Path | None) -> P
         reads.wrote(path)
     return path
 
-
 NOT_ESTIMATED = ("not_converged", "not_estimable")
-
 
 def record_not_estimated(
     key: str,
@@ -247,7 +181,7 @@ def record_not_estimated(
     ...                      reason="the GLMM did not converge", k=2, n=12, params={"model": "glmm"},
     ...                      inputs=[])  # doctest: +SKIP
     """
-    _check_key(key)
+    check_key(key)
     if status not in NOT_ESTIMATED:
         raise ValueError(f"ledger {key!r}: status {status!r} is not allowed; choose one of {', '.join(NOT_ESTIMATED)}")
     if not isinstance(reason, str) or not reason.strip():
@@ -256,16 +190,13 @@ def record_not_estimated(
                                       "ci_low": None, "ci_high": None}, k, n, params, inputs, extra, chapter)
     return _write(payload, key, chapter, root)
 
-
 def is_estimated(rec: dict) -> bool:
     """True when a ledger record (as :func:`collect` reads it) holds an estimate."""
     return rec.get("status") is None and rec.get("estimate") is not None
 
-
 METHOD_ATTRIBUTES = ("transform", "tau2_method", "model", "hakn", "level", "prediction")
 EXTRA_ATTRIBUTES = ("tau2", "tau2_ci_low", "tau2_ci_high", "i2", "i2_ci_low", "i2_ci_high", "q", "q_df",
                     "q_pvalue", "pvalue", "pi_low", "pi_high")
-
 
 def _inputs_from_table(result: Any) -> list[dict] | None:
     table = getattr(result, "studies", None)
@@ -276,7 +207,6 @@ def _inputs_from_table(result: Any) -> list[dict] | None:
         {**({"study_id": str(row[label])} if label else {}), "events": int(row["events"]), "n": int(row["n"])}
         for _, row in table.iterrows()
     ]
-
 
 def record_result(
     key: str,
@@ -340,7 +270,6 @@ def record_result(
         k=k, n=n, params={**method, **(params or {})}, inputs=inputs, extra=extra, chapter=chapter, root=root,
     )
 
-
 def collect(root: Path | None = None, prefix: str | None = None) -> dict[str, dict]:
     """Every recorded estimate, ``{key: record}``, in sorted key order (empty if none).
 
@@ -363,7 +292,6 @@ def collect(root: Path | None = None, prefix: str | None = None) -> dict[str, di
         ledger_state.note_read(prefix, found, root)
     return found
 
-
 def stale_keys(root: Path | None = None, records: dict[str, dict] | None = None) -> list[str]:
     """Keys of records written from other data, code or configuration than the current ones.
 
@@ -374,7 +302,6 @@ def stale_keys(root: Path | None = None, records: dict[str, dict] | None = None)
     records = collect(root) if records is None else records
     return [key for key, rec in records.items() if rec.get("inputs_fingerprint") != current]
 
-
 def confirm(keys: list[str] | tuple[str, ...], root: Path | None = None) -> list[str]:
     """Set the inputs fingerprint of the records ``keys`` to the current one; return the keys missing.
 
@@ -384,7 +311,7 @@ def confirm(keys: list[str] | tuple[str, ...], root: Path | None = None) -> list
     current = build_inputs_fingerprint(root)
     missing = []
     for key in keys:
-        path = ledger_dir(root) / f"{_check_key(key)}.json"
+        path = ledger_dir(root) / f"{check_key(key)}.json"
         if not path.is_file():
             missing.append(key)
             continue

@@ -21,9 +21,9 @@ import hashlib
 import json
 from pathlib import Path
 
-from living_review.provenance import reads
 from living_review.core.fingerprint import build_inputs_fingerprint
 from living_review.core.paths import project_root
+from living_review.provenance import reads
 
 
 def state(records: dict[str, dict], current: str) -> str:

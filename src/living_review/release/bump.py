@@ -19,8 +19,8 @@ from pathlib import Path
 
 from packaging.version import InvalidVersion, Version
 
-from living_review.versions.citation import write_zenodo_json
 from living_review.core.paths import project_root
+from living_review.versions.citation import write_zenodo_json
 
 VERSION_FILE = Path("src") / "living_review" / "_version.py"
 VERSION_LINE = re.compile(r'^__version__ = "([^"]*)"$', re.MULTILINE)

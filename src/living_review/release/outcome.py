@@ -23,13 +23,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from living_review.core.words import count
 from living_review.release import environment as numenv
 from living_review.release.archive import CHECKSUM_FILE, archive_name, sha256_file
 from living_review.release.manifest import (MANIFEST_FILE, archive_manifest, archive_members, compare_manifests,
                                             first_text_difference, is_text, read_manifest)
-from living_review.versions.summary import SUMMARY_FILE
 from living_review.release.tolerance import ATOL, RTOL, number_differences
-from living_review.core.words import count
+from living_review.versions.summary import SUMMARY_FILE
 
 IDENTICAL, WITHIN_TOLERANCE, NUMBERS_DIFFER = "identical", "within tolerance", "numbers differ"
 #: outcome -> exit status of ``living-review verify``

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from living_review.appraisal.rob_tools import get_tool
-from living_review.report import sof_table
 from living_review.analyses import selection
 from living_review.analyses import summary_of_findings as sof
+from living_review.appraisal.rob_tools import get_tool
+from living_review.report import sof_table
 from living_review.report.methods_report import load_search_strategy
 
 #: outcomes the abstract reports, in order: (summary-of-findings key, words)

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from living_review.data.certainty_history import parse_downgrades
 from living_review.appraisal.certainty import CertaintyRating
+from living_review.data.certainty_history import parse_downgrades
 
 COLUMNS = ("Outcome", "Previous release", "Certainty then", "Certainty now", "What changed and why")
 _START_REASON = {"high": "a non-comparative estimate is rated as certainty in the estimate, Iorio et al. 2015"}

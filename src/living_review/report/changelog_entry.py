@@ -18,14 +18,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from living_review.core.markup import md
+from living_review.core.words import count
 from living_review.meta.options import TAU2_METHODS, TRANSFORMS
+from living_review.report.dictionary import latex_columns
 from living_review.versions.amendments import Amendment
 from living_review.versions.analysis_changes import AnalysisChange
 from living_review.versions.compare import Comparison, EstimateChange, Interval
 from living_review.versions.published import PublishedValue
-from living_review.report.dictionary import latex_columns
-from living_review.core.markup import md
-from living_review.core.words import count
 
 REPRODUCTION_SCOPE = "reproduction"
 HEADLINE_WIDTHS = (0.24, 0.2, 0.2, 0.36)

@@ -16,23 +16,22 @@ from pathlib import Path
 
 import pandas as pd
 
-from living_review.core.vocabularies import OUTCOMES, Outcome
-from living_review.core.choices import check_choice
 from living_review._version import __version__
-from living_review.meta import SequentialResult, cumulative
+from living_review.analyses.selection import outcome_counts, select_cohorts
+from living_review.core.choices import check_choice
+from living_review.core.encoding import read_frame
 from living_review.core.paths import project_root
+from living_review.core.vocabularies import OUTCOMES, Outcome
+from living_review.meta import SequentialResult, cumulative
+from living_review.report.changelog_entry import EntryContext, Study, render_markdown
+from living_review.settings.adapter import inverse_variance_options
 from living_review.versions.amendments import for_version, read_amendments
 from living_review.versions.analysis_changes import analysis_changes
-from living_review.report.changelog_entry import EntryContext, Study, render_markdown
-from living_review.versions.dates import release_date
 from living_review.versions.compare import compare
+from living_review.versions.dates import release_date
 from living_review.versions.published import read_published
 from living_review.versions.scopes import load_release_config
 from living_review.versions.summary import SUMMARY_FILE, release_dir, release_versions
-from living_review.analyses.selection import outcome_counts, select_cohorts
-from living_review.core.encoding import read_frame
-from living_review.settings.adapter import inverse_variance_options
-
 
 
 @dataclass(frozen=True)

@@ -23,12 +23,12 @@ from dataclasses import dataclass, field
 import pandas as pd
 from matplotlib.figure import Figure
 
-from living_review.core.vocabularies import COMPARATIVE_OUTCOMES, ComparativeOutcome
-from living_review.core.choices import check_choice
-from living_review.data import risk_of_bias as data_rob
-from living_review.appraisal.rob_tools import COMPARATIVE_TOOLS, LEVEL_LABELS, TOOL_CODES, get_tool
-from living_review.report import risk_of_bias_plots as plots
 from living_review.analyses.risk_of_bias import Assessment, assessment
+from living_review.appraisal.rob_tools import COMPARATIVE_TOOLS, LEVEL_LABELS, TOOL_CODES, get_tool
+from living_review.core.choices import check_choice
+from living_review.core.vocabularies import COMPARATIVE_OUTCOMES, ComparativeOutcome
+from living_review.data import risk_of_bias as data_rob
+from living_review.report import risk_of_bias_plots as plots
 
 TABLE_COLUMNS = ("Comparison", "Domain", "Judgement", "Support", "Source")
 OVERALL_COLUMNS = ("Comparison", "Allocation", "Tool", "Outcome", "What was read", "Overall risk of bias")

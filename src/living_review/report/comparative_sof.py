@@ -20,12 +20,12 @@ from dataclasses import dataclass
 import pandas as pd
 
 from living_review.analyses import comparative as cmp
+from living_review.appraisal.certainty import CertaintyRating
 from living_review.appraisal.comparative_absolute import absolute_effect
 from living_review.appraisal.comparative_absolute import text as absolute_text
-from living_review.appraisal.certainty import CertaintyRating
 from living_review.appraisal.comparative_certainty import ComparativeProfile, rate_comparison
-from living_review.report.dictionary import latex_columns
 from living_review.core.markup import md
+from living_review.report.dictionary import latex_columns
 from living_review.report.sof_table import SYMBOLS, footnotes
 from living_review.report.tables import markdown_source
 

@@ -18,8 +18,8 @@ from typing import Literal, get_args
 
 import pandas as pd
 
-from living_review.meta.risk_difference import ratio_p_value
 from living_review.analyses.comparative import landmark_label, tki_events, tki_landmark, tki_time
+from living_review.meta.risk_difference import ratio_p_value
 
 Allocation = Literal["randomised", "non_randomised"]
 ALLOCATIONS: tuple[str, ...] = get_args(Allocation)

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from living_review.core.paths import data_dir
 from living_review.core.markup import Markup, code, join
+from living_review.core.paths import data_dir
 from living_review.report.tables import markdown_source
 
 COLUMNS = ("Field", "Type", "Unit", "Constraints", "Description")

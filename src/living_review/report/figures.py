@@ -44,7 +44,6 @@ BOOK_RC = {
 }
 
 
-
 def use_book_style() -> None:
     """Apply the book's rcParams and make inline figures vector graphics (SVG and PDF)."""
     mpl.rcParams.update(BOOK_RC)

@@ -7,9 +7,9 @@ both from the result that was drawn.
 
 from __future__ import annotations
 
-from living_review.meta import MetaPropResult
 from living_review.core.choices import check_choice
 from living_review.core.vocabularies import OUTCOMES, Outcome
+from living_review.meta import MetaPropResult
 
 _OUTCOME_WORDS = {"ORR": "Objective response rate (complete or partial response)",
                   "DCR": "Disease control rate (complete or partial response or stable disease)"}

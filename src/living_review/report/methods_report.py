@@ -15,9 +15,9 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from living_review.core.paths import data_dir
 from living_review.meta import metaprop
 from living_review.meta.options import MODELS, TAU2_METHODS, TRANSFORMS
-from living_review.core.paths import data_dir
 from living_review.settings import ReviewSettings
 
 TRANSFORM_NAMES = {"PFT": "Freeman-Tukey double arcsine", "PLOGIT": "logit", "PAS": "arcsine",

@@ -26,8 +26,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from living_review.appraisal.rob_tools import LEVEL_LABELS, get_tool
 from living_review.analyses.risk_of_bias import LABELS, OVERALL_LABELS, Assessment
+from living_review.appraisal.rob_tools import LEVEL_LABELS, get_tool
 
 COLOURS = {"yes": "#009E73", "no": "#D55E00", "unclear": "#E69F00", "not_applicable": "#BBBBBB",
            "low": "#009E73", "high": "#D55E00", "some_concerns": "#E69F00", "moderate": "#E69F00",

@@ -8,19 +8,18 @@ from ``data/search/prisma2020_checklist.csv``. This module only arranges them fo
 from __future__ import annotations
 
 import re
-
 from pathlib import Path
 
 import pandas as pd
 import yaml
 
+from living_review.core.encoding import read_frame
+from living_review.core.markup import join, role
 from living_review.core.paths import data_dir, project_root
 from living_review.report.dictionary import latex_columns
-from living_review.core.markup import join, role
 from living_review.report.tables import markdown_source
 from living_review.search.prisma import PrismaCounts
 from living_review.search.screening import exclusion_table
-from living_review.core.encoding import read_frame
 
 _DESIGN = {"prospective_trial": "Prospective trial", "retrospective_cohort": "Retrospective cohort",
            "prospective_observational": "Prospective observational study",

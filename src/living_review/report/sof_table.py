@@ -29,8 +29,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from living_review.appraisal.certainty import LANDMARK_KEY
-from living_review.report.dictionary import latex_columns
 from living_review.core.markup import md
+from living_review.report.dictionary import latex_columns
 from living_review.report.tables import markdown_source
 
 SYMBOLS = {"high": "⊕⊕⊕⊕", "moderate": "⊕⊕⊕◯", "low": "⊕⊕◯◯", "very low": "⊕◯◯◯"}

@@ -36,8 +36,8 @@ import nbformat
 
 from living_review._version import __version__
 from living_review.core.fingerprint import data_fingerprint
-from living_review.runs.notebook_parameters import read_parameters, validate_parameters
 from living_review.core.paths import BUILD_DIR_VARIABLE, project_root
+from living_review.runs.notebook_parameters import read_parameters, validate_parameters
 
 GLUE_MIME_PREFIX = "application/papermill.record/"
 NUMBER_REPR = re.compile(r"^(?:np\.\w+\()?\s*([-+0-9.eEinfa]+)\s*\)?$")

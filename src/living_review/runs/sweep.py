@@ -40,8 +40,8 @@ import pandas as pd
 import yaml
 from tqdm import tqdm
 
-from living_review.provenance import ledger
 from living_review.core.paths import project_root
+from living_review.provenance import ledger
 from living_review.runs.notebook_parameters import read_parameters, validate_parameters
 from living_review.runs.rerun import run_notebook
 

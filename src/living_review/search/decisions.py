@@ -23,8 +23,8 @@ from typing import Literal, get_args
 
 import pandas as pd
 
-from living_review.search.screening import SCREENING_COLUMNS, check_log
 from living_review.core.encoding import read_frame, read_frame_lines
+from living_review.search.screening import SCREENING_COLUMNS, check_log
 
 Role = Literal["screen", "resolve"]
 ROLES: tuple[str, ...] = get_args(Role)

@@ -8,17 +8,18 @@ record was preferred. ``len(kept) + len(merge_log) == len(records)`` always hold
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Iterable
 
 import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from living_review.search.records import first_author_key, source_kind, title_key, validate_records
 from living_review.core.encoding import read_frame
+from living_review.search.normalise import first_author_key, title_key
+from living_review.search.records import source_kind, validate_records
 
 MERGE_LOG_COLUMNS = ("removed_id", "kept_id", "matched_id", "rule", "score", "reason")
 
@@ -134,7 +135,7 @@ def dedupe(records: pd.DataFrame, *, threshold: float = 95.0, min_prefix_chars: 
        first-author surname when both are known (ratio >= 90, for transliterations); and
        normalised titles with ratio >= ``threshold`` and the same numbers in the same
        order, or one title a prefix of the other of at least ``min_prefix_chars`` characters. Titles are folded (case, punctuation,
-       diacritics) by :func:`~living_review.search.records.title_key`.
+       diacritics) by :func:`~living_review.search.normalise.title_key`.
     Duplicates form clusters by transitivity (union-find). The kept record of a cluster is
     the one in ``keep_first``, then the most complete (DOI, PMID, abstract, authors, year,
     longest title), then the first.

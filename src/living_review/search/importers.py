@@ -8,28 +8,25 @@ decoded with :func:`~living_review.search.records.read_text` (BOM, UTF-16, Latin
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import re
 from pathlib import Path
 from typing import Iterable, Literal, get_args
 
 import pandas as pd
-import rispy
 
-from living_review.search.records import fold_text, make_records, read_text
+from living_review.search.export_rows import author_list, check_search_date, finish_rows, id_prefix
+from living_review.search.records import make_records, read_text
 from living_review.search.registry import registry_ids
+from living_review.search.ris import read_ris
 
 Format = Literal["auto", "ris", "medline", "csv"]
 FORMATS: tuple[str, ...] = get_args(Format)
 _SUFFIX_FORMAT = {".ris": "ris", ".nbib": "medline", ".medline": "medline", ".csv": "csv"}
 
-_RIS_TAG = re.compile(r"^([A-Z][A-Z0-9])  - ?(.*)$")
 # A tag in the wrong case ('Ti  - ') has the exact shape of a tag; rispy would file it
 # under no known field, so it is refused rather than read as a continuation line.
-_RIS_LOOKS_LIKE_TAG = re.compile(r"^([A-Z][A-Z0-9]\s*|[A-Za-z][A-Za-z0-9]  )-(\s|$)")
 _MEDLINE_TAG = re.compile(r"^([A-Z][A-Z0-9]{1,3}) {0,3}- (.*)$")
-_PMID_NOTE = re.compile(r"PMID:?\s*(\d+)", re.I)
 
 # CSV column names used by Rayyan and ASReview exports (lower case), per record field.
 CSV_ALIASES: dict[str, tuple[str, ...]] = {
@@ -42,136 +39,6 @@ CSV_ALIASES: dict[str, tuple[str, ...]] = {
     "abstract": ("abstract", "ab"),
     "registry_ids": ("registry_ids", "nct_id", "nct", "trial_registration"),
 }
-
-
-def _check_date(search_date: str) -> str:
-    try:
-        date = dt.date.fromisoformat(str(search_date))
-    except ValueError:
-        raise ValueError(f"search_date {search_date!r} is not a real date YYYY-MM-DD (check day and month)") from None
-    if date > dt.date.today():
-        raise ValueError(f"search_date {search_date} is in the future (give the date the search was run)")
-    return date.isoformat()
-
-
-def _id_prefix(path: Path) -> str:
-    return fold_text(path.stem).replace(" ", "_") or "records"
-
-
-def _authors(values: Iterable[str]) -> str:
-    return "; ".join(v.strip() for v in values if v and v.strip())
-
-
-def read_ris(path: str | Path, *, search_date: str, source: str | None = None) -> pd.DataFrame:
-    """Read a RIS export into the records table.
-
-    Parameters
-    ----------
-    path : str or Path
-        The ``.ris`` file.
-    search_date : str
-        ISO date the search was run.
-    source : str, optional
-        Database name; defaults to each record's ``DB`` tag.
-
-    Returns
-    -------
-    pandas.DataFrame
-        The records table (:data:`~living_review.search.records.RECORD_COLUMNS`).
-
-    Notes
-    -----
-    Authors are kept as exported (``"Smith, J."``), ``"; "``-separated; volume (``VL``), issue
-    (``IS``) and pages (``SP``, ``EP``) go to ``origin`` as ``"cited as JOURNAL YEAR;VL(IS):SP-EP"``.
-
-    Structure enforced before parsing with ``rispy``: every record opens with ``TY`` and
-    closes with ``ER``; nothing but blank lines lies between records; a line that looks
-    like a tag must be ``XX  - value`` (two spaces); other lines inside a record continue
-    the previous field.
-
-    Example
-    -------
-    >>> read_ris("embase.ris", search_date="2025-06-01", source="Embase")  # doctest: +SKIP
-    """
-    path = Path(path)
-    date = _check_date(search_date)
-    text = read_text(path)
-    starts = _ris_structure(text, path.name)
-    try:
-        entries = rispy.loads(text)
-    except Exception as err:  # rispy raises KeyError/ValueError/IndexError on odd input
-        raise ValueError(f"{path.name}:{starts[0] if starts else 1}: the RIS export cannot be parsed "
-                         f"({type(err).__name__}: {err}; check its tags)") from None
-    if len(entries) != len(starts):  # pragma: no cover - guarded by the structure check
-        raise ValueError(f"{path.name}: parsed {len(entries)} records but found {len(starts)} TY lines")
-    rows = []
-    for k, (entry, line) in enumerate(zip(entries, starts), start=1):
-        db = source or entry.get("name_of_database") or entry.get("database_provider") or ""
-        if not db:
-            raise ValueError(f"{path.name}:{line}: record has no DB tag; pass source=")
-        pmid = ""
-        accession = str(entry.get("accession_number", "")).strip()
-        if accession.isdigit() and re.search(r"pubmed|medline", db, re.I):
-            pmid = accession
-        for note in entry.get("notes", []) or []:
-            found = _PMID_NOTE.search(note)
-            pmid = pmid or (found.group(1) if found else "")
-        rows.append({
-            "record_id": f"{_id_prefix(path)}-{k:05d}", "source": db, "search_date": date,
-            "title": entry.get("title") or entry.get("primary_title") or "",
-            "authors": _authors(entry.get("authors") or entry.get("first_authors") or []),
-            "year": entry.get("year") or entry.get("publication_year") or entry.get("date") or "",
-            "journal": (entry.get("journal_name") or entry.get("secondary_title")
-                        or entry.get("alternate_title3") or entry.get("alternate_title1") or ""),
-            "doi": entry.get("doi", ""), "pmid": pmid, "abstract": entry.get("abstract", ""),
-            "origin": f"{path.name}:{line}" + _ris_citation(entry),
-        })
-    return _finish(rows, path.name)
-
-
-def _ris_citation(entry: dict) -> str:
-    """``"; cited as JOURNAL YEAR;VL(IS):SP-EP"`` from the RIS volume, issue and pages, ``""`` without them.
-
-    The records table has no columns for them; ``origin`` keeps them, in the citation form
-    that the study table's ``citation`` column uses, so that nothing of the export is lost.
-    """
-    volume, issue = str(entry.get("volume") or "").strip(), str(entry.get("number") or "").strip()
-    start, end = str(entry.get("start_page") or "").strip(), str(entry.get("end_page") or "").strip()
-    if not (volume or issue or start):
-        return ""
-    journal = (entry.get("alternate_title3") or entry.get("journal_name") or entry.get("secondary_title")
-               or entry.get("alternate_title1") or "")
-    year = entry.get("year") or entry.get("publication_year") or ""
-    pages = f"{start}-{end}" if start and end and end != start else start
-    return (f"; cited as {' '.join(f'{journal} {year}'.split())};{volume}" + (f"({issue})" if issue else "")
-            + (f":{pages}" if pages else ""))
-
-
-def _ris_structure(text: str, name: str) -> list[int]:
-    """Return the line numbers of the ``TY`` lines; raise at the first structural fault."""
-    starts: list[int] = []
-    inside = False
-    for number, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
-            continue
-        tag = _RIS_TAG.match(line)
-        if tag is None and _RIS_LOOKS_LIKE_TAG.match(line):
-            raise ValueError(f"{name}:{number}: malformed RIS tag {line[:20]!r} (a tag is two "
-                             "upper-case characters, two spaces, '-' and a space)")
-        if tag and tag.group(1) == "TY":
-            if inside:
-                raise ValueError(f"{name}:{number}: TY opens a record before the "
-                                 f"record opened on line {starts[-1]} was closed with ER")
-            starts.append(number)
-            inside = True
-        elif not inside:
-            raise ValueError(f"{name}:{number}: text outside a record ({line[:30]!r}); "
-                             "every record must start with 'TY  - ' and end with 'ER  - '")
-        elif tag and tag.group(1) == "ER":
-            inside = False
-    if inside:
-        raise ValueError(f"{name}:{starts[-1]}: record is never closed with 'ER  - '")
-    return starts
 
 
 def read_medline(path: str | Path, *, search_date: str, source: str = "PubMed") -> pd.DataFrame:
@@ -198,7 +65,7 @@ def read_medline(path: str | Path, *, search_date: str, source: str = "PubMed") 
     >>> read_medline("pubmed-anaplasti-set.nbib", search_date="2025-06-01")  # doctest: +SKIP
     """
     path = Path(path)
-    date = _check_date(search_date)
+    date = check_search_date(search_date)
     records: list[tuple[int, list[tuple[str, str]]]] = []
     current: list[tuple[str, str]] | None = None
     for number, line in enumerate(read_text(path).split("\n"), start=1):
@@ -225,14 +92,14 @@ def read_medline(path: str | Path, *, search_date: str, source: str = "PubMed") 
         get = lambda tag: [v for t, v in fields if t == tag]  # noqa: E731
         doi = next((v[:-5].strip() for v in get("LID") + get("AID") if v.endswith("[doi]")), "")
         rows.append({
-            "record_id": f"{_id_prefix(path)}-{k:05d}", "source": source, "search_date": date,
+            "record_id": f"{id_prefix(path)}-{k:05d}", "source": source, "search_date": date,
             "title": " ".join(get("TI")) or " ".join(get("BTI")),
-            "authors": _authors(get("FAU") or get("AU")),
+            "authors": author_list(get("FAU") or get("AU")),
             "year": (get("DP") or [""])[0], "journal": (get("JT") or get("TA") or [""])[0],
             "doi": doi, "pmid": (get("PMID") or [""])[0], "abstract": " ".join(get("AB")),
             "origin": f"{path.name}:{line}", "registry_ids": "; ".join(registry_ids(get("SI"))),
         })
-    return _finish(rows, path.name)
+    return finish_rows(rows, path.name)
 
 
 def read_csv_export(path: str | Path, *, search_date: str, source: str) -> pd.DataFrame:
@@ -253,7 +120,7 @@ def read_csv_export(path: str | Path, *, search_date: str, source: str) -> pd.Da
     A row whose number of fields differs from the header, or without a title, is an error.
     """
     path = Path(path)
-    date = _check_date(search_date)
+    date = check_search_date(search_date)
     reader = csv.reader(io.StringIO(read_text(path)), strict=True)
     try:
         header = [h.strip().lower() for h in next(reader)]
@@ -277,27 +144,15 @@ def read_csv_export(path: str | Path, *, search_date: str, source: str) -> pd.Da
             if not value["title"].strip():
                 raise ValueError(f"{path.name}:{start}: empty title")
             authors = re.split(r"\s+and\s+|;", value["authors"])
-            rows.append({**value, "authors": _authors(authors), "source": source,
-                         "search_date": date, "record_id": f"{_id_prefix(path)}-{k:05d}",
+            rows.append({**value, "authors": author_list(authors), "source": source,
+                         "search_date": date, "record_id": f"{id_prefix(path)}-{k:05d}",
                          "origin": f"{path.name}:{start}"})
     except csv.Error as err:
         if "unexpected end of data" in str(err):  # the record that starts after the last one read never ends
             raise ValueError(f"{path.name}:{line + 1}: a quote opened on this line is never closed (close it, or "
                              'write a quote inside a quoted cell as "")') from None
         raise ValueError(f"{path.name}:{reader.line_num}: malformed CSV ({err})") from None
-    return _finish(rows, path.name)
-
-
-def _finish(rows: list[dict], name: str) -> pd.DataFrame:
-    try:
-        return make_records(rows, name)
-    except ValueError as err:
-        # make_records counts data rows; point at the file line via the origin column.
-        match = re.search(r"row (\d+)", str(err))
-        if match and int(match.group(1)) <= len(rows):
-            origin = rows[int(match.group(1)) - 1]["origin"]
-            raise ValueError(f"{origin}: {err}") from None
-        raise
+    return finish_rows(rows, path.name)
 
 
 def detect_format(path: str | Path) -> str:

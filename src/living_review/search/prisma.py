@@ -20,9 +20,9 @@ from typing import Iterable
 
 import pandas as pd
 
+from living_review.core.encoding import read_frame
 from living_review.search.dedupe import read_merge_log
 from living_review.search.records import read_records
-from living_review.core.encoding import read_frame
 from living_review.search.screening import (
     EXCLUSION_REASONS, check_log, read_screening_log, split_ids, validate_screening,
 )

@@ -49,7 +49,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from living_review.search.records import fold_text
+from living_review.search.normalise import fold_text
 
 Order = Literal["recorded", "relevance"]
 ORDERS: tuple[str, ...] = get_args(Order)

@@ -26,8 +26,8 @@ from typing import Iterable, Literal, get_args
 
 import pandas as pd
 
-from living_review.search.records import source_kind
 from living_review.core.encoding import read_frame_lines
+from living_review.search.records import source_kind
 
 Stage = Literal["title_abstract", "full_text"]
 Decision = Literal["include", "exclude", "not_retrieved", "previously_included"]

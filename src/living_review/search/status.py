@@ -18,7 +18,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from living_review.core.encoding import read_frame
 from living_review.core.fingerprint import data_fingerprint
+from living_review.core.words import count
 from living_review.search.decisions import DECISIONS_FILE, read_decisions, resolve
 from living_review.search.dedupe import read_merge_log
 from living_review.search.queue import manifests_by_run, screening_queue
@@ -27,8 +29,6 @@ from living_review.search.run import run_manifests
 from living_review.search.screening import read_screening_log, split_ids
 from living_review.search.sources import load_saved_searches
 from living_review.search.tracking import untracked_data, untracked_message
-from living_review.core.words import count
-from living_review.core.encoding import read_frame
 
 _FOOTER = re.compile(r"data fingerprint\s*<code>([0-9a-f]{6,64})</code>")
 

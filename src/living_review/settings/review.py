@@ -14,11 +14,9 @@ from typing import Any, Literal, get_args, get_type_hints
 
 import yaml
 
-# The engine's own closed sets: whatever it supports, review.yml, reruns and sweeps accept.
+from living_review.core.paths import project_root
 from living_review.core.vocabularies import Histology, Outcome
 from living_review.meta.options import Model, Tau2Method, Transform
-from living_review.core.paths import project_root
-
 
 
 class SettingsError(ValueError):

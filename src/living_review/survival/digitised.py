@@ -15,11 +15,11 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from living_review.core.vocabularies import ENDPOINTS
 from living_review.core.choices import check_choice
-from living_review.core.paths import data_dir
-from living_review.survival.guyot import reconstruct_ipd
 from living_review.core.encoding import read_frame, read_table_text
+from living_review.core.paths import data_dir
+from living_review.core.vocabularies import ENDPOINTS
+from living_review.survival.guyot import reconstruct_ipd
 
 TimeUnit = Literal["months", "weeks", "days", "years"]
 TO_MONTHS = {"months": 1.0, "weeks": 7 * 12 / 365.25, "days": 12 / 365.25, "years": 12.0}

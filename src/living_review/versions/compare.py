@@ -39,7 +39,6 @@ from living_review.versions.corrections import Correction, read_corrections
 from living_review.versions.summary import ReleaseSummary, read_summary
 
 
-
 @dataclass(frozen=True)
 class Interval:
     """A point estimate and its confidence interval."""

@@ -22,7 +22,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-
 from living_review.core.encoding import read_frame
 
 # statistic names of previous_version_results.csv: (estimate, lower bound, upper bound)

@@ -47,13 +47,13 @@ from typing import Any
 
 import pandas as pd
 
-from living_review.provenance import ledger
 from living_review._version import __version__
+from living_review.core.encoding import read_frame
 from living_review.core.fingerprint import data_fingerprint
 from living_review.core.paths import project_root
-from living_review.versions.scopes import ALL, Scope, load_release_config
+from living_review.provenance import ledger
 from living_review.settings import load_settings
-from living_review.core.encoding import read_frame
+from living_review.versions.scopes import ALL, Scope, load_release_config
 
 RELEASES_DIR = "releases"
 SUMMARY_FILE = "summary.json"

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import json
 import re
-from html.parser import HTMLParser
 from collections.abc import Callable
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 
 from living_review.search.http import ADVICE, Response, SearchError

@@ -17,9 +17,8 @@ Reference: ClinicalTrials.gov API v2 (https://clinicaltrials.gov/data-api/api).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from living_review.core.words import count
 from living_review.search.http import Client, SearchError

@@ -12,10 +12,9 @@ Reference: Europe PMC RESTful Web Service, ``/search`` (https://europepmc.org/Re
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import datetime as dt
 import urllib.parse
+from typing import TYPE_CHECKING
 
 from living_review.core.words import count
 from living_review.search.http import Client, SearchError

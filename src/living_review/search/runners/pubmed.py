@@ -17,12 +17,11 @@ Programming Utilities Help. NCBI Bookshelf NBK25499.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import datetime as dt
 import os
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from living_review.core.words import count as counted
 from living_review.search.http import Client, SearchError

@@ -2,7 +2,7 @@
 # ATC monotherapy cohorts with Tahara 2017 at 16/17 (D01) and with Bible 2012's 0/15 restored (D02).
 # Freeman-Tukey double arcsine, REML, back-transformed with the harmonic mean of the sample sizes.
 # REML converged tightly (threshold 1e-12), as in tests/meta/r/make_references.R.
-# Run: Rscript tests/report/r/discrepancy_dcr_metafor.R
+# Run: Rscript tests/analyses/r/discrepancy_dcr_metafor.R
 library(metafor)
 pool <- function(x, n) {
   es <- escalc(measure = "PFT", xi = x, ni = n)

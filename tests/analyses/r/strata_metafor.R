@@ -3,7 +3,7 @@
 # denominators. PFT, REML, harmonic-mean back-transform; I2 from Q (as R meta / metafor's I2 for
 # the REML fit is tau2-based, Q-based I2 is computed by hand).
 # REML converged tightly (threshold 1e-12), as in tests/meta/r/make_references.R.
-# Run: Rscript tests/report/r/strata_metafor.R
+# Run: Rscript tests/analyses/r/strata_metafor.R
 library(metafor)
 pool <- function(x, n) {
   es <- escalc(measure = "PFT", xi = x, ni = n)

@@ -6,7 +6,7 @@
 # tightly; I2 from Q as R meta prints it. The one 6-month PFS rate (Ha 2010, 36% of 11 -> 4/11) is one
 # study: its exact Clopper-Pearson interval (binom.test).
 # Output per line: name estimate ci.lb ci.ub tau2 I2
-# Run: Rscript tests/report/r/landmarks_metafor.R
+# Run: Rscript tests/analyses/r/landmarks_metafor.R
 suppressMessages(library(metafor))
 x <- c(4, 19, 5); n <- c(20, 124, 42)
 ctl <- list(threshold = 1e-12, maxiter = 10000)
