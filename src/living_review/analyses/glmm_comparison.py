@@ -25,7 +25,8 @@ from typing import Literal, get_args
 
 import pandas as pd
 
-from living_review.analyses.sensitivity import counts, pool, results_table
+from living_review.analyses.selection import ledger_inputs
+from living_review.analyses.sensitivity import pool, results_table
 from living_review.core.formatting import estimate_ci
 
 Status = Literal["converged", "not_converged", "not_estimable"]
@@ -138,14 +139,13 @@ def record_glmm(key: str, comparison: GLMMComparison, studies: pd.DataFrame, *, 
     and the reason in words and no number. Returns the file written."""
     from living_review.provenance.ledger import record_not_estimated, record_result
 
-    c = counts(studies, comparison.outcome)
-    inputs = [{"study_id": s, "events": int(e), "n": int(n)} for s, e, n in zip(c["study_id"], c["events"], c["total"])]
+    inputs = ledger_inputs(studies, comparison.outcome)
     if comparison.converged:
         return record_result(key, comparison.glmm, outcome=comparison.outcome, inputs=inputs, chapter=chapter,
                              root=root)
     reason = ("the logistic mixed model (GLMM) did not converge" if comparison.status == "not_converged"
               else f"the logistic mixed model (GLMM) cannot be fitted: {comparison.reason}")
     return record_not_estimated(key, outcome=comparison.outcome, status=comparison.status, reason=reason,
-                                k=len(c), n=int(c["total"].sum()),
+                                k=len(inputs), n=sum(i["n"] for i in inputs),
                                 params={"model": "glmm", "transform": "PLOGIT", "tau2_method": "ML"},
                                 inputs=inputs, chapter=chapter, root=root)

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from living_review.analyses.selection import kept_members, outcome_counts, select_cohorts
+from living_review.analyses.selection import kept_members, ledger_inputs, outcome_counts, select_cohorts
 from living_review.core.choices import check_choice
 from living_review.core.formatting import estimate_ci
 from living_review.meta import metaprop
@@ -225,7 +225,7 @@ def record_grid(grid: pd.DataFrame, studies: pd.DataFrame, outcome: str, prefix:
     from living_review.provenance.ledger import record
 
     c = counts(studies, outcome)
-    inputs = [{"study_id": a, "events": int(b), "n": int(n)} for a, b, n in zip(c["study_id"], c["events"], c["total"])]
+    inputs = ledger_inputs(studies, outcome)
     keys = []
     for row in grid.itertuples(index=False):
         key = f"{prefix}.{outcome.lower()}.grid.{row.transform.lower()}_{row.tau2_method.lower()}"
@@ -244,6 +244,7 @@ def record_sequential(seq, studies: pd.DataFrame, outcome: str, prefix: str, *, 
     from living_review.provenance.ledger import record
 
     c = counts(studies, outcome).set_index("study_id")
+    by_id = {i["study_id"]: i for i in ledger_inputs(studies, outcome)}
     ids = _ids(studies, outcome)
     loo = seq.kind == "leave-one-out"
     order = list(ids.values())
@@ -254,7 +255,7 @@ def record_sequential(seq, studies: pd.DataFrame, outcome: str, prefix: str, *, 
         key = f"{prefix}.{outcome.lower()}.{'loo.without' if loo else 'cumulative.upto'}_{sid}"
         record(key, outcome=outcome, estimate=row.estimate, ci_low=row.ci_low, ci_high=row.ci_high, k=row.k,
                n=int(c.loc[used, "total"].sum()), params={**options, "analysis": seq.kind},
-               inputs=[{"study_id": s, "events": int(c.loc[s, "events"]), "n": int(c.loc[s, "total"])} for s in used],
+               inputs=[by_id[s] for s in used],
                extra={"tau2": row.tau2, "i2": row.i2}, chapter=chapter, root=root)
         keys.append(key)
     return keys

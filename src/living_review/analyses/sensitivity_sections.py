@@ -10,6 +10,7 @@ import pandas as pd
 from living_review.analyses import glmm_comparison
 from living_review.analyses import primary_estimates as pe
 from living_review.analyses import sensitivity as sens
+from living_review.analyses.selection import ledger_inputs
 from living_review.analyses import setting_strata as strata
 from living_review.core import formatting as fmt
 from living_review.core.vocabularies import ENDPOINTS, OUTCOMES
@@ -212,10 +213,8 @@ def study_sets(evidence, specs: list, options: dict, *, chapter: str) -> tuple[d
         for key, (label, frame) in sets.items():
             r = sens.pool(frame, o, options)
             results[o][label] = r
-            c = sens.counts(frame, o)
             record_result(f"{PRIMARY}.{o.lower()}.{key}", r, outcome=o, chapter=chapter, params={"study_set": label},
-                          inputs=[{"study_id": s, "events": int(e), "n": int(n)} for s, e, n in
-                                  zip(c["study_id"], c["events"], c["total"])])
+                          inputs=ledger_inputs(frame, o))
     every = results["ORR"]["all cohorts (overlap ignored)"]
     values["orr_all_cohorts"] = fmt.estimate_ci(every.estimate, every.ci_low, every.ci_high)
     return results, values

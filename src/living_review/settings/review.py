@@ -16,6 +16,7 @@ import yaml
 
 from living_review.core.paths import project_root
 from living_review.core.vocabularies import Histology, Outcome
+# The engine's own closed sets: whatever it supports, review.yml, reruns and sweeps accept.
 from living_review.meta.options import Model, Tau2Method, Transform
 
 
