@@ -107,3 +107,31 @@ def test_the_readme_lists_exactly_the_options_the_engine_offers():
     listed, checked = rows["tau² estimators"].split("|")
     assert sorted(codes(listed)) == sorted(TAU2_METHODS)
     assert f"({len(TRANSFORMS)} × {len(TAU2_METHODS)})" in checked
+
+
+def test_review_yml_comments_are_the_settings_docstrings():
+    """Each setting of ``review.yml`` carries, as its comment, its field's description in the dataclass."""
+    import dataclasses
+    import re
+
+    from living_review.core.paths import project_root
+    from living_review.settings import review
+
+    lines = (project_root() / "review.yml").read_text(encoding="utf-8").splitlines()
+    sections = {"review": review.ReviewSettings, "meta_analysis": review.MetaAnalysisSettings,
+                "survival": review.SurvivalSettings, "drug_chapters": review.DrugChapterSettings}
+    for section, cls in sections.items():
+        docs = dict(re.findall(r"^    (\w+) : (.+)$", cls.__doc__, re.M))
+        start = lines.index(f"{section}:")
+        block = []
+        for line in lines[start + 1:]:
+            if not line.startswith("  "):
+                break
+            block.append(line)
+        written = dict(re.findall(r"^  (\w+): .*?  # (.+)$", "\n".join(block), re.M))
+        fields = [f.name for f in dataclasses.fields(cls) if f.name in written or section != "review"]
+        for name in fields:
+            if name in ("meta_analysis", "survival", "drug_chapters", "source"):
+                continue
+            assert written.get(name) == docs.get(name), f"{section}.{name}: review.yml says {written.get(name)!r}, " \
+                                                        f"the docstring {docs.get(name)!r}"

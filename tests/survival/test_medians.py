@@ -120,3 +120,17 @@ def test_fixture_values_still_come_out_of_metafor(tol):
         name, *vals = line.split()
         if name in METAFOR:
             assert np.allclose([float(v) for v in vals], METAFOR[name], atol=tol["estimate"])
+
+
+def test_summary_frame_lists_the_cohorts_then_the_pooled_median():
+    import pandas as pd
+
+    from living_review.survival.medians import pool_log_medians
+
+    table = pd.DataFrame({"label": ["a", "b", "c"], "median": [4.0, 6.0, 8.0], "ci_low": [2.0, 4.0, 5.0],
+                          "ci_high": [8.0, 9.0, 12.0], "ci_level": [0.95, 0.95, 0.95], "n": [20, 30, 40]})
+    r = pool_log_medians(table)
+    f = r.summary_frame()
+    assert list(f["study"]) == ["a", "b", "c", "Random effects (log medians)"]
+    assert (f["median"].iloc[-1], f["ci_low"].iloc[-1], f["ci_high"].iloc[-1]) == (r.estimate, r.ci_low, r.ci_high)
+    assert f["status"].iloc[-1] == "pooled, k = 3"

@@ -118,6 +118,22 @@ class MetaPropResult:
             rows.append({"subset": name, **{n: getattr(sub, n) for n in scalars}})
         return pd.DataFrame(rows)
 
+    def summary_frame(self) -> pd.DataFrame:
+        """Each study and the pooled estimate, as statsmodels' ``summary_frame``: one row each.
+
+        Columns ``study``, ``events``, ``n``, ``estimate``, ``ci_low``, ``ci_high`` (proportions) and
+        ``weight`` (random-effects, percent); the last row is the pooled estimate (``study`` is
+        "Random effects", or "One study (not pooled)" when k = 1, with the study's exact interval).
+        """
+        s = self.studies
+        rows = pd.DataFrame({"study": s["study"], "events": s["events"], "n": s["n"], "estimate": s["proportion"],
+                             "ci_low": s["ci_low"], "ci_high": s["ci_high"],
+                             "weight": s["weight_random"] if "weight_random" in s else np.nan})
+        pooled = {"study": "One study (not pooled)" if self.k == 1 else "Random effects",
+                  "events": int(s["events"].sum()), "n": int(s["n"].sum()), "estimate": self.estimate,
+                  "ci_low": self.ci_low, "ci_high": self.ci_high, "weight": 100.0}
+        return pd.concat([rows, pd.DataFrame([pooled])], ignore_index=True)
+
     def heterogeneity_line(self) -> str:
         """'I² = 46% [0%; 79%], τ² = 0.0092, p = 0.10' in R meta's style."""
         if self.k < 2:

@@ -26,6 +26,18 @@ class SettingsError(ValueError):
 
 @dataclass(frozen=True)
 class MetaAnalysisSettings:
+    """How proportions are pooled (``meta_analysis`` in ``review.yml``).
+
+    Attributes
+    ----------
+    transform : transform of each proportion before pooling: PFT, PLOGIT, PAS, PRAW or PLN
+    tau2_method : estimator of the between-study variance tau²: DL, REML, ML, PM, SJ, HE, EB, HS, HSk, GENQ or PMM
+    model : inverse (inverse-variance random effects) or glmm (random-intercept logistic model, on the logit)
+    hakn : Hartung-Knapp(-Sidik-Jonkman) adjustment of the confidence interval
+    level : confidence level of every interval
+    prediction_interval : whether a prediction interval is computed and shown
+    """
+
     transform: Transform = "PFT"
     tau2_method: Tau2Method = "REML"
     model: Model = "inverse"
@@ -36,12 +48,30 @@ class MetaAnalysisSettings:
 
 @dataclass(frozen=True)
 class SurvivalSettings:
+    """How survival is reported (``survival`` in ``review.yml``).
+
+    Attributes
+    ----------
+    level : confidence level of the survival intervals
+    landmarks_months : months at which landmark survival rates are reported
+    """
+
     level: float = 0.95
     landmarks_months: tuple[float, ...] = (3, 6, 9, 12, 15, 18, 21, 24)
 
 
 @dataclass(frozen=True)
 class DrugChapterSettings:
+    """The per-drug chapters (``drug_chapters`` in ``review.yml``).
+
+    Attributes
+    ----------
+    template : the one notebook every drug chapter is generated from
+    histology : the histology a drug chapter analyses
+    outcomes : the response outcomes a drug chapter pools
+    drugs : the drugs that get a chapter of their own, in this order
+    """
+
     template: str = "notebooks/templates/drug_results.md"
     histology: Histology = "ATC"
     outcomes: tuple[Outcome, ...] = ("ORR", "DCR")
@@ -50,6 +80,16 @@ class DrugChapterSettings:
 
 @dataclass(frozen=True)
 class ReviewSettings:
+    """The whole configuration, as read from ``review.yml`` (:func:`load_settings`).
+
+    Attributes
+    ----------
+    title : the review's title
+    short_title : its short title, in page footers and the methods' summary
+    meta_analysis, survival, drug_chapters : the sections above
+    source : the file the settings were read from
+    """
+
     title: str
     short_title: str
     meta_analysis: MetaAnalysisSettings

@@ -157,6 +157,16 @@ class LogMedianMeta:
     level: float
     table: pd.DataFrame
 
+    def summary_frame(self) -> pd.DataFrame:
+        """Each cohort's median with its interval, weight and status, and the pooled median as the last row
+        (months; as statsmodels' ``summary_frame``)."""
+        t = self.table
+        rows = pd.DataFrame({"study": t["label"], "median": t["median"], "ci_low": t["ci_low"], "ci_high": t["ci_high"],
+                             "weight": t["weight"], "status": t["status"]})
+        pooled = {"study": "Random effects (log medians)", "median": self.estimate, "ci_low": self.ci_low,
+                  "ci_high": self.ci_high, "weight": 100.0, "status": f"pooled, k = {self.k}"}
+        return pd.concat([rows, pd.DataFrame([pooled])], ignore_index=True)
+
     def summary(self) -> str:
         lines = [f"Pooled median {self.estimate:.2f} months ({self.level:.0%} CI {self.ci_low:.2f}-"
                  f"{self.ci_high:.2f}); random effects on log medians, tau2 by {self.method}; k={self.k}; "
