@@ -134,3 +134,24 @@ def test_one_study_has_no_diamond():
     ax = fig.axes[0]
     assert not any(isinstance(p, Polygon) for p in ax.patches)
     assert any("one study" in t.get_text() for t in ax.texts)
+
+
+def test_the_medians_forest_shows_every_study_including_one_without_a_ci(tmp_path):
+    """One forest of medians for the whole package (the survival engine's second one is gone)."""
+    import numpy as np
+    import pandas as pd
+
+    from living_review.meta.forest import forest_medians
+    from living_review.survival import pool_log_medians
+
+    df = pd.DataFrame({"label": ["Savvides 2013", "Tahara 2017", "Wirth 2021", "Bible 2012"],
+                       "median": [3.9, 10.6, 3.2, 111 / 30.4375], "ci_low": [2.2, 3.8, 2.8, np.nan],
+                       "ci_high": [7.1, 19.8, 8.2, np.nan], "ci_level": [0.95, 0.95, 0.95, np.nan]})
+    res = pool_log_medians(df)
+    fig = forest_medians(res)
+    texts = [t.get_text() for ax in fig.axes for t in ax.texts]
+    assert [t for t in texts if t in set(df["label"])] == list(df["label"])
+    assert "no CI" in texts and "not pooled" in texts
+    assert f"{res.estimate:.1f}" in texts and "Random effects model" in texts
+    fig.savefig(tmp_path / "forest.png", dpi=80)
+

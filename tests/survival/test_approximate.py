@@ -10,9 +10,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from living_review.survival.approximate import (
-    CAO2024_MEDIANS, CAO2024_RATES, LABEL, approximate_curve, compare_with_cao2024, fit_studies,
-)
+from living_review.data import load_evidence
+from living_review.survival.approximate import (LABEL, approximate_curve, compare_with_published, fit_studies,
+                                                published_survival)
+
+# Cao 2024's survival, as the data package records it (previous_version_results.csv)
+CAO = published_survival(load_evidence().previous_version_results, source="Cao 2024")
 
 MONTH = 365.25 / 12
 # Cao 2024 Table 1 medians (Bible in days) and landmark rates from the primary abstracts (Ha 2010
@@ -60,19 +63,21 @@ def test_study_without_data_is_listed_and_missing_n_is_an_error():
         approximate_curve(df, weights="size")
 
 
-def test_cao2024_constants_are_the_published_values():
+def test_the_published_survival_read_from_the_data_is_cao2024s():
     # Cao 2024 Table 2 and Results: OS 62.46 ... 12.61 %, PFS 40.38 ... 8.15 %, medians 4.8 (2.74-8.84), 2.62
-    assert CAO2024_RATES["OS"].tolist() == [62.46, 43.45, 32.71, 27.96, 26.24, 24.03, 22.45, 12.61]
-    assert CAO2024_RATES["PFS"].tolist() == [40.38, 18.64, 16.30, 16.30, 8.15, 8.15, 8.15, 8.15]
-    assert CAO2024_MEDIANS.loc["OS"].tolist() == [4.8, 2.74, 8.84] and CAO2024_MEDIANS.loc["PFS", "median"] == 2.62
+    assert CAO.rates.index.tolist() == [3, 6, 9, 12, 15, 18, 21, 24]
+    assert CAO.rates["OS"].tolist() == [62.46, 43.45, 32.71, 27.96, 26.24, 24.03, 22.45, 12.61]
+    assert CAO.rates["PFS"].tolist() == [40.38, 18.64, 16.30, 16.30, 8.15, 8.15, 8.15, 8.15]
+    assert CAO.medians.loc["OS"].tolist() == [4.8, 2.74, 8.84] and CAO.medians.loc["PFS", "median"] == 2.62
+    assert np.isnan(CAO.medians.loc["PFS", "ci_low"])  # not printed
 
 
 def test_comparison_with_cao2024_from_its_own_table1():
     curves = {"OS": approximate_curve(OS, endpoint="OS"), "PFS": approximate_curve(PFS, endpoint="PFS")}
-    cmp = compare_with_cao2024(curves)
+    cmp = compare_with_published(curves, CAO)
     assert list(cmp.rates.index) == ["3 mo", "6 mo", "9 mo", "12 mo", "15 mo", "18 mo", "21 mo", "24 mo"]
     np.testing.assert_allclose(cmp.rates["OS difference"], cmp.rates["OS approx"] - cmp.rates["OS Cao 2024"], atol=0.011)
     assert cmp.medians.loc["OS", "Cao 2024 median"] == 4.8
     print("\n" + cmp.summary())
     with pytest.raises(ValueError, match="no Cao 2024 values"):
-        compare_with_cao2024({"DSS": curves["OS"]})
+        compare_with_published({"DSS": curves["OS"]}, CAO)

@@ -10,7 +10,7 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 from living_review.survival.approximate import approximate_curve  # noqa: E402
-from living_review.survival.km_plot import forest_medians, plot_km  # noqa: E402
+from living_review.survival.km_plot import plot_km  # noqa: E402
 from living_review.survival.medians import pool_log_medians  # noqa: E402
 
 
@@ -34,26 +34,14 @@ def test_km_plot_needs_something():
         plot_km({})
 
 
-def test_forest_shows_every_study_including_no_ci(tmp_path):
-    df = pd.DataFrame({"label": ["Savvides 2013", "Tahara 2017", "Wirth 2021", "Bible 2012"],
-                       "median": [3.9, 10.6, 3.2, 111 / 30.4375], "ci_low": [2.2, 3.8, 2.8, np.nan],
-                       "ci_high": [7.1, 19.8, 8.2, np.nan], "ci_level": [0.95, 0.95, 0.95, np.nan]})
-    res = pool_log_medians(df)
-    fig = forest_medians(res)
-    ax = fig.axes[0]
-    ticks = [t.get_text() for t in ax.get_yticklabels()]
-    assert ticks[:4] == list(df["label"]) and ticks[4].startswith("Random effects (REML), k = 3")
-    assert any("no CI" in t.get_text() for t in ax.texts)
-    assert any(f"{res.estimate:.2f}" in t.get_text() for t in ax.texts)
-    fig.savefig(tmp_path / "forest.png", dpi=80)
-    matplotlib.pyplot.close(fig)
-
-
 def test_approximation_vs_cao_plot_is_labelled():
-    from living_review.survival.km_plot import plot_approximation_vs_cao2024
+    from living_review.data import load_evidence
+    from living_review.survival.approximate import published_survival
+    from living_review.survival.km_plot import plot_approximation_vs_published
 
     curve = approximate_curve(pd.DataFrame({"label": ["x"], "n": [10], "median": [4.8]}))
-    fig = plot_approximation_vs_cao2024({"OS": curve})
+    cao = published_survival(load_evidence().previous_version_results, source="Cao 2024")
+    fig = plot_approximation_vs_published({"OS": curve}, cao)
     ax = fig.axes[0]
     assert "not patient data" in ax.get_title(loc="left")
     marker = ax.lines[1]

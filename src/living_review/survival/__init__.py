@@ -21,7 +21,8 @@ _LAZY = {
     "stratified_cox": "pooled",
     "approximate_curve": "approximate",
     "fit_studies": "approximate",
-    "compare_with_cao2024": "approximate",
+    "compare_with_published": "approximate",
+    "published_survival": "approximate",
     "pool_survival": "pooled_curve",
     "PooledSurvival": "pooled_curve",
     "pool_survival_strata": "pooled_curve_strata",
@@ -29,8 +30,7 @@ _LAZY = {
     "km_on_grid": "km",
     "logrank": "km",
     "plot_km": "km_plot",
-    "forest_medians": "km_plot",
-    "plot_approximation_vs_cao2024": "km_plot",
+    "plot_approximation_vs_published": "km_plot",
 }
 
 __all__ = list(_LAZY)

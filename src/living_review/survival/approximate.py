@@ -20,16 +20,6 @@ LABEL = "Model-based approximation from reported medians and landmark rates (not
 LN2 = float(np.log(2))
 Weights = Literal["n", "equal"]
 
-# Cao R-B et al. Medicine 2024;103(31):e38679, Table 2 (reconstructed survival rates, %) and Results
-# text (pooled medians, months; the PFS CI is reported as unavailable).
-CAO2024_RATES = pd.DataFrame(
-    {"OS": [62.46, 43.45, 32.71, 27.96, 26.24, 24.03, 22.45, 12.61],
-     "PFS": [40.38, 18.64, 16.30, 16.30, 8.15, 8.15, 8.15, 8.15]},
-    index=pd.Index([3, 6, 9, 12, 15, 18, 21, 24], name="months"))
-CAO2024_MEDIANS = pd.DataFrame({"median": [4.8, 2.62], "ci_low": [2.74, np.nan], "ci_high": [8.84, np.nan]},
-                               index=pd.Index(["OS", "PFS"], name="endpoint"))
-
-
 def _weibull_through(median: float, t_l: float, s_l: float) -> tuple[float, float] | None:
     """Shape and scale of the Weibull with S(median) = 1/2 and S(t_l) = s_l, or None if none exists."""
     if t_l <= 0 or t_l == median or not 0 < s_l < 1:
@@ -155,35 +145,65 @@ def approximate_curve(studies: pd.DataFrame, *, endpoint: str = "OS", weights: W
 
 
 @dataclass(frozen=True)
-class CaoComparison:
-    """Approximate curves side by side with Cao 2024's reconstructed rates and pooled medians."""
+class PublishedSurvival:
+    """Survival a previous version published: rates (percent) by month and endpoint, and pooled medians.
 
+    Read from a table with the columns of the data package's ``previous_version_results``
+    (``outcome``, ``subset``, ``statistic``, ``value``): ``rate_<m>_months`` rows give the rates,
+    ``median``, ``median_ci_lower`` and ``median_ci_upper`` the medians (NaN where not printed).
+    """
+
+    source: str
+    rates: pd.DataFrame  # index: months; one column per endpoint
+    medians: pd.DataFrame  # index: endpoint; median, ci_low, ci_high
+
+
+def published_survival(results: pd.DataFrame, *, source: str, subset: str = "all") -> PublishedSurvival:
+    """The survival values of ``results`` (``previous_version_results`` rows) for one subset."""
+    rows = results[(results["subset"] == subset) & results["outcome"].isin(["OS", "PFS"])]
+    rate = rows[rows["statistic"].str.startswith("rate_")]
+    months = [int(s.removeprefix("rate_").removesuffix("_months")) for s in rate["statistic"]]
+    rates = (rate.assign(months=months).pivot(index="months", columns="outcome", values="value")
+             .sort_index().rename_axis(columns=None))
+    pick = {"median": "median", "median_ci_lower": "ci_low", "median_ci_upper": "ci_high"}
+    med = rows[rows["statistic"].isin(list(pick))]
+    medians = (med.assign(column=med["statistic"].map(pick)).pivot(index="outcome", columns="column", values="value")
+               .reindex(columns=list(pick.values())).rename_axis(index="endpoint", columns=None))
+    return PublishedSurvival(source, rates, medians)
+
+
+@dataclass(frozen=True)
+class PublishedComparison:
+    """Approximate curves side by side with a previous version's reconstructed rates and pooled medians."""
+
+    source: str
     rates: pd.DataFrame
     medians: pd.DataFrame
 
     def summary(self) -> str:
-        return (f"{LABEL}\ncompared with Cao 2024 (reconstructed patient data, Table 2):\n"
+        return (f"{LABEL}\ncompared with {self.source} (reconstructed patient data):\n"
                 f"{self.rates.to_string()}\n{self.medians.to_string()}")
 
 
-def compare_with_cao2024(curves: dict[str, ApproximateCurve]) -> CaoComparison:
-    """Side-by-side table of approximate and Cao 2024 survival rates (%) at 3-24 months and medians.
+def compare_with_published(curves: dict[str, ApproximateCurve], published: PublishedSurvival) -> PublishedComparison:
+    """Side-by-side table of approximate and published survival rates (%) at the published months, and medians.
 
     ``curves`` maps "OS" and/or "PFS" to an :class:`ApproximateCurve`. Columns of ``rates``:
-    ``<endpoint> approx``, ``<endpoint> Cao 2024``, ``<endpoint> difference`` (approx - Cao,
-    percentage points). ``medians`` holds the approximate median and Cao's median with its CI.
+    ``<endpoint> approx``, ``<endpoint> <source>``, ``<endpoint> difference`` (approx - published,
+    percentage points). ``medians`` holds the approximate median and the published one with its CI.
     """
-    unknown = set(curves) - set(CAO2024_RATES.columns)
+    src = published.source
+    unknown = set(curves) - set(published.rates.columns)
     if unknown:
-        raise ValueError(f"no Cao 2024 values for {sorted(unknown)}; choose among OS, PFS")
-    months = CAO2024_RATES.index.to_numpy(float)
+        raise ValueError(f"no {src} values for {sorted(unknown)}; choose among {', '.join(published.rates.columns)}")
+    months = published.rates.index.to_numpy(float)
     cols = {}
     for ep, curve in curves.items():
         approx = np.round(100 * curve.survival_at(months), 2)
         cols[f"{ep} approx"] = approx
-        cols[f"{ep} Cao 2024"] = CAO2024_RATES[ep].to_numpy()
-        cols[f"{ep} difference"] = np.round(approx - CAO2024_RATES[ep].to_numpy(), 2)
+        cols[f"{ep} {src}"] = published.rates[ep].to_numpy()
+        cols[f"{ep} difference"] = np.round(approx - published.rates[ep].to_numpy(), 2)
     rates = pd.DataFrame(cols, index=pd.Index([f"{m:g} mo" for m in months], name="Survival rates (%)"))
-    medians = CAO2024_MEDIANS.loc[list(curves)].rename(columns=lambda c: f"Cao 2024 {c}")
+    medians = published.medians.loc[list(curves)].rename(columns=lambda c: f"{src} {c}")
     medians.insert(0, "approx median", [curves[ep].median for ep in curves])
-    return CaoComparison(rates, medians)
+    return PublishedComparison(src, rates, medians)

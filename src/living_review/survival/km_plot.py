@@ -1,4 +1,4 @@
-"""Figures: Kaplan-Meier curves with a numbers-at-risk table (survminer layout) and a forest plot of medians.
+"""Figures: Kaplan-Meier curves with a numbers-at-risk table (survminer layout), and an approximation beside published rates.
 
 Functions return a :class:`matplotlib.figure.Figure` and never show it. Sizes suit a book page
 (6.5 inches wide) in HTML and PDF.
@@ -9,12 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import matplotlib.pyplot as plt
-import matplotlib.ticker
 import numpy as np
 import pandas as pd
 from lifelines import KaplanMeierFitter
 
-from living_review.survival.medians import LogMedianMeta
 
 COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")  # Okabe-Ito, colour-blind safe
 BREAKS = tuple(range(0, 25, 3))
@@ -98,84 +96,21 @@ def plot_km(groups: Mapping[str, pd.DataFrame], *, breaks: Sequence[float] = BRE
     return fig
 
 
-def forest_medians(result: LogMedianMeta, *, title: str | None = None, xlabel: str = "Median (months, log scale)"
-                   ) -> plt.Figure:
-    """Forest plot of study medians with CIs and the pooled random-effects median.
+def plot_approximation_vs_published(curves: Mapping[str, object], published, *, months: float = 24) -> plt.Figure:
+    """Approximate pooled curves (dashed) beside a previous version's reconstructed rates (markers).
 
-    Studies without a CI are drawn as open circles and marked "no CI" with the rule applied to
-    them, so that none disappears from the figure.
-
-    Parameters
-    ----------
-    result : LogMedianMeta
-        Output of :func:`living_review.survival.medians.pool_log_medians`.
-    title, xlabel : str
-        Labels.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-
-    Example
-    -------
-    >>> from living_review.survival.medians import pool_log_medians
-    >>> df = pd.DataFrame({"label": ["A", "B"], "median": [3.9, 10.6], "ci_low": [2.2, 3.8],
-    ...                    "ci_high": [7.1, 19.8], "ci_level": [0.95, 0.95]})
-    >>> forest_medians(pool_log_medians(df)).axes[0].get_xscale()
-    'log'
-    """
-    tab = result.table.reset_index(drop=True)
-    k = len(tab)
-    fig, ax = plt.subplots(figsize=(6.5, 1.2 + 0.32 * (k + 2)), layout="constrained")
-    ys = np.arange(k, 0, -1) + 1
-    for y, (_, r) in zip(ys, tab.iterrows()):
-        if pd.notna(r["ci_low"]):
-            ax.plot([r["ci_low"], r["ci_high"]], [y, y], color="black", lw=1.2)
-            size = 4 + 10 * np.sqrt(r["weight"]) if r["weight"] > 0 else 4
-            ax.plot(r["median"], y, "s", color="#0072B2", ms=size)
-            text = f"{r['median']:.2f} ({r['ci_low']:.2f}-{r['ci_high']:.2f})  {100 * r['weight']:.1f}%"
-        else:
-            ax.plot(r["median"], y, "o", mfc="white", mec="black", ms=6)
-            text = f"{r['median']:.2f} (no CI)  " + (f"{100 * r['weight']:.1f}%" if r["weight"] > 0 else "not pooled")
-        ax.annotate(text, (1.02, y), xycoords=("axes fraction", "data"), va="center", fontsize=9)
-    est, lo, hi = result.estimate, result.ci_low, result.ci_high
-    ax.fill([lo, est, hi, est], [1, 1.3, 1, 0.7], color="#D55E00")
-    ax.annotate(f"{est:.2f} ({lo:.2f}-{hi:.2f})", (1.02, 1), xycoords=("axes fraction", "data"), va="center",
-                fontsize=9, fontweight="bold")
-    ax.axvline(est, color="#D55E00", ls=":", lw=1)
-    ax.set_yticks([*ys, 1])
-    ax.set_yticklabels([*tab["label"], f"Random effects ({result.method}), k = {result.k}"], fontsize=9)
-    ax.set_xscale("log")
-    ax.set_ylim(0.3, k + 1.7)
-    ax.set_xlabel(xlabel)
-    ax.set_title(title or f"Pooled median: I\u00b2 = {100 * result.i2:.0f}%, \u03c4\u00b2 = {result.tau2:.3f}",
-                 fontsize=10, loc="left")
-    ax.annotate(f"Median ({result.level:.0%} CI)  Weight", (1.02, k + 1.5), xycoords=("axes fraction", "data"),
-                va="center", fontsize=9, fontweight="bold")
-    lo_x, hi_x = ax.get_xlim()
-    ticks = [t for t in (0.5, 1, 2, 3, 5, 10, 20, 30, 50) if lo_x <= t <= hi_x]
-    ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
-    ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
-    ax.grid(axis="x", alpha=0.3, lw=0.5)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-    return fig
-
-
-def plot_approximation_vs_cao2024(curves: Mapping[str, object], *, months: float = 24) -> plt.Figure:
-    """Approximate pooled curves (dashed) beside Cao 2024's reconstructed rates at 3-24 months (markers).
-
-    ``curves`` maps "OS"/"PFS" to an ``ApproximateCurve``. The title and legend say that the lines
-    are a model-based approximation and the markers Cao 2024's reconstruction (Table 2).
+    ``curves`` maps "OS"/"PFS" to an ``ApproximateCurve``; ``published`` is a
+    :class:`~living_review.survival.approximate.PublishedSurvival` (``None``: no markers). The title
+    and legend say that the lines are a model-based approximation and the markers the published
+    reconstruction.
 
     Example
     -------
     >>> from living_review.survival.approximate import approximate_curve
     >>> c = approximate_curve(pd.DataFrame({"label": ["A"], "n": [10], "median": [4.0]}))
-    >>> len(plot_approximation_vs_cao2024({"OS": c}).axes[0].lines)
-    2
+    >>> len(plot_approximation_vs_published({"OS": c}, None).axes[0].lines)
+    1
     """
-    from living_review.survival.approximate import CAO2024_RATES
 
     fig, ax = plt.subplots(figsize=(6.5, 4.0), layout="constrained")
     t = np.linspace(0, months, 400)
@@ -183,9 +118,9 @@ def plot_approximation_vs_cao2024(curves: Mapping[str, object], *, months: float
         colour = COLOURS[i % len(COLOURS)]
         ax.plot(t, curve.survival_at(t), ls="--", color=colour, lw=1.8,
                 label=f"{ep}: model-based approximation (median {curve.median:.2f} mo)")
-        if ep in CAO2024_RATES.columns:
-            ax.plot(CAO2024_RATES.index, CAO2024_RATES[ep] / 100, "o", color=colour, ms=5,
-                    label=f"{ep}: Cao 2024 reconstructed rates (Table 2)")
+        if published is not None and ep in published.rates.columns:
+            ax.plot(published.rates.index, published.rates[ep] / 100, "o", color=colour, ms=5,
+                    label=f"{ep}: {published.source} reconstructed rates")
     ax.set(xlim=(0, months), ylim=(0, 1.02), xlabel="Time (months)", ylabel="Survival probability")
     ax.set_xticks(list(range(0, int(months) + 1, 3)))
     ax.set_title("Approximation from reported medians and landmark rates, not patient data", fontsize=10, loc="left")
