@@ -69,6 +69,7 @@ import pandas as pd
 
 from living_review.appraisal.rob_algorithms import is_signalling
 from living_review.appraisal.rob_tools import TOOL_FOR_ALLOCATION, TOOLS, comparative_overall, get_tool
+from living_review.core.choices import check_choice
 from living_review.core.problems import Problem
 from living_review.data.rob_signalling import answer_problems, derived_problems, quotes_source
 
@@ -265,8 +266,7 @@ def comparative_overall_table(frame: pd.DataFrame, tool: str) -> pd.DataFrame:
     Columns ``comparison_id``, ``study_id``, ``outcome``, ``overall``, in the order of the
     file. ``tool`` is ``"rob2"`` or ``"robins_i"`` (a ``ValueError`` otherwise).
     """
-    if tool == JBI or tool not in TOOLS:
-        raise ValueError(f"tool={tool!r} is not allowed; choose one of rob2, robins_i")
+    check_choice("tool", tool, [t for t in TOOLS if t != JBI])
     rows = domain_rows(frame[frame["tool"] == tool])
     out = []
     for (cid, sid, outcome), group in rows.groupby(["comparison_id", "study_id", "outcome"], sort=False):

@@ -9,6 +9,7 @@ from typing import Literal, get_args
 import numpy as np
 from scipy import stats
 
+from living_review.core.choices import check_choice
 from living_review.meta.effects import Transform, check_counts, check_transform, study_effects
 from living_review.meta.regression import _p_matrix, residual_tau2
 from living_review.meta.tau2 import Tau2Method, check_method
@@ -76,8 +77,7 @@ def egger_test(events, totals, *, transform: Transform = "PFT", model: EggerMode
     """
     check_transform(transform)
     check_method(tau2_method)
-    if model not in EGGER_MODELS:
-        raise ValueError(f"model={model!r} is not supported; use one of {', '.join(EGGER_MODELS)}.")
+    check_choice("model", model, EGGER_MODELS)
     x, n, _ = check_counts(events, totals, studies)
     k = x.size
     if k < 3:

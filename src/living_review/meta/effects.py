@@ -11,6 +11,7 @@ from typing import Sequence
 import numpy as np
 from scipy import stats
 
+from living_review.core.choices import check_choice
 from living_review.meta.options import TRANSFORMS, Transform  # noqa: F401 (re-exported)
 
 #: Continuity correction added to studies with 0 or n events (logit and raw scales only).
@@ -69,8 +70,7 @@ def check_counts(events, totals, studies: Sequence[str] | None = None):
 
 def check_transform(transform: str) -> str:
     """Return ``transform`` if it is one of :data:`TRANSFORMS`, else raise ValueError."""
-    if transform not in TRANSFORMS:
-        raise ValueError(f"transform={transform!r} is not supported; use one of {', '.join(TRANSFORMS)}.")
+    check_choice("transform", transform, TRANSFORMS)
     return transform
 
 

@@ -7,6 +7,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from scipy import stats
 
+from living_review.core.choices import check_choice
 from living_review.meta import plotstyle
 from living_review.meta.results import MetaPropResult
 
@@ -45,8 +46,7 @@ def funnel(result: MetaPropResult, *, pooled: str = "fixed", level: float = 0.95
     """
     if "yi" not in result.studies:
         raise ValueError("funnel() needs an inverse-variance result (model='inverse'); the GLMM has no study variances.")
-    if pooled not in ("fixed", "random"):
-        raise ValueError(f"pooled={pooled!r} is not supported; use one of fixed, random.")
+    check_choice("pooled", pooled, ("fixed", "random"))
     y = result.studies["yi"].to_numpy()
     se = np.sqrt(result.studies["vi"].to_numpy())
     centre = result.fixed_te if pooled == "fixed" else result.te

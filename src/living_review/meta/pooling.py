@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from living_review.core.choices import check_choice
 from living_review.meta.effects import (Transform, back_transform, check_counts, check_transform,
                                         clopper_pearson, harmonic_mean, study_effects)
 from living_review.meta.engine import PREDICTION_RULES, PredictionRule, pool
@@ -80,10 +81,8 @@ def metaprop(events, totals, *, transform: Transform = "PFT", tau2_method: Tau2M
     """
     check_transform(transform)
     check_method(tau2_method)
-    if model not in MODELS:
-        raise ValueError(f"model={model!r} is not supported; use one of {', '.join(MODELS)}.")
-    if prediction not in PREDICTION_RULES:
-        raise ValueError(f"prediction={prediction!r} is not supported; use one of {', '.join(PREDICTION_RULES)}.")
+    check_choice("model", model, MODELS)
+    check_choice("prediction", prediction, PREDICTION_RULES)
     if not 0 < level < 1:
         raise ValueError(f"level={level!r} must lie strictly between 0 and 1 (e.g. 0.95).")
     x, n, labels = check_counts(events, totals, studies)

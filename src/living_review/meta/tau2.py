@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
+from living_review.core.choices import check_choice
 from living_review.meta.options import TAU2_METHODS, Tau2Method  # noqa: F401 (re-exported)
 
 #: Iterative estimators stop when tau² changes by less than this between steps.
@@ -19,8 +20,7 @@ MAXITER = 10_000
 
 def check_method(method: str) -> str:
     """Return ``method`` if it is a known tau² estimator, else raise ValueError."""
-    if method not in TAU2_METHODS:
-        raise ValueError(f"tau2_method={method!r} is not supported; use one of {', '.join(TAU2_METHODS)}.")
+    check_choice("tau2_method", method, TAU2_METHODS)
     return method
 
 

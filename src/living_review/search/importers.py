@@ -15,6 +15,7 @@ from typing import Iterable, Literal, get_args
 
 import pandas as pd
 
+from living_review.core.choices import check_choice
 from living_review.search.export_rows import author_list, check_search_date, finish_rows, id_prefix
 from living_review.search.records import make_records, read_text
 from living_review.search.registry import registry_ids
@@ -188,8 +189,7 @@ def import_files(paths: Iterable[str | Path], *, search_date: str, source: str |
     pandas.DataFrame
         The concatenated, validated records table.
     """
-    if fmt not in FORMATS:
-        raise ValueError(f"fmt={fmt!r} is not allowed; choose one of {list(FORMATS)}")
+    check_choice("fmt", fmt, FORMATS)
     frames = []
     for path in paths:
         kind = detect_format(path) if fmt == "auto" else fmt

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from living_review.core.choices import check_choice
 from living_review.search.decisions import DECISION_COLUMNS, check_decisions, check_reviewer
 from living_review.search.records import source_kind
 from living_review.search.screening import STAGES
@@ -89,8 +90,7 @@ def screening_queue(records: pd.DataFrame, merge_log: pd.DataFrame, log: pd.Data
 
     Returns the record columns plus ``stage`` and ``why_matched``.
     """
-    if stage not in STAGES:
-        raise ValueError(f"stage={stage!r} not allowed; choose one of {list(STAGES)}")
+    check_choice("stage", stage, STAGES)
     removed = set(merge_log["removed_id"]) if len(merge_log) else set()
     decided = {(r, s): d for r, s, d in zip(log["record_id"], log["stage"], log["decision"])}
     mine = set()

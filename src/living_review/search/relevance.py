@@ -49,6 +49,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from living_review.core.choices import check_choice
 from living_review.search.normalise import fold_text
 
 Order = Literal["recorded", "relevance"]
@@ -248,8 +249,7 @@ def rank_records(candidates: pd.DataFrame, known: pd.DataFrame, labels: Mapping[
     order : ``"recorded"`` keeps the candidates' order; ``"relevance"`` sorts by score,
         highest first, ties by ``record_id``.
     """
-    if order not in ORDERS:
-        raise ValueError(f"order={order!r} not allowed; choose one of {list(ORDERS)}")
+    check_choice("order", order, ORDERS)
     ids = list(candidates["record_id"])
     if order == "recorded":
         return _recorded(ids, order, "recorded order")

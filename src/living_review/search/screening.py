@@ -26,6 +26,7 @@ from typing import Iterable, Literal, get_args
 
 import pandas as pd
 
+from living_review.core.choices import check_choice
 from living_review.core.encoding import read_frame_lines
 from living_review.search.records import source_kind
 
@@ -278,8 +279,7 @@ def exclusion_table(records: pd.DataFrame, log: pd.DataFrame, stage: Stage = "fu
     -------
     >>> exclusion_table(records, log).reason.value_counts()  # doctest: +SKIP
     """
-    if stage not in STAGES:
-        raise ValueError(f"stage={stage!r} not allowed; choose one of {list(STAGES)}")
+    check_choice("stage", stage, STAGES)
     log = check_log(log)
     rows = log[(log["stage"] == stage) & (log["decision"] == "exclude")]
     table = rows.merge(records[["record_id", "authors", "year", "title", "source"]], on="record_id", how="left")

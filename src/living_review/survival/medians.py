@@ -18,18 +18,13 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from living_review.core.choices import check_choice
 from living_review.meta.engine import pool
 from living_review.meta.tau2 import Tau2Method
 
 NoCIRule = Literal["exclude", "exponential"]
 
 REQUIRED_COLUMNS = ("label", "median")
-
-
-def _check_choice(value: str, allowed_type: object, name: str) -> None:
-    allowed = get_args(allowed_type)
-    if value not in allowed:
-        raise ValueError(f"{name}={value!r} is not allowed; choose one of {', '.join(allowed)}")
 
 
 def se_log_median_from_ci(ci_low, ci_high, ci_level=0.95) -> np.ndarray:
@@ -87,7 +82,7 @@ class RandomEffectsFit:
 
 def random_effects(y, v, method: Tau2Method = "REML", level: float = 0.95) -> RandomEffectsFit:
     """Pool ``y`` (variances ``v``) with weights ``1/(v + tau^2)`` and a z-based CI (as metafor ``rma``)."""
-    _check_choice(method, Tau2Method, "method")
+    check_choice("method", method, get_args(Tau2Method))
     y, v = np.asarray(y, float), np.asarray(v, float)
     fit = pool(y, v, method=method, level=level, prediction="z")
     tau2 = float(fit.tau2[0])
@@ -224,8 +219,8 @@ def pool_log_medians(studies: pd.DataFrame, *, method: Tau2Method = "REML", no_c
     >>> round(pool_log_medians(df).estimate, 2) > 3.9
     True
     """
-    _check_choice(method, Tau2Method, "method")
-    _check_choice(no_ci, NoCIRule, "no_ci")
+    check_choice("method", method, get_args(Tau2Method))
+    check_choice("no_ci", no_ci, get_args(NoCIRule))
     df = validate_median_table(studies, assume_ci_level=assume_ci_level)
     df["se_log"] = np.nan
     df.loc[df["has_ci"], "se_log"] = se_log_median_from_ci(
