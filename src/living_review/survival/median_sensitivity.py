@@ -7,12 +7,14 @@ the QE method also needs the number of patients ``n``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import get_args
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from living_review.survival.medians import Tau2Method, _check_choice, random_effects, validate_median_table
+from living_review.core.choices import check_choice
+from living_review.survival.medians import Tau2Method, random_effects, validate_median_table
 
 LN2 = float(np.log(2))
 
@@ -182,7 +184,7 @@ def pool_medians_qe(studies: pd.DataFrame, *, method: Tau2Method = "REML", level
     >>> 3.2 < pool_medians_qe(df).estimate < 3.9
     True
     """
-    _check_choice(method, Tau2Method, "method")
+    check_choice("method", method, get_args(Tau2Method))
     df = validate_median_table(studies, assume_ci_level=0.95)
     t_l = df["landmark_time"] if "landmark_time" in df.columns else None
     s_l = df["landmark_survival"] if "landmark_survival" in df.columns else None
