@@ -30,6 +30,9 @@ class RandomisedComparison:
     absolute : the hazard ratio's absolute effect at the first landmark (GRADE's computation).
     median_tki, median_comparator : median OS per arm, months, as reported.
     grade34 : the grade 3-4 event difference, ``None`` when the data give no count for both arms.
+    tki_label, comparator_label : the arms as tables name them: the drug, and the comparator's first
+        component ("placebo + weekly paclitaxel + IMRT" -> "Placebo"; the treatment both arms share
+        is in the text).
     """
 
     comparison_id: str
@@ -42,6 +45,8 @@ class RandomisedComparison:
     median_tki: float
     median_comparator: float
     grade34: cmp.EventDifference | None
+    tki_label: str
+    comparator_label: str
 
 
 def randomised_comparison(evidence, level: float) -> RandomisedComparison:
@@ -64,7 +69,8 @@ def randomised_comparison(evidence, level: float) -> RandomisedComparison:
     return RandomisedComparison(
         cid, study, int(os_rows.loc[os_rows["arm"] == "comparator", "n"].max()), hr, landmarks, events,
         cabs.absolute_effect(first.comparator_pct / 100, hr.ratio, hr.ci_low, hr.ci_high),
-        float(medians["experimental"]), float(medians["comparator"]), grade34[0] if grade34 else None)
+        float(medians["experimental"]), float(medians["comparator"]), grade34[0] if grade34 else None,
+        str(study["drug"]).capitalize(), str(mine["comparator"].iat[0]).split(" + ")[0].capitalize())
 
 
 def record_randomised(rc: RandomisedComparison, *, chapter: str, level: float) -> list[str]:

@@ -1,0 +1,27 @@
+"""Other-histology cohorts are found by histology, each beside the ATC cohort of its publication."""
+
+from __future__ import annotations
+
+import pytest
+
+from living_review.analyses import other_histologies as oh
+from living_review.analyses.selection import cohort_responses
+
+
+def test_one_cohort_per_histology_with_its_publications_atc_cohort(ev):
+    found = oh.other_histologies(ev.studies, 0.95)
+    assert set(found.by_histology) == set(found.cohorts["histology"])
+    mtc = found.by_histology["MTC"]
+    assert mtc.atc_sibling is not None and mtc.atc_sibling["doi"] == mtc.cohort["doi"]
+    assert mtc.atc_sibling["pooling_role"] == "atc_monotherapy"
+    assert found.by_histology["DTC"].atc_sibling is None  # its publication reports no ATC cohort
+    direct = {c.outcome: c for c in cohort_responses(found.cohorts[found.cohorts["histology"] == "MTC"], 0.95)}
+    assert mtc.responses == direct
+    assert found.in_atc_pool == ()
+
+
+def test_two_cohorts_of_one_histology_stop_the_chapter(ev):
+    studies = ev.studies.copy()
+    studies.loc[studies["histology"] == "DTC", "histology"] = "MTC"
+    with pytest.raises(ValueError, match="describes one MTC cohort; the data give 2"):
+        oh.other_histologies(studies, 0.95)
