@@ -11,13 +11,11 @@ import re
 
 import pytest
 
-from living_review.data import load_evidence
 from living_review.core.paths import project_root
 from living_review.report import abstract as ab
 from living_review.analyses import selection
 from living_review.analyses import summary_of_findings as sof
 from living_review.analyses import survival_source as ss
-from living_review.settings import load_settings
 
 
 @pytest.fixture(scope="module")
