@@ -232,7 +232,7 @@ def test_settings_code_and_source_changes_re_execute(project_copy, run_build):
     assert settings.returncode == 0, settings.stdout[-3000:]
     assert _executed_pages(settings.stdout) == {"probe"} and "PROBE level = 0.9" in pages["probe"].read_text()
     # package code: every chapter
-    module = project_copy / "src" / "living_review" / "paths.py"
+    module = project_copy / "src" / "living_review" / "core" / "paths.py"
     module.write_text(module.read_text() + "\n# touched\n")
     code = run_build(project_copy, "html")
     assert _executed_pages(code.stdout) == {"probe", "search_probe"}
