@@ -12,12 +12,13 @@ from dataclasses import replace
 import pandas as pd
 import pytest
 
-from living_review.provenance.ledger import collect
-from living_review.core.paths import BUILD_DIR_VARIABLE, project_root
 from living_review.analyses import selection, survival_report
 from living_review.analyses import survival_curves
 from living_review.analyses import summary_of_findings as sof
 from living_review.analyses import survival_source as ss
+from living_review.analyses.record_lookup import in_rerun
+from living_review.core.paths import BUILD_DIR_VARIABLE, project_root
+from living_review.provenance.ledger import collect
 
 
 @pytest.fixture(scope="module")
@@ -115,11 +116,11 @@ def test_a_rerun_with_other_parameters_recomputes_with_them_and_says_so(settings
 
 def test_in_rerun_follows_the_build_folder_variable(monkeypatch, tmp_path):
     monkeypatch.delenv(BUILD_DIR_VARIABLE, raising=False)
-    assert not ss.in_rerun()
+    assert not in_rerun()
     monkeypatch.setenv(BUILD_DIR_VARIABLE, str(project_root() / "_build"))
-    assert not ss.in_rerun()
+    assert not in_rerun()
     monkeypatch.setenv(BUILD_DIR_VARIABLE, str(tmp_path / "_build"))
-    assert ss.in_rerun()
+    assert in_rerun()
 
 
 def test_summary_median_rows_and_their_certainty_are_the_survival_chapters_estimate(ev, settings, cohorts, book):

@@ -12,6 +12,7 @@ from importlib import metadata
 import pytest
 
 from living_review.provenance.ledger import dumps
+from living_review.release import pins
 from living_review.release import verify as v
 from living_review.release.archive import write_checksums
 
@@ -60,12 +61,12 @@ def test_first_difference_names_the_field_and_both_values():
 
 def test_the_environment_is_reused_only_when_every_pin_is_installed():
     installed = metadata.version("pytest")
-    assert v.pins("# comment\npytest==8.0\nfoo_bar[x]==1.2 ; python_version>'3'\n") == {"pytest": "8.0", "foo-bar": "1.2"}
-    assert v.pins("pytest>=8\n") is None
-    assert v.same_pins(f"pytest=={installed}\n")
-    assert not v.same_pins(f"pytest=={installed}.post99\n")
-    assert not v.same_pins("surely-not-installed-package==1.0\n")
-    assert not v.same_pins("")
+    assert pins.pins("# comment\npytest==8.0\nfoo_bar[x]==1.2 ; python_version>'3'\n") == {"pytest": "8.0", "foo-bar": "1.2"}
+    assert pins.pins("pytest>=8\n") is None
+    assert pins.same_pins(f"pytest=={installed}\n")
+    assert not pins.same_pins(f"pytest=={installed}.post99\n")
+    assert not pins.same_pins("surely-not-installed-package==1.0\n")
+    assert not pins.same_pins("")
 
 
 def test_compare_passes_equal_files_and_names_the_first_difference(tmp_path):

@@ -7,7 +7,8 @@ import pytest
 
 from living_review.data import load_evidence
 from living_review.meta import cumulative
-from living_review.report.changelog_report import living_table, living_view, release_overview, releases_table
+from living_review.report.changelog_report import release_overview, releases_table
+from living_review.analyses.living_view import living_table, living_view
 from living_review.settings import load_settings
 
 
@@ -128,7 +129,7 @@ def test_status_text_follows_the_releases_found(tmp_path):
 
 def test_record_living_view_writes_the_last_fit(tmp_path):
     from living_review.provenance.ledger import collect
-    from living_review.report.changelog_report import record_living_view
+    from living_review.analyses.living_view import record_living_view
     studies = load_evidence().studies
     meta = load_settings().meta_analysis
     result = living_view(studies, meta)

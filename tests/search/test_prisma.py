@@ -14,9 +14,8 @@ import pandas as pd
 import pytest
 
 from living_review.search.dedupe import MERGE_LOG_COLUMNS
-from living_review.search.prisma import (
-    PREVIOUS_LABEL, PreviousVersion, compute_prisma, count_studies, load_prisma, read_previous_version,
-)
+from living_review.search.prisma import compute_prisma, count_studies, load_prisma
+from living_review.search.previous_version import PREVIOUS_LABEL, PreviousVersion, read_previous_version
 from living_review.search.records import make_records
 from living_review.search.screening import SCREENING_COLUMNS
 

@@ -14,7 +14,7 @@ what the code and data of its commit produce:
    ``make release`` does (``make clean``, then ``make html`` and ``make pdf`` with
    ``SOURCE_DATE_EPOCH`` from the commit, then ``living-review release``). The
    environment is made fresh from the commit's ``requirements.txt`` unless every pin is
-   what the running environment has installed (:func:`same_pins`); then the running
+   what the running environment has installed (:func:`living_review.release.pins.same_pins`); then the running
    environment is used as it is, with the commit's own package first on ``PYTHONPATH``
    and nothing installed into it.
 3. :func:`compare` checks the rebuilt files against ``releases/<version>/SHA256SUMS`` of
@@ -39,14 +39,12 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -55,9 +53,9 @@ from living_review.release.archive import CHECKSUM_FILE, sha256_file
 from living_review.release.commit import release_commit
 from living_review.release.outcome import (IDENTICAL, NUMBERS_DIFFER, EXIT_CODES, WITHIN_TOLERANCE,  # noqa: F401
                                            Assessment, assess)
+from living_review.release.pins import same_pins
 from living_review.versions.summary import SUMMARY_FILE, release_dir
 
-PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)(\[[^\]]*\])?==([^\s;#]+)\s*(;.*)?$")
 #: environment variables of this machine that must not reach the rebuild
 DROPPED_VARIABLES = ("LIVING_REVIEW_ROOT", "LIVING_REVIEW_BUILD_DIR", "PYTHONPATH", "VIRTUAL_ENV",
                      "SOURCE_DATE_EPOCH", "FORCE_SOURCE_DATE")
@@ -129,34 +127,6 @@ class VerifyReport:
 
 def _git(root: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True)
-
-
-def pins(requirements: str) -> dict[str, str] | None:
-    """``{name: version}`` of a requirements file of exact pins; None when a line is not one."""
-    found = {}
-    for line in requirements.splitlines():
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        match = PIN.match(line)
-        if not match:
-            return None
-        found[re.sub(r"[-_.]+", "-", match.group(1)).lower()] = match.group(3)
-    return found
-
-
-def same_pins(requirements: str) -> bool:
-    """True when every pin of ``requirements`` is the version installed in this environment."""
-    wanted = pins(requirements)
-    if not wanted:
-        return False
-    for name, version in wanted.items():
-        try:
-            if metadata.version(name) != version:
-                return False
-        except metadata.PackageNotFoundError:
-            return False
-    return True
 
 
 def first_difference(published: Any, rebuilt: Any, where: str = "") -> str | None:

@@ -90,7 +90,7 @@ def prisma_figure(counts: PrismaCounts, *, fontsize: float = 8.5) -> Figure:
     Notes
     -----
     Box heights follow their wrapped line count; the footnote gives the previous version's
-    own flow (from :class:`~living_review.search.prisma.PreviousVersion`) and its source.
+    own flow (from :class:`~living_review.search.previous_version.PreviousVersion`) and its source.
 
     References
     ----------
