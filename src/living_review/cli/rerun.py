@@ -26,6 +26,20 @@ def _display(path: Path) -> str:
         return str(path)
 
 
+def _not_a_chapter(path: Path) -> str | None:
+    """Why ``path`` cannot be rerun alone, or ``None``: a rerun runs one chapter (``notebooks/``) in a
+    folder of its own, and the pages of ``book/`` (the changelog compares the whole book's ledger
+    with the releases) are built from every chapter's records."""
+    try:
+        rel = path.resolve().relative_to(project_root())
+    except ValueError:
+        return None  # a notebook outside the project: a chapter of someone's own
+    if rel.parts and rel.parts[0] == "book":
+        return (f"{rel.as_posix()}: not a chapter: this page is built from the records of every chapter, and a rerun "
+                "runs one chapter alone; rerun the chapters you need (notebooks/...) or rebuild the book (make html)")
+    return None
+
+
 def _blame_option(message: str, settings: dict) -> str:
     """A refused value given with ``-s`` is blamed on the option, not on ``review.yml``."""
     prefix = "review.yml: "
@@ -52,6 +66,10 @@ def rerun(args: argparse.Namespace) -> int:
             into[name] = value
     if not Path(args.notebook).is_file():
         print(f"{args.notebook}: no such notebook (check the path)", file=sys.stderr)
+        return 2
+    refused = _not_a_chapter(Path(args.notebook))
+    if refused:
+        print(refused, file=sys.stderr)
         return 2
     try:
         result = run_notebook(Path(args.notebook), given, runs_dir=args.runs_dir, settings=settings)
