@@ -27,7 +27,9 @@ search into the page context (``living_review_stamp``) and into each page's foot
 
 from __future__ import annotations
 
+import contextlib
 import os
+import tempfile
 from dataclasses import replace
 from pathlib import Path
 
@@ -37,7 +39,8 @@ from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
 from living_review._version import __version__
-from living_review.book import execution
+from living_review.book import execution, warm_pool
+from living_review.book.warm_pool import WarmPool
 from living_review.data.bibliography import GENERATED_BIB, write_generated_bib
 from living_review.provenance.build_stamp import build_stamp
 from living_review.core.fingerprint import build_inputs_fingerprint, release_summaries_fingerprint
@@ -125,7 +128,7 @@ def _execute(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
             logger.info(f"living_review: re-executing {chapter.docname}: it reads the ledger, and chapters that "
                         "write it ran in this build")
         try:
-            execution.run(todo, root, timeout=timeout, store=store, say=say, deferred=deferred)
+            execution.run(todo, root, timeout=timeout, store=store, say=say, deferred=deferred, pool=pool)
         except execution.ChapterFailed as error:
             raise ExtensionError(str(error)) from None
         docnames.extend(c.docname for c in todo if c.docname not in docnames)
@@ -137,6 +140,14 @@ def _execute(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
     # since, always for the whole ledger), in parallel; 3. the declared readers, one after the
     # other in the declared order.
     failed: list = []
+    with tempfile.TemporaryDirectory(prefix="living-review-pool-") as folder, \
+            (WarmPool(folder) if warm_pool.enabled() else contextlib.nullcontext()) as pool:
+        _execute_in_order(chapters, declared, root, stale, execute, failed)
+    _read_last(app, env, docnames)
+
+
+def _execute_in_order(chapters, declared, root, stale, execute, failed) -> None:
+    """The three steps of :func:`_execute`, all in one pool."""
     producers = stale([c for c in chapters if not c.consumer])
     writing = {c.docname for c in producers}
     early = [replace(c, consumer=False) for c in chapters if c.consumer and c.docname not in declared
@@ -152,7 +163,6 @@ def _execute(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
     for name in declared:  # each again when a reader before it ran, as it may read that one's records
         group = [c for c in chapters if c.docname == name]
         ran = execute([] if ran else group, again=group if ran else ())
-    _read_last(app, env, docnames)
 
 
 def _stamp_pages(app: Sphinx, config) -> None:
