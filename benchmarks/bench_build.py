@@ -77,13 +77,14 @@ def _add_study(root: Path) -> None:
     new[header.index("in_previous_version")] = "false"
     with path.open("a", newline="", encoding="utf-8") as handle:
         csv.writer(handle, lineterminator="\n").writerow(new)
-    bias = root / "data" / "risk_of_bias.csv"  # its risk-of-bias judgements, as wirth2021's
-    if bias.is_file():
-        head, *judged = list(csv.reader(bias.open(newline="", encoding="utf-8")))
-        sid = head.index("study_id")
-        with bias.open("a", newline="", encoding="utf-8") as handle:
-            csv.writer(handle, lineterminator="\n").writerows([*r[:sid], "bench2026", *r[sid + 1:]]
-                                                              for r in judged if r[sid] == "wirth2021")
+    for table in ("risk_of_bias.csv", "biomarkers.csv"):  # its judgements and biomarker rows, as wirth2021's
+        path = root / "data" / table
+        if path.is_file():
+            head, *rows = list(csv.reader(path.open(newline="", encoding="utf-8")))
+            sid = head.index("study_id")
+            with path.open("a", newline="", encoding="utf-8") as handle:
+                csv.writer(handle, lineterminator="\n").writerows([*r[:sid], "bench2026", *r[sid + 1:]]
+                                                                  for r in rows if r[sid] == "wirth2021")
     bib = root / "book" / "references.bib"
     text = bib.read_text(encoding="utf-8")
     start = text.index("@article{wirth2021,")
