@@ -64,11 +64,6 @@ def test_a_chapter_in_a_warm_pool_sees_data_and_code_changed_since_the_pool_star
         assert {"data/value.csv", "lib/probe.py"} <= set(done.reads.files)
 
 
-def test_the_pool_imports_no_module_of_the_package():
-    assert not [name for name in warm_pool.PRELOAD if name.split(".")[0] == "living_review"]
-    assert "import living_review" not in open(warm_pool.__file__, encoding="utf-8").read()
-
-
 def test_without_the_pool_a_chapter_runs_in_a_kernel_of_its_own(root, monkeypatch):
     monkeypatch.setenv(warm_pool.SWITCH, "0")
     monkeypatch.setenv("LIVING_REVIEW_ROOT", str(root))
@@ -98,33 +93,3 @@ def test_a_pool_that_stopped_says_so(tmp_path):
         pool.run(["a", "b", "c", "d", "e", "1"], tmp_path / "err")
     pool.close()
 
-
-FORKED = """
-import asyncio, sys
-from pathlib import Path
-from living_review.book.warm_pool import _forked_kernel
-
-# a kernel slow to answer: the client asks its manager whether it is alive meanwhile
-manager, pid = _forked_kernel(Path(sys.argv[1]), "slow", sys.argv[1], ["--IPKernelApp.exec_lines=import time; time.sleep(2)"])
-
-async def main():
-    client = manager.client()
-    client.start_channels()
-    await client.wait_for_ready(timeout=60)
-    print("alive", await manager.is_alive())
-    await manager.shutdown_kernel()
-    print("after", await manager.is_alive())
-    await manager.cleanup_resources()
-    client.stop_channels()
-
-asyncio.run(main())
-"""
-
-
-def test_the_manager_of_a_forked_kernel_knows_it_by_its_process(tmp_path):
-    import subprocess
-    import sys
-
-    done = subprocess.run([sys.executable, "-c", FORKED, str(tmp_path)], capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr[-3000:]
-    assert done.stdout.split() == ["alive", "True", "after", "False"]

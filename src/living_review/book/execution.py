@@ -41,7 +41,7 @@ from pathlib import Path
 
 import nbformat
 
-from living_review.book import warm_pool
+from living_review.book import forked_kernels, warm_pool
 from living_review.book.warm_pool import WarmPool
 from living_review.provenance import ledger, ledger_state
 from living_review.core.fingerprint import tracked_fingerprint
@@ -285,7 +285,7 @@ def run(chapters: list[Chapter], root: Path, *, timeout: int, store: Callable[[C
 
 def _main(argv: list[str]) -> int:
     """``python -m living_review.book.execution IN OUT READS CWD ROOT TIMEOUT``: execute one notebook."""
-    return warm_pool.execute_notebook(*argv)
+    return forked_kernels.execute_notebook(*argv)
 
 
 if __name__ == "__main__":  # pragma: no cover
