@@ -152,6 +152,14 @@ def test_run_writes_notebook_html_and_record(notebook, tmp_path):
     assert "A tiny rerun" in html and "y PFT" in html and str(tmp_path) not in html
 
 
+def test_a_run_talks_to_its_kernel_over_ipc_and_prints_no_transport_warning(notebook, tmp_path, capfd):
+    result = run_notebook(notebook, {}, runs_dir=tmp_path / "runs", root=tmp_path)
+    assert result.status == "ok", result.error
+    printed = capfd.readouterr()
+    assert "without encryption" not in printed.err + printed.out
+    assert not list(tmp_path.rglob("kernel-ipc*"))  # no socket left in the project or the run
+
+
 def test_a_failing_run_is_recorded_not_raised(notebook, tmp_path):
     result = run_notebook(notebook, {"fail": "true"}, runs_dir=tmp_path / "runs", root=tmp_path)
     assert result.status == "failed" and "asked to fail" in result.error

@@ -13,8 +13,9 @@ others, and again only if the records it read changed after it read them. What a
 manifest, ``_build/.execution/<docname>.json``; a chapter without one is executed.
 Anything a chapter wrote into ``_build`` (figures, ledger records) must still be there.
 
-Chapters are executed with nbclient, each in its own process and kernel, on
-``LIVING_REVIEW_JOBS`` processes at once (default: every core). The executed notebook goes
+Chapters are executed with nbclient, each in a kernel of its own, on ``LIVING_REVIEW_JOBS``
+processes at once (default: every core); the kernels are forked from one interpreter that
+has imported the heavy third-party modules once (:mod:`living_review.book.warm_pool`). The executed notebook goes
 into the jupyter-cache that myst-nb reads in ``cache`` mode, so Sphinx renders it without
 executing it again. :mod:`living_review.book.sphinx_extension` calls :func:`plan` and
 :func:`run` before Sphinx reads the pages.
@@ -24,6 +25,7 @@ A chapter found fresh has its ledger records confirmed (:func:`living_review.pro
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -39,6 +41,8 @@ from pathlib import Path
 
 import nbformat
 
+from living_review.book import forked_kernels, warm_pool
+from living_review.book.warm_pool import WarmPool
 from living_review.core.fingerprint import tracked_fingerprint
 from living_review.provenance import ledger, ledger_state
 from living_review.provenance.reads import Reads, read_log
@@ -215,18 +219,22 @@ def read_too_early(root: Path, docname: str) -> bool:
     return bool(manifest.get("read_ledger")) or changed_ledger_read(root, manifest.get("ledger_reads", [])) is not None
 
 
-def _execute_one(chapter: Chapter, root: Path, timeout: int, folder: Path) -> Executed:
+def _execute_one(chapter: Chapter, root: Path, timeout: int, folder: Path, pool: WarmPool | None = None) -> Executed:
     stem = chapter.docname.replace("/", "__")
     given, done, log = folder / f"{stem}.in.ipynb", folder / f"{stem}.out.ipynb", folder / f"{stem}.reads"
     nbformat.write(chapter.notebook, given)
     started = time.perf_counter()
-    result = subprocess.run(
-        [sys.executable, "-m", "living_review.book.execution", str(given), str(done), str(log),
-         str(chapter.source.parent), str(root), str(timeout)],
-        capture_output=True, text=True,
-    )
-    if result.returncode != 0:
-        lines = [line for line in ANSI.sub("", result.stderr).splitlines() if not line.startswith("[IPKernelApp]")]
+    argv = [str(given), str(done), str(log), str(chapter.source.parent), str(root), str(timeout)]
+    if pool is not None:
+        errors = folder / f"{stem}.stderr"
+        returncode = pool.run(argv, errors)
+        stderr = errors.read_text(encoding="utf-8", errors="replace") if errors.is_file() else ""
+    else:
+        result = subprocess.run([sys.executable, "-m", "living_review.book.execution", *argv],
+                                capture_output=True, text=True)
+        returncode, stderr = result.returncode, result.stderr
+    if returncode != 0:
+        lines = [line for line in ANSI.sub("", stderr).splitlines() if not line.startswith("[IPKernelApp]")]
         error = "\n".join(lines)[-6000:]
         read_ledger = log.is_file() and (read_log(log).read_ledger or bool(read_log(log).ledger_reads))
         raise ChapterFailed(f"{chapter.docname} ({chapter.source.name}) raised:\n{error}", chapter, read_ledger)
@@ -234,23 +242,28 @@ def _execute_one(chapter: Chapter, root: Path, timeout: int, folder: Path) -> Ex
 
 
 def run(chapters: list[Chapter], root: Path, *, timeout: int, store: Callable[[Chapter, Executed], None],
-        say: Callable[[str], None] = print, deferred: list[Chapter] | None = None) -> list[Executed]:
+        say: Callable[[str], None] = print, deferred: list[Chapter] | None = None,
+        pool: WarmPool | None = None) -> list[Executed]:
     """Execute ``chapters``: the others in parallel first, then the consumers; ``store`` each as it ends.
 
     A chapter that raises stops the run with :class:`ChapterFailed`, except, when a list
     ``deferred`` is given, one that had read the ledger: it may have read it before another
     chapter running beside it wrote what it needs, so it is put into ``deferred`` to run again.
+    Chapters run in ``pool``, or in a pool started for this call (:mod:`living_review.book.warm_pool`).
     """
     root = Path(root)
     code = code_fingerprint(root)
     executed: list[Executed] = []
     total = len(chapters)
-    with tempfile.TemporaryDirectory(prefix="living-review-execute-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="living-review-execute-") as tmp, \
+            contextlib.ExitStack() as stack:
+        if pool is None and warm_pool.enabled():
+            pool = stack.enter_context(WarmPool(Path(tmp) / "pool"))
         for phase in ([c for c in chapters if not c.consumer], [c for c in chapters if c.consumer]):
             if not phase:
                 continue
-            with ThreadPoolExecutor(max_workers=min(jobs(), len(phase))) as pool:
-                futures = {pool.submit(_execute_one, c, root, timeout, Path(tmp)): c for c in phase}
+            with ThreadPoolExecutor(max_workers=min(jobs(), len(phase))) as threads:
+                futures = {threads.submit(_execute_one, c, root, timeout, Path(tmp), pool): c for c in phase}
                 for future in as_completed(futures):
                     chapter = futures[future]
                     try:
@@ -272,30 +285,7 @@ def run(chapters: list[Chapter], root: Path, *, timeout: int, store: Callable[[C
 
 def _main(argv: list[str]) -> int:
     """``python -m living_review.book.execution IN OUT READS CWD ROOT TIMEOUT``: execute one notebook."""
-    from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError
-
-    given, done, log, cwd, root, timeout = argv
-    start = f"from living_review.provenance import reads as _r; _r.start({log!r}, {root!r}); del _r"
-    for attempt in (1, 2):  # a kernel that died while starting (before any cell ran) is started again once
-        notebook = nbformat.read(given, as_version=4)
-        client = NotebookClient(
-            notebook, timeout=int(timeout), kernel_name=notebook.metadata.get("kernelspec", {}).get("name", "python3"),
-            resources={"metadata": {"path": cwd}}, record_timing=False, allow_errors=False,
-            extra_arguments=[f"--IPKernelApp.exec_lines={start}"],
-        )
-        try:
-            client.execute()
-        except CellExecutionError as error:
-            sys.stderr.write(str(error))
-            return 1
-        except RuntimeError as error:
-            if attempt == 2 or "before replying to kernel_info" not in str(error):
-                raise
-            continue
-        break
-    nbformat.write(notebook, done)
-    return 0
+    return forked_kernels.execute_notebook(*argv)
 
 
 if __name__ == "__main__":  # pragma: no cover

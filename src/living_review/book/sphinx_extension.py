@@ -15,7 +15,9 @@ and again whenever the records they read changed; a chapter found reading the wh
 its first run is run again once every other chapter has run, and one found reading some
 records, only when those changed after it read them. Pages named in ``living_review_read_last`` (a list
 of docnames in the Sphinx config) are executed last, one after the other in that order,
-and read last.
+and read last; but one that read only some records last time, none of whose writers is
+executed, runs beside the others (what it reads cannot change in this build), and again
+only if those records changed after all. The pages are written on every core.
 
 Before the bibliography is read, it writes the entries of the included studies that have
 none in ``book/references.bib`` into the build folder (:mod:`living_review.data.bibliography`)
@@ -27,7 +29,9 @@ search into the page context (``living_review_stamp``) and into each page's foot
 
 from __future__ import annotations
 
+import contextlib
 import os
+import tempfile
 from dataclasses import replace
 from pathlib import Path
 
@@ -37,7 +41,8 @@ from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
 from living_review._version import __version__
-from living_review.book import execution
+from living_review.book import execution, warm_pool
+from living_review.book.warm_pool import WarmPool
 from living_review.core.fingerprint import build_inputs_fingerprint, release_summaries_fingerprint
 from living_review.core.paths import project_root
 from living_review.data.bibliography import GENERATED_BIB, write_generated_bib
@@ -125,7 +130,7 @@ def _execute(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
             logger.info(f"living_review: re-executing {chapter.docname}: it reads the ledger, and chapters that "
                         "write it ran in this build")
         try:
-            execution.run(todo, root, timeout=timeout, store=store, say=say, deferred=deferred)
+            execution.run(todo, root, timeout=timeout, store=store, say=say, deferred=deferred, pool=pool)
         except execution.ChapterFailed as error:
             raise ExtensionError(str(error)) from None
         docnames.extend(c.docname for c in todo if c.docname not in docnames)
@@ -137,22 +142,35 @@ def _execute(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
     # since, always for the whole ledger), in parallel; 3. the declared readers, one after the
     # other in the declared order.
     failed: list = []
+    with tempfile.TemporaryDirectory(prefix="living-review-pool-") as folder, \
+            (WarmPool(folder) if warm_pool.enabled() else contextlib.nullcontext()) as pool:
+        _execute_in_order(chapters, declared, root, stale, execute, failed)
+    _read_last(app, env, docnames)
+
+
+def _execute_in_order(chapters, declared, root, stale, execute, failed) -> None:
+    """The three steps of :func:`_execute`, all in one pool."""
     producers = stale([c for c in chapters if not c.consumer])
     writing = {c.docname for c in producers}
-    early = [replace(c, consumer=False) for c in chapters if c.consumer and c.docname not in declared
+    # A declared reader that read only some records last time, none of whose writers is executed,
+    # runs beside the others too: what it reads cannot change in this build.
+    early = [replace(c, consumer=False) for c in chapters if c.consumer
              and execution.reads_records_only(root, c.docname)
              and not execution.waits_for(root, c.docname, writing)]
     first = execute([], checked=producers + stale(early), deferred=failed)
     found = [replace(c, consumer=True) for c in first if c not in failed
              if execution.read_too_early(root, c.docname) and c.docname not in declared]
-    found += [replace(c, consumer=True) for c in failed]
+    found += [replace(c, consumer=True) for c in failed if c.docname not in declared]
     done_early = {c.docname for c in early}
     ran = execute([c for c in chapters if c.consumer and c.docname not in declared and c.docname not in done_early],
                   again=found)
     for name in declared:  # each again when a reader before it ran, as it may read that one's records
         group = [c for c in chapters if c.docname == name]
+        if name in done_early:  # it ran beside the others: again only if it failed or its records changed since
+            again = name in {c.docname for c in failed} or execution.read_too_early(root, name)
+            ran = execute([], again=group if again else ()) or [c for c in first if c.docname == name] or ran
+            continue
         ran = execute([] if ran else group, again=group if ran else ())
-    _read_last(app, env, docnames)
 
 
 def _stamp_pages(app: Sphinx, config) -> None:
@@ -219,7 +237,18 @@ def _drop_duplicate_scripts(app: Sphinx, pagename, templatename, context, doctre
     context["script_files"] = unique
 
 
+def _write_in_parallel(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """Once the pages are read, write them on ``LIVING_REVIEW_JOBS`` processes (default: every
+    core) when the command line asked for no parallel build (``jupyter-book build`` has no
+    option for it). Reading stays serial: an extension that the book loads
+    (sphinx-multitoc-numbering) does not say whether it is safe for parallel reading."""
+    if (app.parallel or 1) <= 1:
+        app.parallel = execution.jobs()
+    return []
+
+
 def setup(app: Sphinx) -> dict:
+    app.connect("env-updated", _write_in_parallel)
     app.connect("html-page-context", _drop_duplicate_scripts, priority=900)
     app.add_config_value("living_review_read_last", [], "env", [list])
     app.connect("env-get-outdated", _outdated)

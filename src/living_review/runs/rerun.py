@@ -1,7 +1,8 @@
 """Parameterised reruns: execute a chapter with other parameters, checked against its own.
 
 The parameters are read and checked by :mod:`living_review.runs.notebook_parameters`.
-:func:`run_notebook` executes with papermill in the notebook's folder and writes, under
+:func:`run_notebook` executes with papermill in the notebook's folder (its kernel talking over IPC
+sockets, :func:`ipc_kernel_manager`) and writes, under
 ``runs/<UTC time>-<hash>/``, the executed notebook, an HTML export (rendered by myst-nb's
 docutils writer, with images embedded) and ``run.json``: the parameters, the notebook,
 the data fingerprint, the package version, the status and every number the notebook
@@ -128,6 +129,18 @@ def _environment(variables: dict[str, str]):
                 os.environ[name] = value
 
 
+def ipc_kernel_manager(sockets: Path) -> type:
+    """A kernel manager whose kernel, on this machine, talks over IPC sockets named ``sockets-N``
+    (no TCP port is opened, and ipykernel has no unencrypted transport to warn about)."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    class IPCKernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs):
+            super().__init__(transport="ipc", ip=str(sockets), **kwargs)
+
+    return IPCKernelManager
+
+
 def run_notebook(path: Path, parameters: dict, *, runs_dir: Path | None = None, root: Path | None = None,
                  settings: dict | None = None, kernel_name: str = "python3", timeout: int = 900) -> RunResult:
     """Validate ``parameters``, execute the notebook and write its run folder.
@@ -170,11 +183,12 @@ def run_notebook(path: Path, parameters: dict, *, runs_dir: Path | None = None, 
     if config is not None:
         (folder / "review.yml").write_text(config, encoding="utf-8")
         variables[SETTINGS_VARIABLE] = str(folder / "review.yml")
-    with _environment(variables):
+    with _environment(variables), tempfile.TemporaryDirectory(prefix="living-review-kernel-") as sockets:
         try:
             papermill.execute_notebook(jupytext.read(path), str(executed), parameters=values, cwd=str(path.parent),
                                        kernel_name=kernel_name, progress_bar=False, log_output=False,
-                                       execution_timeout=timeout)
+                                       execution_timeout=timeout,
+                                       kernel_manager_class=ipc_kernel_manager(Path(sockets) / "kernel"))
         except Exception as exc:  # a failed run is recorded, not raised: sweeps go on
             status = "failed"
             error = f"{getattr(exc, 'ename', type(exc).__name__)}: {getattr(exc, 'evalue', str(exc).strip())}"
