@@ -7,16 +7,17 @@ from types import SimpleNamespace
 import pytest
 
 from living_review.analyses import reproduction_extras as extras
+from living_review.analyses.reproduction import corrections
 
 
 def test_the_dcr_corrections_are_the_counts_that_differ_from_cao(ev):
-    found = extras.corrections(ev, "DCR")
+    found = corrections(ev, "DCR")
     changed, removed = extras.one_changed_one_removed(ev, "DCR")
     assert set(found) == {changed, removed}
     # D01: Tahara 2017's DCR printed 16/17 by Cao; D02: Bible 2012's 0/15 left out (discrepancies.csv)
     assert (changed.study_id, changed.printed) == ("tahara2017", "16/17") and changed.current is not None
     assert (removed.study_id, removed.printed, removed.current) == ("bible2012", "0/15", None)
-    assert extras.corrections(ev, "ORR") == ()
+    assert corrections(ev, "ORR") == ()
 
 
 def test_other_corrections_stop_the_chapter(ev):

@@ -158,6 +158,48 @@ class Reanalysis:
                           f" ({self.notes[step]})" for step, r in self.results.items()])
 
 
+@dataclass(frozen=True)
+class Correction:
+    """One study whose count in the previous version's inputs this update does not use as printed."""
+
+    study_id: str
+    label: str
+    events: int
+    total: int
+    new_events: int | None  # ``None``: the count is left out of this update
+    new_n: int | None
+
+    @property
+    def printed(self) -> str:
+        return f"{self.events}/{self.total}"
+
+    @property
+    def current(self) -> str | None:
+        return None if self.new_events is None else f"{self.new_events}/{self.new_n}"
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.printed} -> {self.current or 'left out'}"
+
+
+def corrections(evidence, outcome: str) -> tuple[Correction, ...]:
+    """The studies of the previous version's ``outcome`` inputs whose printed count differs from this update's,
+    in the order of those inputs."""
+    _check_outcome(outcome)
+    low = outcome.lower()
+    printed = evidence.previous_version_inputs
+    printed = printed[printed["outcome"] == outcome]
+    s = evidence.studies.set_index("study_id")
+    out = []
+    for r in printed.itertuples(index=False):
+        ev, n = s.loc[r.study_id, f"{low}_events"], s.loc[r.study_id, f"{low}_n"]
+        if pd.notna(ev) and int(ev) == r.events and int(n) == r.total:
+            continue
+        left_out = pd.isna(ev)
+        out.append(Correction(r.study_id, s.loc[r.study_id, "label"], int(r.events), int(r.total),
+                              None if left_out else int(ev), None if left_out else int(n)))
+    return tuple(out)
+
+
 def _inputs(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[["study_id", "label", "subgroup", "events", "total"]].reset_index(drop=True)
 
@@ -196,25 +238,22 @@ def reanalyse(evidence, outcome: str, options: dict) -> Reanalysis:
     ids = {"Cao 2024 inputs": "cao_inputs"}
     current = base.copy()
     disc = evidence.discrepancies
-    for i, row in base.iterrows():
-        ev, n = s.loc[row["study_id"], f"{low}_events"], s.loc[row["study_id"], f"{low}_n"]
-        same = pd.notna(ev) and int(ev) == row["events"] and int(n) == row["total"]
-        if same:
-            continue
-        found = disc[(disc["study_id"] == row["study_id"]) & (disc["field"] == f"{low}_events")]["discrepancy_id"]
+    for c in corrections(evidence, outcome):
+        at = base["study_id"] == c.study_id
+        found = disc[(disc["study_id"] == c.study_id) & (disc["field"] == f"{low}_events")]["discrepancy_id"]
         why = ", ".join(found) or "no discrepancy recorded"
-        label = f"corrected: {row['label']} ({why})"
+        label = f"corrected: {c.label} ({why})"
         one = base.copy()
-        if pd.isna(ev):
-            one = one.drop(index=i)
-            current = current[current["study_id"] != row["study_id"]]
-            notes[label] = f"{row['label']} removed: its {outcome} count is not used in this update ({why})"
+        if c.current is None:
+            one = one[~at]
+            current = current[current["study_id"] != c.study_id]
+            notes[label] = f"{c.label} removed: its {outcome} count is not used in this update ({why})"
         else:
-            one.loc[i, ["events", "total"]] = [int(ev), int(n)]
-            current.loc[current["study_id"] == row["study_id"], ["events", "total"]] = [int(ev), int(n)]
-            notes[label] = f"{row['label']} {row['events']}/{row['total']} -> {int(ev)}/{int(n)} ({why})"
+            one.loc[at, ["events", "total"]] = [c.new_events, c.new_n]
+            current.loc[current["study_id"] == c.study_id, ["events", "total"]] = [c.new_events, c.new_n]
+            notes[label] = f"{c.label} {c.printed} -> {c.current} ({why})"
         steps[label] = one.reset_index(drop=True)
-        ids[label] = f"corrected_{row['study_id']}"
+        ids[label] = f"corrected_{c.study_id}"
     if len(steps) > 2:
         steps["all corrections"] = current.reset_index(drop=True)
         notes["all corrections"] = "every correction above applied together"

@@ -1,43 +1,14 @@
-"""The rest of the reproduction of Cao 2024: the corrections its inputs needed, the lenvatinib
+"""The rest of the reproduction of Cao 2024: the one corrected and the one removed count, the lenvatinib
 subgroups and the log-median OS of its trials on record, and its survival rates as printed."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 import pandas as pd
 
+from living_review.analyses.reproduction import Correction, corrections
 from living_review.analyses.settings_compare import median_inputs
 from living_review.survival import pool_log_medians
-
-
-@dataclass(frozen=True)
-class Correction:
-    """One study whose count in Cao 2024's inputs this update does not use as printed."""
-
-    study_id: str
-    label: str
-    printed: str
-    current: str | None  # ``None``: the count is left out of this update
-
-    def __str__(self) -> str:
-        return f"{self.label}: {self.printed} -> {self.current or 'left out'}"
-
-
-def corrections(evidence, outcome: str) -> tuple[Correction, ...]:
-    """The studies of Cao 2024's ``outcome`` inputs whose printed count differs from this update's."""
-    low = outcome.lower()
-    printed = evidence.previous_version_inputs
-    printed = printed[printed["outcome"] == outcome]
-    s = evidence.studies.set_index("study_id")
-    out = []
-    for r in printed.itertuples(index=False):
-        ev, n = s.loc[r.study_id, f"{low}_events"], s.loc[r.study_id, f"{low}_n"]
-        if pd.notna(ev) and int(ev) == r.events and int(n) == r.total:
-            continue
-        out.append(Correction(r.study_id, s.loc[r.study_id, "label"], f"{r.events}/{r.total}",
-                              None if pd.isna(ev) else f"{int(ev)}/{int(n)}"))
-    return tuple(out)
 
 
 def one_changed_one_removed(evidence, outcome: str) -> tuple[Correction, Correction]:
