@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from living_review.provenance.ledger import dumps
+from living_review.provenance.ledger_values import dumps
 from living_review.release import commit as c
 from living_review.release.archive import write_checksums
 

@@ -11,7 +11,7 @@ from importlib import metadata
 
 import pytest
 
-from living_review.provenance.ledger import dumps
+from living_review.provenance.ledger_values import dumps
 from living_review.release import pins
 from living_review.release import verify as v
 from living_review.release.archive import write_checksums

@@ -47,7 +47,7 @@ from typing import Any
 from living_review.core.fingerprint import build_inputs_fingerprint
 from living_review.core.paths import build_dir, project_root
 from living_review.provenance import ledger_state, reads
-from living_review.provenance.ledger_values import check_key, count, dumps, number, plain  # noqa: F401 (dumps: the ledger's JSON form)
+from living_review.provenance.ledger_values import check_key, count, dumps, number, plain
 
 LEDGER_DIR = Path("_build") / "ledger"
 

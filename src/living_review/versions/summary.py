@@ -52,6 +52,7 @@ from living_review.core.encoding import read_frame
 from living_review.core.fingerprint import data_fingerprint
 from living_review.core.paths import project_root
 from living_review.provenance import ledger
+from living_review.provenance.ledger_values import dumps
 from living_review.settings import load_settings
 from living_review.versions.scopes import ALL, Scope, load_release_config
 
@@ -91,7 +92,7 @@ class ReleaseSummary:
 
     def to_json(self) -> str:
         """Deterministic JSON text (sorted keys, indent 2, final newline)."""
-        return ledger.dumps(self.to_dict())
+        return dumps(self.to_dict())
 
     def summary(self) -> str:
         previous = sum(1 for s in self.studies if s.get("in_previous_version"))
