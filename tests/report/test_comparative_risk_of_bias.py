@@ -97,3 +97,11 @@ def test_hostile_text_in_the_new_rows_is_covered_and_shown_literally(tmp_path):
     assert "<script>" not in source and "\\<script\\>" in source  # escaped for MyST
     f = crb.tool_figures(ev, "robins_i")
     assert HOSTILE not in f.traffic_light_alt + f.summary_alt + f.traffic_light_caption
+
+
+def test_the_tables_by_outcome_follow_what_risk_of_bias_csv_assesses(ev):
+    assert crb.assessed_outcomes(ev, "rob2") == ("OS", "treatment_related_ae")  # RTOG 0912: OS and toxicity
+    assert crb.assessed_outcomes(ev, "robins_i") == ("OS",)
+    table = crb.by_outcome(crb.comparative_rob_table, ev, "rob2")
+    assert len(table) == sum(len(crb.comparative_rob_table(ev, "rob2", outcome=o)) for o in ("OS", "treatment_related_ae"))
+    assert set(crb.overall_table(ev)["Outcome"]) == {"OS", "treatment-related adverse events"}

@@ -102,10 +102,17 @@ def overall_by_comparison(evidence, *, outcome: ComparativeOutcome = "OS") -> di
     return {cid: out[cid] for cid in order if cid in out}
 
 
+def assessed_outcomes(evidence, tool: str | None = None) -> tuple[str, ...]:
+    """The comparative outcomes ``risk_of_bias.csv`` assesses (with ``tool``, or any tool), in vocabulary order."""
+    assessed = evidence.risk_of_bias
+    if tool is not None:
+        assessed = assessed[assessed["tool"] == tool]
+    return tuple(o for o in COMPARATIVE_OUTCOMES if (assessed["outcome"] == o).any())
+
+
 def overall_by_outcome(evidence) -> dict[tuple[str, str], str]:
     """(comparison_id, outcome) -> overall judgement, for every outcome assessed."""
-    assessed = evidence.risk_of_bias
-    outcomes = [o for o in COMPARATIVE_OUTCOMES if (assessed["outcome"] == o).any()]
+    outcomes = assessed_outcomes(evidence)
     return {(cid, o): j for o in outcomes for cid, j in overall_by_comparison(evidence, outcome=o).items()}
 
 
@@ -216,19 +223,18 @@ def tool_figures(evidence, tool: str, *, outcome: ComparativeOutcome = "OS") -> 
     )
 
 
-ASSESSED_OUTCOMES = ("OS", "treatment_related_ae")
-"""The outcomes RoB 2 is applied to, in the order the book shows them."""
 _OUTCOME_WORDS = {"treatment_related_ae": "treatment-related adverse events"}
 
 
-def by_outcome(table, evidence, tool: str, outcomes: tuple[str, ...] = ASSESSED_OUTCOMES) -> pd.DataFrame:
-    """``table(evidence, tool, outcome=o)`` for each outcome, one after the other."""
-    return pd.concat([table(evidence, tool, outcome=o) for o in outcomes], ignore_index=True)
+def by_outcome(table, evidence, tool: str) -> pd.DataFrame:
+    """``table(evidence, tool, outcome=o)`` for each outcome ``tool`` assesses, one after the other."""
+    return pd.concat([table(evidence, tool, outcome=o) for o in assessed_outcomes(evidence, tool)], ignore_index=True)
 
 
-def overall_table(evidence, outcomes: tuple[str, ...] = ASSESSED_OUTCOMES) -> pd.DataFrame:
-    """:func:`comparative_overall_frame` for each outcome, its outcome named in words."""
-    frame = pd.concat([comparative_overall_frame(evidence, outcome=o) for o in outcomes], ignore_index=True)
+def overall_table(evidence) -> pd.DataFrame:
+    """:func:`comparative_overall_frame` for each outcome assessed, its outcome named in words."""
+    frame = pd.concat([comparative_overall_frame(evidence, outcome=o) for o in assessed_outcomes(evidence)],
+                      ignore_index=True)
     frame["Outcome"] = frame["Outcome"].replace(_OUTCOME_WORDS)
     return frame
 
