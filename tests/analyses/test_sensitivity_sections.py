@@ -14,7 +14,9 @@ from living_review.settings.adapter import metaprop_options
 @pytest.fixture(scope="module")
 def primary(ev, settings):
     options = metaprop_options(settings.meta_analysis)
-    return (sens.primary_studies(ev.studies), options, *sections.primary(ev.studies, options))
+    primary_set, counts, main, values = sections.primary(ev.studies, options)
+    assert primary_set.equals(sens.primary_studies(ev.studies))
+    return primary_set, options, counts, main, values
 
 
 def test_the_primary_values_are_the_pooled_estimates(primary):

@@ -14,6 +14,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import nbformat
 import pytest
 import yaml
 
@@ -121,3 +122,10 @@ def project_copy(tmp_path) -> Path:
 @pytest.fixture
 def run_build():
     return build
+
+
+def code_notebook(*sources: str) -> nbformat.NotebookNode:
+    """A notebook of code cells with the Python 3 kernelspec, for tests that execute one."""
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    return nb

@@ -4,18 +4,12 @@ from __future__ import annotations
 
 import json
 
-import nbformat
 import pytest
+from tests.book.conftest import code_notebook
 
 from living_review.book import execution as ex
 from living_review.provenance import ledger, ledger_state
 from living_review.provenance.reads import Reads
-
-
-def _notebook(*sources: str) -> nbformat.NotebookNode:
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources])
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    return nb
 
 
 @pytest.fixture
@@ -35,7 +29,7 @@ def _executed(root, chapter, files=(), wrote=(), written=(), read_ledger=False):
 
 
 def test_a_chapter_is_stale_for_each_kind_of_change_and_fresh_otherwise(root):
-    chapter = ex.Chapter("notebooks/ch", root / "notebooks" / "ch.md", _notebook("1"))
+    chapter = ex.Chapter("notebooks/ch", root / "notebooks" / "ch.md", code_notebook("1"))
     code = ex.code_fingerprint(root)
     assert ex.why_stale(root, chapter, code) == "not executed before"
     _executed(root, chapter, files=["data/a.csv", "review.yml"])
@@ -55,7 +49,7 @@ def test_a_chapter_is_stale_for_each_kind_of_change_and_fresh_otherwise(root):
 
 
 def test_missing_outputs_and_ledger_records_make_it_stale_and_fresh_records_are_confirmed(root):
-    chapter = ex.Chapter("notebooks/ch", root / "notebooks" / "ch.md", _notebook("1"))
+    chapter = ex.Chapter("notebooks/ch", root / "notebooks" / "ch.md", code_notebook("1"))
     ledger.record("ch.one", outcome="x", estimate=0.5, ci_low=0.1, ci_high=0.9, k=1, n=3, params={}, inputs=[],
                   root=root)
     _executed(root, chapter, files=["data/a.csv"], written=["ch.one"], wrote=["_build/ledger/ch.one.json"])
@@ -69,13 +63,13 @@ def test_missing_outputs_and_ledger_records_make_it_stale_and_fresh_records_are_
 
 
 def test_a_consumer_is_stale_when_the_ledger_changed(root):
-    chapter = ex.Chapter("notebooks/ch", root / "notebooks" / "ch.md", _notebook("1"), consumer=True)
+    chapter = ex.Chapter("notebooks/ch", root / "notebooks" / "ch.md", code_notebook("1"), consumer=True)
     _executed(root, chapter, read_ledger=True)
     code = ex.code_fingerprint(root)
     assert ex.why_stale(root, chapter, code) is None
     assert ex.is_consumer(root, "notebooks/ch", []) and ex.is_consumer(root, "other", ["other"])
     assert not ex.is_consumer(root, "other", [])
-    writer = ex.Chapter("notebooks/writer", root / "notebooks" / "ch.md", _notebook("2"))
+    writer = ex.Chapter("notebooks/writer", root / "notebooks" / "ch.md", code_notebook("2"))
     _executed(root, writer, written=["ch.one"])
     ledger.record("ch.one", outcome="x", estimate=0.5, ci_low=0.1, ci_high=0.9, k=1, n=3, params={}, inputs=[],
                   root=root)
@@ -100,10 +94,10 @@ def test_run_executes_in_parallel_then_the_consumers_records_reads_and_shows_pro
     monkeypatch.setenv(ex.JOBS_VARIABLE, "2")
     monkeypatch.setenv("LIVING_REVIEW_ROOT", str(root))
     read_a = f"print(open({str(root / 'data' / 'a.csv')!r}).read().split()[1])"
-    chapters = [ex.Chapter("notebooks/one", root / "notebooks" / "ch.md", _notebook(read_a)),
-                ex.Chapter("notebooks/two", root / "notebooks" / "ch.md", _notebook("x = 6 * 7", "print(x)")),
+    chapters = [ex.Chapter("notebooks/one", root / "notebooks" / "ch.md", code_notebook(read_a)),
+                ex.Chapter("notebooks/two", root / "notebooks" / "ch.md", code_notebook("x = 6 * 7", "print(x)")),
                 ex.Chapter("notebooks/last", root / "notebooks" / "ch.md",
-                           _notebook("from living_review.provenance import ledger; print(len(ledger.collect()))"),
+                           code_notebook("from living_review.provenance import ledger; print(len(ledger.collect()))"),
                            consumer=True)]
     stored, lines = {}, []
     done = ex.run(chapters, root, timeout=120, store=lambda c, d: stored.update({c.docname: d}), say=lines.append)
@@ -119,7 +113,7 @@ def test_run_executes_in_parallel_then_the_consumers_records_reads_and_shows_pro
 
 
 def test_a_chapter_that_raises_stops_the_run_with_its_error(root):
-    chapters = [ex.Chapter("notebooks/bad", root / "notebooks" / "ch.md", _notebook("raise ValueError('data/a.csv:2: bad')"))]
+    chapters = [ex.Chapter("notebooks/bad", root / "notebooks" / "ch.md", code_notebook("raise ValueError('data/a.csv:2: bad')"))]
     with pytest.raises(ex.ChapterFailed, match=r"(?s)notebooks/bad \(ch.md\) raised:\n(?!\[IPKernelApp).*ValueError: data/a.csv:2: bad"):
         ex.run(chapters, root, timeout=120, store=lambda c, d: None, say=lambda line: None)
     assert not ex.manifest_path(root, "notebooks/bad").exists()
@@ -128,7 +122,7 @@ def test_a_chapter_that_raises_stops_the_run_with_its_error(root):
 def test_a_ledger_reader_that_raises_is_deferred_when_asked(root, monkeypatch):
     monkeypatch.setenv("LIVING_REVIEW_ROOT", str(root))
     early = ex.Chapter("notebooks/early", root / "notebooks" / "ch.md",
-                       _notebook("from living_review.provenance.ledger import collect; collect()['not.yet']"))
+                       code_notebook("from living_review.provenance.ledger import collect; collect()['not.yet']"))
     deferred, lines = [], []
     assert ex.run([early], root, timeout=120, store=lambda c, d: None, say=lines.append, deferred=deferred) == []
     assert deferred == [early] and "run again after the others" in lines[-1]
@@ -137,7 +131,7 @@ def test_a_ledger_reader_that_raises_is_deferred_when_asked(root, monkeypatch):
 
 
 def _keyed(root, docname, written=(), ledger_reads=()):
-    chapter = ex.Chapter(docname, root / "notebooks" / "ch.md", _notebook("1"))
+    chapter = ex.Chapter(docname, root / "notebooks" / "ch.md", code_notebook("1"))
     reads = Reads((), (), tuple(written), False, tuple(ledger_reads))
     done = ex.Executed(docname, chapter.notebook, reads, 0.1)
     ex.write_manifest(root, chapter, done, ex.code_fingerprint(root), ex.ledger_fingerprint(root))

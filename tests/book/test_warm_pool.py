@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import nbformat
 import pytest
+from tests.book.conftest import code_notebook
 
 from living_review.book import execution as ex
 from living_review.book import warm_pool
 from living_review.book.warm_pool import WarmPool
-
-
-def _notebook(*sources: str) -> nbformat.NotebookNode:
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources])
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    return nb
 
 
 @pytest.fixture
@@ -33,7 +27,7 @@ def _texts(done) -> list[str]:
 def test_a_chapter_in_a_warm_pool_sees_data_and_code_changed_since_the_pool_started(root, tmp_path, monkeypatch):
     monkeypatch.setenv("LIVING_REVIEW_ROOT", str(root))
     monkeypatch.setenv("LIVING_REVIEW_PROBE", "before")
-    chapter = ex.Chapter("notebooks/ch", root / "notebooks" / "ch.md", _notebook(
+    chapter = ex.Chapter("notebooks/ch", root / "notebooks" / "ch.md", code_notebook(
         f"print(open({str(root / 'data' / 'value.csv')!r}).read().split()[1])",
         f"import sys; sys.path.insert(0, {str(root / 'lib')!r}); import probe; print(probe.value())",
         "import os; print(os.environ['LIVING_REVIEW_PROBE'])",
@@ -68,7 +62,7 @@ def test_without_the_pool_a_chapter_runs_in_a_kernel_of_its_own(root, monkeypatc
     monkeypatch.setenv(warm_pool.SWITCH, "0")
     monkeypatch.setenv("LIVING_REVIEW_ROOT", str(root))
     assert not warm_pool.enabled()
-    chapter = ex.Chapter("notebooks/ch", root / "notebooks" / "ch.md", _notebook("print(6 * 7)"))
+    chapter = ex.Chapter("notebooks/ch", root / "notebooks" / "ch.md", code_notebook("print(6 * 7)"))
     stored = {}
     ex.run([chapter], root, timeout=120, store=lambda c, d: stored.update({c.docname: d}), say=lambda line: None)
     assert _texts(stored["notebooks/ch"]) == ["42\n"]
@@ -76,7 +70,7 @@ def test_without_the_pool_a_chapter_runs_in_a_kernel_of_its_own(root, monkeypatc
 
 def test_a_kernel_talks_over_ipc_and_says_nothing_about_tcp(root, monkeypatch):
     monkeypatch.setenv("LIVING_REVIEW_ROOT", str(root))
-    chapter = ex.Chapter("notebooks/bad", root / "notebooks" / "ch.md", _notebook("raise ValueError('data/value.csv:2: bad')"))
+    chapter = ex.Chapter("notebooks/bad", root / "notebooks" / "ch.md", code_notebook("raise ValueError('data/value.csv:2: bad')"))
     with pytest.raises(ex.ChapterFailed) as raised:
         ex.run([chapter], root, timeout=120, store=lambda c, d: None, say=lambda line: None)
     message = str(raised.value)

@@ -67,3 +67,12 @@ class DataCopy:
 
     def get(self, file: str, study_id: str, column: str, key: str = "study_id") -> str:
         return get_cell(self.path(file), self.line(file, study_id, key), column)
+
+
+def cohort_rows(studies, ids, **changes):
+    """Real rows of ``ids`` with some cells changed: {column: {study_id: value}}."""
+    frame = studies[studies["study_id"].isin(ids)].copy()
+    for column, values in changes.items():
+        for sid, value in values.items():
+            frame.loc[frame["study_id"] == sid, column] = value
+    return frame

@@ -213,7 +213,7 @@ def kept_overlap_cohort(studies: pd.DataFrame) -> pd.Series:
     if len(kept) != 1:
         raise ValueError(f"the combination chapter describes one kept cohort of an overlap group; the data give "
                          f"{len(kept)} ({', '.join(kept['study_id']) or 'none'}): update its text")
-    return kept.set_index("study_id").iloc[0].rename(kept["study_id"].iloc[0])
+    return kept.set_index("study_id").iloc[0]
 
 
 def overlap_specs(specs: list, discrepancies: pd.DataFrame, study_id: str) -> list:

@@ -20,8 +20,9 @@ from living_review.settings.adapter import inverse_variance_options, metaprop_op
 PRIMARY = "sensitivity"  # the prefix of this chapter's ledger keys
 
 
-def primary(studies: pd.DataFrame, options: dict) -> tuple[dict, dict, dict[str, str]]:
-    """The primary set's counts and pooled estimates per outcome, and their values."""
+def primary(studies: pd.DataFrame, options: dict) -> tuple[pd.DataFrame, dict, dict, dict[str, str]]:
+    """The primary set (:func:`.sensitivity.primary_studies`), its counts and pooled estimates per outcome,
+    and their values."""
     primary_set = sens.primary_studies(studies)
     counts = {o: sens.counts(primary_set, o) for o in OUTCOMES}
     main = {o: sens.pool(primary_set, o, options) for o in OUTCOMES}
@@ -31,7 +32,7 @@ def primary(studies: pd.DataFrame, options: dict) -> tuple[dict, dict, dict[str,
         values[f"k_{o.lower()}"] = str(r.k)
         values[f"n_{o.lower()}"] = str(int(counts[o]["total"].sum()))
         values[f"{o.lower()}_main"] = fmt.estimate_ci(r.estimate, r.ci_low, r.ci_high)
-    return counts, main, values
+    return primary_set, counts, main, values
 
 
 def strata_and_influence(cohorts: pd.DataFrame, meta, *, chapter: str) -> tuple[dict, dict[str, str]]:

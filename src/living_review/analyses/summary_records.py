@@ -6,6 +6,8 @@ from __future__ import annotations
 import pandas as pd
 
 from living_review.analyses import drug_sof
+from living_review.analyses import primary_estimates as pe
+from living_review.analyses import survival_source as ss
 from living_review.analyses import summary_of_findings as sof
 
 
@@ -38,9 +40,6 @@ def record_drug_tables(tables: dict[str, tuple], *, chapter: str) -> list:
 
 def median_sensitivity_texts(cohorts: pd.DataFrame, medians: dict, level: float) -> dict[str, str]:
     """For each endpoint: the cohorts its pooled median leaves out, and the (weighted) median of medians."""
-    from living_review.analyses import primary_estimates as pe
-    from living_review.analyses import survival_source as ss
-
     out = {}
     for ep, sourced in medians.items():
         mm = pe.median_of_medians(cohorts, ep, level)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from living_review.analyses.selection import record_if_pooled
 from living_review.core.choices import check_choice
 from living_review.core.vocabularies import ENDPOINTS, Endpoint
 from living_review.survival.medians import LogMedianMeta, pool_log_medians
@@ -222,8 +223,6 @@ def median_alt(pooling: MedianPooling, *, subject: str) -> str:
 def record_medians(prefix: str, sourced: dict, *, chapter: str) -> list:
     """Put each endpoint's pooled median of ``sourced`` (:class:`SourcedMedians` by endpoint) on record as
     ``<prefix>.<endpoint>_median``, with the record it was read from; one that was not pooled is not."""
-    from living_review.analyses.selection import record_if_pooled
-
     return [record_if_pooled(f"{prefix}.{e.lower()}_median", s.pooling.result, outcome=f"median {e}", chapter=chapter,
                              inputs=pooled_inputs(s.pooling), params={**ledger_params(s.pooling), "source": s.key})
             for e, s in sourced.items()]
